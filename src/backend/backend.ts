@@ -1,0 +1,141 @@
+/**
+ * The kernel contract: every compute backend (reference TypeScript, native C)
+ * implements exactly this interface, and layers only ever call it.
+ *
+ * Layout: tensors are row-major NHWC. Dimension letters used below:
+ *   N batch, H/W input height/width, C input channels,
+ *   OH/OW output height/width, OC output channels, KH/KW kernel size.
+ * Conv kernels are [KH, KW, C, OC]; dense kernels are [IN, OUT] (Keras / TF.js).
+ *
+ * Shape arithmetic is done once, in core (conv-geometry.ts), and a backend only
+ * receives the resulting plain integers, so two backends cannot disagree about
+ * a shape. Every kernel OVERWRITES its output unless it says "accumulate".
+ * Kernels are synchronous; a native backend may use its own threads inside a call.
+ */
+
+export type FloatArray = Float32Array | Float64Array;
+
+/** Element-wise activations that a kernel can apply; softmax is row-wise and separate. */
+export type ElementwiseActivation = 'linear' | 'relu' | 'sigmoid' | 'tanh';
+
+/** Geometry of one 2-D convolution; padBottom/padRight are implied by the output size. */
+export interface Conv2DInfo {
+  readonly batch: number;
+  readonly inHeight: number;
+  readonly inWidth: number;
+  readonly inChannels: number;
+  readonly outHeight: number;
+  readonly outWidth: number;
+  readonly outChannels: number;
+  readonly kernelHeight: number;
+  readonly kernelWidth: number;
+  readonly strideHeight: number;
+  readonly strideWidth: number;
+  /** Zero rows added above the input (input row = oh*strideHeight + kh - padTop). */
+  readonly padTop: number;
+  /** Zero columns added left of the input. */
+  readonly padLeft: number;
+}
+
+/** Geometry of one 2-D pooling window sweep (channels are pooled independently). */
+export interface Pool2DInfo {
+  readonly batch: number;
+  readonly inHeight: number;
+  readonly inWidth: number;
+  readonly channels: number;
+  readonly outHeight: number;
+  readonly outWidth: number;
+  readonly poolHeight: number;
+  readonly poolWidth: number;
+  readonly strideHeight: number;
+  readonly strideWidth: number;
+  /** Padded positions never win the max (Keras 'same' pooling ignores them). */
+  readonly padTop: number;
+  readonly padLeft: number;
+}
+
+export interface Backend {
+  /** 'reference' | 'native' ... */
+  readonly name: string;
+  /** Human-readable detail, e.g. the native ISA path and thread count. */
+  readonly description: string;
+  /** Whether kernels accept Float64Array (the reference backend does, for gradient checks). */
+  readonly supportsFloat64: boolean;
+
+  /**
+   * C[m,n] = op(A)[m,k] . op(B)[k,n]   (C += ... when accumulate).
+   * A is stored [m,k], or [k,m] when transA; B is stored [k,n], or [n,k] when transB.
+   */
+  matmul(
+    a: FloatArray, b: FloatArray, c: FloatArray,
+    m: number, n: number, k: number,
+    transA: boolean, transB: boolean, accumulate: boolean,
+  ): void;
+
+  /** y[N,OH,OW,OC] = conv(x[N,H,W,C], w[KH,KW,C,OC]) (no bias). */
+  conv2d(x: FloatArray, w: FloatArray, y: FloatArray, info: Conv2DInfo): void;
+  /** dx[N,H,W,C] from dy[N,OH,OW,OC] and w[KH,KW,C,OC]. */
+  conv2dBackpropInput(dy: FloatArray, w: FloatArray, dx: FloatArray, info: Conv2DInfo): void;
+  /** dw[KH,KW,C,OC] = sum over batch and positions of x (x) dy. */
+  conv2dBackpropFilter(x: FloatArray, dy: FloatArray, dw: FloatArray, info: Conv2DInfo): void;
+
+  /**
+   * y[N,OH,OW,C] = max over each window of x[N,H,W,C]. When argmax is given,
+   * argmax[i] receives the flat index into x of the winner of output i
+   * (first maximum in row-major window order wins ties).
+   */
+  maxPool(x: FloatArray, y: FloatArray, argmax: Int32Array | null, info: Pool2DInfo): void;
+  /** dx (overwritten, size N*H*W*C) = scatter-add of dy to the recorded argmax positions. */
+  maxPoolBackprop(dy: FloatArray, argmax: Int32Array, dx: FloatArray, info: Pool2DInfo): void;
+
+  /** In place on y[rows,cols]: y = act(y + bias[cols]); bias may be null. */
+  biasActivation(y: FloatArray, bias: FloatArray | null, rows: number, cols: number, activation: ElementwiseActivation): void;
+  /** dx[i] = dy[i] * act'(.) computed from the activation OUTPUT y (relu: y>0, sigmoid: y(1-y), tanh: 1-y^2). dx may alias dy. */
+  activationBackprop(activation: ElementwiseActivation, y: FloatArray, dy: FloatArray, dx: FloatArray, n: number): void;
+  /** db[cols] = column sums of dy[rows,cols]. */
+  biasGrad(dy: FloatArray, db: FloatArray, rows: number, cols: number): void;
+
+  /** Row-wise numerically stable softmax: y[rows,cols] = softmax(x) (y may alias x). */
+  softmax(x: FloatArray, y: FloatArray, rows: number, cols: number): void;
+  /** dx = y * (dy - sum(dy*y)) per row, from the softmax output y. dx may alias dy. */
+  softmaxBackprop(y: FloatArray, dy: FloatArray, dx: FloatArray, rows: number, cols: number): void;
+
+  /**
+   * Fused softmax + sparse categorical cross-entropy on logits[rows,cols].
+   * Writes probs = softmax(logits) and dlogits = (probs - onehot(labels)) * gradScale,
+   * returns the SUM over rows of -log softmax(logits)[label] (computed via log-sum-exp).
+   * Labels must already be validated to lie in [0, cols).
+   */
+  softmaxCrossEntropySparse(
+    logits: FloatArray, labels: Int32Array, probs: FloatArray, dlogits: FloatArray,
+    rows: number, cols: number, gradScale: number,
+  ): number;
+  /** Same with dense target distributions targets[rows,cols] (categorical cross-entropy). */
+  softmaxCrossEntropyDense(
+    logits: FloatArray, targets: FloatArray, probs: FloatArray, dlogits: FloatArray,
+    rows: number, cols: number, gradScale: number,
+  ): number;
+
+  /**
+   * Adam step (Keras 3 form): m += (g - m)(1 - beta1); v += (g^2 - v)(1 - beta2);
+   * param -= alpha * m / (sqrt(v) + epsilon), where the caller has folded the bias
+   * correction into alpha = lr * sqrt(1 - beta2^t) / (1 - beta1^t).
+   */
+  adamUpdate(
+    param: FloatArray, grad: FloatArray, m: FloatArray, v: FloatArray, n: number,
+    alpha: number, beta1: number, beta2: number, epsilon: number,
+  ): void;
+  /**
+   * SGD step (Keras 3 form). Without velocity: param -= lr * g.
+   * With velocity: v = momentum*v - lr*g; param += nesterov ? momentum*v - lr*g : v.
+   */
+  sgdUpdate(
+    param: FloatArray, grad: FloatArray, velocity: FloatArray | null, n: number,
+    learningRate: number, momentum: number, nesterov: boolean,
+  ): void;
+  /** RMSprop step (Keras 3 form): s = rho*s + (1-rho)*g^2; param -= lr * g / sqrt(s + epsilon). */
+  rmspropUpdate(
+    param: FloatArray, grad: FloatArray, meanSquare: FloatArray, n: number,
+    learningRate: number, rho: number, epsilon: number,
+  ): void;
+}

@@ -1,0 +1,89 @@
+/**
+ * Reference 2-D convolution (cross-correlation, as in Keras), direct loops.
+ * x [N,H,W,C], w [KH,KW,C,OC], y/dy [N,OH,OW,OC]. Positions that fall in the
+ * padding read as zero and receive no gradient.
+ */
+import type { Conv2DInfo, FloatArray } from '../backend.js';
+
+export function conv2d(x: FloatArray, w: FloatArray, y: FloatArray, g: Conv2DInfo): void {
+  const { batch, inHeight: H, inWidth: W, inChannels: C, outHeight: OH, outWidth: OW, outChannels: OC } = g;
+  y.fill(0, 0, batch * OH * OW * OC);
+  for (let n = 0; n < batch; n++) {
+    for (let oh = 0; oh < OH; oh++) {
+      for (let ow = 0; ow < OW; ow++) {
+        const yBase = ((n * OH + oh) * OW + ow) * OC;
+        for (let kh = 0; kh < g.kernelHeight; kh++) {
+          const ih = oh * g.strideHeight + kh - g.padTop;
+          if (ih < 0 || ih >= H) continue;
+          for (let kw = 0; kw < g.kernelWidth; kw++) {
+            const iw = ow * g.strideWidth + kw - g.padLeft;
+            if (iw < 0 || iw >= W) continue;
+            const xBase = ((n * H + ih) * W + iw) * C;
+            const wBase = (kh * g.kernelWidth + kw) * C * OC;
+            for (let c = 0; c < C; c++) {
+              const xv = x[xBase + c];
+              const wRow = wBase + c * OC;
+              for (let oc = 0; oc < OC; oc++) y[yBase + oc] += xv * w[wRow + oc];
+            }
+          }
+        }
+      }
+    }
+  }
+}
+
+export function conv2dBackpropInput(dy: FloatArray, w: FloatArray, dx: FloatArray, g: Conv2DInfo): void {
+  const { batch, inHeight: H, inWidth: W, inChannels: C, outHeight: OH, outWidth: OW, outChannels: OC } = g;
+  dx.fill(0, 0, batch * H * W * C);
+  for (let n = 0; n < batch; n++) {
+    for (let oh = 0; oh < OH; oh++) {
+      for (let ow = 0; ow < OW; ow++) {
+        const dyBase = ((n * OH + oh) * OW + ow) * OC;
+        for (let kh = 0; kh < g.kernelHeight; kh++) {
+          const ih = oh * g.strideHeight + kh - g.padTop;
+          if (ih < 0 || ih >= H) continue;
+          for (let kw = 0; kw < g.kernelWidth; kw++) {
+            const iw = ow * g.strideWidth + kw - g.padLeft;
+            if (iw < 0 || iw >= W) continue;
+            const xBase = ((n * H + ih) * W + iw) * C;
+            const wBase = (kh * g.kernelWidth + kw) * C * OC;
+            for (let c = 0; c < C; c++) {
+              const wRow = wBase + c * OC;
+              let sum = 0;
+              for (let oc = 0; oc < OC; oc++) sum += dy[dyBase + oc] * w[wRow + oc];
+              dx[xBase + c] += sum;
+            }
+          }
+        }
+      }
+    }
+  }
+}
+
+export function conv2dBackpropFilter(x: FloatArray, dy: FloatArray, dw: FloatArray, g: Conv2DInfo): void {
+  const { batch, inHeight: H, inWidth: W, inChannels: C, outHeight: OH, outWidth: OW, outChannels: OC } = g;
+  dw.fill(0, 0, g.kernelHeight * g.kernelWidth * C * OC);
+  for (let n = 0; n < batch; n++) {
+    for (let oh = 0; oh < OH; oh++) {
+      for (let ow = 0; ow < OW; ow++) {
+        const dyBase = ((n * OH + oh) * OW + ow) * OC;
+        for (let kh = 0; kh < g.kernelHeight; kh++) {
+          const ih = oh * g.strideHeight + kh - g.padTop;
+          if (ih < 0 || ih >= H) continue;
+          for (let kw = 0; kw < g.kernelWidth; kw++) {
+            const iw = ow * g.strideWidth + kw - g.padLeft;
+            if (iw < 0 || iw >= W) continue;
+            const xBase = ((n * H + ih) * W + iw) * C;
+            const wBase = (kh * g.kernelWidth + kw) * C * OC;
+            for (let c = 0; c < C; c++) {
+              const xv = x[xBase + c];
+              if (xv === 0) continue;
+              const wRow = wBase + c * OC;
+              for (let oc = 0; oc < OC; oc++) dw[wRow + oc] += xv * dy[dyBase + oc];
+            }
+          }
+        }
+      }
+    }
+  }
+}
