@@ -1,0 +1,58 @@
+/**
+ * Chooses the compute backend once: native when its addon loads, otherwise
+ * the reference backend with a one-line warning that says why and how to fix
+ * it. An explicit choice ('native' | 'reference' or a Backend object) wins.
+ */
+import type { Backend } from './backend.js';
+import { createReferenceBackend } from './reference/reference-backend.js';
+
+export type BackendName = 'auto' | 'native' | 'reference';
+export type BackendChoice = BackendName | Backend;
+
+const BACKEND_NAMES: readonly BackendName[] = ['auto', 'native', 'reference'];
+
+let reference: Backend | undefined;
+let warned = false;
+
+export function referenceBackend(): Backend {
+  return (reference ??= createReferenceBackend());
+}
+
+/** Loads the native backend; returns why not when it cannot. */
+type NativeLoad = { backend: Backend } | { error: string };
+let nativeLoader: (() => NativeLoad) | undefined;
+
+/** The native package registers itself here (keeps this file free of addon details). */
+export function registerNativeLoader(loader: () => NativeLoad): void {
+  nativeLoader = loader;
+}
+
+let nativeResult: NativeLoad | undefined;
+function loadNative(): NativeLoad {
+  nativeResult ??= nativeLoader ? nativeLoader() : { error: 'no native loader is registered' };
+  return nativeResult;
+}
+
+export function resolveBackend(choice: BackendChoice = defaultChoice()): Backend {
+  if (typeof choice === 'object' && choice !== null) return choice;
+  if (!BACKEND_NAMES.includes(choice)) {
+    throw new Error(`Unknown backend ${JSON.stringify(choice)}; expected one of 'auto', 'native', 'reference'.`);
+  }
+  if (choice === 'reference') return referenceBackend();
+  const native = loadNative();
+  if ('backend' in native) return native.backend;
+  if (choice === 'native') {
+    throw new Error(`The native backend could not be loaded: ${native.error}. Rebuild it with 'npm rebuild convkit' (needs python3, make and a C compiler), or use --backend reference.`);
+  }
+  if (!warned) {
+    warned = true;
+    process.stderr.write(`convkit: native backend unavailable (${native.error}); using the slow reference backend. Run 'npm rebuild convkit' with a C compiler to fix.\n`);
+  }
+  return referenceBackend();
+}
+
+/** CONVKIT_BACKEND lets a user or a test pick the backend without code changes. */
+function defaultChoice(): BackendChoice {
+  const env = process.env.CONVKIT_BACKEND;
+  return env ? (env as BackendName) : 'auto';
+}

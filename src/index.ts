@@ -1,0 +1,11 @@
+/** convkit public API: Keras-shaped model building, training and inspection. */
+export { Sequential, type SequentialOptions, type CompileOptions } from './model/sequential.js';
+export type { FitOptions } from './model/fit.js';
+export { History, type Callback, type Logs } from './model/callbacks.js';
+export * as layers from './layers/index.js';
+export { Adam, SGD, RMSprop, Optimizer } from './optimizers/optimizer.js';
+export { Tensor, tensor } from './core/tensor.js';
+export { Random } from './core/random.js';
+export type { Backend, FloatArray } from './backend/backend.js';
+export { resolveBackend, referenceBackend, type BackendChoice } from './backend/select-backend.js';
+export { receptiveFields } from './model/receptive-field.js';

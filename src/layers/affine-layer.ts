@@ -1,0 +1,81 @@
+/**
+ * What Dense and Conv2D share: a linear map (matmul or convolution) followed by
+ * bias + activation over the last axis, and the matching backward pass.
+ * Subclasses supply only the linear part and its two gradients.
+ */
+import type { FloatArray } from '../backend/backend.js';
+import { Layer, type Weight } from './layer.js';
+import { activationBackprop, applyBiasActivation, type ActivationName } from './activations.js';
+
+export abstract class AffineLayer extends Layer {
+  abstract readonly activation: ActivationName;
+  abstract readonly useBias: boolean;
+  protected kernel!: Weight;
+  protected bias: Weight | null = null;
+
+  private input: FloatArray | undefined;
+  private output: FloatArray | undefined;
+  private logits: FloatArray | undefined;
+  private inputGrad: FloatArray | undefined;
+
+  /** Output channels / units: the last axis, where bias and activation apply. */
+  protected abstract get units(): number;
+  /** y = linear(x) for the batch, overwriting y. */
+  protected abstract linearForward(x: FloatArray, y: FloatArray, batch: number): void;
+  /** Writes the kernel gradient from the input x and dz = dL/d(pre-activation). */
+  protected abstract kernelGrad(x: FloatArray, dz: FloatArray, batch: number): void;
+  /** Writes dL/dx into dx from dz. */
+  protected abstract inputGradient(dz: FloatArray, dx: FloatArray, batch: number): void;
+
+  override weights(): Weight[] {
+    return this.bias ? [this.kernel, this.bias] : [this.kernel];
+  }
+
+  private rows(batch: number): number {
+    return (batch * this.outputSize) / this.units;
+  }
+
+  get outputSize(): number {
+    return this.outputShape.reduce((a, b) => a * b, 1);
+  }
+
+  forward(x: FloatArray, batch: number, training: boolean): FloatArray {
+    const size = batch * this.outputSize;
+    const y = (this.output = this.reuse(this.output, size));
+    this.linearForward(x, y, batch);
+    const keepLogits = this.activation === 'softmax';
+    if (keepLogits) this.logits = this.reuse(this.logits, size);
+    applyBiasActivation(this.backend, this.activation, y, this.bias?.value ?? null, this.rows(batch), this.units, keepLogits ? this.logits! : null);
+    // Only training needs the input kept for the kernel gradient.
+    this.input = training ? x : undefined;
+    return y;
+  }
+
+  /** Pre-softmax values of the last forward pass (softmax layers only), for a fused loss. */
+  lastLogits(): FloatArray {
+    if (!this.logits || this.activation !== 'softmax') {
+      throw new Error(`${this.displayName} has no logits: it has no softmax activation or has not run forward.`);
+    }
+    return this.logits;
+  }
+
+  backward(dy: FloatArray, batch: number, needInputGrad: boolean): FloatArray | null {
+    // dz overwrites dy: the caller's buffer is not read again in this step.
+    activationBackprop(this.backend, this.activation, this.output!, dy, dy, this.rows(batch), this.units);
+    return this.backwardFromPreActivation(dy, batch, needInputGrad);
+  }
+
+  /** Backward from dL/d(pre-activation) directly; used when softmax is fused with the loss. */
+  backwardFromPreActivation(dz: FloatArray, batch: number, needInputGrad: boolean): FloatArray | null {
+    if (!this.input) {
+      throw new Error(`${this.displayName}: backward called without a training forward pass.`);
+    }
+    if (this.bias) this.backend.biasGrad(dz, this.bias.grad, this.rows(batch), this.units);
+    this.kernelGrad(this.input, dz, batch);
+    if (!needInputGrad) return null;
+    const inputSize = batch * this.inputShape.reduce((a, b) => a * b, 1);
+    const dx = (this.inputGrad = this.reuse(this.inputGrad, inputSize));
+    this.inputGradient(dz, dx, batch);
+    return dx;
+  }
+}

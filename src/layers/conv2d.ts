@@ -1,0 +1,106 @@
+/** Conv2D: y[N,OH,OW,OC] = act(conv(x[N,H,W,C], kernel[KH,KW,C,OC]) + bias[OC]). */
+import type { Conv2DInfo, FloatArray } from '../backend/backend.js';
+import { conv2dInfo, type Padding } from '../core/conv-geometry.js';
+import { AffineLayer } from './affine-layer.js';
+import { parseActivation, type ActivationName } from './activations.js';
+import type { BuildContext, LayerDetails } from './layer.js';
+import { expectInputRank, oneOf, pairOfPositiveIntegers, positiveInteger } from './validate-options.js';
+import { glorotUniform, zeros } from './initializers.js';
+
+export interface Conv2DOptions {
+  filters: number;
+  kernelSize: number | [number, number];
+  strides?: number | [number, number];
+  padding?: Padding;
+  activation?: ActivationName;
+  useBias?: boolean;
+  inputShape?: readonly number[];
+  name?: string;
+}
+
+export class Conv2D extends AffineLayer {
+  readonly className = 'Conv2D';
+  readonly namePrefix = 'conv2d';
+  readonly filters: number;
+  readonly kernelSize: [number, number];
+  readonly strides: [number, number];
+  readonly padding: Padding;
+  readonly activation: ActivationName;
+  readonly useBias: boolean;
+  private geometry: Conv2DInfo | undefined;
+
+  constructor(options: Conv2DOptions) {
+    super(options);
+    if (typeof options !== 'object' || options === null) throw new Error('Conv2D expects an options object such as { filters: 32, kernelSize: 3 }.');
+    this.filters = positiveInteger('Conv2D', 'filters', options.filters, '{ filters: 32 }');
+    this.kernelSize = pairOfPositiveIntegers('Conv2D', 'kernelSize', options.kernelSize, '3 or [3, 3]');
+    this.strides = pairOfPositiveIntegers('Conv2D', 'strides', options.strides ?? 1, '1 or [2, 2]');
+    this.padding = oneOf('Conv2D', 'padding', options.padding ?? 'valid', ['valid', 'same'] as const);
+    this.activation = parseActivation('Conv2D', options.activation);
+    this.useBias = options.useBias ?? true;
+  }
+
+  protected get units(): number {
+    return this.filters;
+  }
+
+  protected computeOutputShape(inputShape: readonly number[], context: BuildContext): readonly number[] {
+    expectInputRank(this.displayName, inputShape, 4, 'batch, height, width, channels', 'Reshape images to [N, height, width, channels], e.g. [N, 28, 28, 1].');
+    const [h, w, c] = inputShape;
+    const info = this.infoFor(1, h, w, c);
+    if (info.outHeight <= 0 || info.outWidth <= 0) {
+      throw new Error(
+        `${this.displayName} with kernelSize [${this.kernelSize}] and padding '${this.padding}' needs an input of at least ${this.kernelSize[0]}x${this.kernelSize[1]}; received ${h}x${w}. Use padding 'same' or a smaller kernel.`,
+      );
+    }
+    const [kh, kw] = this.kernelSize;
+    const receptive = kh * kw;
+    this.kernel = this.makeWeight('kernel', [kh, kw, c, this.filters], glorotUniform(context.random, context.dtype, receptive * c, receptive * this.filters));
+    this.bias = this.useBias ? this.makeWeight('bias', [this.filters], zeros(context.dtype)) : null;
+    return [info.outHeight, info.outWidth, this.filters];
+  }
+
+  private infoFor(batch: number, h: number, w: number, c: number): Conv2DInfo {
+    return conv2dInfo(batch, h, w, c, this.filters, this.kernelSize[0], this.kernelSize[1], this.strides[0], this.strides[1], this.padding);
+  }
+
+  private info(batch: number): Conv2DInfo {
+    if (this.geometry?.batch !== batch) {
+      const [h, w, c] = this.inputShape;
+      this.geometry = this.infoFor(batch, h, w, c);
+    }
+    return this.geometry;
+  }
+
+  protected linearForward(x: FloatArray, y: FloatArray, batch: number): void {
+    this.backend.conv2d(x, this.kernel.value, y, this.info(batch));
+  }
+
+  protected kernelGrad(x: FloatArray, dz: FloatArray, batch: number): void {
+    this.backend.conv2dBackpropFilter(x, dz, this.kernel.grad, this.info(batch));
+  }
+
+  protected inputGradient(dz: FloatArray, dx: FloatArray, batch: number): void {
+    this.backend.conv2dBackpropInput(dz, this.kernel.value, dx, this.info(batch));
+  }
+
+  details(): LayerDetails {
+    const [kh, kw] = this.kernelSize;
+    const c = this.inputShape[2];
+    const [oh, ow] = this.outputShape;
+    const base = `${kh}*${kw}*${c}*${this.filters}`;
+    return {
+      formula: this.useBias ? `${base} + ${this.filters}` : base,
+      flops: 2 * oh * ow * this.filters * kh * kw * c,
+      window: { kernel: kh, stride: this.strides[0] },
+      global: false,
+    };
+  }
+
+  getConfig(): Record<string, unknown> {
+    return {
+      name: this.name, filters: this.filters, kernelSize: this.kernelSize, strides: this.strides,
+      padding: this.padding, activation: this.activation, useBias: this.useBias, inputShape: this.declaredInputShape,
+    };
+  }
+}

@@ -1,0 +1,75 @@
+/** Dense: y[N, OUT] = act(x[N, IN] . kernel[IN, OUT] + bias[OUT]). */
+import type { FloatArray } from '../backend/backend.js';
+import { AffineLayer } from './affine-layer.js';
+import { parseActivation, type ActivationName } from './activations.js';
+import type { BuildContext, LayerDetails } from './layer.js';
+import { expectInputRank, positiveInteger } from './validate-options.js';
+import { glorotUniform, zeros } from './initializers.js';
+
+export interface DenseOptions {
+  units: number;
+  activation?: ActivationName;
+  useBias?: boolean;
+  inputShape?: readonly number[];
+  name?: string;
+}
+
+export class Dense extends AffineLayer {
+  readonly className = 'Dense';
+  readonly namePrefix = 'dense';
+  readonly unitCount: number;
+  readonly activation: ActivationName;
+  readonly useBias: boolean;
+
+  constructor(options: DenseOptions) {
+    super(options);
+    if (typeof options !== 'object' || options === null) throw new Error('Dense expects an options object such as { units: 128 }.');
+    this.unitCount = positiveInteger('Dense', 'units', options.units, '{ units: 128 }');
+    this.activation = parseActivation('Dense', options.activation);
+    this.useBias = options.useBias ?? true;
+  }
+
+  protected get units(): number {
+    return this.unitCount;
+  }
+
+  private get inFeatures(): number {
+    return this.inputShape[0];
+  }
+
+  protected computeOutputShape(inputShape: readonly number[], context: BuildContext): readonly number[] {
+    expectInputRank(this.displayName, inputShape, 2, 'batch, features', 'Add a Flatten layer before it.');
+    const fanIn = inputShape[0];
+    this.kernel = this.makeWeight('kernel', [fanIn, this.unitCount], glorotUniform(context.random, context.dtype, fanIn, this.unitCount));
+    this.bias = this.useBias ? this.makeWeight('bias', [this.unitCount], zeros(context.dtype)) : null;
+    return [this.unitCount];
+  }
+
+  protected linearForward(x: FloatArray, y: FloatArray, batch: number): void {
+    this.backend.matmul(x, this.kernel.value, y, batch, this.unitCount, this.inFeatures, false, false, false);
+  }
+
+  protected kernelGrad(x: FloatArray, dz: FloatArray, batch: number): void {
+    // dW[IN, OUT] = x^T[IN, N] . dz[N, OUT]
+    this.backend.matmul(x, dz, this.kernel.grad, this.inFeatures, this.unitCount, batch, true, false, false);
+  }
+
+  protected inputGradient(dz: FloatArray, dx: FloatArray, batch: number): void {
+    // dx[N, IN] = dz[N, OUT] . W^T[OUT, IN]
+    this.backend.matmul(dz, this.kernel.value, dx, batch, this.inFeatures, this.unitCount, false, true, false);
+  }
+
+  details(): LayerDetails {
+    const inF = this.inFeatures;
+    return {
+      formula: this.useBias ? `${inF}*${this.unitCount} + ${this.unitCount}` : `${inF}*${this.unitCount}`,
+      flops: 2 * inF * this.unitCount,
+      window: null,
+      global: true,
+    };
+  }
+
+  getConfig(): Record<string, unknown> {
+    return { name: this.name, units: this.unitCount, activation: this.activation, useBias: this.useBias, inputShape: this.declaredInputShape };
+  }
+}

@@ -1,0 +1,16 @@
+/** Layer factories in the TF.js style (layers.conv2d({...})) plus the classes. */
+import { Conv2D, type Conv2DOptions } from './conv2d.js';
+import { Dense, type DenseOptions } from './dense.js';
+import { Dropout } from './dropout.js';
+import { Flatten } from './flatten.js';
+import { MaxPooling2D, type MaxPooling2DOptions } from './max-pooling2d.js';
+
+export { Conv2D, Dense, Dropout, Flatten, MaxPooling2D };
+export type { Conv2DOptions, DenseOptions, MaxPooling2DOptions };
+export { Layer, type Weight, type LayerDetails } from './layer.js';
+
+export const conv2d = (options: Conv2DOptions): Conv2D => new Conv2D(options);
+export const maxPooling2d = (options: MaxPooling2DOptions = {}): MaxPooling2D => new MaxPooling2D(options);
+export const flatten = (options: { inputShape?: readonly number[]; name?: string } = {}): Flatten => new Flatten(options);
+export const dense = (options: DenseOptions): Dense => new Dense(options);
+export const dropout = (options: { rate: number; name?: string }): Dropout => new Dropout(options);

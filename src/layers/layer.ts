@@ -1,0 +1,123 @@
+/**
+ * The layer contract. A layer is built once for a per-sample input shape
+ * (without the batch dimension), then runs forward(x, batch, training) and
+ * backward(dy, batch, needInputGrad) on flat NHWC buffers.
+ *
+ * forward caches what backward needs (its input, activation output, max-pool
+ * argmax); backward overwrites the parameter gradients (one batch, no
+ * accumulation). Output and gradient buffers are owned by the layer and reused
+ * between steps of the same batch size, so a training step allocates nothing.
+ */
+import type { Backend, FloatArray } from '../backend/backend.js';
+import type { Random } from '../core/random.js';
+import { allocate, type DType } from '../core/tensor.js';
+
+export interface Weight {
+  /** Keras-style variable name, e.g. "conv2d/kernel". */
+  readonly name: string;
+  readonly shape: readonly number[];
+  readonly value: FloatArray;
+  readonly grad: FloatArray;
+  readonly trainable: boolean;
+}
+
+export interface BuildContext {
+  readonly backend: Backend;
+  readonly dtype: DType;
+  readonly random: Random;
+}
+
+/** How a layer maps receptive fields: window size and stride along each spatial axis. */
+export interface SpatialWindow {
+  readonly kernel: number;
+  readonly stride: number;
+}
+
+/** What `summary({ details: true })` prints about a layer. */
+export interface LayerDetails {
+  /** Parameter formula, e.g. "3*3*1*32 + 32". */
+  readonly formula: string;
+  /** Forward FLOPs per sample (a multiply-add counts as 2). */
+  readonly flops: number;
+  /** Spatial window this layer applies, or null when it keeps positions (flatten, dropout) or mixes all (dense). */
+  readonly window: SpatialWindow | null;
+  /** True when every output sees the whole input (dense layers). */
+  readonly global: boolean;
+}
+
+export abstract class Layer {
+  /** Keras class name, e.g. "Conv2D". */
+  abstract readonly className: string;
+  /** Keras snake_case prefix for automatic names, e.g. "conv2d". */
+  abstract readonly namePrefix: string;
+  name: string | undefined;
+  /** Per-sample input shape the user declared (first layer only). */
+  readonly declaredInputShape: readonly number[] | undefined;
+
+  protected backend!: Backend;
+  protected dtype: DType = 'float32';
+  protected random!: Random;
+  inputShape: readonly number[] = [];
+  outputShape: readonly number[] = [];
+  built = false;
+
+  constructor(options: { name?: string; inputShape?: readonly number[] }) {
+    this.name = options.name;
+    if (options.inputShape !== undefined) {
+      const shape = options.inputShape;
+      if (!Array.isArray(shape) || shape.length === 0 || !shape.every((d) => Number.isInteger(d) && d > 0)) {
+        throw new Error(
+          `${this.constructor.name} expects inputShape as a list of positive integers without the batch dimension, e.g. [28, 28, 1]; received ${JSON.stringify(shape)}.`,
+        );
+      }
+    }
+    this.declaredInputShape = options.inputShape ? [...options.inputShape] : undefined;
+  }
+
+  /** Validates the input shape, creates weights and returns the output shape. */
+  build(inputShape: readonly number[], context: BuildContext): readonly number[] {
+    this.backend = context.backend;
+    this.dtype = context.dtype;
+    this.random = context.random;
+    this.inputShape = [...inputShape];
+    this.outputShape = this.computeOutputShape(inputShape, context);
+    this.built = true;
+    return this.outputShape;
+  }
+
+  /** Checks the input and creates weights; returns the per-sample output shape. */
+  protected abstract computeOutputShape(inputShape: readonly number[], context: BuildContext): readonly number[];
+
+  abstract forward(x: FloatArray, batch: number, training: boolean): FloatArray;
+
+  /** Returns dL/dx, or null when needInputGrad is false (the first layer needs none). */
+  abstract backward(dy: FloatArray, batch: number, needInputGrad: boolean): FloatArray | null;
+
+  weights(): Weight[] {
+    return [];
+  }
+
+  paramCount(): number {
+    return this.weights().reduce((sum, w) => sum + w.value.length, 0);
+  }
+
+  abstract details(): LayerDetails;
+
+  /** Constructor options as plain JSON, enough to rebuild the layer. */
+  abstract getConfig(): Record<string, unknown>;
+
+  protected get displayName(): string {
+    return `${this.className} layer "${this.name ?? this.namePrefix}"`;
+  }
+
+  /** A buffer of `size` elements, reused when the size is unchanged. */
+  protected reuse(buffer: FloatArray | undefined, size: number): FloatArray {
+    if (buffer && buffer.length === size && (this.dtype === 'float64') === buffer instanceof Float64Array) return buffer;
+    return allocate(this.dtype, size);
+  }
+
+  protected makeWeight(suffix: string, shape: readonly number[], init: (size: number) => FloatArray): Weight {
+    const value = init(shape.reduce((a, b) => a * b, 1));
+    return { name: `${this.name}/${suffix}`, shape: [...shape], value, grad: allocate(this.dtype, value.length), trainable: true };
+  }
+}

@@ -1,0 +1,85 @@
+/** MaxPooling2D: y[N,OH,OW,C] = max over each window of x[N,H,W,C]; backward routes dy to the argmax. */
+import type { FloatArray, Pool2DInfo } from '../backend/backend.js';
+import { pool2dInfo, type Padding } from '../core/conv-geometry.js';
+import { Layer, type BuildContext, type LayerDetails } from './layer.js';
+import { expectInputRank, oneOf, pairOfPositiveIntegers } from './validate-options.js';
+
+export interface MaxPooling2DOptions {
+  poolSize?: number | [number, number];
+  /** Defaults to poolSize, as in Keras. */
+  strides?: number | [number, number];
+  padding?: Padding;
+  inputShape?: readonly number[];
+  name?: string;
+}
+
+export class MaxPooling2D extends Layer {
+  readonly className = 'MaxPooling2D';
+  readonly namePrefix = 'max_pooling2d';
+  readonly poolSize: [number, number];
+  readonly strides: [number, number];
+  readonly padding: Padding;
+  private geometry: Pool2DInfo | undefined;
+  private output: FloatArray | undefined;
+  private argmax: Int32Array | undefined;
+  private inputGrad: FloatArray | undefined;
+
+  constructor(options: MaxPooling2DOptions = {}) {
+    super(options);
+    this.poolSize = pairOfPositiveIntegers('MaxPooling2D', 'poolSize', options.poolSize ?? 2, '2 or [2, 2]');
+    this.strides = pairOfPositiveIntegers('MaxPooling2D', 'strides', options.strides ?? this.poolSize, '2 or [2, 2]');
+    this.padding = oneOf('MaxPooling2D', 'padding', options.padding ?? 'valid', ['valid', 'same'] as const);
+  }
+
+  protected computeOutputShape(inputShape: readonly number[], _context: BuildContext): readonly number[] {
+    expectInputRank(this.displayName, inputShape, 4, 'batch, height, width, channels', 'Put it after a Conv2D layer or reshape images to [N, height, width, channels].');
+    const info = this.infoFor(1, inputShape);
+    if (info.outHeight <= 0 || info.outWidth <= 0) {
+      throw new Error(
+        `${this.displayName} with poolSize [${this.poolSize}] needs an input of at least ${this.poolSize[0]}x${this.poolSize[1]}; received ${inputShape[0]}x${inputShape[1]}. Use padding 'same' or a smaller poolSize.`,
+      );
+    }
+    return [info.outHeight, info.outWidth, inputShape[2]];
+  }
+
+  private infoFor(batch: number, shape: readonly number[]): Pool2DInfo {
+    return pool2dInfo(batch, shape[0], shape[1], shape[2], this.poolSize[0], this.poolSize[1], this.strides[0], this.strides[1], this.padding);
+  }
+
+  private info(batch: number): Pool2DInfo {
+    if (this.geometry?.batch !== batch) this.geometry = this.infoFor(batch, this.inputShape);
+    return this.geometry;
+  }
+
+  forward(x: FloatArray, batch: number, training: boolean): FloatArray {
+    const info = this.info(batch);
+    const size = batch * info.outHeight * info.outWidth * info.channels;
+    const y = (this.output = this.reuse(this.output, size));
+    if (training) {
+      if (this.argmax?.length !== size) this.argmax = new Int32Array(size);
+      this.backend.maxPool(x, y, this.argmax, info);
+    } else {
+      this.backend.maxPool(x, y, null, info);
+    }
+    return y;
+  }
+
+  backward(dy: FloatArray, batch: number, needInputGrad: boolean): FloatArray | null {
+    if (!needInputGrad) return null;
+    if (!this.argmax) throw new Error(`${this.displayName}: backward called without a training forward pass.`);
+    const info = this.info(batch);
+    const dx = (this.inputGrad = this.reuse(this.inputGrad, batch * info.inHeight * info.inWidth * info.channels));
+    this.backend.maxPoolBackprop(dy, this.argmax, dx, info);
+    return dx;
+  }
+
+  details(): LayerDetails {
+    const [oh, ow, c] = this.outputShape;
+    // One comparison per window element, counted as one FLOP each.
+    return { formula: '0', flops: oh * ow * c * this.poolSize[0] * this.poolSize[1], window: { kernel: this.poolSize[0], stride: this.strides[0] }, global: false };
+  }
+
+  getConfig(): Record<string, unknown> {
+    return { name: this.name, poolSize: this.poolSize, strides: this.strides, padding: this.padding, inputShape: this.declaredInputShape };
+  }
+}

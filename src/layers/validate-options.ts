@@ -1,0 +1,35 @@
+/** Constructor option checks that name the layer, the expectation and the received value. */
+
+export function positiveInteger(layer: string, option: string, value: unknown, example: string): number {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value <= 0) {
+    throw new Error(`${layer} expects ${option} to be a positive integer (e.g. ${example}); received ${JSON.stringify(value)}.`);
+  }
+  return value;
+}
+
+/** A size given as n or [h, w], like Keras kernel_size / pool_size / strides. */
+export function pairOfPositiveIntegers(layer: string, option: string, value: unknown, example: string): [number, number] {
+  const pair = typeof value === 'number' ? [value, value] : value;
+  if (!Array.isArray(pair) || pair.length !== 2 || !pair.every((v) => Number.isInteger(v) && v > 0)) {
+    throw new Error(
+      `${layer} expects ${option} to be a positive integer or a pair [height, width] of positive integers (e.g. ${example}); received ${JSON.stringify(value)}.`,
+    );
+  }
+  return [pair[0], pair[1]];
+}
+
+export function oneOf<T extends string>(layer: string, option: string, value: unknown, allowed: readonly T[]): T {
+  if (typeof value !== 'string' || !(allowed as readonly string[]).includes(value)) {
+    throw new Error(`${layer} expects ${option} to be one of ${allowed.map((a) => `'${a}'`).join(', ')}; received ${JSON.stringify(value)}.`);
+  }
+  return value as T;
+}
+
+/** Rank check on the per-sample input shape, with the batch dimension added back for the message. */
+export function expectInputRank(layer: string, inputShape: readonly number[], rank: number, meaning: string, fix: string): void {
+  if (inputShape.length + 1 !== rank) {
+    throw new Error(
+      `${layer} expects input of rank ${rank} (${meaning}); received shape [None, ${inputShape.join(', ')}]. ${fix}`,
+    );
+  }
+}

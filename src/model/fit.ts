@@ -1,0 +1,110 @@
+/**
+ * The training loop behind Sequential.fit: Keras semantics for
+ * validationSplit (the LAST fraction of the data, taken before shuffling),
+ * per-epoch shuffling from the model's seeded generator, running-mean logs,
+ * callbacks, and the progress bar.
+ */
+import type { FloatArray } from '../backend/backend.js';
+import { shapeSize, Tensor } from '../core/tensor.js';
+import type { Targets } from '../losses/losses.js';
+import { epochHeader, ProgressBar, type ProgressStream } from './progress-bar.js';
+import { History, type Callback, type Logs } from './callbacks.js';
+import type { Sequential } from './sequential.js';
+import { checkInputs, checkTargets } from './validate-data.js';
+
+export interface FitOptions {
+  epochs?: number;
+  batchSize?: number;
+  /** Fraction in [0, 1) of the data, taken from the end, held out for validation. */
+  validationSplit?: number;
+  validationData?: [Tensor, unknown];
+  shuffle?: boolean;
+  /** 0 silent, 1 progress bar, 2 one line per epoch. */
+  verbose?: 0 | 1 | 2;
+  callbacks?: Callback[];
+  /** Where progress goes (default process.stdout). */
+  stream?: ProgressStream;
+}
+
+function checkPositiveInteger(option: string, value: number): number {
+  if (!Number.isInteger(value) || value <= 0) throw new Error(`fit() expects ${option} to be a positive integer; received ${JSON.stringify(value)}.`);
+  return value;
+}
+
+export async function runFit(model: Sequential, x: Tensor, targets: Targets, options: FitOptions): Promise<History> {
+  const epochs = checkPositiveInteger('epochs', options.epochs ?? 1);
+  const batchSize = checkPositiveInteger('batchSize', options.batchSize ?? 32);
+  const verbose = options.verbose ?? 1;
+  const callbacks = options.callbacks ?? [];
+  const loss = model.loss!;
+  const sampleSize = shapeSize(model.inputShape);
+  const classes = shapeSize(model.outputShape);
+  const targetWidth = loss.sparse ? 1 : classes;
+  const total = x.shape[0];
+
+  const split = options.validationSplit ?? 0;
+  if (!(split >= 0 && split < 1)) throw new Error(`fit() expects validationSplit in [0, 1), e.g. 0.1; received ${JSON.stringify(split)}.`);
+  if (split > 0 && options.validationData) throw new Error('fit() got both validationSplit and validationData; give one of them.');
+  const trainCount = split > 0 ? Math.floor(total * (1 - split)) : total;
+  if (trainCount <= 0) throw new Error(`fit(): validationSplit ${split} leaves no training samples out of ${total}.`);
+
+  let validation: { x: FloatArray; y: Targets; count: number } | null = null;
+  if (split > 0 && trainCount < total) {
+    validation = { x: x.data.subarray(trainCount * sampleSize), y: targets.subarray(trainCount * targetWidth), count: total - trainCount };
+  } else if (options.validationData) {
+    const [vx, vy] = options.validationData;
+    const inputs = checkInputs(vx, model.layers[0], model.inputShape, 'fit (validationData)');
+    validation = { x: inputs.data, y: checkTargets(vy, loss, inputs.shape[0], classes, 'fit (validationData)'), count: inputs.shape[0] };
+  }
+
+  const steps = Math.ceil(trainCount / batchSize);
+  const history = new History({ epochs, steps, batchSize, samples: trainCount, seed: model.seed });
+  const order = Int32Array.from({ length: trainCount }, (_, i) => i);
+  const batchX = x.data instanceof Float64Array ? new Float64Array(batchSize * sampleSize) : new Float32Array(batchSize * sampleSize);
+  const batchY = loss.sparse ? new Int32Array(batchSize) : new (targets.constructor as Float32ArrayConstructor)(batchSize * classes);
+
+  model.stopTraining = false;
+  for (const cb of callbacks) await cb.onTrainBegin?.({});
+  for (let epoch = 0; epoch < epochs && !model.stopTraining; epoch++) {
+    for (const cb of callbacks) await cb.onEpochBegin?.(epoch, {});
+    if (options.shuffle ?? true) model.random.shuffle(order);
+    if (verbose > 0) (options.stream ?? process.stdout).write(`${epochHeader(epoch + 1, epochs)}\n`);
+    const bar = new ProgressBar({ total: steps, verbose, stream: options.stream });
+    const started = performance.now();
+    let lossSum = 0;
+    let correct = 0;
+    let seen = 0;
+    const running = (): Logs => {
+      const logs: Logs = { loss: lossSum / seen };
+      if (model.metrics.includes('accuracy')) logs.accuracy = correct / seen;
+      return logs;
+    };
+    for (let step = 0; step < steps && !model.stopTraining; step++) {
+      const start = step * batchSize;
+      const batch = Math.min(batchSize, trainCount - start);
+      for (let i = 0; i < batch; i++) {
+        const row = order[start + i];
+        batchX.set(x.data.subarray(row * sampleSize, (row + 1) * sampleSize), i * sampleSize);
+        if (loss.sparse) batchY[i] = targets[row];
+        else batchY.set(targets.subarray(row * classes, (row + 1) * classes), i * classes);
+      }
+      const result = model.trainStep(batchX.subarray(0, batch * sampleSize), batchY.subarray(0, batch * targetWidth), batch);
+      lossSum += result.lossSum;
+      correct += result.correct;
+      seen += batch;
+      const logs = running();
+      bar.update(step + 1, logs);
+      for (const cb of callbacks) await cb.onBatchEnd?.(step, logs);
+    }
+    const logs = running();
+    if (validation) {
+      const val = model.evaluateArrays(validation.x, validation.y, validation.count, batchSize);
+      for (const [key, value] of Object.entries(val)) logs[`val_${key}`] = value;
+    }
+    bar.finish(logs);
+    history.record(epoch, logs, (performance.now() - started) / 1000);
+    for (const cb of callbacks) await cb.onEpochEnd?.(epoch, logs);
+  }
+  for (const cb of callbacks) await cb.onTrainEnd?.({});
+  return history;
+}

@@ -1,0 +1,287 @@
+/**
+ * Sequential: a stack of layers with compile / fit / evaluate / predict /
+ * summary, shaped like Keras. Data flows as flat NHWC buffers; the model owns
+ * the one seeded generator (init, shuffle, dropout) and the backend object.
+ */
+import type { Backend, FloatArray } from '../backend/backend.js';
+import { resolveBackend, type BackendChoice } from '../backend/select-backend.js';
+import { Random, randomSeed } from '../core/random.js';
+import { allocate, shapeSize, Tensor, type DType } from '../core/tensor.js';
+import { AffineLayer } from '../layers/affine-layer.js';
+import type { Layer, Weight } from '../layers/layer.js';
+import { getLoss, type Loss, type LossOptions, type Targets } from '../losses/losses.js';
+import { countCorrect, parseMetrics, type MetricName } from '../metrics/accuracy.js';
+import { getOptimizer, type Optimizer } from '../optimizers/optimizer.js';
+import { checkInputs, checkTargets } from './validate-data.js';
+import { runFit, type FitOptions } from './fit.js';
+import type { History } from './callbacks.js';
+import { formatSummary, type SummaryOptions } from './summary.js';
+
+export interface SequentialOptions {
+  name?: string;
+  /** A backend object, or 'auto' (native if it loads, else reference), 'native', 'reference'. */
+  backend?: BackendChoice;
+  /** Seed of the model's one random generator; a random seed is drawn (and kept in `seed`) when absent. */
+  seed?: number;
+  /** 'float64' runs on the reference backend only; used for gradient checks. */
+  dtype?: DType;
+}
+
+export interface CompileOptions {
+  optimizer: string | Optimizer;
+  loss: string;
+  lossOptions?: LossOptions;
+  metrics?: string[];
+}
+
+export interface StepResult {
+  lossSum: number;
+  correct: number;
+}
+
+export class Sequential {
+  readonly name: string;
+  readonly layers: Layer[] = [];
+  readonly backend: Backend;
+  readonly dtype: DType;
+  readonly seed: number;
+  readonly random: Random;
+  optimizer: Optimizer | undefined;
+  loss: Loss | undefined;
+  metrics: MetricName[] = [];
+  /** Set by a callback to end fit() after the current batch. */
+  stopTraining = false;
+  private built = false;
+  private scratch: { probs?: FloatArray; grad?: FloatArray } = {};
+
+  constructor(layers: Layer[] = [], options: SequentialOptions = {}) {
+    this.name = options.name ?? 'sequential';
+    this.dtype = options.dtype ?? 'float32';
+    this.backend = resolveBackend(options.backend);
+    if (this.dtype === 'float64' && !this.backend.supportsFloat64) {
+      throw new Error(`Sequential with dtype 'float64' needs a backend that supports it; '${this.backend.name}' does not. Use { backend: 'reference' }.`);
+    }
+    this.seed = options.seed ?? randomSeed();
+    this.random = new Random(this.seed);
+    for (const layer of layers) this.add(layer);
+  }
+
+  add(layer: Layer): void {
+    if (this.built) throw new Error(`Cannot add layer ${layer.className} to model "${this.name}" after it has been built.`);
+    if (layer.name === undefined) {
+      const taken = new Set(this.layers.map((l) => l.name));
+      let name = layer.namePrefix;
+      for (let i = 1; taken.has(name); i++) name = `${layer.namePrefix}_${i}`;
+      layer.name = name;
+    } else if (this.layers.some((l) => l.name === layer.name)) {
+      throw new Error(`Model "${this.name}" already has a layer named "${layer.name}"; layer names must be unique.`);
+    }
+    if (this.layers.length > 0 && layer.declaredInputShape) {
+      throw new Error(`Layer "${layer.name}" declares inputShape, but only the first layer of a Sequential model may.`);
+    }
+    this.layers.push(layer);
+    if (this.layers.length === 1 && layer.declaredInputShape) this.build(layer.declaredInputShape);
+  }
+
+  get isBuilt(): boolean {
+    return this.built;
+  }
+
+  /** Creates all weights for a per-sample input shape (without the batch dimension). */
+  build(inputShape: readonly number[]): void {
+    if (this.built) return;
+    if (this.layers.length === 0) throw new Error(`Model "${this.name}" has no layers; add layers before building it.`);
+    let shape = inputShape;
+    for (const layer of this.layers) {
+      shape = layer.build(shape, { backend: this.backend, dtype: this.dtype, random: this.random });
+    }
+    this.built = true;
+  }
+
+  /** Builds when the layers are complete (Keras builds on the first fit when no inputShape was given). */
+  private ensureBuilt(inputShape?: readonly number[]): void {
+    if (this.built) return;
+    const first = this.layers[0];
+    const shape = first?.declaredInputShape ?? inputShape;
+    if (!shape) {
+      throw new Error(`Model "${this.name}" is not built yet: give the first layer an inputShape (e.g. inputShape: [28, 28, 1]) or call fit() first.`);
+    }
+    this.build(shape);
+  }
+
+  get inputShape(): readonly number[] {
+    this.ensureBuilt();
+    return this.layers[0].inputShape;
+  }
+
+  get outputShape(): readonly number[] {
+    this.ensureBuilt();
+    return this.layers[this.layers.length - 1].outputShape;
+  }
+
+  compile(options: CompileOptions): void {
+    if (typeof options !== 'object' || options === null) {
+      throw new Error(`compile() expects options such as { optimizer: 'adam', loss: 'sparse_categorical_crossentropy', metrics: ['accuracy'] }.`);
+    }
+    this.optimizer = getOptimizer(options.optimizer);
+    this.loss = getLoss(options.loss, options.lossOptions);
+    this.metrics = parseMetrics(options.metrics);
+  }
+
+  weights(): Weight[] {
+    this.ensureBuilt();
+    return this.layers.flatMap((l) => l.weights());
+  }
+
+  countParams(): number {
+    return this.weights().reduce((sum, w) => sum + w.value.length, 0);
+  }
+
+  /** Copies of all weights in layer order (kernel, bias, ...). */
+  getWeights(): Tensor[] {
+    return this.weights().map((w) => new Tensor(w.value.slice(), w.shape));
+  }
+
+  setWeights(values: readonly Tensor[]): void {
+    const weights = this.weights();
+    if (values.length !== weights.length) {
+      throw new Error(`setWeights() expects ${weights.length} tensors for model "${this.name}"; received ${values.length}.`);
+    }
+    weights.forEach((w, i) => {
+      const v = values[i];
+      if (v.data.length !== w.value.length || v.shape.some((d, k) => d !== w.shape[k])) {
+        throw new Error(`setWeights(): ${w.name} expects shape [${w.shape.join(', ')}]; received [${v.shape.join(', ')}].`);
+      }
+      w.value.set(v.data);
+    });
+  }
+
+  summary(options: SummaryOptions = {}): string {
+    this.ensureBuilt();
+    const text = formatSummary(this, options);
+    (options.print ?? console.log)(text);
+    return text;
+  }
+
+  private requireCompiled(method: string): { loss: Loss; optimizer: Optimizer } {
+    if (!this.loss || !this.optimizer) {
+      throw new Error(`${method}() needs a compiled model: call model.compile({ optimizer: 'adam', loss: 'sparse_categorical_crossentropy', metrics: ['accuracy'] }) first.`);
+    }
+    return { loss: this.loss, optimizer: this.optimizer };
+  }
+
+  /** Runs the layers forward on `batch` samples; returns the last layer's output buffer. */
+  forwardBatch(x: FloatArray, batch: number, training: boolean): FloatArray {
+    let out = x;
+    for (const layer of this.layers) out = layer.forward(out, batch, training);
+    return out;
+  }
+
+  private lossScratch(size: number): { probs: FloatArray; grad: FloatArray } {
+    if (this.scratch.probs?.length !== size) this.scratch = { probs: allocate(this.dtype, size), grad: allocate(this.dtype, size) };
+    return this.scratch as { probs: FloatArray; grad: FloatArray };
+  }
+
+  /**
+   * Loss sum over the batch and its gradient with respect to the model output
+   * (or the softmax logits when fused). Returns the buffer that backward starts from.
+   */
+  private lossAndGrad(loss: Loss, output: FloatArray, targets: Targets, batch: number): { lossSum: number; grad: FloatArray; fused: boolean } {
+    const last = this.layers[this.layers.length - 1];
+    const classes = shapeSize(last.outputShape);
+    const { probs, grad } = this.lossScratch(batch * classes);
+    const scale = 1 / batch;
+    if (last instanceof AffineLayer && last.activation === 'softmax' && !loss.fromLogits) {
+      const lossSum = loss.fromLogitsGrad(this.backend, last.lastLogits(), targets, probs, grad, batch, classes, scale);
+      return { lossSum, grad, fused: true };
+    }
+    if (loss.fromLogits) {
+      return { lossSum: loss.fromLogitsGrad(this.backend, output, targets, probs, grad, batch, classes, scale), grad, fused: false };
+    }
+    return { lossSum: loss.fromProbabilities(output, targets, grad, batch, classes, scale), grad, fused: false };
+  }
+
+  /** One optimisation step on a prepared batch; the building block of fit(). */
+  trainStep(x: FloatArray, targets: Targets, batch: number): StepResult {
+    const { loss, optimizer } = this.requireCompiled('trainStep');
+    const output = this.forwardBatch(x, batch, true);
+    const { lossSum, grad, fused } = this.lossAndGrad(loss, output, targets, batch);
+    const correct = countCorrect(output, targets, loss.sparse, batch, shapeSize(this.outputShape));
+    this.backwardFrom(grad, batch, fused);
+    optimizer.applyGradients(this.backend, this.weights());
+    return { lossSum, correct };
+  }
+
+  /** Back-propagates from dL/d(output), or dL/d(logits) of a fused softmax last layer. */
+  backwardFrom(grad: FloatArray, batch: number, fusedSoftmax: boolean): void {
+    let dy: FloatArray | null = grad;
+    for (let i = this.layers.length - 1; i >= 0 && dy; i--) {
+      const layer = this.layers[i];
+      const needInputGrad = i > 0;
+      dy = fusedSoftmax && i === this.layers.length - 1
+        ? (layer as AffineLayer).backwardFromPreActivation(dy, batch, needInputGrad)
+        : layer.backward(dy, batch, needInputGrad);
+    }
+  }
+
+  /** Loss and gradients for one batch without updating weights (used by gradient checks). */
+  computeGradients(x: FloatArray, targets: Targets, batch: number): number {
+    const { loss } = this.requireCompiled('computeGradients');
+    const output = this.forwardBatch(x, batch, true);
+    const { lossSum, grad, fused } = this.lossAndGrad(loss, output, targets, batch);
+    this.backwardFrom(grad, batch, fused);
+    return lossSum / batch;
+  }
+
+  async fit(x: Tensor, y: unknown, options: FitOptions = {}): Promise<History> {
+    const { loss } = this.requireCompiled('fit');
+    this.ensureBuilt(x instanceof Tensor ? x.shape.slice(1) : undefined);
+    const inputs = checkInputs(x, this.layers[0], this.inputShape, 'fit');
+    const targets = checkTargets(y, loss, inputs.shape[0], shapeSize(this.outputShape), 'fit');
+    return runFit(this, inputs, targets, options);
+  }
+
+  /** Mean loss and metrics over the data, in batches, without training. */
+  evaluate(x: Tensor, y: unknown, options: { batchSize?: number } = {}): Record<string, number> {
+    const { loss } = this.requireCompiled('evaluate');
+    const inputs = checkInputs(x, this.layers[0], this.inputShape, 'evaluate');
+    const targets = checkTargets(y, loss, inputs.shape[0], shapeSize(this.outputShape), 'evaluate');
+    return this.evaluateArrays(inputs.data, targets, inputs.shape[0], options.batchSize ?? 32);
+  }
+
+  /** evaluate() on validated flat arrays; fit() uses it for validation data. */
+  evaluateArrays(x: FloatArray, targets: Targets, samples: number, batchSize: number): Record<string, number> {
+    const loss = this.loss!;
+    const sampleSize = shapeSize(this.inputShape);
+    const classes = shapeSize(this.outputShape);
+    let lossSum = 0;
+    let correct = 0;
+    for (let start = 0; start < samples; start += batchSize) {
+      const batch = Math.min(batchSize, samples - start);
+      const output = this.forwardBatch(x.subarray(start * sampleSize, (start + batch) * sampleSize), batch, false);
+      const batchTargets = loss.sparse ? targets.subarray(start, start + batch) : targets.subarray(start * classes, (start + batch) * classes);
+      lossSum += this.lossAndGrad(loss, output, batchTargets, batch).lossSum;
+      correct += countCorrect(output, batchTargets, loss.sparse, batch, classes);
+    }
+    const logs: Record<string, number> = { loss: lossSum / samples };
+    if (this.metrics.includes('accuracy')) logs.accuracy = correct / samples;
+    return logs;
+  }
+
+  /** Model outputs for x, computed in batches: a Tensor of shape [N, ...outputShape]. */
+  predict(x: Tensor, options: { batchSize?: number } = {}): Tensor {
+    this.ensureBuilt(x instanceof Tensor ? x.shape.slice(1) : undefined);
+    const inputs = checkInputs(x, this.layers[0], this.inputShape, 'predict');
+    const samples = inputs.shape[0];
+    const batchSize = options.batchSize ?? 32;
+    const sampleSize = shapeSize(this.inputShape);
+    const outSize = shapeSize(this.outputShape);
+    const result = allocate(this.dtype, samples * outSize);
+    for (let start = 0; start < samples; start += batchSize) {
+      const batch = Math.min(batchSize, samples - start);
+      const output = this.forwardBatch(inputs.data.subarray(start * sampleSize, (start + batch) * sampleSize), batch, false);
+      result.set(output.subarray(0, batch * outSize), start * outSize);
+    }
+    return new Tensor(result, [samples, ...this.outputShape]);
+  }
+}

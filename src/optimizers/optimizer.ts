@@ -1,0 +1,132 @@
+/**
+ * Optimizers with Keras 3 defaults. Each keeps per-weight slot buffers
+ * (momentum, second moments) created lazily on the first step, and hands the
+ * element-wise update to the backend so the native path runs it vectorised.
+ */
+import type { Backend, FloatArray } from '../backend/backend.js';
+import type { Weight } from '../layers/layer.js';
+
+export abstract class Optimizer {
+  abstract readonly name: string;
+  learningRate: number;
+  /** Number of update steps applied so far (Keras `iterations`). */
+  iterations = 0;
+  protected readonly slots = new Map<Weight, FloatArray[]>();
+
+  constructor(learningRate: number) {
+    if (typeof learningRate !== 'number' || !(learningRate > 0) || !Number.isFinite(learningRate)) {
+      throw new Error(`${this.constructor.name} expects learningRate to be a positive finite number such as 0.001; received ${JSON.stringify(learningRate)}.`);
+    }
+    this.learningRate = learningRate;
+  }
+
+  protected abstract slotCount: number;
+  protected abstract update(backend: Backend, weight: Weight, slots: FloatArray[]): void;
+
+  applyGradients(backend: Backend, weights: readonly Weight[]): void {
+    this.iterations++;
+    for (const weight of weights) {
+      if (!weight.trainable) continue;
+      let slots = this.slots.get(weight);
+      if (!slots) {
+        const make = (): FloatArray => (weight.value instanceof Float64Array ? new Float64Array(weight.value.length) : new Float32Array(weight.value.length));
+        slots = Array.from({ length: this.slotCount }, make);
+        this.slots.set(weight, slots);
+      }
+      this.update(backend, weight, slots);
+    }
+  }
+
+  abstract getConfig(): Record<string, unknown>;
+}
+
+export class Adam extends Optimizer {
+  readonly name = 'adam';
+  protected slotCount = 2;
+  readonly beta1: number;
+  readonly beta2: number;
+  readonly epsilon: number;
+
+  constructor(options: { learningRate?: number; beta1?: number; beta2?: number; epsilon?: number } = {}) {
+    super(options.learningRate ?? 0.001);
+    this.beta1 = options.beta1 ?? 0.9;
+    this.beta2 = options.beta2 ?? 0.999;
+    this.epsilon = options.epsilon ?? 1e-7;
+  }
+
+  protected update(backend: Backend, weight: Weight, [m, v]: FloatArray[]): void {
+    const t = this.iterations;
+    const alpha = (this.learningRate * Math.sqrt(1 - this.beta2 ** t)) / (1 - this.beta1 ** t);
+    backend.adamUpdate(weight.value, weight.grad, m, v, weight.value.length, alpha, this.beta1, this.beta2, this.epsilon);
+  }
+
+  getConfig(): Record<string, unknown> {
+    return { name: this.name, learningRate: this.learningRate, beta1: this.beta1, beta2: this.beta2, epsilon: this.epsilon };
+  }
+}
+
+export class SGD extends Optimizer {
+  readonly name = 'sgd';
+  readonly momentum: number;
+  readonly nesterov: boolean;
+
+  constructor(options: { learningRate?: number; momentum?: number; nesterov?: boolean } = {}) {
+    super(options.learningRate ?? 0.01);
+    const momentum = options.momentum ?? 0;
+    if (typeof momentum !== 'number' || !(momentum >= 0 && momentum < 1)) {
+      throw new Error(`SGD expects momentum in [0, 1) such as 0.9; received ${JSON.stringify(options.momentum)}.`);
+    }
+    this.momentum = momentum;
+    this.nesterov = options.nesterov ?? false;
+  }
+
+  protected get slotCount(): number {
+    return this.momentum > 0 ? 1 : 0;
+  }
+
+  protected update(backend: Backend, weight: Weight, slots: FloatArray[]): void {
+    backend.sgdUpdate(weight.value, weight.grad, slots[0] ?? null, weight.value.length, this.learningRate, this.momentum, this.nesterov);
+  }
+
+  getConfig(): Record<string, unknown> {
+    return { name: this.name, learningRate: this.learningRate, momentum: this.momentum, nesterov: this.nesterov };
+  }
+}
+
+export class RMSprop extends Optimizer {
+  readonly name = 'rmsprop';
+  protected slotCount = 1;
+  readonly rho: number;
+  readonly epsilon: number;
+
+  constructor(options: { learningRate?: number; rho?: number; epsilon?: number } = {}) {
+    super(options.learningRate ?? 0.001);
+    this.rho = options.rho ?? 0.9;
+    this.epsilon = options.epsilon ?? 1e-7;
+  }
+
+  protected update(backend: Backend, weight: Weight, [meanSquare]: FloatArray[]): void {
+    backend.rmspropUpdate(weight.value, weight.grad, meanSquare, weight.value.length, this.learningRate, this.rho, this.epsilon);
+  }
+
+  getConfig(): Record<string, unknown> {
+    return { name: this.name, learningRate: this.learningRate, rho: this.rho, epsilon: this.epsilon };
+  }
+}
+
+export const OPTIMIZER_NAMES = ['adam', 'sgd', 'rmsprop'] as const;
+
+/** An optimizer from a name ('adam') or an instance; unknown names list the choices. */
+export function getOptimizer(value: unknown): Optimizer {
+  if (value instanceof Optimizer) return value;
+  const name = typeof value === 'string' ? value.toLowerCase() : undefined;
+  switch (name) {
+    case 'adam': return new Adam();
+    case 'sgd': return new SGD();
+    case 'rmsprop': return new RMSprop();
+    default:
+      throw new Error(
+        `compile() got an unknown optimizer ${JSON.stringify(value)}; expected one of ${OPTIMIZER_NAMES.map((n) => `'${n}'`).join(', ')} or an optimizer object such as new Adam({ learningRate: 0.001 }).`,
+      );
+  }
+}
