@@ -1,0 +1,260 @@
+/**
+ * IDX files (LeCun's MNIST container): a 4-byte magic (0, 0, type, rank), rank
+ * big-endian uint32 dimensions, then the row-major elements, big-endian.
+ *
+ * Decisions worth knowing:
+ * - A dimension of 0 is accepted: an empty split is a real array, and numpy-style
+ *   writers produce it. The data section must then be empty. Loaders that need
+ *   at least one item (e.g. loadIdxDataset) reject it themselves.
+ * - Rank must be 1..MAX_IDX_RANK. Rank 0 has no use in any IDX data set, and a
+ *   rank byte of, say, 200 is far likelier to be a wrong file than a real array.
+ * - Nothing is allocated from header numbers alone: the element count is checked
+ *   against the bytes actually present before any typed array is created.
+ * - The returned data is always a copy, never a view on the file buffer, so the
+ *   caller can keep it without pinning (or being surprised by) the raw bytes.
+ */
+import { readFile, writeFile } from 'node:fs/promises';
+import { constants as bufferConstants } from 'node:buffer';
+import { gunzipSync, gzipSync } from 'node:zlib';
+
+export type IdxType = 'uint8' | 'int8' | 'int16' | 'int32' | 'float32' | 'float64';
+
+export interface IdxTypedArrays {
+  uint8: Uint8Array;
+  int8: Int8Array;
+  int16: Int16Array;
+  int32: Int32Array;
+  float32: Float32Array;
+  float64: Float64Array;
+}
+
+/** A parsed IDX array; narrowing on `type` gives `data` its exact typed-array kind. */
+export type IdxArray = {
+  [T in IdxType]: { type: T; shape: number[]; data: IdxTypedArrays[T] };
+}[IdxType];
+
+/** What encodeIdx accepts: any numbers, checked to be representable in `type`. */
+export interface IdxInput {
+  type: IdxType;
+  shape: readonly number[];
+  data: ArrayLike<number>;
+}
+
+export interface ParseIdxOptions {
+  /** Upper bound on the gunzipped size, so a corrupt or hostile .gz fails cleanly. */
+  maxDecompressedBytes?: number;
+}
+
+export const MAX_IDX_RANK = 16;
+const HEADER_PREFIX_BYTES = 4;
+const MAX_DIMENSION = 0xffffffff;
+
+/** Raised for any malformed IDX input; `source` names the file (or buffer) at fault. */
+export class IdxFormatError extends Error {
+  readonly source: string;
+  constructor(source: string, message: string) {
+    super(`${source}: ${message}`);
+    this.name = 'IdxFormatError';
+    this.source = source;
+  }
+}
+
+interface ElementCodec {
+  code: number;
+  bytes: number;
+  read(view: DataView, offset: number): number;
+  write(view: DataView, offset: number, value: number): void;
+  /** Integer range; undefined for floating-point types. */
+  range?: readonly [number, number];
+}
+
+// `false` everywhere = big-endian, as the format requires.
+const CODECS: { readonly [T in IdxType]: ElementCodec } = {
+  uint8: { code: 0x08, bytes: 1, range: [0, 255], read: (v, o) => v.getUint8(o), write: (v, o, x) => v.setUint8(o, x) },
+  int8: { code: 0x09, bytes: 1, range: [-128, 127], read: (v, o) => v.getInt8(o), write: (v, o, x) => v.setInt8(o, x) },
+  int16: { code: 0x0b, bytes: 2, range: [-32768, 32767], read: (v, o) => v.getInt16(o, false), write: (v, o, x) => v.setInt16(o, x, false) },
+  int32: { code: 0x0c, bytes: 4, range: [-2147483648, 2147483647], read: (v, o) => v.getInt32(o, false), write: (v, o, x) => v.setInt32(o, x, false) },
+  float32: { code: 0x0d, bytes: 4, read: (v, o) => v.getFloat32(o, false), write: (v, o, x) => v.setFloat32(o, x, false) },
+  float64: { code: 0x0e, bytes: 8, read: (v, o) => v.getFloat64(o, false), write: (v, o, x) => v.setFloat64(o, x, false) },
+};
+
+const TYPE_BY_CODE = new Map<number, IdxType>(
+  (Object.keys(CODECS) as IdxType[]).map((type) => [CODECS[type].code, type]),
+);
+
+const hex = (byte: number): string => `0x${byte.toString(16).padStart(2, '0')}`;
+const KNOWN_TYPES = (Object.keys(CODECS) as IdxType[]).map((t) => `${hex(CODECS[t].code)} (${t})`).join(', ');
+
+export function idxElementBytes(type: IdxType): number {
+  return CODECS[type].bytes;
+}
+
+export function isGzip(bytes: Uint8Array): boolean {
+  return bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b;
+}
+
+/**
+ * Element count of a shape, or undefined when it is not exactly representable.
+ * A zero dimension anywhere makes the count 0 however large the others are.
+ */
+function elementCount(shape: readonly number[]): number | undefined {
+  if (shape.includes(0)) return 0;
+  let count = 1;
+  for (const dim of shape) {
+    count *= dim;
+    if (count > Number.MAX_SAFE_INTEGER) return undefined;
+  }
+  return count;
+}
+
+function describeShape(shape: readonly number[]): string {
+  return `[${shape.join(', ')}]`;
+}
+
+function gunzip(bytes: Uint8Array, source: string, maxBytes: number): Uint8Array {
+  try {
+    return gunzipSync(bytes, { maxOutputLength: maxBytes });
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new IdxFormatError(
+      source,
+      `the file starts with the gzip magic 1f 8b but could not be decompressed (limit ${maxBytes} bytes): ${reason}. ` +
+        'Re-download it or gunzip it by hand to check it.',
+    );
+  }
+}
+
+/** Decodes an IDX buffer (gzipped or not). `sourceName` appears in every error. */
+export function parseIdx(buffer: Uint8Array, sourceName = '<buffer>', options: ParseIdxOptions = {}): IdxArray {
+  const maxBytes = Math.min(options.maxDecompressedBytes ?? bufferConstants.MAX_LENGTH, bufferConstants.MAX_LENGTH);
+  const bytes = isGzip(buffer) ? gunzip(buffer, sourceName, maxBytes) : buffer;
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+
+  if (bytes.length < HEADER_PREFIX_BYTES) {
+    throw new IdxFormatError(
+      sourceName,
+      `too short for an IDX header: expected at least ${HEADER_PREFIX_BYTES} bytes (magic, type, rank); received ${bytes.length} bytes.`,
+    );
+  }
+  if (bytes[0] !== 0 || bytes[1] !== 0) {
+    throw new IdxFormatError(
+      sourceName,
+      `not an IDX file: expected magic bytes 0x00 0x00; received ${hex(bytes[0]!)} ${hex(bytes[1]!)}.`,
+    );
+  }
+  const type = TYPE_BY_CODE.get(bytes[2]!);
+  if (type === undefined) {
+    throw new IdxFormatError(sourceName, `unknown IDX element type: expected one of ${KNOWN_TYPES}; received ${hex(bytes[2]!)}.`);
+  }
+  const rank = bytes[3]!;
+  if (rank < 1 || rank > MAX_IDX_RANK) {
+    throw new IdxFormatError(sourceName, `unsupported IDX rank: expected 1 to ${MAX_IDX_RANK}; received ${rank}.`);
+  }
+  const headerBytes = HEADER_PREFIX_BYTES + 4 * rank;
+  if (bytes.length < headerBytes) {
+    throw new IdxFormatError(
+      sourceName,
+      `too short for an IDX header of rank ${rank}: expected at least ${headerBytes} bytes; received ${bytes.length} bytes.`,
+    );
+  }
+  const shape = Array.from({ length: rank }, (_, i) => view.getUint32(HEADER_PREFIX_BYTES + 4 * i, false));
+
+  const codec = CODECS[type];
+  const count = elementCount(shape);
+  const dataBytes = bytes.length - headerBytes;
+  if (count === undefined) {
+    throw new IdxFormatError(
+      sourceName,
+      `IDX shape ${describeShape(shape)} has more elements than can be addressed (over 2^53 - 1); ` +
+        `received only ${dataBytes} data bytes. The header is corrupt.`,
+    );
+  }
+  const expectedBytes = count * codec.bytes;
+  if (dataBytes !== expectedBytes) {
+    const problem = dataBytes < expectedBytes ? 'the file is truncated' : 'the file has trailing bytes';
+    throw new IdxFormatError(
+      sourceName,
+      `IDX data size mismatch: shape ${describeShape(shape)} of ${type} needs ${expectedBytes} data bytes ` +
+        `(${count} x ${codec.bytes}); received ${dataBytes} bytes after the ${headerBytes}-byte header (${problem}).`,
+    );
+  }
+  return { type, shape, data: decodeElements(type, view, headerBytes, count) } as IdxArray;
+}
+
+function decodeElements(type: IdxType, view: DataView, offset: number, count: number): IdxTypedArrays[IdxType] {
+  // Single-byte types have no byte order: a straight copy is both correct and fastest.
+  if (type === 'uint8' || type === 'int8') {
+    const copy = new Uint8Array(view.buffer, view.byteOffset + offset, count).slice();
+    return type === 'uint8' ? copy : new Int8Array(copy.buffer);
+  }
+  const codec = CODECS[type];
+  const data = createTypedArray(type, count);
+  for (let i = 0, at = offset; i < count; i++, at += codec.bytes) data[i] = codec.read(view, at);
+  return data;
+}
+
+function createTypedArray(type: IdxType, length: number): IdxTypedArrays[IdxType] {
+  switch (type) {
+    case 'uint8': return new Uint8Array(length);
+    case 'int8': return new Int8Array(length);
+    case 'int16': return new Int16Array(length);
+    case 'int32': return new Int32Array(length);
+    case 'float32': return new Float32Array(length);
+    case 'float64': return new Float64Array(length);
+  }
+}
+
+/** Reads and decodes an IDX file, plain or gzipped (detected by content, not by name). */
+export async function readIdxFile(path: string, options: ParseIdxOptions = {}): Promise<IdxArray> {
+  return parseIdx(await readFile(path), path, options);
+}
+
+/**
+ * Encodes an array as IDX. Values are checked rather than silently wrapped, so an
+ * export can never write a label 256 as 0 or a pixel 3.5 as 3.
+ */
+export function encodeIdx(array: IdxInput, options: { gzip?: boolean } = {}): Buffer {
+  const { type, shape, data } = array;
+  const codec = CODECS[type];
+  if (codec === undefined) {
+    throw new Error(`encodeIdx: unknown element type: expected one of ${Object.keys(CODECS).join(', ')}; received ${String(type)}.`);
+  }
+  if (shape.length < 1 || shape.length > MAX_IDX_RANK) {
+    throw new Error(`encodeIdx: expected a shape of rank 1 to ${MAX_IDX_RANK}; received ${describeShape(shape)} (rank ${shape.length}).`);
+  }
+  shape.forEach((dim, axis) => {
+    if (!Number.isInteger(dim) || dim < 0 || dim > MAX_DIMENSION) {
+      throw new Error(`encodeIdx: expected every dimension to be an integer in [0, ${MAX_DIMENSION}]; received ${dim} at axis ${axis}.`);
+    }
+  });
+  const count = elementCount(shape);
+  if (count !== data.length) {
+    throw new Error(
+      `encodeIdx: shape ${describeShape(shape)} needs ${count ?? 'more than 2^53 - 1'} elements; received ${data.length}.`,
+    );
+  }
+  if (codec.range !== undefined) checkRepresentable(type, codec.range, data);
+
+  const headerBytes = HEADER_PREFIX_BYTES + 4 * shape.length;
+  const out = Buffer.alloc(headerBytes + count * codec.bytes);
+  const view = new DataView(out.buffer, out.byteOffset, out.byteLength);
+  out[2] = codec.code;
+  out[3] = shape.length;
+  shape.forEach((dim, i) => view.setUint32(HEADER_PREFIX_BYTES + 4 * i, dim, false));
+  for (let i = 0, at = headerBytes; i < count; i++, at += codec.bytes) codec.write(view, at, data[i]!);
+  return options.gzip ? gzipSync(out) : out;
+}
+
+function checkRepresentable(type: IdxType, [min, max]: readonly [number, number], data: ArrayLike<number>): void {
+  for (let i = 0; i < data.length; i++) {
+    const value = data[i]!;
+    if (!Number.isInteger(value) || value < min || value > max) {
+      throw new Error(`encodeIdx: ${type} holds integers in [${min}, ${max}]; received ${value} at index ${i}.`);
+    }
+  }
+}
+
+/** Writes an IDX file; gzipped when asked, or by default when the name ends in .gz. */
+export async function writeIdxFile(path: string, array: IdxInput, options: { gzip?: boolean } = {}): Promise<void> {
+  await writeFile(path, encodeIdx(array, { gzip: options.gzip ?? path.endsWith('.gz') }));
+}
