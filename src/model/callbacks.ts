@@ -2,9 +2,13 @@
  * The fit() callback hook (Keras-shaped) and the History it returns.
  * Every method is optional and may be async; fit awaits it.
  */
+import type { Sequential } from './sequential.js';
+
 export type Logs = Record<string, number>;
 
 export interface Callback {
+  /** Called once before training with the model being trained (Keras set_model). */
+  setModel?(model: Sequential): void;
   onTrainBegin?(logs: Logs): void | Promise<void>;
   onTrainEnd?(logs: Logs): void | Promise<void>;
   onEpochBegin?(epoch: number, logs: Logs): void | Promise<void>;

@@ -64,11 +64,13 @@ export async function runFit(model: Sequential, x: Tensor, targets: Targets, opt
   const batchY = loss.sparse ? new Int32Array(batchSize) : new (targets.constructor as Float32ArrayConstructor)(batchSize * classes);
 
   model.stopTraining = false;
+  for (const cb of callbacks) cb.setModel?.(model);
   for (const cb of callbacks) await cb.onTrainBegin?.({});
   for (let epoch = 0; epoch < epochs && !model.stopTraining; epoch++) {
     for (const cb of callbacks) await cb.onEpochBegin?.(epoch, {});
     if (options.shuffle ?? true) model.random.shuffle(order);
-    if (verbose > 0) (options.stream ?? process.stdout).write(`${epochHeader(epoch + 1, epochs)}\n`);
+    // Keras prints the epoch header only when there is more than one epoch.
+    if (verbose > 0 && epochs > 1) (options.stream ?? process.stdout).write(`${epochHeader(epoch + 1, epochs)}\n`);
     const bar = new ProgressBar({ total: steps, verbose, stream: options.stream });
     const started = performance.now();
     let lossSum = 0;

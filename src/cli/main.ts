@@ -1,0 +1,23 @@
+#!/usr/bin/env node
+/** The convkit command line: one subcommand per file under commands/. */
+import { Command } from 'commander';
+import { registerCompare } from './commands/compare-command.js';
+import { registerEvaluate } from './commands/evaluate-command.js';
+import { registerSummary } from './commands/summary-command.js';
+import { registerTrain } from './commands/train-command.js';
+
+const program = new Command()
+  .name('convkit')
+  .description('Build, train and inspect convolutional neural networks on Node.js')
+  .showHelpAfterError();
+
+registerSummary(program);
+registerTrain(program);
+registerEvaluate(program);
+registerCompare(program);
+
+program.parseAsync(process.argv).catch((error: unknown) => {
+  // Library errors already say what was expected and received: print them plainly, without a stack.
+  process.stderr.write(`convkit: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exitCode = 1;
+});

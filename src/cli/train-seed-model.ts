@@ -1,0 +1,52 @@
+/** Loads MNIST and trains one of the lab's models with its recipe: shared by train, evaluate and compare. */
+import { Tensor } from '../core/tensor.js';
+import { loadMnist, type ImageSet, type MnistData } from '../data/mnist.js';
+import { cosineDecay, LearningRateScheduler } from '../model/learning-rate-scheduler.js';
+import type { History } from '../model/callbacks.js';
+import type { Sequential } from '../model/sequential.js';
+import { RECIPES, type Recipe } from '../models/recipes.js';
+import { createSeedModel, type ModelKind } from '../models/seed-models.js';
+import type { DataOptions, RuntimeOptions, TrainingOptions } from './common-options.js';
+
+export function imagesTensor(set: ImageSet): Tensor {
+  return new Tensor(set.images, [set.count, set.height, set.width, 1]);
+}
+
+export async function loadData(options: DataOptions): Promise<MnistData> {
+  return loadMnist({ dataDir: options.data, trainLimit: options.trainLimit, testLimit: options.testLimit });
+}
+
+export interface TrainedModel {
+  model: Sequential;
+  history: History;
+  recipe: Recipe;
+  trainSeconds: number;
+}
+
+export async function trainSeedModel(
+  kind: ModelKind, data: MnistData, options: RuntimeOptions & TrainingOptions,
+): Promise<TrainedModel> {
+  const base = RECIPES[kind];
+  const recipe: Recipe = {
+    epochs: options.epochs ?? base.epochs,
+    batchSize: options.batchSize ?? base.batchSize,
+    learningRate: options.lr ?? base.learningRate,
+    schedule: options.schedule ?? base.schedule,
+  };
+  const model = createSeedModel(kind, {
+    inputShape: [data.train.height, data.train.width, 1],
+    seed: options.seed,
+    backend: options.backend,
+    learningRate: recipe.learningRate,
+  });
+  const callbacks = recipe.schedule === 'cosine' ? [new LearningRateScheduler(cosineDecay(recipe.learningRate, recipe.epochs))] : [];
+  const started = performance.now();
+  const history = await model.fit(imagesTensor(data.train), data.train.labels, {
+    epochs: recipe.epochs,
+    batchSize: recipe.batchSize,
+    validationSplit: options.validationSplit,
+    verbose: options.verbose,
+    callbacks,
+  });
+  return { model, history, recipe, trainSeconds: (performance.now() - started) / 1000 };
+}
