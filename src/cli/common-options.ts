@@ -1,12 +1,12 @@
 /** Options shared by the CLI commands, parsed and checked in one place. */
-import { Option, type Command } from 'commander';
+import { InvalidArgumentError, Option, type Command } from 'commander';
 import type { BackendName } from '../backend/select-backend.js';
 import { MODEL_KINDS, type ModelKind } from '../models/seed-models.js';
 
 export function positiveIntegerOption(flag: string) {
   return (value: string): number => {
     const n = Number(value);
-    if (!Number.isInteger(n) || n <= 0) throw new Error(`${flag} expects a positive integer; received '${value}'.`);
+    if (!Number.isInteger(n) || n <= 0) throw new InvalidArgumentError(`${flag} expects a positive integer; received '${value}'.`);
     return n;
   };
 }
@@ -14,7 +14,7 @@ export function positiveIntegerOption(flag: string) {
 export function positiveNumberOption(flag: string) {
   return (value: string): number => {
     const n = Number(value);
-    if (!(n > 0) || !Number.isFinite(n)) throw new Error(`${flag} expects a positive number; received '${value}'.`);
+    if (!(n > 0) || !Number.isFinite(n)) throw new InvalidArgumentError(`${flag} expects a positive number; received '${value}'.`);
     return n;
   };
 }
@@ -22,7 +22,7 @@ export function positiveNumberOption(flag: string) {
 export function integerOption(flag: string) {
   return (value: string): number => {
     const n = Number(value);
-    if (!Number.isInteger(n)) throw new Error(`${flag} expects an integer; received '${value}'.`);
+    if (!Number.isInteger(n)) throw new InvalidArgumentError(`${flag} expects an integer; received '${value}'.`);
     return n;
   };
 }
@@ -72,7 +72,7 @@ export function addTrainingOptions(command: Command): Command {
     .addOption(new Option('--schedule <kind>', 'learning-rate schedule (default: the recipe)').choices(['cosine', 'constant']))
     .option('--validation-split <fraction>', 'hold out the last fraction of the training data for validation', (v: string) => {
       const n = Number(v);
-      if (!(n >= 0 && n < 1)) throw new Error(`--validation-split expects a number in [0, 1); received '${v}'.`);
+      if (!(n >= 0 && n < 1)) throw new InvalidArgumentError(`--validation-split expects a number in [0, 1); received '${v}'.`);
       return n;
     })
     .addOption(new Option('--verbose <level>', '0 silent, 1 progress bar, 2 one line per epoch').choices(['0', '1', '2']).default(1).argParser((v) => Number(v) as 0 | 1 | 2));

@@ -3,7 +3,7 @@
  * on the same data with the same seed, then prints the comparison table with
  * measured numbers and what the accuracy gap means at scale.
  */
-import type { Command } from 'commander';
+import { InvalidArgumentError, type Command } from 'commander';
 import { formatCount } from '../../model/summary.js';
 import { addDataOptions, addRuntimeOptions, addTrainingOptions, type DataOptions, type RuntimeOptions, type TrainingOptions } from '../common-options.js';
 import { evaluateOnTestSet, formatEvaluation, type Evaluation } from '../evaluation-report.js';
@@ -52,7 +52,7 @@ export function registerCompare(program: Command): void {
   addTrainingOptions(addDataOptions(addRuntimeOptions(command)))
     .option('--events-per-day <n>', 'decisions per day used to translate the accuracy gap', (v: string) => {
       const n = Number(v);
-      if (!Number.isInteger(n) || n <= 0) throw new Error(`--events-per-day expects a positive integer; received '${v}'.`);
+      if (!Number.isInteger(n) || n <= 0) throw new InvalidArgumentError(`--events-per-day expects a positive integer; received '${v}'.`);
       return n;
     }, 1_000_000)
     .option('--no-reports', 'skip the confusion matrices and per-class metrics')
