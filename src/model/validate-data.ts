@@ -57,7 +57,8 @@ function toInt32(y: unknown, method: string): Int32Array {
     const values = Array.from(y as ArrayLike<number>);
     const labels = new Int32Array(values.length);
     values.forEach((v, i) => {
-      if (!Number.isInteger(v)) throw new Error(`${method}(): label at index ${i} is ${v}; expected an integer class index.`);
+      // v !== (v | 0) rejects integers outside int32, which Int32Array would wrap (2^32 + 1 -> class 1).
+      if (!Number.isInteger(v) || v !== (v | 0)) throw new Error(`${method}(): label at index ${i} is ${v}; expected an integer class index.`);
       labels[i] = v;
     });
     return labels;
