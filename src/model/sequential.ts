@@ -80,9 +80,17 @@ export class Sequential {
     if (this.layers.length > 0 && layer.declaredInputShape) {
       throw new Error(`Layer "${layer.name}" declares inputShape, but only the first layer of a Sequential model may.`);
     }
+    // Build before appending, so that a layer that does not fit leaves the model unchanged.
+    if (this.built) layer.build(this.layers[this.layers.length - 1].outputShape, this.buildContext());
     this.layers.push(layer);
-    if (this.layers.length === 1 && layer.declaredInputShape) this.build(layer.declaredInputShape);
-    else if (this.built) layer.build(this.layers[this.layers.length - 2].outputShape, this.buildContext());
+    if (this.layers.length === 1 && layer.declaredInputShape) {
+      try {
+        this.build(layer.declaredInputShape);
+      } catch (error) {
+        this.layers.pop();
+        throw error;
+      }
+    }
   }
 
   private buildContext() {
@@ -250,6 +258,7 @@ export class Sequential {
   /** Mean loss and metrics over the data, in batches, without training. */
   evaluate(x: Tensor, y: unknown, options: { batchSize?: number } = {}): Record<string, number> {
     const { loss } = this.requireCompiled('evaluate');
+    this.ensureBuilt(x instanceof Tensor ? x.shape.slice(1) : undefined);
     const inputs = checkInputs(x, this.layers[0], this.inputShape, 'evaluate');
     const targets = checkTargets(y, loss, inputs.shape[0], shapeSize(this.outputShape), 'evaluate');
     return this.evaluateArrays(inputs.data, targets, inputs.shape[0], options.batchSize ?? 32);
