@@ -38,11 +38,31 @@ export abstract class Optimizer {
   }
 
   abstract getConfig(): Record<string, unknown>;
+
+  /** Names of the per-weight slots, in slot order (Keras names where Keras has them); used by checkpoints. */
+  abstract get slotNames(): readonly string[];
+
+  /** The slot buffers of one weight (live, not copies), or undefined before its first update. */
+  getSlots(weight: Weight): readonly FloatArray[] | undefined {
+    return this.slots.get(weight);
+  }
+
+  /**
+   * Restores the slots of one weight from a checkpoint (copied in), so the next
+   * step continues exactly where the saved run stopped.
+   */
+  setSlots(weight: Weight, values: readonly FloatArray[]): void {
+    if (values.length !== this.slotCount || values.some((v) => v.length !== weight.value.length || v.constructor !== weight.value.constructor)) {
+      throw new Error(`${this.constructor.name}.setSlots(): ${weight.name} expects ${this.slotCount} slot(s) of ${weight.value.length} ${weight.value.constructor.name} values.`);
+    }
+    this.slots.set(weight, values.map((v) => v.slice()));
+  }
 }
 
 export class Adam extends Optimizer {
   readonly name = 'adam';
   protected slotCount = 2;
+  readonly slotNames = ['m', 'v'];
   readonly beta1: number;
   readonly beta2: number;
   readonly epsilon: number;
@@ -84,6 +104,10 @@ export class SGD extends Optimizer {
     return this.momentum > 0 ? 1 : 0;
   }
 
+  get slotNames(): readonly string[] {
+    return this.momentum > 0 ? ['momentum'] : [];
+  }
+
   protected update(backend: Backend, weight: Weight, slots: FloatArray[]): void {
     backend.sgdUpdate(weight.value, weight.grad, slots[0] ?? null, weight.value.length, this.learningRate, this.momentum, this.nesterov);
   }
@@ -96,6 +120,7 @@ export class SGD extends Optimizer {
 export class RMSprop extends Optimizer {
   readonly name = 'rmsprop';
   protected slotCount = 1;
+  readonly slotNames = ['velocity'];
   readonly rho: number;
   readonly epsilon: number;
 
