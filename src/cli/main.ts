@@ -5,6 +5,7 @@ import { registerCompare } from './commands/compare-command.js';
 import { registerEvaluate } from './commands/evaluate-command.js';
 import { registerSummary } from './commands/summary-command.js';
 import { registerTrain } from './commands/train-command.js';
+import { registerBinimg } from './commands/binimg-command.js';
 
 const program = new Command()
   .name('convkit')
@@ -15,6 +16,7 @@ registerSummary(program);
 registerTrain(program);
 registerEvaluate(program);
 registerCompare(program);
+registerBinimg(program);
 
 program.parseAsync(process.argv).catch((error: unknown) => {
   // Library errors already say what was expected and received: print them plainly, without a stack.
