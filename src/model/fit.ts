@@ -14,6 +14,8 @@ import { checkInputs, checkTargets } from './validate-data.js';
 
 export interface FitOptions {
   epochs?: number;
+  /** Zero-based epoch to start from, to resume a run; `epochs` stays the total, as in Keras. */
+  initialEpoch?: number;
   batchSize?: number;
   /** Fraction in [0, 1) of the data, taken from the end, held out for validation. */
   validationSplit?: number;
@@ -34,6 +36,8 @@ function checkPositiveInteger(option: string, value: number): number {
 export async function runFit(model: Sequential, x: Tensor, targets: Targets, options: FitOptions): Promise<History> {
   const epochs = checkPositiveInteger('epochs', options.epochs ?? 1);
   const batchSize = checkPositiveInteger('batchSize', options.batchSize ?? 32);
+  const initialEpoch = options.initialEpoch ?? 0;
+  if (!Number.isInteger(initialEpoch) || initialEpoch < 0) throw new Error(`fit() expects initialEpoch to be a non-negative integer; received ${JSON.stringify(options.initialEpoch)}.`);
   const verbose = options.verbose ?? 1;
   const callbacks = options.callbacks ?? [];
   const loss = model.loss!;
@@ -66,9 +70,14 @@ export async function runFit(model: Sequential, x: Tensor, targets: Targets, opt
   model.stopTraining = false;
   for (const cb of callbacks) cb.setModel?.(model);
   for (const cb of callbacks) await cb.onTrainBegin?.({});
-  for (let epoch = 0; epoch < epochs && !model.stopTraining; epoch++) {
+  for (let epoch = initialEpoch; epoch < epochs && !model.stopTraining; epoch++) {
     for (const cb of callbacks) await cb.onEpochBegin?.(epoch, {});
-    if (options.shuffle ?? true) model.random.shuffle(order);
+    if (options.shuffle ?? true) {
+      // Each epoch shuffles the identity afresh, so its order depends only on the generator's
+      // state: a run resumed from a checkpoint (which saves that state) sees the same batches.
+      for (let i = 0; i < trainCount; i++) order[i] = i;
+      model.random.shuffle(order);
+    }
     // Keras prints the epoch header only when there is more than one epoch.
     if (verbose > 0 && epochs > 1) (options.stream ?? process.stdout).write(`${epochHeader(epoch + 1, epochs)}\n`);
     const bar = new ProgressBar({ total: steps, verbose, stream: options.stream });
