@@ -16,6 +16,7 @@ import { checkInputs, checkTargets } from './validate-data.js';
 import { runFit, type FitOptions } from './fit.js';
 import type { History } from './callbacks.js';
 import { formatSummary, type SummaryOptions } from './summary.js';
+import { saveModel, type SaveOptions } from '../io/model-file.js';
 
 export interface SequentialOptions {
   name?: string;
@@ -168,6 +169,14 @@ export class Sequential {
       }
       w.value.set(v.data);
     });
+  }
+
+  /**
+   * Writes architecture, weights, compile settings and optimizer state to one
+   * safetensors file, atomically; loadModel() reads it back (docs/model-files.md).
+   */
+  save(path: string, options: SaveOptions = {}): Promise<void> {
+    return saveModel(this, path, options);
   }
 
   summary(options: SummaryOptions = {}): string {

@@ -1,0 +1,100 @@
+/**
+ * A Sequential model's architecture as JSON: its name, dtype, per-sample input
+ * shape and, per layer, { className, config } from layer.getConfig(). Rebuilt
+ * only through the layer allowlist, after checking that the parameters the
+ * architecture would allocate are held by the file (so a few bytes of JSON
+ * cannot make the loader allocate gigabytes).
+ */
+import type { BackendChoice } from '../backend/select-backend.js';
+import type { DType } from '../core/tensor.js';
+import type { Layer } from '../layers/layer.js';
+import { Sequential } from '../model/sequential.js';
+import { findDuplicateKey } from './json-duplicate-keys.js';
+import { createLayer, planLayer } from './layer-allowlist.js';
+
+export interface ArchitectureSpec {
+  name: string;
+  dtype: DType;
+  inputShape: number[];
+  layers: { className: string; config: Record<string, unknown> }[];
+}
+
+/** More than any Sequential CNN needs; bounds the work a file can ask for. */
+export const MAX_LAYERS = 1000;
+
+export function describeArchitecture(model: Sequential): ArchitectureSpec {
+  return {
+    name: model.name,
+    dtype: model.dtype,
+    inputShape: [...model.inputShape],
+    layers: model.layers.map((layer) => ({ className: layer.className, config: layer.getConfig() })),
+  };
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** Parses the "architecture" metadata string and checks its outer structure (layers are checked by the allowlist). */
+export function parseArchitecture(text: string, where: string): ArchitectureSpec {
+  let spec: unknown;
+  try {
+    spec = JSON.parse(text);
+  } catch (error) {
+    throw new Error(`${where}: the architecture is not valid JSON (${error instanceof Error ? error.message : String(error)}).`);
+  }
+  const duplicate = findDuplicateKey(text);
+  if (duplicate !== undefined) throw new Error(`${where}: the architecture has the key "${duplicate}" twice in one object.`);
+  const keys = ['name', 'dtype', 'inputShape', 'layers'];
+  if (!isObject(spec) || Object.keys(spec).some((k) => !keys.includes(k))) {
+    throw new Error(`${where}: the architecture must be an object with the keys ${keys.join(', ')}.`);
+  }
+  const { name, dtype, inputShape, layers } = spec;
+  if (typeof name !== 'string' || name.length === 0 || name.length > 128) throw new Error(`${where}: the model name must be a string of 1 to 128 characters; received ${JSON.stringify(name)}.`);
+  if (dtype !== 'float32' && dtype !== 'float64') throw new Error(`${where}: the model dtype must be 'float32' or 'float64'; received ${JSON.stringify(dtype)}.`);
+  if (!Array.isArray(inputShape) || inputShape.length === 0 || !inputShape.every((d) => Number.isSafeInteger(d) && d > 0)) {
+    throw new Error(`${where}: the input shape must be a list of positive integers such as [28, 28, 1]; received ${JSON.stringify(inputShape)}.`);
+  }
+  if (!Array.isArray(layers) || layers.length === 0 || layers.length > MAX_LAYERS) {
+    throw new Error(`${where}: the architecture must list 1 to ${MAX_LAYERS} layers; received ${Array.isArray(layers) ? layers.length : JSON.stringify(layers)}.`);
+  }
+  layers.forEach((layer, i) => {
+    if (!isObject(layer) || Object.keys(layer).length !== 2 || !Object.hasOwn(layer, 'className') || !Object.hasOwn(layer, 'config')) {
+      throw new Error(`${where}: layer ${i} must be an object { className, config }; received ${JSON.stringify(layer)}.`);
+    }
+  });
+  return { name, dtype, inputShape: inputShape as number[], layers: layers as ArchitectureSpec['layers'] };
+}
+
+/**
+ * Builds the model the spec describes, with its weights freshly initialised
+ * (the caller overwrites them). `heldParams` is the number of weight values
+ * the file holds: an architecture needing more is refused before anything is built.
+ */
+export function buildArchitecture(spec: ArchitectureSpec, heldParams: number, options: { seed: number; backend?: BackendChoice }, where: string): Sequential {
+  const layers: Layer[] = spec.layers.map((l, i) => createLayer(l.className, l.config, `${where}, layer ${i}`));
+  const declared = layers[0].declaredInputShape;
+  if (declared && (declared.length !== spec.inputShape.length || declared.some((d, i) => d !== spec.inputShape[i]))) {
+    throw new Error(`${where}: the first layer declares inputShape [${declared.join(', ')}] but the model's input shape is [${spec.inputShape.join(', ')}].`);
+  }
+  let shape: readonly number[] = spec.inputShape;
+  let needed = 0;
+  for (const layer of layers) {
+    const plan = planLayer(layer, shape);
+    // A wrong rank stops the count here; the real build below then reports it in the layer's own words.
+    if (!plan) break;
+    needed += plan.params;
+    // `!(<=)` also refuses NaN and Infinity from absurd shapes.
+    if (!(needed <= heldParams)) {
+      throw new Error(`${where}: the architecture needs at least ${needed} weight values by layer "${layer.name}", but the file holds ${heldParams}. The architecture and the weights do not belong together.`);
+    }
+    shape = plan.outputShape;
+  }
+  try {
+    const model = new Sequential(layers, { name: spec.name, seed: options.seed, backend: options.backend, dtype: spec.dtype });
+    if (!model.isBuilt) model.build(spec.inputShape);
+    return model;
+  } catch (error) {
+    throw new Error(`${where}: ${error instanceof Error ? error.message : String(error)}`);
+  }
+}

@@ -1,0 +1,120 @@
+/**
+ * The only layers a model file can create: a fixed map from class name to
+ * convkit's own constructor. A name in a file is looked up here and nowhere
+ * else; nothing is ever evaluated, imported or required because a file says so
+ * (the hole behind Keras Lambda-layer and pickle exploits).
+ *
+ * Each entry lists the config keys it accepts; every value then goes through
+ * the layer's own constructor checks. Each entry can also count the parameters
+ * the layer will allocate for an input shape, before anything is allocated.
+ * N batch, H, W, C channels; shapes here are per sample (no N).
+ */
+import { conv2dInfo, pool2dInfo } from '../core/conv-geometry.js';
+import { Conv2D } from '../layers/conv2d.js';
+import { Dense } from '../layers/dense.js';
+import { Dropout } from '../layers/dropout.js';
+import { Flatten } from '../layers/flatten.js';
+import type { Layer } from '../layers/layer.js';
+import { MaxPooling2D } from '../layers/max-pooling2d.js';
+
+export interface Plan {
+  /** Parameters the layer allocates when built on this input shape. */
+  params: number;
+  outputShape: readonly number[];
+}
+
+interface AllowedLayer {
+  readonly keys: readonly string[];
+  create(options: Record<string, unknown>): Layer;
+  /** Undefined when the input rank is wrong: the real build then throws the layer's own message. */
+  plan(layer: Layer, inputShape: readonly number[]): Plan | undefined;
+}
+
+const product = (shape: readonly number[]): number => shape.reduce((a, b) => a * b, 1);
+
+// Every constructor is called with a fresh object holding only listed keys, so a
+// "__proto__" or any other key in the file never reaches it.
+const ALLOWED: ReadonlyMap<string, AllowedLayer> = new Map<string, AllowedLayer>([
+  ['Conv2D', {
+    keys: ['name', 'filters', 'kernelSize', 'strides', 'padding', 'activation', 'useBias', 'inputShape'],
+    create: (o) => new Conv2D(o as never),
+    plan(layer, shape) {
+      const conv = layer as Conv2D;
+      if (shape.length !== 3) return undefined;
+      const [h, w, c] = shape;
+      const info = conv2dInfo(1, h, w, c, conv.filters, conv.kernelSize[0], conv.kernelSize[1], conv.strides[0], conv.strides[1], conv.padding);
+      const params = conv.kernelSize[0] * conv.kernelSize[1] * c * conv.filters + (conv.useBias ? conv.filters : 0);
+      return { params, outputShape: [info.outHeight, info.outWidth, conv.filters] };
+    },
+  }],
+  ['MaxPooling2D', {
+    keys: ['name', 'poolSize', 'strides', 'padding', 'inputShape'],
+    create: (o) => new MaxPooling2D(o as never),
+    plan(layer, shape) {
+      const pool = layer as MaxPooling2D;
+      if (shape.length !== 3) return undefined;
+      const info = pool2dInfo(1, shape[0], shape[1], shape[2], pool.poolSize[0], pool.poolSize[1], pool.strides[0], pool.strides[1], pool.padding);
+      return { params: 0, outputShape: [info.outHeight, info.outWidth, shape[2]] };
+    },
+  }],
+  ['Flatten', {
+    keys: ['name', 'inputShape'],
+    create: (o) => new Flatten(o as never),
+    plan: (_layer, shape) => ({ params: 0, outputShape: [product(shape)] }),
+  }],
+  ['Dense', {
+    keys: ['name', 'units', 'activation', 'useBias', 'inputShape'],
+    create: (o) => new Dense(o as never),
+    plan(layer, shape) {
+      const dense = layer as Dense;
+      if (shape.length !== 1) return undefined;
+      return { params: shape[0] * dense.unitCount + (dense.useBias ? dense.unitCount : 0), outputShape: [dense.unitCount] };
+    },
+  }],
+  ['Dropout', {
+    keys: ['name', 'rate', 'inputShape'],
+    create: (o) => new Dropout(o as never),
+    plan: (_layer, shape) => ({ params: 0, outputShape: shape }),
+  }],
+]);
+
+export const ALLOWED_LAYER_CLASSES: readonly string[] = [...ALLOWED.keys()];
+
+// Layer names become tensor names ("dense_1/kernel"): keep them plain.
+const LAYER_NAME = /^[A-Za-z_][A-Za-z0-9_.-]{0,127}$/;
+
+/** A layer from a file's { className, config }, through the allowlist and the layer's own checks. */
+export function createLayer(className: unknown, config: unknown, where: string): Layer {
+  const entry = typeof className === 'string' ? ALLOWED.get(className) : undefined;
+  if (!entry) {
+    throw new Error(`${where}: layer type ${JSON.stringify(className)} is not one convkit loads; allowed: ${ALLOWED_LAYER_CLASSES.join(', ')}.`);
+  }
+  if (typeof config !== 'object' || config === null || Array.isArray(config)) {
+    throw new Error(`${where}: the config of a ${className} layer must be an object; received ${JSON.stringify(config)}.`);
+  }
+  const options: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(config)) {
+    if (!entry.keys.includes(key)) {
+      throw new Error(`${where}: ${className} has no config key ${JSON.stringify(key)}; allowed: ${entry.keys.join(', ')}.`);
+    }
+    // getConfig() writes undefined values (inputShape of inner layers) that JSON turns into absent keys or null.
+    if (value !== null) options[key] = value;
+  }
+  if (typeof options.name !== 'string' || !LAYER_NAME.test(options.name)) {
+    throw new Error(`${where}: a ${className} layer needs a name of letters, digits, '_', '.', '-' (e.g. "dense_1"); received ${JSON.stringify(options.name)}.`);
+  }
+  // The constructors take useBias as given; a file must not turn it into a truthy string.
+  if (options.useBias !== undefined && typeof options.useBias !== 'boolean') {
+    throw new Error(`${where}: ${className} "${options.name}" expects useBias to be true or false; received ${JSON.stringify(options.useBias)}.`);
+  }
+  try {
+    return entry.create(options);
+  } catch (error) {
+    throw new Error(`${where}: ${error instanceof Error ? error.message : String(error)}`);
+  }
+}
+
+/** Parameters and output shape of a constructed, unbuilt layer on an input shape; undefined if its rank is wrong. */
+export function planLayer(layer: Layer, inputShape: readonly number[]): Plan | undefined {
+  return ALLOWED.get(layer.className)?.plan(layer, inputShape);
+}

@@ -1,0 +1,226 @@
+/**
+ * convkit model files: one safetensors file holding everything needed to use
+ * a model or to resume training it. See docs/model-files.md.
+ *
+ * Tensors (little-endian, F32 for float32 models, F64 for float64 ones):
+ *   "<layer>/<weight>"                      the weights, Keras names ("conv2d/kernel", "dense_1/bias")
+ *   "optimizer/<opt>/<slot>/<layer>/<weight>" optimizer slots ("optimizer/adam/m/conv2d/kernel"),
+ *                                           present once the optimizer has taken a step
+ * __metadata__ (strings only, as the format requires):
+ *   format "convkit", format_version "1"
+ *   architecture     JSON { name, dtype, inputShape, layers: [{ className, config }] }
+ *   training_config  JSON { optimizer: getConfig(), loss, fromLogits, metrics }   (compiled models)
+ *   seed             the model's seed
+ *   rng_state        JSON [4 x uint32]: the generator state (shuffle, dropout) at save time
+ *   optimizer_iterations  steps taken (Adam's bias correction needs it)            (with optimizer)
+ *   epoch            epochs completed: fit({ initialEpoch: epoch }) resumes       (checkpoints)
+ *   plus any caller keys (e.g. the CLI's recipe), read back as plain strings.
+ *
+ * Loading trusts nothing: the safetensors layer is strict (./safetensors.ts),
+ * layers come only from the allowlist (./layer-allowlist.ts), and every tensor
+ * name and shape must match the rebuilt architecture exactly.
+ */
+import { readFile } from 'node:fs/promises';
+import type { BackendChoice } from '../backend/select-backend.js';
+import type { Weight } from '../layers/layer.js';
+import type { Sequential } from '../model/sequential.js';
+import { buildArchitecture, describeArchitecture, parseArchitecture } from './architecture.js';
+import { writeFileAtomic } from './atomic-write.js';
+import { decodeSafetensors, encodeSafetensors, safetensorsChunks, type NamedTensor } from './safetensors.js';
+import { describeTraining, restoreTraining } from './training-config.js';
+
+export const MODEL_FORMAT = 'convkit';
+export const MODEL_FORMAT_VERSION = '1';
+const OPTIMIZER_PREFIX = 'optimizer/';
+
+const RESERVED_KEYS = ['format', 'format_version', 'architecture', 'training_config', 'seed', 'rng_state', 'optimizer_iterations', 'epoch'];
+
+export interface SaveOptions {
+  /** Save the optimizer's slots and step count, for resuming (default true, as Keras). */
+  includeOptimizer?: boolean;
+  /** Epochs completed so far; a file with it is a checkpoint that fit({ initialEpoch }) can resume. */
+  epoch?: number;
+  /** Extra string metadata kept with the model (keys must not be convkit's own). */
+  metadata?: Record<string, string>;
+}
+
+export interface LoadOptions {
+  backend?: BackendChoice;
+}
+
+export interface LoadedModelFile {
+  model: Sequential;
+  /** Epochs completed when the file was saved, if it was saved as a checkpoint. */
+  epoch: number | undefined;
+  /** All metadata strings of the file, convkit's and the caller's. */
+  metadata: ReadonlyMap<string, string>;
+}
+
+function slotTensorName(optimizerName: string, slot: string, weight: string): string {
+  return `${OPTIMIZER_PREFIX}${optimizerName}/${slot}/${weight}`;
+}
+
+/** The tensors and metadata that make up the file for `model`. */
+export function modelFileContent(model: Sequential, options: SaveOptions = {}): { tensors: NamedTensor[]; metadata: Record<string, string> } {
+  const weights = model.weights();
+  const tensors: NamedTensor[] = weights.map((w) => ({ name: w.name, shape: w.shape, data: w.value }));
+  const metadata: Record<string, string> = {};
+  for (const [key, value] of Object.entries(options.metadata ?? {})) {
+    if (RESERVED_KEYS.includes(key)) throw new Error(`save(): metadata key "${key}" is reserved by convkit; choose another name.`);
+    metadata[key] = value;
+  }
+  metadata.format = MODEL_FORMAT;
+  metadata.format_version = MODEL_FORMAT_VERSION;
+  metadata.architecture = JSON.stringify(describeArchitecture(model));
+  const training = describeTraining(model);
+  if (training) metadata.training_config = JSON.stringify(training);
+  metadata.seed = String(model.seed);
+  metadata.rng_state = JSON.stringify(model.random.getState());
+  const optimizer = model.optimizer;
+  if (optimizer && (options.includeOptimizer ?? true)) {
+    metadata.optimizer_iterations = String(optimizer.iterations);
+    for (const weight of weights) {
+      const slots = optimizer.getSlots(weight);
+      slots?.forEach((data, i) => tensors.push({ name: slotTensorName(optimizer.name, optimizer.slotNames[i], weight.name), shape: weight.shape, data }));
+    }
+  }
+  if (options.epoch !== undefined) {
+    if (!Number.isSafeInteger(options.epoch) || options.epoch < 0) throw new Error(`save() expects epoch to be a non-negative integer; received ${JSON.stringify(options.epoch)}.`);
+    metadata.epoch = String(options.epoch);
+  }
+  return { tensors, metadata };
+}
+
+/** The model file as bytes (for tests and in-memory use; save() streams instead). */
+export function encodeModel(model: Sequential, options: SaveOptions = {}): Uint8Array {
+  const { tensors, metadata } = modelFileContent(model, options);
+  return encodeSafetensors(tensors, metadata);
+}
+
+/** Writes the model file atomically: the file at `path` is the old one or the complete new one, never a mix. */
+export async function saveModel(model: Sequential, path: string, options: SaveOptions = {}): Promise<void> {
+  const { tensors, metadata } = modelFileContent(model, options);
+  await writeFileAtomic(path, safetensorsChunks(tensors, metadata));
+}
+
+function parseCount(text: string | undefined, key: string, where: string): number | undefined {
+  if (text === undefined) return undefined;
+  const value = Number(text);
+  if (!/^(0|[1-9]\d*)$/.test(text) || !Number.isSafeInteger(value)) throw new Error(`${where}: metadata "${key}" must be a non-negative integer; received ${JSON.stringify(text)}.`);
+  return value;
+}
+
+function parseJson(text: string, key: string, where: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new Error(`${where}: metadata "${key}" is not valid JSON.`);
+  }
+}
+
+function sameShape(a: readonly number[], b: readonly number[]): boolean {
+  return a.length === b.length && a.every((d, i) => d === b[i]);
+}
+
+/** Copies the file's weights into the rebuilt model; every name, shape and dtype must match exactly. */
+function restoreWeights(model: Sequential, weights: readonly Weight[], byName: Map<string, NamedTensor>, where: string): void {
+  const expected = new Set(weights.map((w) => w.name));
+  const extra = [...byName.keys()].filter((name) => !name.startsWith(OPTIMIZER_PREFIX) && !expected.has(name));
+  if (extra.length > 0) throw new Error(`${where}: unexpected tensor(s) ${extra.map((n) => `"${n}"`).join(', ')}; the architecture has weights ${[...expected].join(', ')}.`);
+  const missing = weights.filter((w) => !byName.has(w.name));
+  if (missing.length > 0) throw new Error(`${where}: missing weight(s) ${missing.map((w) => `"${w.name}"`).join(', ')} that the architecture needs.`);
+  for (const weight of weights) {
+    const tensor = byName.get(weight.name)!;
+    if (!sameShape(tensor.shape, weight.shape)) {
+      throw new Error(`${where}: weight "${weight.name}" has shape [${tensor.shape.join(', ')}] in the file; the architecture needs [${weight.shape.join(', ')}].`);
+    }
+    if (tensor.data.constructor !== weight.value.constructor) {
+      throw new Error(`${where}: weight "${weight.name}" is stored as ${tensor.data.constructor.name}; a ${model.dtype} model needs ${weight.value.constructor.name} (${model.dtype === 'float32' ? 'F32' : 'F64'}).`);
+    }
+    weight.value.set(tensor.data);
+  }
+}
+
+/** Restores optimizer slots and step count: all slots of every trainable weight, or none (a model saved before training). */
+function restoreOptimizerState(model: Sequential, weights: readonly Weight[], byName: Map<string, NamedTensor>, iterations: number | undefined, where: string): void {
+  const slotTensors = [...byName.keys()].filter((name) => name.startsWith(OPTIMIZER_PREFIX));
+  const optimizer = model.optimizer;
+  if (!optimizer) {
+    if (slotTensors.length > 0 || iterations !== undefined) throw new Error(`${where}: the file has optimizer state but no training_config to say which optimizer it belongs to.`);
+    return;
+  }
+  const wanted = new Map<string, { weight: Weight; slot: number }>();
+  for (const weight of weights.filter((w) => w.trainable)) {
+    optimizer.slotNames.forEach((slot, i) => wanted.set(slotTensorName(optimizer.name, slot, weight.name), { weight, slot: i }));
+  }
+  const unknown = slotTensors.filter((name) => !wanted.has(name));
+  if (unknown.length > 0) {
+    throw new Error(`${where}: unexpected optimizer tensor(s) ${unknown.map((n) => `"${n}"`).join(', ')}; a ${optimizer.name} optimizer for this architecture has ${[...wanted.keys()].slice(0, 4).join(', ')}${wanted.size > 4 ? ', ...' : ''}.`);
+  }
+  if (slotTensors.length > 0 && slotTensors.length !== wanted.size) {
+    const missing = [...wanted.keys()].filter((name) => !byName.has(name));
+    throw new Error(`${where}: incomplete optimizer state: missing ${missing.map((n) => `"${n}"`).join(', ')}.`);
+  }
+  if (slotTensors.length > 0 && iterations === undefined) throw new Error(`${where}: the file has optimizer slots but no "optimizer_iterations".`);
+  const slots = new Map<Weight, NamedTensor[]>();
+  for (const [name, { weight, slot }] of wanted) {
+    const tensor = byName.get(name);
+    if (!tensor) continue;
+    if (!sameShape(tensor.shape, weight.shape) || tensor.data.constructor !== weight.value.constructor) {
+      throw new Error(`${where}: optimizer tensor "${name}" has shape [${tensor.shape.join(', ')}] of ${tensor.data.constructor.name}; expected [${weight.shape.join(', ')}] of ${weight.value.constructor.name}.`);
+    }
+    const list = slots.get(weight) ?? [];
+    list[slot] = tensor;
+    slots.set(weight, list);
+  }
+  for (const [weight, list] of slots) optimizer.setSlots(weight, list.map((t) => t.data as typeof weight.value));
+  optimizer.iterations = iterations ?? 0;
+}
+
+function restoreRandomState(model: Sequential, text: string | undefined, where: string): void {
+  if (text === undefined) return;
+  const state = parseJson(text, 'rng_state', where);
+  if (!Array.isArray(state) || state.length !== 4 || !state.every((v) => Number.isInteger(v) && v >= 0 && v <= 0xffffffff) || state.every((v) => v === 0)) {
+    throw new Error(`${where}: metadata "rng_state" must be 4 unsigned 32-bit integers, not all zero; received ${text.slice(0, 100)}.`);
+  }
+  model.random.setState(state as number[]);
+}
+
+/** Rebuilds a model (weights, compile settings, optimizer and generator state) from model-file bytes. */
+export function decodeModel(bytes: Uint8Array, options: LoadOptions & { source?: string } = {}): LoadedModelFile {
+  const where = options.source ?? 'model file';
+  const { tensors, metadata } = decodeSafetensors(bytes, where);
+  const format = metadata.get('format');
+  if (format !== MODEL_FORMAT) throw new Error(`${where} is not a convkit model file: its metadata "format" is ${JSON.stringify(format)}, expected "${MODEL_FORMAT}".`);
+  const version = metadata.get('format_version');
+  if (version !== MODEL_FORMAT_VERSION) {
+    throw new Error(`${where} has format_version ${JSON.stringify(version)}; this convkit reads version ${MODEL_FORMAT_VERSION}. A newer convkit may read it.`);
+  }
+  const architectureText = metadata.get('architecture');
+  if (architectureText === undefined) throw new Error(`${where}: metadata "architecture" is missing.`);
+  const spec = parseArchitecture(architectureText, where);
+  const seedText = metadata.get('seed') ?? '';
+  if (!/^-?\d{1,16}$/.test(seedText) || !Number.isSafeInteger(Number(seedText))) throw new Error(`${where}: metadata "seed" must be an integer; received ${JSON.stringify(seedText)}.`);
+
+  const byName = new Map(tensors.map((t) => [t.name, t]));
+  const heldParams = tensors.filter((t) => !t.name.startsWith(OPTIMIZER_PREFIX)).reduce((sum, t) => sum + t.data.length, 0);
+  const model = buildArchitecture(spec, heldParams, { seed: Number(seedText), backend: options.backend }, where);
+  const weights = model.weights();
+  restoreWeights(model, weights, byName, where);
+  const training = metadata.get('training_config');
+  if (training !== undefined) restoreTraining(model, parseJson(training, 'training_config', where), where);
+  restoreOptimizerState(model, weights, byName, parseCount(metadata.get('optimizer_iterations'), 'optimizer_iterations', where), where);
+  restoreRandomState(model, metadata.get('rng_state'), where);
+  return { model, epoch: parseCount(metadata.get('epoch'), 'epoch', where), metadata };
+}
+
+/** Loads a model file with everything it holds, including the epoch a checkpoint reached. */
+export async function loadModelFile(path: string, options: LoadOptions = {}): Promise<LoadedModelFile> {
+  const bytes = await readFile(path);
+  return decodeModel(bytes, { ...options, source: path });
+}
+
+/** Loads a model saved by model.save(): compiled when the file has a training config, ready for predict, evaluate or fit. */
+export async function loadModel(path: string, options: LoadOptions = {}): Promise<Sequential> {
+  return (await loadModelFile(path, options)).model;
+}
