@@ -1,0 +1,30 @@
+{
+  "targets": [
+    {
+      "target_name": "convkit",
+      "sources": [
+        "native/addon.c",
+        "native/cpu-dispatch.c",
+        "native/thread-pool.c",
+        "native/scratch.c",
+        "native/gemm.c",
+        "native/gemm-portable.c",
+        "native/gemm-avx2.c",
+        "native/gemm-avx512.c",
+        "native/im2col.c",
+        "native/conv2d.c",
+        "native/pool.c",
+        "native/simd-loops.c",
+        "native/elementwise.c",
+        "native/optimizers.c"
+      ],
+      "cflags_c": ["-std=gnu11", "-O3", "-fno-math-errno", "-fvisibility=hidden", "-Wall", "-Wextra", "-Wno-unused-parameter"],
+      "cflags!": ["-O2", "-O0"],
+      "ldflags": ["-pthread"],
+      "libraries": ["-lm"],
+      "xcode_settings": {
+        "OTHER_CFLAGS": ["-std=gnu11", "-O3", "-fno-math-errno"]
+      }
+    }
+  ]
+}

@@ -1,0 +1,452 @@
+/*
+ * N-API glue: unwraps typed arrays without copying (napi_get_typedarray_info)
+ * and calls the kernels. The TypeScript wrapper validates shapes with friendly
+ * messages; the checks here are a backstop so that no call from JS can make C
+ * read or write outside a buffer. One mutex serialises calls, because the
+ * thread pool and scratch buffers are process-wide and worker_threads could
+ * otherwise enter them at the same time.
+ */
+#define NAPI_VERSION 8
+#include <node_api.h>
+
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "convkit.h"
+
+static pthread_mutex_t call_lock = PTHREAD_MUTEX_INITIALIZER;
+
+#define MAX_ARGS 20
+#define ARGS(count)                                                                  \
+  size_t argc = MAX_ARGS;                                                            \
+  napi_value argv[MAX_ARGS];                                                         \
+  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok) return NULL;  \
+  if (argc < (count)) {                                                              \
+    napi_throw_type_error(env, NULL, "convkit native: expected " #count " arguments"); \
+    return NULL;                                                                     \
+  }
+
+static int is_nullish(napi_env env, napi_value v) {
+  napi_valuetype t;
+  napi_typeof(env, v, &t);
+  return t == napi_null || t == napi_undefined;
+}
+
+/* Returns the data of a typed array of the given type holding at least `need` elements. */
+static void *typed(napi_env env, napi_value v, napi_typedarray_type want, const char *name,
+                   long need, int optional, int *ok) {
+  *ok = 0;
+  if (optional && is_nullish(env, v)) {
+    *ok = 1;
+    return NULL;
+  }
+  bool is_ta = false;
+  napi_is_typedarray(env, v, &is_ta);
+  char msg[200];
+  if (!is_ta) {
+    snprintf(msg, sizeof msg, "convkit native: %s must be a %s", name,
+             want == napi_float32_array ? "Float32Array" : "Int32Array");
+    napi_throw_type_error(env, NULL, msg);
+    return NULL;
+  }
+  napi_typedarray_type type;
+  size_t length;
+  void *data;
+  napi_get_typedarray_info(env, v, &type, &length, &data, NULL, NULL);
+  if (type != want) {
+    snprintf(msg, sizeof msg, "convkit native: %s must be a %s", name,
+             want == napi_float32_array ? "Float32Array" : "Int32Array");
+    napi_throw_type_error(env, NULL, msg);
+    return NULL;
+  }
+  if (need < 0 || (long)length < need) {
+    snprintf(msg, sizeof msg, "convkit native: %s needs at least %ld elements; received %zu", name, need, length);
+    napi_throw_range_error(env, NULL, msg);
+    return NULL;
+  }
+  *ok = 1;
+  return data;
+}
+
+static long int_arg(napi_env env, napi_value v, int *ok) {
+  int64_t x = 0;
+  if (napi_get_value_int64(env, v, &x) != napi_ok || x < 0 || x > (1L << 40)) {
+    napi_throw_range_error(env, NULL, "convkit native: sizes must be non-negative integers");
+    *ok = 0;
+  }
+  return (long)x;
+}
+
+static double num_arg(napi_env env, napi_value v) {
+  double x = 0;
+  napi_get_value_double(env, v, &x);
+  return x;
+}
+
+static int bool_arg(napi_env env, napi_value v) {
+  bool b = false;
+  napi_coerce_to_bool(env, v, &v);
+  napi_get_value_bool(env, v, &b);
+  return b;
+}
+
+#define F32(i, name, need) typed(env, argv[i], napi_float32_array, name, need, 0, &ok); if (!ok) return NULL
+#define F32_OPT(i, name, need) typed(env, argv[i], napi_float32_array, name, need, 1, &ok); if (!ok) return NULL
+#define I32(i, name, need) typed(env, argv[i], napi_int32_array, name, need, 0, &ok); if (!ok) return NULL
+#define INT(i) int_arg(env, argv[i], &ok); if (!ok) return NULL
+#define LOCKED(stmt) do { pthread_mutex_lock(&call_lock); stmt; pthread_mutex_unlock(&call_lock); } while (0)
+
+static napi_value undefined(napi_env env) {
+  napi_value u;
+  napi_get_undefined(env, &u);
+  return u;
+}
+
+static napi_value js_matmul(napi_env env, napi_callback_info info) {
+  ARGS(9);
+  int ok = 1;
+  long m = INT(3);
+  long n = INT(4);
+  long k = INT(5);
+  float *a = F32(0, "a", m * k);
+  float *b = F32(1, "b", k * n);
+  float *c = F32(2, "c", m * n);
+  int ta = bool_arg(env, argv[6]), tb = bool_arg(env, argv[7]), acc = bool_arg(env, argv[8]);
+  LOCKED(ck_matmul(a, b, c, m, n, k, ta, tb, acc));
+  return undefined(env);
+}
+
+/* Conv geometry: 13 integers after the three arrays, in Conv2DInfo order. */
+static int conv_geometry(napi_env env, napi_value *argv, ck_conv_info *g) {
+  int ok = 1;
+  long v[13];
+  for (int i = 0; i < 13 && ok; i++) v[i] = int_arg(env, argv[3 + i], &ok);
+  if (!ok) return 0;
+  *g = (ck_conv_info){v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7], v[8], v[9], v[10], v[11], v[12]};
+  if (g->strideH < 1 || g->strideW < 1) {
+    napi_throw_range_error(env, NULL, "convkit native: strides must be >= 1");
+    return 0;
+  }
+  return 1;
+}
+
+#define CONV_SIZES(g)                                                   \
+  long xs = g.batch * g.inH * g.inW * g.inC;                            \
+  long ws = g.kH * g.kW * g.inC * g.outC;                               \
+  long ys = g.batch * g.outH * g.outW * g.outC
+
+static napi_value js_conv2d(napi_env env, napi_callback_info info) {
+  ARGS(16);
+  ck_conv_info g;
+  int ok = 1;
+  if (!conv_geometry(env, argv, &g)) return NULL;
+  CONV_SIZES(g);
+  float *x = F32(0, "x", xs);
+  float *w = F32(1, "w", ws);
+  float *y = F32(2, "y", ys);
+  LOCKED(ck_conv2d(x, w, y, &g));
+  return undefined(env);
+}
+
+static napi_value js_conv2d_bi(napi_env env, napi_callback_info info) {
+  ARGS(16);
+  ck_conv_info g;
+  int ok = 1;
+  if (!conv_geometry(env, argv, &g)) return NULL;
+  CONV_SIZES(g);
+  float *dy = F32(0, "dy", ys);
+  float *w = F32(1, "w", ws);
+  float *dx = F32(2, "dx", xs);
+  LOCKED(ck_conv2d_backprop_input(dy, w, dx, &g));
+  return undefined(env);
+}
+
+static napi_value js_conv2d_bf(napi_env env, napi_callback_info info) {
+  ARGS(16);
+  ck_conv_info g;
+  int ok = 1;
+  if (!conv_geometry(env, argv, &g)) return NULL;
+  CONV_SIZES(g);
+  float *x = F32(0, "x", xs);
+  float *dy = F32(1, "dy", ys);
+  float *dw = F32(2, "dw", ws);
+  LOCKED(ck_conv2d_backprop_filter(x, dy, dw, &g));
+  return undefined(env);
+}
+
+static int pool_geometry(napi_env env, napi_value *argv, ck_pool_info *g) {
+  int ok = 1;
+  long v[12];
+  for (int i = 0; i < 12 && ok; i++) v[i] = int_arg(env, argv[3 + i], &ok);
+  if (!ok) return 0;
+  *g = (ck_pool_info){v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7], v[8], v[9], v[10], v[11]};
+  /* Flat indices are int32 (the argmax array), so the input must fit. */
+  if (g->batch * g->inH * g->inW * g->C > 2147483647L) {
+    napi_throw_range_error(env, NULL, "convkit native: pooling input larger than 2^31 elements");
+    return 0;
+  }
+  return 1;
+}
+
+static napi_value js_max_pool(napi_env env, napi_callback_info info) {
+  ARGS(15);
+  ck_pool_info g;
+  int ok = 1;
+  if (!pool_geometry(env, argv, &g)) return NULL;
+  long xs = g.batch * g.inH * g.inW * g.C, ys = g.batch * g.outH * g.outW * g.C;
+  float *x = F32(0, "x", xs);
+  float *y = F32(1, "y", ys);
+  int32_t *arg = typed(env, argv[2], napi_int32_array, "argmax", ys, 1, &ok);
+  if (!ok) return NULL;
+  LOCKED(ck_max_pool(x, y, arg, &g));
+  return undefined(env);
+}
+
+static napi_value js_max_pool_bp(napi_env env, napi_callback_info info) {
+  ARGS(15);
+  ck_pool_info g;
+  int ok = 1;
+  if (!pool_geometry(env, argv, &g)) return NULL;
+  long xs = g.batch * g.inH * g.inW * g.C, ys = g.batch * g.outH * g.outW * g.C;
+  float *dy = F32(0, "dy", ys);
+  int32_t *arg = I32(1, "argmax", ys);
+  float *dx = F32(2, "dx", xs);
+  long bad;
+  LOCKED(bad = ck_max_pool_backprop_checked(dy, arg, dx, &g));
+  if (bad >= 0) {
+    char msg[200];
+    snprintf(msg, sizeof msg, "convkit native: argmax[%ld] = %d is not a position inside its own input image",
+             bad, arg[bad]);
+    napi_throw_range_error(env, NULL, msg);
+  }
+  return undefined(env);
+}
+
+static napi_value js_bias_activation(napi_env env, napi_callback_info info) {
+  ARGS(5);
+  int ok = 1;
+  long rows = INT(2);
+  long cols = INT(3);
+  long act = INT(4);
+  float *y = F32(0, "y", rows * cols);
+  float *bias = F32_OPT(1, "bias", cols);
+  LOCKED(ck_bias_activation(y, bias, rows, cols, (int)act));
+  return undefined(env);
+}
+
+static napi_value js_activation_backprop(napi_env env, napi_callback_info info) {
+  ARGS(5);
+  int ok = 1;
+  long act = INT(0);
+  long n = INT(4);
+  float *y = F32(1, "y", n);
+  float *dy = F32(2, "dy", n);
+  float *dx = F32(3, "dx", n);
+  LOCKED(ck_activation_backprop((int)act, y, dy, dx, n));
+  return undefined(env);
+}
+
+static napi_value js_bias_grad(napi_env env, napi_callback_info info) {
+  ARGS(4);
+  int ok = 1;
+  long rows = INT(2);
+  long cols = INT(3);
+  float *dy = F32(0, "dy", rows * cols);
+  float *db = F32(1, "db", cols);
+  LOCKED(ck_bias_grad(dy, db, rows, cols));
+  return undefined(env);
+}
+
+static napi_value js_softmax(napi_env env, napi_callback_info info) {
+  ARGS(4);
+  int ok = 1;
+  long rows = INT(2);
+  long cols = INT(3);
+  float *x = F32(0, "x", rows * cols);
+  float *y = F32(1, "y", rows * cols);
+  ck_softmax(x, y, rows, cols);
+  return undefined(env);
+}
+
+static napi_value js_softmax_bp(napi_env env, napi_callback_info info) {
+  ARGS(5);
+  int ok = 1;
+  long rows = INT(3);
+  long cols = INT(4);
+  float *y = F32(0, "y", rows * cols);
+  float *dy = F32(1, "dy", rows * cols);
+  float *dx = F32(2, "dx", rows * cols);
+  ck_softmax_backprop(y, dy, dx, rows, cols);
+  return undefined(env);
+}
+
+static napi_value number(napi_env env, double v) {
+  napi_value r;
+  napi_create_double(env, v, &r);
+  return r;
+}
+
+static napi_value js_xent_sparse(napi_env env, napi_callback_info info) {
+  ARGS(7);
+  int ok = 1;
+  long rows = INT(4);
+  long cols = INT(5);
+  float *logits = F32(0, "logits", rows * cols);
+  int32_t *labels = I32(1, "labels", rows);
+  float *probs = F32(2, "probs", rows * cols);
+  float *dl = F32(3, "dlogits", rows * cols);
+  for (long r = 0; r < rows; r++)
+    if (labels[r] < 0 || labels[r] >= cols) {
+      char msg[160];
+      snprintf(msg, sizeof msg, "convkit native: labels[%ld] = %d is outside [0, %ld)", r, labels[r], cols);
+      napi_throw_range_error(env, NULL, msg);
+      return NULL;
+    }
+  return number(env, ck_softmax_xent_sparse(logits, labels, probs, dl, rows, cols, num_arg(env, argv[6])));
+}
+
+static napi_value js_xent_dense(napi_env env, napi_callback_info info) {
+  ARGS(7);
+  int ok = 1;
+  long rows = INT(4);
+  long cols = INT(5);
+  float *logits = F32(0, "logits", rows * cols);
+  float *targets = F32(1, "targets", rows * cols);
+  float *probs = F32(2, "probs", rows * cols);
+  float *dl = F32(3, "dlogits", rows * cols);
+  return number(env, ck_softmax_xent_dense(logits, targets, probs, dl, rows, cols, num_arg(env, argv[6])));
+}
+
+static napi_value js_adam(napi_env env, napi_callback_info info) {
+  ARGS(9);
+  int ok = 1;
+  long n = INT(4);
+  float *p = F32(0, "param", n);
+  float *g = F32(1, "grad", n);
+  float *m = F32(2, "m", n);
+  float *v = F32(3, "v", n);
+  LOCKED(ck_adam(p, g, m, v, n, (float)num_arg(env, argv[5]), (float)num_arg(env, argv[6]),
+                 (float)num_arg(env, argv[7]), (float)num_arg(env, argv[8])));
+  return undefined(env);
+}
+
+static napi_value js_sgd(napi_env env, napi_callback_info info) {
+  ARGS(7);
+  int ok = 1;
+  long n = INT(3);
+  float *p = F32(0, "param", n);
+  float *g = F32(1, "grad", n);
+  float *vel = F32_OPT(2, "velocity", n);
+  LOCKED(ck_sgd(p, g, vel, n, (float)num_arg(env, argv[4]), (float)num_arg(env, argv[5]), bool_arg(env, argv[6])));
+  return undefined(env);
+}
+
+static napi_value js_rmsprop(napi_env env, napi_callback_info info) {
+  ARGS(7);
+  int ok = 1;
+  long n = INT(3);
+  float *p = F32(0, "param", n);
+  float *g = F32(1, "grad", n);
+  float *s = F32(2, "meanSquare", n);
+  LOCKED(ck_rmsprop(p, g, s, n, (float)num_arg(env, argv[4]), (float)num_arg(env, argv[5]), (float)num_arg(env, argv[6])));
+  return undefined(env);
+}
+
+static napi_value js_get_threads(napi_env env, napi_callback_info info) {
+  (void)info;
+  return number(env, ck_pool_threads());
+}
+
+static napi_value js_set_threads(napi_env env, napi_callback_info info) {
+  ARGS(1);
+  int ok = 1;
+  long n = int_arg(env, argv[0], &ok);
+  if (!ok) return NULL;
+  if (n < 1 || n > CK_MAX_THREADS) {
+    napi_throw_range_error(env, NULL, "convkit native: thread count must be between 1 and 64");
+    return NULL;
+  }
+  LOCKED(ck_pool_set_threads((int)n));
+  return undefined(env);
+}
+
+static napi_value string(napi_env env, const char *s) {
+  napi_value r;
+  napi_create_string_utf8(env, s, NAPI_AUTO_LENGTH, &r);
+  return r;
+}
+
+static napi_value js_get_isa(napi_env env, napi_callback_info info) {
+  (void)info;
+  return string(env, ck_isa()->name);
+}
+
+static napi_value js_set_isa(napi_env env, napi_callback_info info) {
+  ARGS(1);
+  char name[32] = {0};
+  size_t len;
+  if (napi_get_value_string_utf8(env, argv[0], name, sizeof name, &len) != napi_ok) {
+    napi_throw_type_error(env, NULL, "convkit native: ISA must be a string");
+    return NULL;
+  }
+  int id = ck_isa_parse(name);
+  char msg[160];
+  if (id < 0 || !ck_isa_supported((ck_isa_id)id)) {
+    snprintf(msg, sizeof msg, id < 0 ? "convkit native: unknown ISA path '%s' (expected avx512, avx2 or portable)"
+                                     : "convkit native: this CPU cannot run the '%s' path", name);
+    napi_throw_error(env, NULL, msg);
+    return NULL;
+  }
+  LOCKED(ck_isa_set((ck_isa_id)id));
+  return undefined(env);
+}
+
+static napi_value js_supported_isas(napi_env env, napi_callback_info info) {
+  (void)info;
+  napi_value arr;
+  napi_create_array(env, &arr);
+  const char *names[] = {"avx512", "avx2", "portable"};
+  const ck_isa_id ids[] = {CK_ISA_AVX512, CK_ISA_AVX2, CK_ISA_PORTABLE};
+  uint32_t k = 0;
+  for (int i = 0; i < 3; i++)
+    if (ck_isa_supported(ids[i])) napi_set_element(env, arr, k++, string(env, names[i]));
+  return arr;
+}
+
+static int initialised;
+static char init_error[200];
+
+static napi_value init(napi_env env, napi_value exports) {
+  pthread_mutex_lock(&call_lock);
+  if (!initialised) {
+    initialised = 1;
+    if (ck_isa_init(init_error, sizeof init_error) == 0) {
+      const char *t = getenv("CONVKIT_THREADS");
+      int n = t && *t ? atoi(t) : ck_cpu_count();
+      ck_pool_set_threads(n < 1 ? 1 : n);
+    }
+  }
+  pthread_mutex_unlock(&call_lock);
+  if (init_error[0]) {
+    napi_throw_error(env, NULL, init_error);
+    return NULL;
+  }
+  napi_property_descriptor props[] = {
+#define FN(name, fn) {name, NULL, fn, NULL, NULL, NULL, napi_default, NULL}
+    FN("matmul", js_matmul), FN("conv2d", js_conv2d), FN("conv2dBackpropInput", js_conv2d_bi),
+    FN("conv2dBackpropFilter", js_conv2d_bf), FN("maxPool", js_max_pool), FN("maxPoolBackprop", js_max_pool_bp),
+    FN("biasActivation", js_bias_activation), FN("activationBackprop", js_activation_backprop),
+    FN("biasGrad", js_bias_grad), FN("softmax", js_softmax), FN("softmaxBackprop", js_softmax_bp),
+    FN("softmaxCrossEntropySparse", js_xent_sparse), FN("softmaxCrossEntropyDense", js_xent_dense),
+    FN("adamUpdate", js_adam), FN("sgdUpdate", js_sgd), FN("rmspropUpdate", js_rmsprop),
+    FN("getThreads", js_get_threads), FN("setThreads", js_set_threads), FN("getIsa", js_get_isa),
+    FN("setIsa", js_set_isa), FN("supportedIsas", js_supported_isas),
+#undef FN
+  };
+  napi_define_properties(env, exports, sizeof props / sizeof props[0], props);
+  return exports;
+}
+
+NAPI_MODULE(NODE_GYP_MODULE_NAME, init)

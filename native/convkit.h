@@ -1,0 +1,152 @@
+/*
+ * Shared declarations of the convkit native backend (C11, N-API addon).
+ * Layout: row-major; N batch, H/W input size, C channels, OH/OW output size,
+ * OC output channels, KH/KW kernel size (see src/backend/backend.ts).
+ */
+#ifndef CONVKIT_H
+#define CONVKIT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#if defined(__x86_64__) || defined(_M_X64)
+#define CK_X86 1
+#else
+#define CK_X86 0
+#endif
+
+/* ---------- ISA dispatch (cpu-dispatch.c) ---------- */
+
+typedef enum { CK_ISA_PORTABLE = 0, CK_ISA_AVX2 = 1, CK_ISA_AVX512 = 2 } ck_isa_id;
+
+/*
+ * GEMM microkernel: C[m,n] (+)= Apanel[kc,MR] . Bpanel[kc,NR] for one tile.
+ * m <= MR and n <= NR give the valid part of the tile (edges of C); packed
+ * panels are zero-padded so the kernel always runs full MR x NR arithmetic.
+ */
+typedef void (*ck_ukernel_fn)(int kc, const float *a, const float *b, float *c, long ldc,
+                              int m, int n, int accumulate);
+
+typedef struct {
+  ck_isa_id id;
+  const char *name;
+  int mr, nr;     /* register tile */
+  int kc_max;     /* depth of a packed block: B micro-panel kc*NR stays in L1 */
+  int mc;         /* rows of A per packed block: MC*kc stays in L2 */
+  int nc;         /* columns of B per packed block */
+  ck_ukernel_fn kernel;
+} ck_gemm_isa;
+
+extern const ck_gemm_isa ck_gemm_portable;
+#if CK_X86
+extern const ck_gemm_isa ck_gemm_avx2;
+extern const ck_gemm_isa ck_gemm_avx512;
+#endif
+
+const ck_gemm_isa *ck_isa(void);
+/* 1 if this CPU can run the path. */
+int ck_isa_supported(ck_isa_id id);
+/* Parses "avx512" | "avx2" | "portable"; returns -1 when unknown. */
+int ck_isa_parse(const char *name);
+void ck_isa_set(ck_isa_id id);
+/* Best supported path, or CONVKIT_ISA when set; writes an error and returns -1 if it cannot. */
+int ck_isa_init(char *err, size_t errlen);
+
+/* ---------- thread pool (thread-pool.c) ---------- */
+
+#define CK_MAX_THREADS 64
+/* fn(ctx, task, thread): task t always runs on thread t % threads (a fixed partition). */
+typedef void (*ck_task_fn)(void *ctx, int task, int thread);
+void ck_pool_run(int ntasks, ck_task_fn fn, void *ctx);
+int ck_pool_threads(void);
+void ck_pool_set_threads(int n);
+int ck_cpu_count(void);
+
+/* ---------- per-thread grow-only scratch (scratch.c) ---------- */
+
+enum { CK_SLOT_PACK_A, CK_SLOT_PACK_B, CK_SLOT_COL, CK_SLOT_PARTIAL, CK_SLOT_COUNT };
+/* 64-byte aligned, at least nfloats; NULL on allocation failure. */
+float *ck_scratch(int thread, int slot, size_t nfloats);
+
+/* ---------- GEMM (gemm.c) ---------- */
+
+/*
+ * A packer writes rows [r0, r0+rows) x depth [k0, k0+kc) of a logical matrix
+ * as ceil(rows/R) panels, each kc*R floats laid out [k][R], zero-padded rows.
+ * The same shape packs A (rows = M) and B (rows = N columns of B).
+ */
+typedef void (*ck_pack_fn)(const void *src, long r0, int rows, long k0, int kc, int R, float *dst);
+
+typedef struct {
+  ck_pack_fn pack;
+  const void *src;
+} ck_operand;
+
+/* A plain strided matrix: element(r, k) = rmajor ? p[r*ld + k] : p[k*ld + r]. */
+typedef struct {
+  const float *p;
+  long ld;
+} ck_plain;
+void ck_pack_rmajor(const void *src, long r0, int rows, long k0, int kc, int R, float *dst);
+void ck_pack_kmajor(const void *src, long r0, int rows, long k0, int kc, int R, float *dst);
+
+/* Serial blocked GEMM on the calling thread's scratch: C[M,N] (+)= A[M,K] . B[K,N]. */
+void ck_gemm_serial(const ck_gemm_isa *isa, int thread, long M, long N, long K,
+                    ck_operand A, ck_operand B, float *C, long ldc, int accumulate);
+
+/* Public matmul (backend contract), threaded over M or N, never over K. */
+void ck_matmul(const float *a, const float *b, float *c, long m, long n, long k,
+               int transA, int transB, int accumulate);
+
+/* ---------- convolution (conv2d.c) ---------- */
+
+typedef struct {
+  long batch, inH, inW, inC, outH, outW, outC, kH, kW, strideH, strideW, padTop, padLeft;
+} ck_conv_info;
+
+void ck_conv2d(const float *x, const float *w, float *y, const ck_conv_info *g);
+void ck_conv2d_backprop_input(const float *dy, const float *w, float *dx, const ck_conv_info *g);
+void ck_conv2d_backprop_filter(const float *x, const float *dy, float *dw, const ck_conv_info *g);
+
+/* ---------- pooling (pool.c) ---------- */
+
+typedef struct {
+  long batch, inH, inW, C, outH, outW, poolH, poolW, strideH, strideW, padTop, padLeft;
+} ck_pool_info;
+
+void ck_max_pool(const float *x, float *y, int32_t *argmax, const ck_pool_info *g);
+void ck_max_pool_backprop(const float *dy, const int32_t *argmax, float *dx, const ck_pool_info *g);
+/* Same; returns -1, or the first output index whose argmax is outside its own image (skipped). */
+long ck_max_pool_backprop_checked(const float *dy, const int32_t *argmax, float *dx, const ck_pool_info *g);
+
+/* ---------- element-wise (elementwise.c) ---------- */
+
+typedef enum { CK_ACT_LINEAR = 0, CK_ACT_RELU = 1, CK_ACT_SIGMOID = 2, CK_ACT_TANH = 3 } ck_act;
+
+void ck_bias_activation(float *y, const float *bias, long rows, long cols, int act);
+void ck_activation_backprop(int act, const float *y, const float *dy, float *dx, long n);
+void ck_bias_grad(const float *dy, float *db, long rows, long cols);
+void ck_softmax(const float *x, float *y, long rows, long cols);
+void ck_softmax_backprop(const float *y, const float *dy, float *dx, long rows, long cols);
+double ck_softmax_xent_sparse(const float *logits, const int32_t *labels, float *probs, float *dlogits,
+                              long rows, long cols, double scale);
+double ck_softmax_xent_dense(const float *logits, const float *targets, float *probs, float *dlogits,
+                             long rows, long cols, double scale);
+
+/* ---------- optimizers (optimizers.c) ---------- */
+
+void ck_adam(float *param, const float *grad, float *m, float *v, long n,
+             float alpha, float beta1, float beta2, float eps);
+void ck_sgd(float *param, const float *grad, float *velocity, long n,
+            float lr, float momentum, int nesterov);
+void ck_rmsprop(float *param, const float *grad, float *ms, long n, float lr, float rho, float eps);
+
+/* Splits [0, total) into parts pieces; piece i is [*lo, *hi), aligned to `align` except the end. */
+static inline void ck_split(long total, int parts, int i, long align, long *lo, long *hi) {
+  long units = (total + align - 1) / align;
+  long a = units * i / parts, b = units * (i + 1) / parts;
+  *lo = a * align < total ? a * align : total;
+  *hi = b * align < total ? b * align : total;
+}
+
+#endif

@@ -1,0 +1,169 @@
+/*
+ * Bias + activation, activation backprop, bias gradient, softmax and the fused
+ * softmax cross-entropy. Big element-wise passes (conv outputs are millions of
+ * floats) use the vectorised loops and all threads; the softmax family works
+ * on [batch, classes] and runs in double on one thread, like the reference.
+ */
+#include "simd-loops-table.h"
+
+#include <math.h>
+#include <string.h>
+
+#define PARALLEL_MIN 65536 /* elements below which waking threads costs more than it saves */
+
+typedef struct {
+  float *y, *dx, *out;
+  const float *bias, *cy, *dy;
+  long rows, cols, n, chunk, nchunks;
+  int act, parts;
+  float *partials;
+} ew_job;
+
+static float act_scalar(int act, float v) {
+  switch (act) {
+  case CK_ACT_SIGMOID: return (float)(1.0 / (1.0 + exp(-(double)v)));
+  case CK_ACT_TANH: return (float)tanh((double)v);
+  case CK_ACT_RELU: return v > 0.0f ? v : 0.0f;
+  default: return v;
+  }
+}
+
+static void bias_act_task(void *ctx, int task, int thread) {
+  (void)thread;
+  const ew_job *j = ctx;
+  long lo, hi;
+  ck_split(j->rows, j->parts, task, 1, &lo, &hi);
+  if (lo >= hi) return;
+  float *y = j->y + lo * j->cols;
+  if (j->act == CK_ACT_LINEAR || j->act == CK_ACT_RELU) {
+    ck_loops()->bias_relu(y, j->bias, hi - lo, j->cols, j->act == CK_ACT_RELU);
+    return;
+  }
+  for (long r = lo; r < hi; r++, y += j->cols)
+    for (long c = 0; c < j->cols; c++) y[c] = act_scalar(j->act, y[c] + (j->bias ? j->bias[c] : 0.0f));
+}
+
+void ck_bias_activation(float *y, const float *bias, long rows, long cols, int act) {
+  ew_job j = {.y = y, .bias = bias, .rows = rows, .cols = cols, .act = act};
+  j.parts = rows * cols < PARALLEL_MIN ? 1 : ck_pool_threads();
+  ck_pool_run(j.parts, bias_act_task, &j);
+}
+
+static void act_backprop_task(void *ctx, int task, int thread) {
+  (void)thread;
+  const ew_job *j = ctx;
+  long lo, hi;
+  ck_split(j->n, j->parts, task, 16, &lo, &hi);
+  if (lo >= hi) return;
+  const float *y = j->cy, *dy = j->dy;
+  float *dx = j->dx;
+  switch (j->act) {
+  case CK_ACT_RELU: ck_loops()->relu_backprop(y + lo, dy + lo, dx + lo, hi - lo); break;
+  case CK_ACT_SIGMOID:
+    for (long i = lo; i < hi; i++) dx[i] = dy[i] * y[i] * (1.0f - y[i]);
+    break;
+  case CK_ACT_TANH:
+    for (long i = lo; i < hi; i++) dx[i] = dy[i] * (1.0f - y[i] * y[i]);
+    break;
+  default:
+    if (dx != dy) memmove(dx + lo, dy + lo, (size_t)(hi - lo) * sizeof(float));
+  }
+}
+
+void ck_activation_backprop(int act, const float *y, const float *dy, float *dx, long n) {
+  ew_job j = {.cy = y, .dy = dy, .dx = dx, .n = n, .act = act};
+  j.parts = n < PARALLEL_MIN ? 1 : ck_pool_threads();
+  ck_pool_run(j.parts, act_backprop_task, &j);
+}
+
+static void bias_grad_task(void *ctx, int task, int thread) {
+  (void)thread;
+  const ew_job *j = ctx;
+  long lo = task * j->chunk, hi = lo + j->chunk < j->rows ? lo + j->chunk : j->rows;
+  ck_loops()->col_sums(j->dy + lo * j->cols, j->partials + task * j->cols, hi - lo, j->cols);
+}
+
+void ck_bias_grad(const float *dy, float *db, long rows, long cols) {
+  /* Fixed row chunks (independent of the thread count) summed in chunk order in
+     double: deterministic for any thread count and close to the exact sum. */
+  ew_job j = {.dy = dy, .rows = rows, .cols = cols};
+  j.nchunks = (rows + 1023) / 1024;
+  if (j.nchunks > 32) j.nchunks = 32;
+  if (j.nchunks < 1) j.nchunks = 1;
+  j.chunk = (rows + j.nchunks - 1) / j.nchunks;
+  if (j.chunk < 1) j.chunk = 1;
+  j.nchunks = rows > 0 ? (rows + j.chunk - 1) / j.chunk : 0;
+  j.partials = ck_scratch(0, CK_SLOT_PARTIAL, (size_t)(j.nchunks > 0 ? j.nchunks : 1) * cols);
+  if (!j.partials) return;
+  ck_pool_run(rows * cols < PARALLEL_MIN ? (j.nchunks > 0 ? 1 : 0) : (int)j.nchunks,
+              bias_grad_task, &j);
+  if (rows * cols < PARALLEL_MIN && j.nchunks > 1)
+    for (int t = 1; t < j.nchunks; t++) bias_grad_task(&j, t, 0);
+  for (long c = 0; c < cols; c++) {
+    double s = 0.0;
+    for (long t = 0; t < j.nchunks; t++) s += j.partials[t * cols + c];
+    db[c] = (float)s;
+  }
+}
+
+void ck_softmax(const float *x, float *y, long rows, long cols) {
+  for (long r = 0; r < rows; r++, x += cols, y += cols) {
+    double max = -INFINITY, sum = 0.0;
+    for (long c = 0; c < cols; c++) max = x[c] > max ? x[c] : max;
+    for (long c = 0; c < cols; c++) {
+      double e = exp((double)x[c] - max);
+      y[c] = (float)e;
+      sum += e;
+    }
+    for (long c = 0; c < cols; c++) y[c] = (float)(y[c] / sum);
+  }
+}
+
+void ck_softmax_backprop(const float *y, const float *dy, float *dx, long rows, long cols) {
+  for (long r = 0; r < rows; r++, y += cols, dy += cols, dx += cols) {
+    double dot = 0.0;
+    for (long c = 0; c < cols; c++) dot += (double)dy[c] * y[c];
+    for (long c = 0; c < cols; c++) dx[c] = (float)(y[c] * ((double)dy[c] - dot));
+  }
+}
+
+static double log_sum_exp(const float *x, long cols) {
+  double max = -INFINITY, sum = 0.0;
+  for (long c = 0; c < cols; c++) max = x[c] > max ? x[c] : max;
+  for (long c = 0; c < cols; c++) sum += exp((double)x[c] - max);
+  return max + log(sum);
+}
+
+double ck_softmax_xent_sparse(const float *logits, const int32_t *labels, float *probs, float *dlogits,
+                              long rows, long cols, double scale) {
+  double loss = 0.0;
+  for (long r = 0; r < rows; r++, logits += cols, probs += cols, dlogits += cols) {
+    double lse = log_sum_exp(logits, cols);
+    long label = labels[r];
+    loss += lse - logits[label];
+    for (long c = 0; c < cols; c++) {
+      double p = exp((double)logits[c] - lse);
+      probs[c] = (float)p;
+      dlogits[c] = (float)((p - (c == label ? 1.0 : 0.0)) * scale);
+    }
+  }
+  return loss;
+}
+
+double ck_softmax_xent_dense(const float *logits, const float *targets, float *probs, float *dlogits,
+                             long rows, long cols, double scale) {
+  double loss = 0.0;
+  for (long r = 0; r < rows; r++, logits += cols, targets += cols, probs += cols, dlogits += cols) {
+    double lse = log_sum_exp(logits, cols), tsum = 0.0;
+    for (long c = 0; c < cols; c++) {
+      tsum += targets[c];
+      loss += targets[c] * (lse - logits[c]);
+    }
+    for (long c = 0; c < cols; c++) {
+      double p = exp((double)logits[c] - lse);
+      probs[c] = (float)p;
+      dlogits[c] = (float)((p * tsum - targets[c]) * scale);
+    }
+  }
+  return loss;
+}

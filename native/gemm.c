@@ -1,0 +1,149 @@
+/*
+ * Blocked, packed SGEMM driver (the Goto/BLIS loop nest) shared by all ISA
+ * paths; only the register-tile microkernel differs per ISA.
+ *   for each depth block kc (B micro-panels of kc x NR fit L1)
+ *     for each column block nc: pack B
+ *       for each row block mc (MC x kc of A fits L2): pack A
+ *         for each NR column panel, for each MR row panel: microkernel
+ * Packing goes through callbacks so convolution can pack im2col rows straight
+ * from the NHWC input without materialising the column matrix.
+ * Threads split M (or N when M is small) and never K, so every element of C is
+ * summed in the same order whatever the thread count.
+ */
+#include "convkit.h"
+
+#include <string.h>
+
+void ck_pack_kmajor(const void *src, long r0, int rows, long k0, int kc, int R, float *dst) {
+  const ck_plain *s = src;
+  for (int r = 0; r < rows; r += R) {
+    int w = rows - r < R ? rows - r : R;
+    const float *col = s->p + k0 * s->ld + r0 + r;
+    for (int k = 0; k < kc; k++) {
+      memcpy(dst, col + k * s->ld, (size_t)w * sizeof(float));
+      for (int i = w; i < R; i++) dst[i] = 0.0f;
+      dst += R;
+    }
+  }
+}
+
+void ck_pack_rmajor(const void *src, long r0, int rows, long k0, int kc, int R, float *dst) {
+  const ck_plain *s = src;
+  for (int r = 0; r < rows; r += R) {
+    int w = rows - r < R ? rows - r : R;
+    const float *base = s->p + (r0 + r) * s->ld + k0;
+    /* Walk 8 depth steps at a time so each source row is read a cache line at a time. */
+    int k = 0;
+    for (; k + 8 <= kc; k += 8) {
+      for (int i = 0; i < w; i++) {
+        const float *row = base + i * s->ld + k;
+        for (int q = 0; q < 8; q++) dst[(k + q) * R + i] = row[q];
+      }
+    }
+    for (; k < kc; k++)
+      for (int i = 0; i < w; i++) dst[k * R + i] = base[i * s->ld + k];
+    if (w < R)
+      for (k = 0; k < kc; k++)
+        for (int i = w; i < R; i++) dst[k * R + i] = 0.0f;
+    dst += (size_t)kc * R;
+  }
+}
+
+static long round_up(long v, long a) { return (v + a - 1) / a * a; }
+
+void ck_gemm_serial(const ck_gemm_isa *isa, int thread, long M, long N, long K,
+                    ck_operand A, ck_operand B, float *C, long ldc, int accumulate) {
+  if (M <= 0 || N <= 0) return;
+  if (K <= 0) {
+    if (!accumulate)
+      for (long i = 0; i < M; i++) memset(C + i * ldc, 0, (size_t)N * sizeof(float));
+    return;
+  }
+  const int MR = isa->mr, NR = isa->nr;
+  /* Equal depth blocks: K=288 with kc_max=256 gives 2x144, not 256+32. */
+  long kblocks = (K + isa->kc_max - 1) / isa->kc_max;
+  int kc_len = (int)((K + kblocks - 1) / kblocks);
+  long nc_max = N < isa->nc ? N : isa->nc;
+  long mc_max = M < isa->mc ? M : isa->mc;
+  float *bpack = ck_scratch(thread, CK_SLOT_PACK_B, (size_t)round_up(nc_max, NR) * kc_len);
+  float *apack = ck_scratch(thread, CK_SLOT_PACK_A, (size_t)round_up(mc_max, MR) * kc_len);
+  if (!bpack || !apack) return; /* out of memory: addon.c checks before calling */
+  for (long pc = 0; pc < K; pc += kc_len) {
+    int kc = (int)(K - pc < kc_len ? K - pc : kc_len);
+    int acc = accumulate || pc > 0;
+    for (long jc = 0; jc < N; jc += nc_max) {
+      int nc = (int)(N - jc < nc_max ? N - jc : nc_max);
+      B.pack(B.src, jc, nc, pc, kc, NR, bpack);
+      for (long ic = 0; ic < M; ic += mc_max) {
+        int mc = (int)(M - ic < mc_max ? M - ic : mc_max);
+        A.pack(A.src, ic, mc, pc, kc, MR, apack);
+        for (int jr = 0; jr < nc; jr += NR) {
+          const float *bp = bpack + (size_t)(jr / NR) * kc * NR;
+          int n = nc - jr < NR ? nc - jr : NR;
+          for (int ir = 0; ir < mc; ir += MR) {
+            int m = mc - ir < MR ? mc - ir : MR;
+            isa->kernel(kc, apack + (size_t)(ir / MR) * kc * MR, bp,
+                        C + (ic + ir) * ldc + jc + jr, ldc, m, n, acc);
+          }
+        }
+      }
+    }
+  }
+}
+
+typedef struct {
+  const ck_gemm_isa *isa;
+  ck_plain a, b;
+  int transA, transB, accumulate, splitM, parts;
+  long m, n, k, ldc;
+  float *c;
+} matmul_job;
+
+static void matmul_task(void *ctx, int task, int thread) {
+  const matmul_job *j = ctx;
+  long lo, hi;
+  ck_split(j->splitM ? j->m : j->n, j->parts, task, j->splitM ? j->isa->mr : j->isa->nr, &lo, &hi);
+  if (lo >= hi) return;
+  ck_plain a = j->a, b = j->b;
+  long M = j->m, N = j->n;
+  float *c = j->c;
+  /* Shift the operand origin to the task's slice; strides stay the same. */
+  if (j->splitM) {
+    a.p += j->transA ? lo : lo * a.ld;
+    c += lo * j->ldc;
+    M = hi - lo;
+  } else {
+    b.p += j->transB ? lo * b.ld : lo;
+    c += lo;
+    N = hi - lo;
+  }
+  ck_operand A = {j->transA ? ck_pack_kmajor : ck_pack_rmajor, &a};
+  ck_operand B = {j->transB ? ck_pack_rmajor : ck_pack_kmajor, &b};
+  ck_gemm_serial(j->isa, thread, M, N, j->k, A, B, c, j->ldc, j->accumulate);
+}
+
+void ck_matmul(const float *a, const float *b, float *c, long m, long n, long k,
+               int transA, int transB, int accumulate) {
+  matmul_job j;
+  j.isa = ck_isa();
+  j.a.p = a;
+  j.a.ld = transA ? m : k;
+  j.b.p = b;
+  j.b.ld = transB ? k : n;
+  j.transA = transA;
+  j.transB = transB;
+  j.accumulate = accumulate;
+  j.m = m;
+  j.n = n;
+  j.k = k;
+  j.ldc = n;
+  j.c = c;
+  int threads = ck_pool_threads();
+  /* Small products are not worth waking threads for (about 10 us of work). */
+  double flops = 2.0 * m * n * (k > 0 ? k : 1);
+  int parts = flops < 2e5 ? 1 : threads;
+  /* Split the dimension with more register tiles; M wins ties (A packs are bigger). */
+  j.splitM = (m + j.isa->mr - 1) / j.isa->mr >= (n + j.isa->nr - 1) / j.isa->nr;
+  j.parts = parts;
+  ck_pool_run(parts, matmul_task, &j);
+}

@@ -1,0 +1,18 @@
+/* Function table of the vectorised memory-bound loops (simd-loops.h), one per ISA. */
+#ifndef CONVKIT_SIMD_LOOPS_TABLE_H
+#define CONVKIT_SIMD_LOOPS_TABLE_H
+#include "convkit.h"
+
+typedef struct {
+  void (*bias_relu)(float *y, const float *bias, long rows, long cols, int relu);
+  void (*relu_backprop)(const float *y, const float *dy, float *dx, long n);
+  void (*col_sums)(const float *dy, float *out, long rows, long cols);
+  void (*pool_max_step)(const float *x, float *best, int32_t *arg, int32_t index, long C);
+  void (*adam)(float *p, const float *g, float *m, float *v, long n, float alpha, float b1, float b2, float eps);
+  void (*sgd)(float *p, const float *g, float *vel, long n, float lr, float mom, int nesterov);
+  void (*rmsprop)(float *p, const float *g, float *s, long n, float lr, float rho, float eps);
+} ck_simd_loops;
+
+/* The copy that matches the current ISA path (ck_isa()). */
+const ck_simd_loops *ck_loops(void);
+#endif

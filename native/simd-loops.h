@@ -1,0 +1,101 @@
+/*
+ * The innermost loops of the memory-bound kernels, written once in plain C and
+ * compiled three times by simd-loops.c: baseline, AVX2 and AVX-512 (function
+ * target attributes, so the build never needs -march). The compiler vectorises
+ * each copy for its ISA; CK_SUFFIX names the copy and CK_TARGET gives its ISA.
+ */
+#define CK_CAT2(a, b) a##_##b
+#define CK_CAT(a, b) CK_CAT2(a, b)
+#define CK_FN(name) CK_CAT(name, CK_SUFFIX)
+
+/* y[r, c] = act(y + bias[c]) for linear or relu over rows [0, rows). */
+CK_TARGET static void CK_FN(bias_relu)(float *restrict y, const float *restrict bias, long rows,
+                                       long cols, int relu) {
+  for (long r = 0; r < rows; r++, y += cols) {
+    if (bias) {
+      if (relu)
+        for (long c = 0; c < cols; c++) { float v = y[c] + bias[c]; y[c] = v > 0.0f ? v : 0.0f; }
+      else
+        for (long c = 0; c < cols; c++) y[c] += bias[c];
+    } else if (relu) {
+      for (long c = 0; c < cols; c++) y[c] = y[c] > 0.0f ? y[c] : 0.0f;
+    }
+  }
+}
+
+/* dx = y > 0 ? dy : 0 (dx may alias dy, so no restrict on those two). */
+CK_TARGET static void CK_FN(relu_backprop)(const float *restrict y, const float *dy, float *dx, long n) {
+  for (long i = 0; i < n; i++) dx[i] = y[i] > 0.0f ? dy[i] : 0.0f;
+}
+
+/* out[c] = column sums of dy[rows, cols] in float, row order. */
+CK_TARGET static void CK_FN(col_sums)(const float *restrict dy, float *restrict out, long rows, long cols) {
+  for (long c = 0; c < cols; c++) out[c] = 0.0f;
+  for (long r = 0; r < rows; r++, dy += cols)
+    for (long c = 0; c < cols; c++) out[c] += dy[c];
+}
+
+/* One window element of max pooling over C channels: strict '>' keeps the first max. */
+CK_TARGET static void CK_FN(pool_max_step)(const float *restrict x, float *restrict best,
+                                           int32_t *restrict arg, int32_t index, long C) {
+  if (arg) {
+    for (long c = 0; c < C; c++) {
+      int win = x[c] > best[c];
+      best[c] = win ? x[c] : best[c];
+      arg[c] = win ? index + (int32_t)c : arg[c];
+    }
+  } else {
+    for (long c = 0; c < C; c++) best[c] = x[c] > best[c] ? x[c] : best[c];
+  }
+}
+
+CK_TARGET static void CK_FN(adam)(float *restrict p, const float *restrict g, float *restrict m,
+                                  float *restrict v, long n, float alpha, float b1, float b2, float eps) {
+  const float one_b1 = 1.0f - b1, one_b2 = 1.0f - b2;
+  for (long i = 0; i < n; i++) {
+    float gi = g[i];
+    float mi = m[i] + (gi - m[i]) * one_b1;
+    float vi = v[i] + (gi * gi - v[i]) * one_b2;
+    m[i] = mi;
+    v[i] = vi;
+    p[i] -= alpha * mi / (sqrtf(vi) + eps);
+  }
+}
+
+CK_TARGET static void CK_FN(sgd)(float *restrict p, const float *restrict g, float *restrict vel, long n,
+                                 float lr, float mom, int nesterov) {
+  if (!vel) {
+    for (long i = 0; i < n; i++) p[i] -= lr * g[i];
+  } else if (nesterov) {
+    for (long i = 0; i < n; i++) {
+      float vi = mom * vel[i] - lr * g[i];
+      vel[i] = vi;
+      p[i] += mom * vi - lr * g[i];
+    }
+  } else {
+    for (long i = 0; i < n; i++) {
+      float vi = mom * vel[i] - lr * g[i];
+      vel[i] = vi;
+      p[i] += vi;
+    }
+  }
+}
+
+CK_TARGET static void CK_FN(rmsprop)(float *restrict p, const float *restrict g, float *restrict s, long n,
+                                     float lr, float rho, float eps) {
+  const float one_rho = 1.0f - rho;
+  for (long i = 0; i < n; i++) {
+    float si = rho * s[i] + one_rho * g[i] * g[i];
+    s[i] = si;
+    p[i] -= lr * g[i] / sqrtf(si + eps);
+  }
+}
+
+const ck_simd_loops CK_FN(ck_simd_loops) = {
+  CK_FN(bias_relu), CK_FN(relu_backprop), CK_FN(col_sums), CK_FN(pool_max_step),
+  CK_FN(adam), CK_FN(sgd), CK_FN(rmsprop),
+};
+
+#undef CK_CAT2
+#undef CK_CAT
+#undef CK_FN

@@ -1,0 +1,225 @@
+/**
+ * The native Backend: validates shapes in JS, then hands zero-copy views of the
+ * caller's Float32Arrays to the C kernels (native/*.c). Also exposes the ISA
+ * path and thread count, which only change speed (and, for the thread count,
+ * nothing else: every reduction has a fixed order independent of it).
+ */
+import type { Backend, Conv2DInfo, ElementwiseActivation, FloatArray, Pool2DInfo } from '../backend.js';
+import type { NativeAddon, NativeIsa } from './native-addon.js';
+import { f32, i32, size } from './validate-buffers.js';
+
+export type { NativeIsa } from './native-addon.js';
+
+export interface NativeBackend extends Backend {
+  readonly name: 'native';
+  readonly supportsFloat64: false;
+  /** The GEMM / SIMD path in use. */
+  readonly isa: NativeIsa;
+  /** Paths this CPU can run, best first. */
+  readonly supportedIsas: readonly NativeIsa[];
+  /** Switches the path (for tests and benchmarks); throws if the CPU cannot run it. */
+  setIsa(isa: NativeIsa): void;
+  /** Threads used inside a kernel call (the calling thread counts as one). */
+  readonly threads: number;
+  setThreads(count: number): void;
+}
+
+const ACTIVATIONS: Record<ElementwiseActivation, number> = { linear: 0, relu: 1, sigmoid: 2, tanh: 3 };
+
+function activationCode(kernel: string, activation: ElementwiseActivation): number {
+  const code = ACTIVATIONS[activation];
+  if (code === undefined) {
+    throw new RangeError(`native ${kernel}: unknown activation ${JSON.stringify(activation)}; expected one of linear, relu, sigmoid, tanh.`);
+  }
+  return code;
+}
+
+function convArgs(kernel: string, g: Conv2DInfo) {
+  const v = [
+    g.batch, g.inHeight, g.inWidth, g.inChannels, g.outHeight, g.outWidth, g.outChannels,
+    g.kernelHeight, g.kernelWidth, g.strideHeight, g.strideWidth, g.padTop, g.padLeft,
+  ] as const;
+  v.forEach((x, i) => size(kernel, `info field ${i}`, x));
+  if (g.strideHeight < 1 || g.strideWidth < 1) throw new RangeError(`native ${kernel}: strides must be >= 1; received ${g.strideHeight}x${g.strideWidth}.`);
+  return v;
+}
+
+function poolArgs(kernel: string, g: Pool2DInfo) {
+  const v = [
+    g.batch, g.inHeight, g.inWidth, g.channels, g.outHeight, g.outWidth,
+    g.poolHeight, g.poolWidth, g.strideHeight, g.strideWidth, g.padTop, g.padLeft,
+  ] as const;
+  v.forEach((x, i) => size(kernel, `info field ${i}`, x));
+  return v;
+}
+
+function convShapes(g: Conv2DInfo) {
+  return {
+    x: [g.batch * g.inHeight * g.inWidth * g.inChannels, `[${g.batch}, ${g.inHeight}, ${g.inWidth}, ${g.inChannels}]`] as const,
+    w: [g.kernelHeight * g.kernelWidth * g.inChannels * g.outChannels, `[${g.kernelHeight}, ${g.kernelWidth}, ${g.inChannels}, ${g.outChannels}]`] as const,
+    y: [g.batch * g.outHeight * g.outWidth * g.outChannels, `[${g.batch}, ${g.outHeight}, ${g.outWidth}, ${g.outChannels}]`] as const,
+  };
+}
+
+export class NativeBackendImpl implements NativeBackend {
+  readonly name = 'native' as const;
+  readonly supportsFloat64 = false as const;
+  readonly supportedIsas: readonly NativeIsa[];
+
+  constructor(private readonly addon: NativeAddon) {
+    this.supportedIsas = Object.freeze(addon.supportedIsas());
+  }
+
+  get description(): string {
+    const t = this.threads;
+    return `native (${this.isa}, ${t} thread${t === 1 ? '' : 's'})`;
+  }
+
+  get isa(): NativeIsa {
+    return this.addon.getIsa();
+  }
+
+  setIsa(isa: NativeIsa): void {
+    if (!this.supportedIsas.includes(isa)) {
+      throw new Error(`native backend: this CPU cannot run the ${JSON.stringify(isa)} path; supported: ${this.supportedIsas.join(', ')}.`);
+    }
+    this.addon.setIsa(isa);
+  }
+
+  get threads(): number {
+    return this.addon.getThreads();
+  }
+
+  setThreads(count: number): void {
+    if (!Number.isInteger(count) || count < 1 || count > 64) {
+      throw new RangeError(`native backend: thread count must be an integer from 1 to 64; received ${String(count)}.`);
+    }
+    this.addon.setThreads(count);
+  }
+
+  matmul(a: FloatArray, b: FloatArray, c: FloatArray, m: number, n: number, k: number, transA: boolean, transB: boolean, accumulate: boolean): void {
+    const K = 'matmul';
+    size(K, 'm', m); size(K, 'n', n); size(K, 'k', k);
+    this.addon.matmul(
+      f32(K, 'a', a, m * k, transA ? `[k=${k}, m=${m}]` : `[m=${m}, k=${k}]`),
+      f32(K, 'b', b, k * n, transB ? `[n=${n}, k=${k}]` : `[k=${k}, n=${n}]`),
+      f32(K, 'c', c, m * n, `[m=${m}, n=${n}]`),
+      m, n, k, transA, transB, accumulate,
+    );
+  }
+
+  conv2d(x: FloatArray, w: FloatArray, y: FloatArray, info: Conv2DInfo): void {
+    const K = 'conv2d', args = convArgs(K, info), s = convShapes(info);
+    this.addon.conv2d(f32(K, 'x', x, ...s.x), f32(K, 'w', w, ...s.w), f32(K, 'y', y, ...s.y), ...args);
+  }
+
+  conv2dBackpropInput(dy: FloatArray, w: FloatArray, dx: FloatArray, info: Conv2DInfo): void {
+    const K = 'conv2dBackpropInput', args = convArgs(K, info), s = convShapes(info);
+    this.addon.conv2dBackpropInput(f32(K, 'dy', dy, ...s.y), f32(K, 'w', w, ...s.w), f32(K, 'dx', dx, ...s.x), ...args);
+  }
+
+  conv2dBackpropFilter(x: FloatArray, dy: FloatArray, dw: FloatArray, info: Conv2DInfo): void {
+    const K = 'conv2dBackpropFilter', args = convArgs(K, info), s = convShapes(info);
+    this.addon.conv2dBackpropFilter(f32(K, 'x', x, ...s.x), f32(K, 'dy', dy, ...s.y), f32(K, 'dw', dw, ...s.w), ...args);
+  }
+
+  maxPool(x: FloatArray, y: FloatArray, argmax: Int32Array | null, info: Pool2DInfo): void {
+    const K = 'maxPool', args = poolArgs(K, info);
+    const xs = info.batch * info.inHeight * info.inWidth * info.channels;
+    const ys = info.batch * info.outHeight * info.outWidth * info.channels;
+    const yShape = `[${info.batch}, ${info.outHeight}, ${info.outWidth}, ${info.channels}]`;
+    this.addon.maxPool(
+      f32(K, 'x', x, xs, `[${info.batch}, ${info.inHeight}, ${info.inWidth}, ${info.channels}]`),
+      f32(K, 'y', y, ys, yShape),
+      argmax === null ? null : i32(K, 'argmax', argmax, ys, yShape),
+      ...args,
+    );
+  }
+
+  maxPoolBackprop(dy: FloatArray, argmax: Int32Array, dx: FloatArray, info: Pool2DInfo): void {
+    const K = 'maxPoolBackprop', args = poolArgs(K, info);
+    const xs = info.batch * info.inHeight * info.inWidth * info.channels;
+    const ys = info.batch * info.outHeight * info.outWidth * info.channels;
+    const yShape = `[${info.batch}, ${info.outHeight}, ${info.outWidth}, ${info.channels}]`;
+    this.addon.maxPoolBackprop(
+      f32(K, 'dy', dy, ys, yShape),
+      i32(K, 'argmax', argmax, ys, yShape),
+      f32(K, 'dx', dx, xs, `[${info.batch}, ${info.inHeight}, ${info.inWidth}, ${info.channels}]`),
+      ...args,
+    );
+  }
+
+  biasActivation(y: FloatArray, bias: FloatArray | null, rows: number, cols: number, activation: ElementwiseActivation): void {
+    const K = 'biasActivation';
+    size(K, 'rows', rows); size(K, 'cols', cols);
+    this.addon.biasActivation(
+      f32(K, 'y', y, rows * cols, `[${rows}, ${cols}]`),
+      bias === null ? null : f32(K, 'bias', bias, cols, `[${cols}]`),
+      rows, cols, activationCode(K, activation),
+    );
+  }
+
+  activationBackprop(activation: ElementwiseActivation, y: FloatArray, dy: FloatArray, dx: FloatArray, n: number): void {
+    const K = 'activationBackprop';
+    size(K, 'n', n);
+    const code = activationCode(K, activation);
+    this.addon.activationBackprop(code, f32(K, 'y', y, n, `[${n}]`), f32(K, 'dy', dy, n, `[${n}]`), f32(K, 'dx', dx, n, `[${n}]`), n);
+  }
+
+  biasGrad(dy: FloatArray, db: FloatArray, rows: number, cols: number): void {
+    const K = 'biasGrad';
+    size(K, 'rows', rows); size(K, 'cols', cols);
+    this.addon.biasGrad(f32(K, 'dy', dy, rows * cols, `[${rows}, ${cols}]`), f32(K, 'db', db, cols, `[${cols}]`), rows, cols);
+  }
+
+  softmax(x: FloatArray, y: FloatArray, rows: number, cols: number): void {
+    const K = 'softmax', shape = `[${rows}, ${cols}]`;
+    size(K, 'rows', rows); size(K, 'cols', cols);
+    this.addon.softmax(f32(K, 'x', x, rows * cols, shape), f32(K, 'y', y, rows * cols, shape), rows, cols);
+  }
+
+  softmaxBackprop(y: FloatArray, dy: FloatArray, dx: FloatArray, rows: number, cols: number): void {
+    const K = 'softmaxBackprop', shape = `[${rows}, ${cols}]`, n = rows * cols;
+    size(K, 'rows', rows); size(K, 'cols', cols);
+    this.addon.softmaxBackprop(f32(K, 'y', y, n, shape), f32(K, 'dy', dy, n, shape), f32(K, 'dx', dx, n, shape), rows, cols);
+  }
+
+  softmaxCrossEntropySparse(logits: FloatArray, labels: Int32Array, probs: FloatArray, dlogits: FloatArray, rows: number, cols: number, gradScale: number): number {
+    const K = 'softmaxCrossEntropySparse', shape = `[${rows}, ${cols}]`, n = rows * cols;
+    size(K, 'rows', rows); size(K, 'cols', cols);
+    return this.addon.softmaxCrossEntropySparse(
+      f32(K, 'logits', logits, n, shape), i32(K, 'labels', labels, rows, `[${rows}]`),
+      f32(K, 'probs', probs, n, shape), f32(K, 'dlogits', dlogits, n, shape), rows, cols, gradScale,
+    );
+  }
+
+  softmaxCrossEntropyDense(logits: FloatArray, targets: FloatArray, probs: FloatArray, dlogits: FloatArray, rows: number, cols: number, gradScale: number): number {
+    const K = 'softmaxCrossEntropyDense', shape = `[${rows}, ${cols}]`, n = rows * cols;
+    size(K, 'rows', rows); size(K, 'cols', cols);
+    return this.addon.softmaxCrossEntropyDense(
+      f32(K, 'logits', logits, n, shape), f32(K, 'targets', targets, n, shape),
+      f32(K, 'probs', probs, n, shape), f32(K, 'dlogits', dlogits, n, shape), rows, cols, gradScale,
+    );
+  }
+
+  adamUpdate(param: FloatArray, grad: FloatArray, m: FloatArray, v: FloatArray, n: number, alpha: number, beta1: number, beta2: number, epsilon: number): void {
+    const K = 'adamUpdate', shape = `[${n}]`;
+    size(K, 'n', n);
+    this.addon.adamUpdate(f32(K, 'param', param, n, shape), f32(K, 'grad', grad, n, shape), f32(K, 'm', m, n, shape), f32(K, 'v', v, n, shape), n, alpha, beta1, beta2, epsilon);
+  }
+
+  sgdUpdate(param: FloatArray, grad: FloatArray, velocity: FloatArray | null, n: number, learningRate: number, momentum: number, nesterov: boolean): void {
+    const K = 'sgdUpdate', shape = `[${n}]`;
+    size(K, 'n', n);
+    this.addon.sgdUpdate(
+      f32(K, 'param', param, n, shape), f32(K, 'grad', grad, n, shape),
+      velocity === null ? null : f32(K, 'velocity', velocity, n, shape), n, learningRate, momentum, nesterov,
+    );
+  }
+
+  rmspropUpdate(param: FloatArray, grad: FloatArray, meanSquare: FloatArray, n: number, learningRate: number, rho: number, epsilon: number): void {
+    const K = 'rmspropUpdate', shape = `[${n}]`;
+    size(K, 'n', n);
+    this.addon.rmspropUpdate(f32(K, 'param', param, n, shape), f32(K, 'grad', grad, n, shape), f32(K, 'meanSquare', meanSquare, n, shape), n, learningRate, rho, epsilon);
+  }
+}

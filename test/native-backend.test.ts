@@ -1,0 +1,348 @@
+/**
+ * The native backend must agree with the reference backend (the oracle) on
+ * seeded random inputs for every kernel, once per ISA path this CPU can run.
+ * Tolerance: |native - reference| <= 1e-5 * sqrt(K) * (|reference| + mean|reference|)
+ * where K is the length of the summation behind each output (1 for
+ * element-wise kernels); argmax arrays must be equal.
+ */
+import { test, type TestContext } from 'node:test';
+import assert from 'node:assert/strict';
+import type { Backend, ElementwiseActivation } from '../src/backend/backend.js';
+import { createReferenceBackend } from '../src/backend/reference/reference-backend.js';
+import { conv2dInfo, pool2dInfo, type Padding } from '../src/core/conv-geometry.js';
+import { loadNativeBackend, type NativeBackend, type NativeIsa } from '../src/backend/native/index.js';
+
+const reference = createReferenceBackend();
+const loaded = loadNativeBackend();
+
+/** mulberry32: small, seeded, good enough for test data. */
+function rng(seed: number): () => number {
+  let s = seed >>> 0;
+  return () => {
+    s = (s + 0x6d2b79f5) >>> 0;
+    let t = s;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+function randomArray(n: number, seed: number, lo = -1, hi = 1): Float32Array {
+  const r = rng(seed);
+  const a = new Float32Array(n);
+  for (let i = 0; i < n; i++) a[i] = lo + (hi - lo) * r();
+  return a;
+}
+
+/** Small integers: max-pool windows then contain ties, which exercise "first max wins". */
+function tiedArray(n: number, seed: number): Float32Array {
+  const r = rng(seed);
+  return Float32Array.from({ length: n }, () => Math.floor(r() * 4) - 2);
+}
+
+function assertClose(actual: Float32Array, expected: Float32Array, k: number, label: string): void {
+  assert.equal(actual.length, expected.length, `${label}: length`);
+  let meanAbs = 0;
+  for (const v of expected) meanAbs += Math.abs(v);
+  meanAbs = expected.length ? meanAbs / expected.length : 0;
+  const scale = 1e-5 * Math.sqrt(Math.max(k, 1));
+  for (let i = 0; i < expected.length; i++) {
+    const tol = scale * (Math.abs(expected[i]) + meanAbs) + 1e-30;
+    const diff = Math.abs(actual[i] - expected[i]);
+    if (!(diff <= tol) && !(Number.isNaN(actual[i]) && Number.isNaN(expected[i]))) {
+      assert.fail(`${label}: element ${i} native ${actual[i]} vs reference ${expected[i]} (|diff| ${diff} > tol ${tol})`);
+    }
+  }
+}
+
+function sameBits(a: Float32Array, b: Float32Array): boolean {
+  const x = new Uint32Array(a.buffer, a.byteOffset, a.length);
+  const y = new Uint32Array(b.buffer, b.byteOffset, b.length);
+  return x.length === y.length && x.every((v, i) => v === y[i]);
+}
+
+const MATMUL_SIZES: [number, number, number][] = [
+  [1, 1, 1], [3, 17, 33], [17, 3, 127], [33, 127, 17], [127, 33, 3], [64, 64, 288], [130, 70, 600], [32, 10, 128],
+];
+
+function matmulCases(backend: Backend, t: TestContext) {
+  return t.test('matmul: all transposes, accumulate, odd sizes', () => {
+    let seed = 1;
+    for (const [m, n, k] of MATMUL_SIZES) {
+      for (const transA of [false, true]) {
+        for (const transB of [false, true]) {
+          for (const accumulate of [false, true]) {
+            const a = randomArray(m * k, seed++), b = randomArray(k * n, seed++), c0 = randomArray(m * n, seed++);
+            const cn = c0.slice(), cr = c0.slice();
+            backend.matmul(a, b, cn, m, n, k, transA, transB, accumulate);
+            reference.matmul(a, b, cr, m, n, k, transA, transB, accumulate);
+            assertClose(cn, cr, k, `matmul m=${m} n=${n} k=${k} tA=${transA} tB=${transB} acc=${accumulate}`);
+          }
+        }
+      }
+    }
+  });
+}
+
+type ConvCase = [batch: number, h: number, w: number, c: number, oc: number, kh: number, kw: number, sh: number, sw: number, padding: Padding];
+const CONV_CASES: ConvCase[] = [
+  [2, 28, 28, 1, 32, 3, 3, 1, 1, 'valid'], // seed CNN conv1
+  [3, 13, 13, 32, 64, 3, 3, 1, 1, 'valid'], // seed CNN conv2
+  [8, 28, 28, 1, 32, 3, 3, 1, 1, 'valid'], // enough positions for several filter-gradient chunks
+  [3, 17, 17, 3, 5, 3, 3, 2, 2, 'same'],
+  [1, 5, 7, 3, 17, 3, 2, 1, 2, 'same'],
+  [2, 9, 9, 4, 3, 1, 1, 1, 1, 'valid'],
+  [1, 3, 3, 1, 1, 3, 3, 1, 1, 'same'],
+  [3, 33, 17, 5, 7, 5, 5, 2, 1, 'same'],
+  [4, 16, 16, 8, 16, 4, 4, 2, 2, 'valid'],
+  [1, 1, 1, 1, 1, 1, 1, 1, 1, 'valid'],
+  [2, 12, 12, 33, 127, 3, 3, 1, 1, 'same'],
+];
+
+function convCases(backend: Backend, t: TestContext) {
+  return t.test('conv2d forward / backprop input / backprop filter', () => {
+    let seed = 100;
+    for (const [batch, h, w, c, oc, kh, kw, sh, sw, padding] of CONV_CASES) {
+      const g = conv2dInfo(batch, h, w, c, oc, kh, kw, sh, sw, padding);
+      const label = `conv ${JSON.stringify(g)}`;
+      const xs = batch * h * w * c, ws = kh * kw * c * oc, ys = batch * g.outHeight * g.outWidth * oc;
+      const x = randomArray(xs, seed++), wt = randomArray(ws, seed++), dy = randomArray(ys, seed++);
+      // Outputs start as garbage: every conv kernel must overwrite.
+      const yn = randomArray(ys, seed++), yr = new Float32Array(ys);
+      backend.conv2d(x, wt, yn, g);
+      reference.conv2d(x, wt, yr, g);
+      assertClose(yn, yr, kh * kw * c, `${label} forward`);
+      const dxn = randomArray(xs, seed++), dxr = new Float32Array(xs);
+      backend.conv2dBackpropInput(dy, wt, dxn, g);
+      reference.conv2dBackpropInput(dy, wt, dxr, g);
+      assertClose(dxn, dxr, kh * kw * oc, `${label} backprop input`);
+      const dwn = randomArray(ws, seed++), dwr = new Float32Array(ws);
+      backend.conv2dBackpropFilter(x, dy, dwn, g);
+      reference.conv2dBackpropFilter(x, dy, dwr, g);
+      assertClose(dwn, dwr, batch * g.outHeight * g.outWidth, `${label} backprop filter`);
+    }
+  });
+}
+
+type PoolCase = [batch: number, h: number, w: number, c: number, ph: number, pw: number, sh: number, sw: number, padding: Padding];
+const POOL_CASES: PoolCase[] = [
+  [2, 26, 26, 32, 2, 2, 2, 2, 'valid'],
+  [2, 11, 11, 64, 2, 2, 2, 2, 'valid'],
+  [3, 17, 17, 3, 3, 3, 2, 2, 'same'],
+  [1, 5, 5, 1, 2, 2, 1, 1, 'same'],
+  [2, 7, 9, 5, 3, 2, 2, 3, 'same'],
+  [1, 1, 1, 1, 1, 1, 1, 1, 'valid'],
+  [64, 26, 26, 32, 2, 2, 2, 2, 'valid'], // large enough to run threaded
+];
+
+function poolCases(backend: Backend, t: TestContext) {
+  return t.test('maxPool (argmax equal, ties) and maxPoolBackprop', () => {
+    let seed = 200;
+    for (const [batch, h, w, c, ph, pw, sh, sw, padding] of POOL_CASES) {
+      const g = pool2dInfo(batch, h, w, c, ph, pw, sh, sw, padding);
+      const label = `pool ${JSON.stringify(g)}`;
+      const xs = batch * h * w * c, ys = batch * g.outHeight * g.outWidth * c;
+      for (const x of [randomArray(xs, seed++), tiedArray(xs, seed++)]) {
+        const yn = new Float32Array(ys), yr = new Float32Array(ys);
+        const an = new Int32Array(ys).fill(-7), ar = new Int32Array(ys);
+        backend.maxPool(x, yn, an, g);
+        reference.maxPool(x, yr, ar, g);
+        assert.deepEqual(yn, yr, `${label} values`);
+        assert.deepEqual(an, ar, `${label} argmax`);
+        const yNoArg = new Float32Array(ys);
+        backend.maxPool(x, yNoArg, null, g);
+        assert.deepEqual(yNoArg, yr, `${label} values without argmax`);
+        const dy = randomArray(ys, seed++);
+        const dxn = randomArray(xs, seed++), dxr = new Float32Array(xs);
+        backend.maxPoolBackprop(dy, an, dxn, g);
+        reference.maxPoolBackprop(dy, ar, dxr, g);
+        assertClose(dxn, dxr, ph * pw, `${label} backprop`);
+      }
+    }
+  });
+}
+
+const ACTIVATIONS: ElementwiseActivation[] = ['linear', 'relu', 'sigmoid', 'tanh'];
+
+function elementwiseCases(backend: Backend, t: TestContext) {
+  return t.test('biasActivation, activationBackprop, biasGrad', () => {
+    let seed = 300;
+    for (const [rows, cols] of [[1, 1], [3, 17], [17, 33], [127, 3], [2100, 33], [5000, 32]]) {
+      for (const activation of ACTIVATIONS) {
+        for (const withBias of [true, false]) {
+          const y0 = randomArray(rows * cols, seed++, -3, 3), bias = withBias ? randomArray(cols, seed++) : null;
+          const yn = y0.slice(), yr = y0.slice();
+          backend.biasActivation(yn, bias, rows, cols, activation);
+          reference.biasActivation(yr, bias, rows, cols, activation);
+          assertClose(yn, yr, 1, `biasActivation ${activation} ${rows}x${cols} bias=${withBias}`);
+        }
+        const n = rows * cols;
+        const y = randomArray(n, seed++, -1, 1), dy = randomArray(n, seed++);
+        const dxn = new Float32Array(n), dxr = new Float32Array(n);
+        backend.activationBackprop(activation, y, dy, dxn, n);
+        reference.activationBackprop(activation, y, dy, dxr, n);
+        assertClose(dxn, dxr, 1, `activationBackprop ${activation} n=${n}`);
+        const inPlace = dy.slice();
+        backend.activationBackprop(activation, y, inPlace, inPlace, n);
+        assertClose(inPlace, dxr, 1, `activationBackprop ${activation} n=${n} in place`);
+      }
+      const dy = randomArray(rows * cols, seed++);
+      const dbn = randomArray(cols, seed++), dbr = new Float32Array(cols);
+      backend.biasGrad(dy, dbn, rows, cols);
+      reference.biasGrad(dy, dbr, rows, cols);
+      assertClose(dbn, dbr, rows, `biasGrad ${rows}x${cols}`);
+    }
+  });
+}
+
+function softmaxCases(backend: Backend, t: TestContext) {
+  return t.test('softmax, softmaxBackprop, fused cross-entropy', () => {
+    let seed = 400;
+    for (const [rows, cols] of [[1, 1], [3, 10], [17, 33], [128, 10]]) {
+      const n = rows * cols;
+      const x = randomArray(n, seed++, -20, 20);
+      const yn = new Float32Array(n), yr = new Float32Array(n);
+      backend.softmax(x, yn, rows, cols);
+      reference.softmax(x, yr, rows, cols);
+      assertClose(yn, yr, cols, `softmax ${rows}x${cols}`);
+      const inPlace = x.slice();
+      backend.softmax(inPlace, inPlace, rows, cols);
+      assertClose(inPlace, yr, cols, `softmax ${rows}x${cols} in place`);
+
+      const dy = randomArray(n, seed++);
+      const dxn = new Float32Array(n), dxr = new Float32Array(n);
+      backend.softmaxBackprop(yr, dy, dxn, rows, cols);
+      reference.softmaxBackprop(yr, dy, dxr, rows, cols);
+      assertClose(dxn, dxr, cols, `softmaxBackprop ${rows}x${cols}`);
+
+      const r = rng(seed++);
+      const labels = Int32Array.from({ length: rows }, () => Math.floor(r() * cols));
+      const pn = new Float32Array(n), pr = new Float32Array(n), gn = new Float32Array(n), gr = new Float32Array(n);
+      const ln = backend.softmaxCrossEntropySparse(x, labels, pn, gn, rows, cols, 1 / rows);
+      const lr = reference.softmaxCrossEntropySparse(x, labels, pr, gr, rows, cols, 1 / rows);
+      assert.ok(Math.abs(ln - lr) <= 1e-6 * (Math.abs(lr) + 1), `sparse loss ${ln} vs ${lr}`);
+      assertClose(pn, pr, cols, `sparse probs ${rows}x${cols}`);
+      assertClose(gn, gr, cols, `sparse dlogits ${rows}x${cols}`);
+
+      const targets = randomArray(n, seed++, 0, 1);
+      const ln2 = backend.softmaxCrossEntropyDense(x, targets, pn, gn, rows, cols, 0.5);
+      const lr2 = reference.softmaxCrossEntropyDense(x, targets, pr, gr, rows, cols, 0.5);
+      assert.ok(Math.abs(ln2 - lr2) <= 1e-6 * (Math.abs(lr2) + 1), `dense loss ${ln2} vs ${lr2}`);
+      assertClose(pn, pr, cols, `dense probs ${rows}x${cols}`);
+      assertClose(gn, gr, cols, `dense dlogits ${rows}x${cols}`);
+    }
+  });
+}
+
+function optimizerCases(backend: Backend, t: TestContext) {
+  return t.test('adamUpdate, sgdUpdate, rmspropUpdate', () => {
+    let seed = 500;
+    for (const n of [1, 17, 100003]) {
+      const p = randomArray(n, seed++), g = randomArray(n, seed++), m = randomArray(n, seed++, -0.1, 0.1), v = randomArray(n, seed++, 0, 0.1);
+      const [pn, mn, vn, pr, mr, vr] = [p.slice(), m.slice(), v.slice(), p.slice(), m.slice(), v.slice()];
+      backend.adamUpdate(pn, g, mn, vn, n, 1e-3, 0.9, 0.999, 1e-7);
+      reference.adamUpdate(pr, g, mr, vr, n, 1e-3, 0.9, 0.999, 1e-7);
+      assertClose(pn, pr, 1, `adam param n=${n}`);
+      assertClose(mn, mr, 1, `adam m n=${n}`);
+      assertClose(vn, vr, 1, `adam v n=${n}`);
+      for (const [momentum, nesterov] of [[0, false], [0.9, false], [0.9, true]] as const) {
+        const pa = p.slice(), pb = p.slice(), va = m.slice(), vb = m.slice();
+        backend.sgdUpdate(pa, g, momentum ? va : null, n, 0.01, momentum, nesterov);
+        reference.sgdUpdate(pb, g, momentum ? vb : null, n, 0.01, momentum, nesterov);
+        assertClose(pa, pb, 1, `sgd momentum=${momentum} nesterov=${nesterov} n=${n}`);
+        assertClose(va, vb, 1, `sgd velocity n=${n}`);
+      }
+      const pa = p.slice(), pb = p.slice(), sa = v.slice(), sb = v.slice();
+      backend.rmspropUpdate(pa, g, sa, n, 1e-3, 0.9, 1e-7);
+      reference.rmspropUpdate(pb, g, sb, n, 1e-3, 0.9, 1e-7);
+      assertClose(pa, pb, 1, `rmsprop param n=${n}`);
+      assertClose(sa, sb, 1, `rmsprop meanSquare n=${n}`);
+    }
+  });
+}
+
+function determinismCases(backend: NativeBackend, t: TestContext) {
+  return t.test('determinism: identical bits run to run and across thread counts', () => {
+    const g = conv2dInfo(32, 13, 13, 32, 64, 3, 3, 1, 1, 'valid');
+    const x = randomArray(32 * 13 * 13 * 32, 7), w = randomArray(3 * 3 * 32 * 64, 8), dy = randomArray(32 * 11 * 11 * 64, 9);
+    const run = () => {
+      const y = new Float32Array(32 * 11 * 11 * 64), dx = new Float32Array(x.length), dw = new Float32Array(w.length), db = new Float32Array(64);
+      backend.conv2d(x, w, y, g);
+      backend.conv2dBackpropInput(dy, w, dx, g);
+      backend.conv2dBackpropFilter(x, dy, dw, g);
+      backend.biasGrad(dy, db, 32 * 11 * 11, 64);
+      const c = new Float32Array(64 * 128);
+      backend.matmul(randomArray(1600 * 64, 10), randomArray(1600 * 128, 11), c, 64, 128, 1600, true, false, false);
+      return [y, dx, dw, db, c];
+    };
+    const threads = backend.threads;
+    try {
+      const first = run(), second = run();
+      first.forEach((a, i) => assert.ok(sameBits(a, second[i]), `output ${i} differs between two identical runs`));
+      for (const count of [1, 3]) {
+        backend.setThreads(count);
+        const other = run();
+        first.forEach((a, i) => assert.ok(sameBits(a, other[i]), `output ${i} differs with ${count} thread(s) vs ${threads}`));
+      }
+    } finally {
+      backend.setThreads(threads);
+    }
+  });
+}
+
+function badInputCases(backend: NativeBackend, t: TestContext) {
+  return t.test('bad buffers throw Errors naming expected and received', () => {
+    const g = conv2dInfo(2, 8, 8, 3, 4, 3, 3, 1, 1, 'valid');
+    const x = new Float32Array(2 * 8 * 8 * 3), w = new Float32Array(3 * 3 * 3 * 4), y = new Float32Array(2 * 6 * 6 * 4);
+    assert.throws(() => backend.conv2d(x.subarray(1), w, y, g), (e: Error) => e instanceof Error && /x needs at least 384 elements \(\[2, 8, 8, 3\]\); received 383/.test(e.message));
+    assert.throws(() => backend.conv2dBackpropFilter(x, y, w.subarray(0, 10), g), /dw needs at least 108 elements .*received 10/);
+    assert.throws(() => backend.matmul(new Float32Array(5), new Float32Array(6), new Float32Array(6), 2, 3, 3, false, false, false), /a needs at least 6 elements .*received 5/);
+    assert.throws(() => backend.conv2d(new Float64Array(x.length), w, y, g), /Float32Array.*received Float64Array/);
+    assert.equal(backend.supportsFloat64, false);
+    const p = pool2dInfo(1, 4, 4, 1, 2, 2, 2, 2, 'valid');
+    assert.throws(() => backend.maxPool(new Float32Array(16), new Float32Array(4), new Int32Array(3), p), /argmax needs at least 4 elements .*received 3/);
+    // A corrupt argmax must be refused, not written through.
+    assert.throws(() => backend.maxPoolBackprop(new Float32Array(4), Int32Array.of(0, 1, 2, 99), new Float32Array(16), p), /argmax\[3\] = 99/);
+    assert.throws(() => backend.softmaxCrossEntropySparse(new Float32Array(4), Int32Array.of(0, 2), new Float32Array(4), new Float32Array(4), 2, 2, 1), /labels\[1\] = 2/);
+    assert.throws(() => backend.biasActivation(new Float32Array(4), null, 2, 2, 'gelu' as ElementwiseActivation), /unknown activation/);
+  });
+}
+
+if ('error' in loaded) {
+  test('native backend', (t) => {
+    console.log(`# native backend not tested: ${loaded.error}`);
+    t.skip(`native addon did not load: ${loaded.error}`);
+  });
+} else {
+  const backend = loaded.backend;
+  const original = backend.isa;
+
+  test('native backend description and settings', () => {
+    assert.match(backend.description, /^native \((avx512|avx2|portable), \d+ threads?\)$/);
+    assert.ok(backend.supportedIsas.includes('portable'));
+    assert.throws(() => backend.setThreads(0), /thread count/);
+  });
+
+  for (const isa of ['avx512', 'avx2', 'portable'] as NativeIsa[]) {
+    test(`native == reference on the ${isa} path`, async (t) => {
+      if (!backend.supportedIsas.includes(isa)) {
+        console.log(`# ${isa} path not tested: this CPU cannot run it`);
+        t.skip(`this CPU cannot run the ${isa} path`);
+        return;
+      }
+      backend.setIsa(isa);
+      try {
+        await matmulCases(backend, t);
+        await convCases(backend, t);
+        await poolCases(backend, t);
+        await elementwiseCases(backend, t);
+        await softmaxCases(backend, t);
+        await optimizerCases(backend, t);
+        await determinismCases(backend, t);
+        await badInputCases(backend, t);
+      } finally {
+        backend.setIsa(original);
+      }
+    });
+  }
+}
