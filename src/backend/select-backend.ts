@@ -5,6 +5,7 @@
  */
 import type { Backend } from './backend.js';
 import { createReferenceBackend } from './reference/reference-backend.js';
+import { loadNativeBackend } from './native/index.js';
 
 export type BackendName = 'auto' | 'native' | 'reference';
 export type BackendChoice = BackendName | Backend;
@@ -18,28 +19,13 @@ export function referenceBackend(): Backend {
   return (reference ??= createReferenceBackend());
 }
 
-/** Loads the native backend; returns why not when it cannot. */
-type NativeLoad = { backend: Backend } | { error: string };
-let nativeLoader: (() => NativeLoad) | undefined;
-
-/** The native package registers itself here (keeps this file free of addon details). */
-export function registerNativeLoader(loader: () => NativeLoad): void {
-  nativeLoader = loader;
-}
-
-let nativeResult: NativeLoad | undefined;
-function loadNative(): NativeLoad {
-  nativeResult ??= nativeLoader ? nativeLoader() : { error: 'no native loader is registered' };
-  return nativeResult;
-}
-
 export function resolveBackend(choice: BackendChoice = defaultChoice()): Backend {
   if (typeof choice === 'object' && choice !== null) return choice;
   if (!BACKEND_NAMES.includes(choice)) {
     throw new Error(`Unknown backend ${JSON.stringify(choice)}; expected one of 'auto', 'native', 'reference'.`);
   }
   if (choice === 'reference') return referenceBackend();
-  const native = loadNative();
+  const native = loadNativeBackend();
   if ('backend' in native) return native.backend;
   if (choice === 'native') {
     throw new Error(`The native backend could not be loaded: ${native.error}. Rebuild it with 'npm rebuild convkit' (needs python3, make and a C compiler), or use --backend reference.`);
