@@ -9,3 +9,5 @@ export { Random } from './core/random.js';
 export type { Backend, FloatArray } from './backend/backend.js';
 export { resolveBackend, referenceBackend, type BackendChoice } from './backend/select-backend.js';
 export { receptiveFields } from './model/receptive-field.js';
+export { loadModel, loadModelFile, type LoadedModelFile, type LoadOptions, type SaveOptions } from './io/model-file.js';
+export { encodeSafetensors, decodeSafetensors, SafetensorsError, type NamedTensor, type SafetensorsContent } from './io/safetensors.js';

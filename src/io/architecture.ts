@@ -1,7 +1,7 @@
 /**
  * A Sequential model's architecture as JSON: its name, dtype, per-sample input
  * shape and, per layer, { className, config } from layer.getConfig(). Rebuilt
- * only through the layer allowlist, after checking that the parameters the
+ * only through the layer allowlist, after checking that the weights the
  * architecture would allocate are held by the file (so a few bytes of JSON
  * cannot make the loader allocate gigabytes).
  */
@@ -68,26 +68,26 @@ export function parseArchitecture(text: string, where: string): ArchitectureSpec
 
 /**
  * Builds the model the spec describes, with its weights freshly initialised
- * (the caller overwrites them). `heldParams` is the number of weight values
- * the file holds: an architecture needing more is refused before anything is built.
+ * (the caller overwrites them). Each layer's weights are first planned from its
+ * config and compared with `fileShapes` (tensor name -> shape, as the file
+ * holds them): a missing or misshapen weight is refused before anything of the
+ * architecture's size is allocated, so a few bytes of JSON asking for a
+ * 2^30-unit Dense layer cost nothing.
  */
-export function buildArchitecture(spec: ArchitectureSpec, heldParams: number, options: { seed: number; backend?: BackendChoice }, where: string): Sequential {
+export function buildArchitecture(
+  spec: ArchitectureSpec, fileShapes: ReadonlyMap<string, readonly number[]>, options: { seed: number; backend?: BackendChoice }, where: string,
+): Sequential {
   const layers: Layer[] = spec.layers.map((l, i) => createLayer(l.className, l.config, `${where}, layer ${i}`));
   const declared = layers[0].declaredInputShape;
   if (declared && (declared.length !== spec.inputShape.length || declared.some((d, i) => d !== spec.inputShape[i]))) {
     throw new Error(`${where}: the first layer declares inputShape [${declared.join(', ')}] but the model's input shape is [${spec.inputShape.join(', ')}].`);
   }
   let shape: readonly number[] = spec.inputShape;
-  let needed = 0;
   for (const layer of layers) {
     const plan = planLayer(layer, shape);
-    // A wrong rank stops the count here; the real build below then reports it in the layer's own words.
+    // A wrong rank stops the plan here; the real build below then reports it in the layer's own words.
     if (!plan) break;
-    needed += plan.params;
-    // `!(<=)` also refuses NaN and Infinity from absurd shapes.
-    if (!(needed <= heldParams)) {
-      throw new Error(`${where}: the architecture needs at least ${needed} weight values by layer "${layer.name}", but the file holds ${heldParams}. The architecture and the weights do not belong together.`);
-    }
+    for (const { suffix, shape: needed } of plan.weights) checkWeightShape(`${layer.name}/${suffix}`, fileShapes.get(`${layer.name}/${suffix}`), needed, where);
     shape = plan.outputShape;
   }
   try {
@@ -96,5 +96,13 @@ export function buildArchitecture(spec: ArchitectureSpec, heldParams: number, op
     return model;
   } catch (error) {
     throw new Error(`${where}: ${error instanceof Error ? error.message : String(error)}`);
+  }
+}
+
+/** The one wording for a weight the file lacks or holds in another shape. */
+export function checkWeightShape(name: string, held: readonly number[] | undefined, needed: readonly number[], where: string): void {
+  if (!held) throw new Error(`${where}: missing weight "${name}" of shape [${needed.join(', ')}] that the architecture needs.`);
+  if (held.length !== needed.length || held.some((d, i) => d !== needed[i])) {
+    throw new Error(`${where}: weight "${name}" has shape [${held.join(', ')}] in the file; the architecture needs [${needed.join(', ')}].`);
   }
 }

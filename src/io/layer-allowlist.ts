@@ -5,7 +5,7 @@
  * (the hole behind Keras Lambda-layer and pickle exploits).
  *
  * Each entry lists the config keys it accepts; every value then goes through
- * the layer's own constructor checks. Each entry can also count the parameters
+ * the layer's own constructor checks. Each entry can also tell the weights
  * the layer will allocate for an input shape, before anything is allocated.
  * N batch, H, W, C channels; shapes here are per sample (no N).
  */
@@ -18,8 +18,8 @@ import type { Layer } from '../layers/layer.js';
 import { MaxPooling2D } from '../layers/max-pooling2d.js';
 
 export interface Plan {
-  /** Parameters the layer allocates when built on this input shape. */
-  params: number;
+  /** The weights the layer allocates when built on this input shape: name suffix ("kernel") and shape. */
+  weights: { suffix: string; shape: number[] }[];
   outputShape: readonly number[];
 }
 
@@ -43,8 +43,9 @@ const ALLOWED: ReadonlyMap<string, AllowedLayer> = new Map<string, AllowedLayer>
       if (shape.length !== 3) return undefined;
       const [h, w, c] = shape;
       const info = conv2dInfo(1, h, w, c, conv.filters, conv.kernelSize[0], conv.kernelSize[1], conv.strides[0], conv.strides[1], conv.padding);
-      const params = conv.kernelSize[0] * conv.kernelSize[1] * c * conv.filters + (conv.useBias ? conv.filters : 0);
-      return { params, outputShape: [info.outHeight, info.outWidth, conv.filters] };
+      const kernel = { suffix: 'kernel', shape: [conv.kernelSize[0], conv.kernelSize[1], c, conv.filters] };
+      const weights = conv.useBias ? [kernel, { suffix: 'bias', shape: [conv.filters] }] : [kernel];
+      return { weights, outputShape: [info.outHeight, info.outWidth, conv.filters] };
     },
   }],
   ['MaxPooling2D', {
@@ -54,13 +55,13 @@ const ALLOWED: ReadonlyMap<string, AllowedLayer> = new Map<string, AllowedLayer>
       const pool = layer as MaxPooling2D;
       if (shape.length !== 3) return undefined;
       const info = pool2dInfo(1, shape[0], shape[1], shape[2], pool.poolSize[0], pool.poolSize[1], pool.strides[0], pool.strides[1], pool.padding);
-      return { params: 0, outputShape: [info.outHeight, info.outWidth, shape[2]] };
+      return { weights: [], outputShape: [info.outHeight, info.outWidth, shape[2]] };
     },
   }],
   ['Flatten', {
     keys: ['name', 'inputShape'],
     create: (o) => new Flatten(o as never),
-    plan: (_layer, shape) => ({ params: 0, outputShape: [product(shape)] }),
+    plan: (_layer, shape) => ({ weights: [], outputShape: [product(shape)] }),
   }],
   ['Dense', {
     keys: ['name', 'units', 'activation', 'useBias', 'inputShape'],
@@ -68,13 +69,15 @@ const ALLOWED: ReadonlyMap<string, AllowedLayer> = new Map<string, AllowedLayer>
     plan(layer, shape) {
       const dense = layer as Dense;
       if (shape.length !== 1) return undefined;
-      return { params: shape[0] * dense.unitCount + (dense.useBias ? dense.unitCount : 0), outputShape: [dense.unitCount] };
+      const kernel = { suffix: 'kernel', shape: [shape[0], dense.unitCount] };
+      const weights = dense.useBias ? [kernel, { suffix: 'bias', shape: [dense.unitCount] }] : [kernel];
+      return { weights, outputShape: [dense.unitCount] };
     },
   }],
   ['Dropout', {
     keys: ['name', 'rate', 'inputShape'],
     create: (o) => new Dropout(o as never),
-    plan: (_layer, shape) => ({ params: 0, outputShape: shape }),
+    plan: (_layer, shape) => ({ weights: [], outputShape: shape }),
   }],
 ]);
 
@@ -114,7 +117,7 @@ export function createLayer(className: unknown, config: unknown, where: string):
   }
 }
 
-/** Parameters and output shape of a constructed, unbuilt layer on an input shape; undefined if its rank is wrong. */
+/** Weights and output shape of a constructed, unbuilt layer on an input shape; undefined if its rank is wrong. */
 export function planLayer(layer: Layer, inputShape: readonly number[]): Plan | undefined {
   return ALLOWED.get(layer.className)?.plan(layer, inputShape);
 }

@@ -24,7 +24,7 @@ import { readFile } from 'node:fs/promises';
 import type { BackendChoice } from '../backend/select-backend.js';
 import type { Weight } from '../layers/layer.js';
 import type { Sequential } from '../model/sequential.js';
-import { buildArchitecture, describeArchitecture, parseArchitecture } from './architecture.js';
+import { buildArchitecture, checkWeightShape, describeArchitecture, parseArchitecture } from './architecture.js';
 import { writeFileAtomic } from './atomic-write.js';
 import { decodeSafetensors, encodeSafetensors, safetensorsChunks, type NamedTensor } from './safetensors.js';
 import { describeTraining, restoreTraining } from './training-config.js';
@@ -125,15 +125,12 @@ function sameShape(a: readonly number[], b: readonly number[]): boolean {
 /** Copies the file's weights into the rebuilt model; every name, shape and dtype must match exactly. */
 function restoreWeights(model: Sequential, weights: readonly Weight[], byName: Map<string, NamedTensor>, where: string): void {
   const expected = new Set(weights.map((w) => w.name));
-  const extra = [...byName.keys()].filter((name) => !name.startsWith(OPTIMIZER_PREFIX) && !expected.has(name));
+  const extra = [...byName.keys()].filter((name) => !expected.has(name) && !name.startsWith(OPTIMIZER_PREFIX));
   if (extra.length > 0) throw new Error(`${where}: unexpected tensor(s) ${extra.map((n) => `"${n}"`).join(', ')}; the architecture has weights ${[...expected].join(', ')}.`);
-  const missing = weights.filter((w) => !byName.has(w.name));
-  if (missing.length > 0) throw new Error(`${where}: missing weight(s) ${missing.map((w) => `"${w.name}"`).join(', ')} that the architecture needs.`);
   for (const weight of weights) {
+    // Already checked against the plan before building; checked again against what was built.
+    checkWeightShape(weight.name, byName.get(weight.name)?.shape, weight.shape, where);
     const tensor = byName.get(weight.name)!;
-    if (!sameShape(tensor.shape, weight.shape)) {
-      throw new Error(`${where}: weight "${weight.name}" has shape [${tensor.shape.join(', ')}] in the file; the architecture needs [${weight.shape.join(', ')}].`);
-    }
     if (tensor.data.constructor !== weight.value.constructor) {
       throw new Error(`${where}: weight "${weight.name}" is stored as ${tensor.data.constructor.name}; a ${model.dtype} model needs ${weight.value.constructor.name} (${model.dtype === 'float32' ? 'F32' : 'F64'}).`);
     }
@@ -143,7 +140,9 @@ function restoreWeights(model: Sequential, weights: readonly Weight[], byName: M
 
 /** Restores optimizer slots and step count: all slots of every trainable weight, or none (a model saved before training). */
 function restoreOptimizerState(model: Sequential, weights: readonly Weight[], byName: Map<string, NamedTensor>, iterations: number | undefined, where: string): void {
-  const slotTensors = [...byName.keys()].filter((name) => name.startsWith(OPTIMIZER_PREFIX));
+  const weightNames = new Set(weights.map((w) => w.name));
+  // A layer may be named "optimizer": its weights ("optimizer/kernel") are weights, not slots.
+  const slotTensors = [...byName.keys()].filter((name) => name.startsWith(OPTIMIZER_PREFIX) && !weightNames.has(name));
   const optimizer = model.optimizer;
   if (!optimizer) {
     if (slotTensors.length > 0 || iterations !== undefined) throw new Error(`${where}: the file has optimizer state but no training_config to say which optimizer it belongs to.`);
@@ -203,8 +202,8 @@ export function decodeModel(bytes: Uint8Array, options: LoadOptions & { source?:
   if (!/^-?\d{1,16}$/.test(seedText) || !Number.isSafeInteger(Number(seedText))) throw new Error(`${where}: metadata "seed" must be an integer; received ${JSON.stringify(seedText)}.`);
 
   const byName = new Map(tensors.map((t) => [t.name, t]));
-  const heldParams = tensors.filter((t) => !t.name.startsWith(OPTIMIZER_PREFIX)).reduce((sum, t) => sum + t.data.length, 0);
-  const model = buildArchitecture(spec, heldParams, { seed: Number(seedText), backend: options.backend }, where);
+  const fileShapes = new Map(tensors.map((t) => [t.name, t.shape]));
+  const model = buildArchitecture(spec, fileShapes, { seed: Number(seedText), backend: options.backend }, where);
   const weights = model.weights();
   restoreWeights(model, weights, byName, where);
   const training = metadata.get('training_config');
