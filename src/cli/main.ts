@@ -6,6 +6,7 @@ import { registerEvaluate } from './commands/evaluate-command.js';
 import { registerSummary } from './commands/summary-command.js';
 import { registerTrain } from './commands/train-command.js';
 import { registerBinimg } from './commands/binimg-command.js';
+import { registerMalware } from './commands/malware-command.js';
 
 const program = new Command()
   .name('convkit')
@@ -17,6 +18,7 @@ registerTrain(program);
 registerEvaluate(program);
 registerCompare(program);
 registerBinimg(program);
+registerMalware(program);
 
 program.parseAsync(process.argv).catch((error: unknown) => {
   // Library errors already say what was expected and received: print them plainly, without a stack.
