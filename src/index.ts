@@ -11,3 +11,8 @@ export { resolveBackend, referenceBackend, type BackendChoice } from './backend/
 export { receptiveFields } from './model/receptive-field.js';
 export { loadModel, loadModelFile, type LoadedModelFile, type LoadOptions, type SaveOptions } from './io/model-file.js';
 export { encodeSafetensors, decodeSafetensors, SafetensorsError, type NamedTensor, type SafetensorsContent } from './io/safetensors.js';
+export { LearningRateScheduler, cosineDecay, type Schedule } from './model/learning-rate-scheduler.js';
+export { EarlyStopping, type EarlyStoppingOptions } from './model/callbacks/early-stopping.js';
+export { ModelCheckpoint, type ModelCheckpointOptions } from './model/callbacks/model-checkpoint.js';
+export { TerminateOnNaN, type NonFiniteLoss } from './model/callbacks/terminate-on-nan.js';
+export { CSVLogger, type CSVLoggerOptions } from './model/callbacks/csv-logger.js';

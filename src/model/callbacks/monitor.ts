@@ -1,0 +1,44 @@
+/**
+ * What EarlyStopping and ModelCheckpoint share: which logged quantity they
+ * watch, in which direction it improves, and by how much it must move.
+ * Keras semantics: mode 'auto' means 'max' for accuracy-like names, else 'min'.
+ */
+import type { Logs } from '../callbacks.js';
+
+export type MonitorMode = 'auto' | 'min' | 'max';
+
+export function resolveMode(callback: string, monitor: string, mode: unknown): 'min' | 'max' {
+  if (mode !== 'auto' && mode !== 'min' && mode !== 'max') {
+    throw new Error(`${callback} expects mode to be 'auto', 'min' or 'max'; received ${JSON.stringify(mode)}.`);
+  }
+  if (mode !== 'auto') return mode;
+  return /acc|auc/.test(monitor) ? 'max' : 'min';
+}
+
+/**
+ * True when `current` beats `reference` by more than minDelta in the mode's
+ * direction. A non-finite current value (NaN, Inf) never counts as better, so
+ * a diverged epoch can never become "the best".
+ */
+export function isImprovement(mode: 'min' | 'max', current: number, reference: number | undefined, minDelta: number): boolean {
+  if (!Number.isFinite(current)) return false;
+  if (reference === undefined) return true;
+  return mode === 'min' ? current + minDelta < reference : current - minDelta > reference;
+}
+
+/** The monitored value from the epoch logs, or an error that lists what fit() does report. */
+export function monitoredValue(callback: string, monitor: string, logs: Logs): number {
+  const value = logs[monitor];
+  if (typeof value !== 'number') {
+    const hint = monitor.startsWith('val_') ? ' Pass validationSplit or validationData to fit(), or monitor a training quantity such as \'loss\'.' : '';
+    throw new Error(`${callback} monitors '${monitor}', which fit() does not report; available: ${Object.keys(logs).join(', ') || 'nothing'}.${hint}`);
+  }
+  return value;
+}
+
+export function nonNegativeNumber(callback: string, option: string, value: unknown): number {
+  if (typeof value !== 'number' || !(value >= 0) || !Number.isFinite(value)) {
+    throw new Error(`${callback} expects ${option} to be a non-negative number; received ${JSON.stringify(value)}.`);
+  }
+  return value;
+}
