@@ -2,7 +2,7 @@
 import { Tensor } from '../core/tensor.js';
 import { loadMnist, type ImageSet, type MnistData } from '../data/mnist.js';
 import { cosineDecay, LearningRateScheduler } from '../model/learning-rate-scheduler.js';
-import type { History } from '../model/callbacks.js';
+import type { Callback, History } from '../model/callbacks.js';
 import type { Sequential } from '../model/sequential.js';
 import { RECIPES, type Recipe } from '../models/recipes.js';
 import { createSeedModel, type ModelKind } from '../models/seed-models.js';
@@ -23,8 +23,16 @@ export interface TrainedModel {
   trainSeconds: number;
 }
 
+/** Optional extras: continue a model loaded from a checkpoint, and more callbacks (checkpoints, NaN guard). */
+export interface TrainExtras {
+  model?: Sequential;
+  /** Epochs the checkpoint already completed: fit resumes at this zero-based epoch. */
+  initialEpoch?: number;
+  callbacks?: Callback[];
+}
+
 export async function trainSeedModel(
-  kind: ModelKind, data: MnistData, options: RuntimeOptions & TrainingOptions,
+  kind: ModelKind, data: MnistData, options: RuntimeOptions & TrainingOptions, extras: TrainExtras = {},
 ): Promise<TrainedModel> {
   const base = RECIPES[kind];
   const recipe: Recipe = {
@@ -33,16 +41,18 @@ export async function trainSeedModel(
     learningRate: options.lr ?? base.learningRate,
     schedule: options.schedule ?? base.schedule,
   };
-  const model = createSeedModel(kind, {
+  const model = extras.model ?? createSeedModel(kind, {
     inputShape: [data.train.height, data.train.width, 1],
     seed: options.seed,
     backend: options.backend,
     learningRate: recipe.learningRate,
   });
-  const callbacks = recipe.schedule === 'cosine' ? [new LearningRateScheduler(cosineDecay(recipe.learningRate, recipe.epochs))] : [];
+  const callbacks: Callback[] = recipe.schedule === 'cosine' ? [new LearningRateScheduler(cosineDecay(recipe.learningRate, recipe.epochs))] : [];
+  callbacks.push(...(extras.callbacks ?? []));
   const started = performance.now();
   const history = await model.fit(imagesTensor(data.train), data.train.labels, {
     epochs: recipe.epochs,
+    initialEpoch: extras.initialEpoch,
     batchSize: recipe.batchSize,
     validationSplit: options.validationSplit,
     verbose: options.verbose,
