@@ -1,13 +1,16 @@
 /*
- * Convolution as GEMM over implicit im2col (see im2col.c); P = N*OH*OW
- * positions, KC = KH*KW*C. Weights [KH,KW,C,OC] are already a [KC, OC] matrix.
- *   forward:         y[P,OC]    = col[P,KC] . w[KC,OC]     threads split P
- *   backprop input:  dcol[P,KC] = dy[P,OC] . w^T, col2im   threads split images
- *   backprop filter: dw[KC,OC]  = col^T . dy[P,OC]         fixed chunks of P,
- *     partial sums added in chunk order, so the result does not depend on the
- *     thread count.
- * None of these splits K of a GEMM, so every output is bit-identical for any
- * thread count.
+ * Convolution as GEMM over the im2col matrix col[P, KC] (P = N*OH*OW
+ * positions, KC = KH*KW*C, taps = KH*KW), which is never materialised: the
+ * conv microkernels read input pixels through pointer tables (one pointer per
+ * position and tap, or to zeros for padding). Weights [KH,KW,C,OC] are already
+ * a [KC, OC] matrix.
+ *   forward:         y[P,OC]    = col . w            threads split P
+ *   backprop input:  dcol[P,KC] = dy . w^T, col2im   threads split images
+ *   backprop filter: dw[KC,OC]  = col^T . dy         fixed chunks of P whose
+ *     partial sums are added in chunk order, so the result does not depend on
+ *     the thread count.
+ * No GEMM here splits its depth across threads, so every output is
+ * bit-identical for any thread count.
  */
 #include "im2col.h"
 
@@ -16,7 +19,7 @@
 typedef struct {
   const ck_gemm_isa *isa;
   const ck_conv_info *g;
-  const float *x, *w, *dy;
+  const float *x, *w, *dy, *zeros;
   float *out;
   int parts;
   long chunk;      /* positions per filter-gradient chunk */
@@ -26,24 +29,94 @@ typedef struct {
 
 static long positions(const ck_conv_info *g) { return g->batch * g->outH * g->outW; }
 static long depth(const ck_conv_info *g) { return g->kH * g->kW * g->inC; }
+static long round_up(long v, long a) { return (v + a - 1) / a * a; }
+
+static const float **pointer_scratch(int thread, long count) {
+  return (const float **)ck_scratch(thread, CK_SLOT_PTRS, (size_t)count * sizeof(void *) / sizeof(float) + 1);
+}
+
+/* table[t] = address of the C channels under tap t for output position pos. */
+static void tap_pointers(const conv_job *j, long pos, const float **table) {
+  const ck_conv_info *g = j->g;
+  long plane = g->outH * g->outW, n = pos / plane, rem = pos % plane;
+  long ih0 = (rem / g->outW) * g->strideH - g->padTop, iw0 = (rem % g->outW) * g->strideW - g->padLeft;
+  const float *xn = j->x + n * g->inH * g->inW * g->inC;
+  for (long kh = 0; kh < g->kH; kh++) {
+    long ih = ih0 + kh;
+    for (long kw = 0; kw < g->kW; kw++) {
+      long iw = iw0 + kw;
+      *table++ = ih >= 0 && ih < g->inH && iw >= 0 && iw < g->inW ? xn + (ih * g->inW + iw) * g->inC : j->zeros;
+    }
+  }
+}
 
 static void forward_task(void *ctx, int task, int thread) {
   const conv_job *j = ctx;
   const ck_conv_info *g = j->g;
+  const int MR = j->isa->mr, NR = j->isa->nr, taps = (int)(g->kH * g->kW), C = (int)g->inC;
+  const long OC = g->outC, KC = depth(g), mc_max = j->isa->mc;
   long lo, hi;
-  ck_split(positions(g), j->parts, task, j->isa->mr, &lo, &hi);
+  ck_split(positions(g), j->parts, task, MR, &lo, &hi);
   if (lo >= hi) return;
-  ck_im2col col = {j->x, g, lo};
-  ck_plain w = {j->w, g->outC};
-  ck_operand A = {ck_pack_im2col, &col}, B = {ck_pack_kmajor, &w};
-  ck_gemm_serial(j->isa, thread, hi - lo, g->outC, depth(g), A, B, j->out + lo * g->outC, g->outC, 0);
+  float *bpack = ck_scratch(thread, CK_SLOT_PACK_B, (size_t)round_up(OC, NR) * KC);
+  const float **table = pointer_scratch(thread, round_up(mc_max, MR) * taps);
+  if (!bpack || !table) return;
+  ck_plain w = {j->w, OC};
+  ck_pack_kmajor(&w, 0, (int)OC, 0, (int)KC, NR, bpack);
+  const float *tap_row[64];
+  for (long ic = lo; ic < hi; ic += mc_max) {
+    long mc = hi - ic < mc_max ? hi - ic : mc_max;
+    /* Panel-major table: [panel][tap][MR]; rows past the end point at zeros. */
+    for (long ir = 0; ir < mc; ir += MR) {
+      const float **panel = table + (ir / MR) * taps * MR;
+      for (int i = 0; i < MR; i++) {
+        if (ir + i < mc) {
+          tap_pointers(j, ic + ir + i, tap_row);
+          for (int t = 0; t < taps; t++) panel[t * MR + i] = tap_row[t];
+        } else {
+          for (int t = 0; t < taps; t++) panel[t * MR + i] = j->zeros;
+        }
+      }
+    }
+    for (long jr = 0; jr < OC; jr += NR) {
+      int n = (int)(OC - jr < NR ? OC - jr : NR);
+      const float *bp = bpack + (jr / NR) * KC * NR;
+      for (long ir = 0; ir < mc; ir += MR) {
+        int m = (int)(mc - ir < MR ? mc - ir : MR);
+        j->isa->conv_fwd(taps, C, table + (ir / MR) * taps * MR, bp, j->out + (ic + ir) * OC + jr, OC, m, n, 0);
+      }
+    }
+  }
+}
+
+/* Zeros that padding taps point at: at least max(C, 1) floats, shared read-only by all threads. */
+static const float *zero_channels(long C) {
+  float *z = ck_scratch(0, CK_SLOT_ZERO, (size_t)(C > 0 ? C : 1) + 64);
+  if (z) memset(z, 0, ((size_t)(C > 0 ? C : 1) + 64) * sizeof(float));
+  return z;
 }
 
 void ck_conv2d(const float *x, const float *w, float *y, const ck_conv_info *g) {
   conv_job j = {.isa = ck_isa(), .g = g, .x = x, .w = w, .out = y};
-  double flops = 2.0 * positions(g) * depth(g) * g->outC;
+  long P = positions(g);
+  if (P == 0 || g->outC == 0) return;
+  if (depth(g) == 0) {
+    memset(y, 0, (size_t)P * g->outC * sizeof(float));
+    return;
+  }
+  j.zeros = zero_channels(g->inC);
+  if (!j.zeros) return;
+  double flops = 2.0 * P * depth(g) * g->outC;
   j.parts = flops < 2e5 ? 1 : ck_pool_threads();
-  ck_pool_run(j.parts, forward_task, &j);
+  if (g->kH * g->kW <= 64) {
+    ck_pool_run(j.parts, forward_task, &j);
+    return;
+  }
+  /* Kernels with more than 64 taps: packed GEMM over an explicit im2col packer. */
+  ck_im2col col = {x, g, 0};
+  ck_plain wp = {w, g->outC};
+  ck_operand A = {ck_pack_im2col, &col}, B = {ck_pack_kmajor, &wp};
+  ck_gemm_serial(j.isa, 0, P, g->outC, depth(g), A, B, y, g->outC, 0);
 }
 
 static void backprop_input_task(void *ctx, int task, int thread) {
@@ -82,13 +155,40 @@ void ck_conv2d_backprop_input(const float *dy, const float *w, float *dx, const 
 static void filter_chunk_task(void *ctx, int task, int thread) {
   const conv_job *j = ctx;
   const ck_conv_info *g = j->g;
-  long P = positions(g), KC = depth(g), lo = task * j->chunk;
-  long hi = lo + j->chunk < P ? lo + j->chunk : P;
-  float *out = j->nchunks == 1 ? j->out : j->partials + task * KC * g->outC;
-  ck_im2col col = {j->x, g, lo};
-  ck_plain dy = {j->dy + lo * g->outC, g->outC};
-  ck_operand A = {ck_pack_im2col_t, &col}, B = {ck_pack_kmajor, &dy};
-  ck_gemm_serial(j->isa, thread, KC, g->outC, hi - lo, A, B, out, g->outC, 0);
+  const int MR = j->isa->mr, NR = j->isa->nr, taps = (int)(g->kH * g->kW);
+  const long P = positions(g), KC = depth(g), OC = g->outC, C = g->inC;
+  long lo = task * j->chunk, hi = lo + j->chunk < P ? lo + j->chunk : P, kc = hi - lo;
+  float *out = j->nchunks == 1 ? j->out : j->partials + task * KC * OC;
+  const float **table = pointer_scratch(thread, kc * taps);
+  float *bpack = ck_scratch(thread, CK_SLOT_PACK_B, (size_t)kc * NR);
+  if (!table || !bpack) return;
+  for (long q = 0; q < kc; q++) tap_pointers(j, lo + q, table + q * taps);
+  const float *dy = j->dy + lo * OC;
+  for (long jr = 0; jr < OC; jr += NR) {
+    int n = (int)(OC - jr < NR ? OC - jr : NR);
+    const float *b = dy + jr;
+    long ldb = OC;
+    if (n < NR) {
+      /* Last, partial column panel: copy it so full-width vector loads stay inside dy. */
+      ck_plain src = {dy, OC};
+      ck_pack_kmajor(&src, jr, n, 0, (int)kc, NR, bpack);
+      b = bpack;
+      ldb = NR;
+    }
+    if (C == 1) {
+      for (int t0 = 0; t0 < taps; t0 += MR) {
+        int m = taps - t0 < MR ? taps - t0 : MR;
+        j->isa->conv_wgrad((int)kc, table + t0, taps, 0, 1, b, ldb, out + t0 * OC + jr, OC, m, n, 0);
+      }
+    } else {
+      for (int t = 0; t < taps; t++) {
+        for (long c0 = 0; c0 < C; c0 += MR) {
+          int m = (int)(C - c0 < MR ? C - c0 : MR);
+          j->isa->conv_wgrad((int)kc, table + t, taps, (int)c0, 0, b, ldb, out + (t * C + c0) * OC + jr, OC, m, n, 0);
+        }
+      }
+    }
+  }
 }
 
 /* dw[i] = sum of chunk partials in chunk order; threads split i, not the sum. */
@@ -108,21 +208,30 @@ static void filter_reduce_task(void *ctx, int task, int thread) {
 void ck_conv2d_backprop_filter(const float *x, const float *dy, float *dw, const ck_conv_info *g) {
   conv_job j = {.isa = ck_isa(), .g = g, .x = x, .dy = dy, .out = dw};
   long P = positions(g), KC = depth(g);
-  /* At most 32 chunks of at least 256 positions: a count that depends only on
-     the shape keeps results identical for every thread count. */
-  j.nchunks = (P + 255) / 256;
-  if (j.nchunks > 32) j.nchunks = 32;
-  if (j.nchunks < 1) j.nchunks = 1;
-  j.chunk = (P + j.nchunks - 1) / j.nchunks;
-  j.nchunks = P > 0 ? (P + j.chunk - 1) / j.chunk : 1;
-  if (j.nchunks > 1) {
-    j.partials = ck_scratch(0, CK_SLOT_PARTIAL, (size_t)j.nchunks * KC * g->outC);
-    if (!j.partials) return;
-  }
   if (P == 0) {
     memset(dw, 0, (size_t)KC * g->outC * sizeof(float));
     return;
   }
+  /* At most 32 chunks of at least 256 positions: a count that depends only on
+     the shape keeps results identical for every thread count. */
+  j.nchunks = (P + 255) / 256;
+  if (j.nchunks > 32) j.nchunks = 32;
+  j.chunk = (P + j.nchunks - 1) / j.nchunks;
+  j.nchunks = (P + j.chunk - 1) / j.chunk;
+  if (j.nchunks > 1) {
+    j.partials = ck_scratch(0, CK_SLOT_PARTIAL, (size_t)j.nchunks * KC * g->outC);
+    if (!j.partials) return;
+  }
+  if (g->kH * g->kW > 64) {
+    /* Kernels with more than 64 taps: packed GEMM over the transposed im2col packer. */
+    ck_im2col col = {x, g, 0};
+    ck_plain d = {dy, g->outC};
+    ck_operand A = {ck_pack_im2col_t, &col}, B = {ck_pack_kmajor, &d};
+    ck_gemm_serial(j.isa, 0, KC, g->outC, P, A, B, dw, g->outC, 0);
+    return;
+  }
+  j.zeros = zero_channels(g->inC);
+  if (!j.zeros) return;
   ck_pool_run((int)j.nchunks, filter_chunk_task, &j);
   if (j.nchunks > 1) {
     j.parts = KC * g->outC < 8192 ? 1 : ck_pool_threads();

@@ -27,6 +27,23 @@ typedef enum { CK_ISA_PORTABLE = 0, CK_ISA_AVX2 = 1, CK_ISA_AVX512 = 2 } ck_isa_
 typedef void (*ck_ukernel_fn)(int kc, const float *a, const float *b, float *c, long ldc,
                               int m, int n, int accumulate);
 
+/*
+ * Convolution microkernels that read the input through pointer tables instead
+ * of a packed im2col copy (packing cost as much as the arithmetic for the seed
+ * CNN's shapes). Both compute one MR x NR tile of C like ck_ukernel_fn.
+ * conv_fwd: rows are output positions; rows[t*MR + i] points at the C input
+ *   channels under tap t of position i (or at zeros for padding); b is the
+ *   packed weight panel [taps*C][NR].
+ * conv_wgrad: rows are (tap, channel) pairs, depth is positions q. Row i at
+ *   position q reads ptrs[q*pstride][c0 + i] when per_tap_rows is 0 (rows are
+ *   channels c0.. of one tap), or ptrs[q*pstride + i][c0] when it is 1 (rows
+ *   are taps, C == 1). b rows are dy rows: b + q*ldb.
+ */
+typedef void (*ck_conv_fwd_fn)(int taps, int C, const float *const *rows, const float *b,
+                               float *c, long ldc, int m, int n, int accumulate);
+typedef void (*ck_conv_wgrad_fn)(int kc, const float *const *ptrs, long pstride, int c0, int per_tap_rows,
+                                 const float *b, long ldb, float *c, long ldc, int m, int n, int accumulate);
+
 typedef struct {
   ck_isa_id id;
   const char *name;
@@ -35,6 +52,8 @@ typedef struct {
   int mc;         /* rows of A per packed block: MC*kc stays in L2 */
   int nc;         /* columns of B per packed block */
   ck_ukernel_fn kernel;
+  ck_conv_fwd_fn conv_fwd;
+  ck_conv_wgrad_fn conv_wgrad;
 } ck_gemm_isa;
 
 extern const ck_gemm_isa ck_gemm_portable;
@@ -64,7 +83,7 @@ int ck_cpu_count(void);
 
 /* ---------- per-thread grow-only scratch (scratch.c) ---------- */
 
-enum { CK_SLOT_PACK_A, CK_SLOT_PACK_B, CK_SLOT_COL, CK_SLOT_PARTIAL, CK_SLOT_COUNT };
+enum { CK_SLOT_PACK_A, CK_SLOT_PACK_B, CK_SLOT_COL, CK_SLOT_PARTIAL, CK_SLOT_PTRS, CK_SLOT_ZERO, CK_SLOT_COUNT };
 /* 64-byte aligned, at least nfloats; NULL on allocation failure. */
 float *ck_scratch(int thread, int slot, size_t nfloats);
 

@@ -1,9 +1,9 @@
 /*
- * AVX2+FMA microkernel, 6x16: 12 ymm accumulators + 2 B vectors + 1 broadcast
+ * AVX2+FMA microkernels, 6x16: 12 ymm accumulators + 2 B vectors + 1 broadcast
  * of the 16 registers. Each depth step issues 12 FMAs against 2 loads and 6
- * broadcasts, enough independent FMAs to cover the 4-5 cycle FMA latency on
- * two pipes. Compiled with a function target attribute, never -march, so the
- * addon still loads on CPUs without AVX2 (cpu-dispatch.c never calls it there).
+ * broadcasts, enough independent FMAs to cover the FMA latency on two pipes.
+ * Compiled with a function target attribute, never -march, so the addon still
+ * loads on CPUs without AVX2 (cpu-dispatch.c never calls these there).
  */
 #include "convkit.h"
 
@@ -14,47 +14,108 @@
 #define NR 16
 #define TARGET __attribute__((target("avx2,fma")))
 
-TARGET static void kernel_avx2(int kc, const float *a, const float *b, float *c, long ldc,
-                               int m, int n, int accumulate) {
-  __m256 c00 = _mm256_setzero_ps(), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00;
-  __m256 c30 = c00, c31 = c00, c40 = c00, c41 = c00, c50 = c00, c51 = c00;
-  for (int p = 0; p < kc; p++) {
-    __m256 b0 = _mm256_load_ps(b), b1 = _mm256_load_ps(b + 8);
-    __m256 ai;
-    ai = _mm256_broadcast_ss(a + 0); c00 = _mm256_fmadd_ps(ai, b0, c00); c01 = _mm256_fmadd_ps(ai, b1, c01);
-    ai = _mm256_broadcast_ss(a + 1); c10 = _mm256_fmadd_ps(ai, b0, c10); c11 = _mm256_fmadd_ps(ai, b1, c11);
-    ai = _mm256_broadcast_ss(a + 2); c20 = _mm256_fmadd_ps(ai, b0, c20); c21 = _mm256_fmadd_ps(ai, b1, c21);
-    ai = _mm256_broadcast_ss(a + 3); c30 = _mm256_fmadd_ps(ai, b0, c30); c31 = _mm256_fmadd_ps(ai, b1, c31);
-    ai = _mm256_broadcast_ss(a + 4); c40 = _mm256_fmadd_ps(ai, b0, c40); c41 = _mm256_fmadd_ps(ai, b1, c41);
-    ai = _mm256_broadcast_ss(a + 5); c50 = _mm256_fmadd_ps(ai, b0, c50); c51 = _mm256_fmadd_ps(ai, b1, c51);
-    a += MR;
-    b += NR;
+/* acc[i] += a_i * (b0, b1) for the 6 rows; a_i comes from the expression A(i). */
+#define FMA_ROWS(A)                                                   \
+  _Pragma("GCC unroll 6") for (int i = 0; i < MR; i++) {              \
+    __m256 ai = _mm256_broadcast_ss(A(i));                            \
+    acc[i][0] = _mm256_fmadd_ps(ai, b0, acc[i][0]);                   \
+    acc[i][1] = _mm256_fmadd_ps(ai, b1, acc[i][1]);                   \
   }
-  __m256 r[MR][2] = {{c00, c01}, {c10, c11}, {c20, c21}, {c30, c31}, {c40, c41}, {c50, c51}};
+
+TARGET __attribute__((always_inline)) static inline void store_tile(__m256 acc[MR][2], float *c, long ldc, int m, int n, int accumulate) {
   if (n == NR) {
-    for (int i = 0; i < m; i++) {
+#pragma GCC unroll 6
+    for (int i = 0; i < MR; i++) {
+      if (i >= m) break;
       float *row = c + i * ldc;
+      __m256 v0 = acc[i][0], v1 = acc[i][1];
       if (accumulate) {
-        r[i][0] = _mm256_add_ps(r[i][0], _mm256_loadu_ps(row));
-        r[i][1] = _mm256_add_ps(r[i][1], _mm256_loadu_ps(row + 8));
+        v0 = _mm256_add_ps(v0, _mm256_loadu_ps(row));
+        v1 = _mm256_add_ps(v1, _mm256_loadu_ps(row + 8));
       }
-      _mm256_storeu_ps(row, r[i][0]);
-      _mm256_storeu_ps(row + 8, r[i][1]);
+      _mm256_storeu_ps(row, v0);
+      _mm256_storeu_ps(row + 8, v1);
     }
     return;
   }
   /* Right edge of C: go through a small buffer so we never touch past column n. */
-  float tile[MR][NR];
-  for (int i = 0; i < m; i++) {
-    _mm256_storeu_ps(tile[i], r[i][0]);
-    _mm256_storeu_ps(tile[i] + 8, r[i][1]);
+  float tile[NR];
+#pragma GCC unroll 6
+  for (int i = 0; i < MR; i++) {
+    if (i >= m) break; /* constant indices keep acc[][] in registers */
+    _mm256_storeu_ps(tile, acc[i][0]);
+    _mm256_storeu_ps(tile + 8, acc[i][1]);
     float *row = c + i * ldc;
     if (accumulate)
-      for (int j = 0; j < n; j++) row[j] += tile[i][j];
+      for (int j = 0; j < n; j++) row[j] += tile[j];
     else
-      for (int j = 0; j < n; j++) row[j] = tile[i][j];
+      for (int j = 0; j < n; j++) row[j] = tile[j];
   }
 }
 
-const ck_gemm_isa ck_gemm_avx2 = {CK_ISA_AVX2, "avx2", MR, NR, 256, 120, 1024, kernel_avx2};
+#define ZERO_ACC                                                        \
+  __m256 acc[MR][2];                                                    \
+  _Pragma("GCC unroll 6") for (int i = 0; i < MR; i++) acc[i][0] = acc[i][1] = _mm256_setzero_ps()
+
+TARGET static void kernel_avx2(int kc, const float *a, const float *b, float *c, long ldc,
+                               int m, int n, int accumulate) {
+  ZERO_ACC;
+  for (int p = 0; p < kc; p++, a += MR, b += NR) {
+    __m256 b0 = _mm256_load_ps(b), b1 = _mm256_load_ps(b + 8);
+#define A_PACKED(i) (a + (i))
+    FMA_ROWS(A_PACKED)
+  }
+  store_tile(acc, c, ldc, m, n, accumulate);
+}
+
+TARGET static void conv_fwd_avx2(int taps, int C, const float *const *rows, const float *b,
+                                 float *c, long ldc, int m, int n, int accumulate) {
+  ZERO_ACC;
+  for (int t = 0; t < taps; t++, rows += MR) {
+    const float *r0 = rows[0], *r1 = rows[1], *r2 = rows[2], *r3 = rows[3], *r4 = rows[4], *r5 = rows[5];
+    for (int ch = 0; ch < C; ch++, b += NR) {
+      __m256 b0 = _mm256_load_ps(b), b1 = _mm256_load_ps(b + 8);
+      const float *rp[MR] = {r0 + ch, r1 + ch, r2 + ch, r3 + ch, r4 + ch, r5 + ch};
+#define A_ROWS(i) (rp[i])
+      FMA_ROWS(A_ROWS)
+    }
+  }
+  store_tile(acc, c, ldc, m, n, accumulate);
+}
+
+TARGET static void conv_wgrad_avx2(int kc, const float *const *ptrs, long pstride, int c0, int per_tap_rows,
+                                   const float *b, long ldb, float *c, long ldc, int m, int n, int accumulate) {
+  ZERO_ACC;
+  if (per_tap_rows) {
+    /* Rows are taps (C == 1); rows past m repeat row 0 so every read stays in bounds. */
+    int idx[MR];
+    for (int i = 0; i < MR; i++) idx[i] = i < m ? i : 0;
+    for (int q = 0; q < kc; q++, ptrs += pstride, b += ldb) {
+      __m256 b0 = _mm256_loadu_ps(b), b1 = _mm256_loadu_ps(b + 8);
+#define A_TAPS(i) (ptrs[idx[i]] + c0)
+      FMA_ROWS(A_TAPS)
+    }
+  } else if (m == MR) {
+    for (int q = 0; q < kc; q++, ptrs += pstride, b += ldb) {
+      __m256 b0 = _mm256_loadu_ps(b), b1 = _mm256_loadu_ps(b + 8);
+      const float *p = ptrs[0] + c0;
+#define A_CHANNELS(i) (p + (i))
+      FMA_ROWS(A_CHANNELS)
+    }
+  } else {
+    /* Last channels of a tap: clamp so rows past m never read beyond the pixel. */
+    int off[MR];
+    for (int i = 0; i < MR; i++) off[i] = c0 + (i < m ? i : 0);
+    for (int q = 0; q < kc; q++, ptrs += pstride, b += ldb) {
+      __m256 b0 = _mm256_loadu_ps(b), b1 = _mm256_loadu_ps(b + 8);
+      const float *p = ptrs[0];
+#define A_CLAMPED(i) (p + off[i])
+      FMA_ROWS(A_CLAMPED)
+    }
+  }
+  store_tile(acc, c, ldc, m, n, accumulate);
+}
+
+const ck_gemm_isa ck_gemm_avx2 = {CK_ISA_AVX2, "avx2", MR, NR, 256, 120, 1024,
+                                  kernel_avx2, conv_fwd_avx2, conv_wgrad_avx2};
 #endif

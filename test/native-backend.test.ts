@@ -97,6 +97,7 @@ const CONV_CASES: ConvCase[] = [
   [4, 16, 16, 8, 16, 4, 4, 2, 2, 'valid'],
   [1, 1, 1, 1, 1, 1, 1, 1, 1, 'valid'],
   [2, 12, 12, 33, 127, 3, 3, 1, 1, 'same'],
+  [1, 12, 12, 2, 3, 9, 9, 1, 1, 'same'], // 81 taps: the packed-GEMM fallback path
 ];
 
 function convCases(backend: Backend, t: TestContext) {
