@@ -3,6 +3,7 @@
 import { Command } from 'commander';
 import { registerCompare } from './commands/compare-command.js';
 import { registerEvaluate } from './commands/evaluate-command.js';
+import { registerPredict } from './commands/predict-command.js';
 import { registerSummary } from './commands/summary-command.js';
 import { registerTrain } from './commands/train-command.js';
 import { registerBinimg } from './commands/binimg-command.js';
@@ -16,6 +17,7 @@ const program = new Command()
 registerSummary(program);
 registerTrain(program);
 registerEvaluate(program);
+registerPredict(program);
 registerCompare(program);
 registerBinimg(program);
 registerMalware(program);

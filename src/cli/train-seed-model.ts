@@ -23,6 +23,17 @@ export interface TrainedModel {
   trainSeconds: number;
 }
 
+/** The model's recipe with the command line's overrides applied. */
+export function resolveRecipe(kind: ModelKind, options: TrainingOptions): Recipe {
+  const base = RECIPES[kind];
+  return {
+    epochs: options.epochs ?? base.epochs,
+    batchSize: options.batchSize ?? base.batchSize,
+    learningRate: options.lr ?? base.learningRate,
+    schedule: options.schedule ?? base.schedule,
+  };
+}
+
 /** Optional extras: continue a model loaded from a checkpoint, and more callbacks (checkpoints, NaN guard). */
 export interface TrainExtras {
   model?: Sequential;
@@ -34,13 +45,7 @@ export interface TrainExtras {
 export async function trainSeedModel(
   kind: ModelKind, data: MnistData, options: RuntimeOptions & TrainingOptions, extras: TrainExtras = {},
 ): Promise<TrainedModel> {
-  const base = RECIPES[kind];
-  const recipe: Recipe = {
-    epochs: options.epochs ?? base.epochs,
-    batchSize: options.batchSize ?? base.batchSize,
-    learningRate: options.lr ?? base.learningRate,
-    schedule: options.schedule ?? base.schedule,
-  };
+  const recipe = resolveRecipe(kind, options);
   const model = extras.model ?? createSeedModel(kind, {
     inputShape: [data.train.height, data.train.width, 1],
     seed: options.seed,

@@ -1,20 +1,32 @@
 /**
- * convkit evaluate: trains a model with its recipe, then prints the full
- * test-set report (confusion matrix, per-class precision / recall / F1).
+ * convkit evaluate: prints the full test-set report (confusion matrix,
+ * per-class precision / recall / F1) of a saved model (--model-file), or of a
+ * model trained here with its recipe.
  */
 import type { Command } from 'commander';
+import { shapeSize } from '../../core/tensor.js';
+import { loadModel } from '../../io/model-file.js';
 import type { ModelKind } from '../../models/seed-models.js';
 import { addDataOptions, addModelOption, addRuntimeOptions, addTrainingOptions, type DataOptions, type RuntimeOptions, type TrainingOptions } from '../common-options.js';
 import { evaluateOnTestSet, formatEvaluation } from '../evaluation-report.js';
 import { loadData, trainSeedModel } from '../train-seed-model.js';
+import { loadTestSet } from './predict-command.js';
 
-type EvaluateCommandOptions = { model: ModelKind } & DataOptions & RuntimeOptions & TrainingOptions;
+type EvaluateCommandOptions = { model: ModelKind; modelFile?: string } & DataOptions & RuntimeOptions & TrainingOptions;
 
 export function registerEvaluate(program: Command): void {
-  const command = program.command('evaluate').description('train a model with its recipe, then report test metrics with a confusion matrix');
-  addTrainingOptions(addDataOptions(addRuntimeOptions(addModelOption(command)))).action(async (options: EvaluateCommandOptions) => {
-    const data = await loadData(options);
-    const trained = await trainSeedModel(options.model, data, options);
-    console.log(formatEvaluation(options.model === 'cnn' ? 'CNN' : 'Dense baseline', evaluateOnTestSet(trained.model, data.test)));
-  });
+  const command = program.command('evaluate').description('report test metrics with a confusion matrix, for a saved model (--model-file) or one trained with its recipe');
+  addTrainingOptions(addDataOptions(addRuntimeOptions(addModelOption(command))))
+    .option('--model-file <file>', 'evaluate this saved model (from train --save) instead of training one')
+    .action(async (options: EvaluateCommandOptions) => {
+      if (options.modelFile) {
+        const model = await loadModel(options.modelFile, { backend: options.backend });
+        const { test } = await loadTestSet(options, shapeSize(model.outputShape));
+        console.log(formatEvaluation(`${model.name} from ${options.modelFile}`, evaluateOnTestSet(model, test)));
+        return;
+      }
+      const data = await loadData(options);
+      const trained = await trainSeedModel(options.model, data, options);
+      console.log(formatEvaluation(options.model === 'cnn' ? 'CNN' : 'Dense baseline', evaluateOnTestSet(trained.model, data.test)));
+    });
 }

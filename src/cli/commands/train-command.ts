@@ -1,25 +1,102 @@
 /** convkit train: trains the seed CNN or the Dense baseline on MNIST with its recipe and reports test accuracy. */
 import type { Command } from 'commander';
-import type { ModelKind } from '../../models/seed-models.js';
+import { loadModelFile } from '../../io/model-file.js';
+import { ModelCheckpoint } from '../../model/callbacks/model-checkpoint.js';
+import { TerminateOnNaN } from '../../model/callbacks/terminate-on-nan.js';
+import type { Recipe } from '../../models/recipes.js';
+import { MODEL_KINDS, type ModelKind } from '../../models/seed-models.js';
 import { addDataOptions, addModelOption, addRuntimeOptions, addTrainingOptions, type DataOptions, type RuntimeOptions, type TrainingOptions } from '../common-options.js';
 import { evaluateOnTestSet } from '../evaluation-report.js';
-import { loadData, trainSeedModel } from '../train-seed-model.js';
+import { loadData, resolveRecipe, trainSeedModel, type TrainExtras } from '../train-seed-model.js';
 
-type TrainCommandOptions = { model: ModelKind } & DataOptions & RuntimeOptions & TrainingOptions;
+type TrainCommandOptions = { model: ModelKind; save?: string; resume?: string; checkpoint?: string } & DataOptions & RuntimeOptions & TrainingOptions;
+
+/**
+ * What train writes into each model file it saves, so that --resume continues
+ * the same run (model kind, recipe, data selection) without retyping options.
+ */
+const RUN_KEY = 'convkit_cli_run';
+interface RunRecord extends Recipe {
+  model: ModelKind;
+  validationSplit?: number;
+  data?: string;
+  trainLimit?: number;
+}
+
+function readRunRecord(text: string | undefined, file: string): RunRecord | undefined {
+  if (text === undefined) return undefined;
+  let run: Partial<RunRecord>;
+  try {
+    run = JSON.parse(text) as Partial<RunRecord>;
+  } catch {
+    throw new Error(`${file}: metadata "${RUN_KEY}" is not valid JSON.`);
+  }
+  // Only plain values of the expected types are taken; anything else is refused rather than guessed.
+  const positive = (v: unknown) => typeof v === 'number' && v > 0 && Number.isFinite(v);
+  if (typeof run !== 'object' || run === null || !MODEL_KINDS.includes(run.model as ModelKind) || !Number.isInteger(run.epochs) || !positive(run.epochs)
+    || !Number.isInteger(run.batchSize) || !positive(run.batchSize) || !positive(run.learningRate) || (run.schedule !== 'cosine' && run.schedule !== 'constant')) {
+    throw new Error(`${file}: metadata "${RUN_KEY}" does not describe a convkit train run.`);
+  }
+  return run as RunRecord;
+}
+
+/** Loads a checkpoint and fills the options the user left out from the run that wrote it. */
+async function prepareResume(options: TrainCommandOptions): Promise<{ kind: ModelKind; extras: TrainExtras }> {
+  const file = options.resume!;
+  const { model, epoch, metadata } = await loadModelFile(file, { backend: options.backend });
+  if (epoch === undefined) throw new Error(`${file} records no epoch: it is a model, not a checkpoint. Write checkpoints with train --checkpoint or --save.`);
+  if (!model.optimizer) throw new Error(`${file} has no training configuration (optimizer, loss); it cannot be trained further.`);
+  const run = readRunRecord(metadata.get(RUN_KEY), file);
+  const kind = run?.model ?? options.model;
+  if (run) {
+    options.epochs ??= run.epochs;
+    options.batchSize ??= run.batchSize;
+    options.lr ??= run.learningRate;
+    options.schedule ??= run.schedule;
+    options.validationSplit ??= run.validationSplit;
+    if (options.data !== run.data || options.trainLimit !== run.trainLimit) {
+      process.stderr.write(`convkit: warning: ${file} was trained with ${run.data ? `--data ${run.data}` : 'the built-in MNIST'}${run.trainLimit ? ` --train-limit ${run.trainLimit}` : ''}; resuming on other data will not reproduce the run.\n`);
+    }
+  }
+  const recipe = resolveRecipe(kind, options);
+  if (epoch >= recipe.epochs) throw new Error(`${file} has already completed ${epoch} of ${recipe.epochs} epochs; pass --epochs above ${epoch} to train further.`);
+  // With a constant schedule nothing else sets the rate; an explicit --lr applies from here on.
+  if (recipe.schedule === 'constant') model.optimizer.learningRate = recipe.learningRate;
+  console.log(`Resuming from ${file}: ${epoch} of ${recipe.epochs} epochs done`);
+  return { kind, extras: { model, initialEpoch: epoch } };
+}
 
 export function registerTrain(program: Command): void {
   const command = program.command('train').description('train a model on MNIST (built-in, or --data DIR) and report test accuracy');
-  addTrainingOptions(addDataOptions(addRuntimeOptions(addModelOption(command)))).action(async (options: TrainCommandOptions) => {
-    const data = await loadData(options);
-    console.log(`Data: ${data.train.count} training and ${data.test.count} test images from ${data.source}`);
-    const trained = await trainSeedModel(options.model, data, options);
-    const { recipe } = trained;
-    console.log(`Backend: ${trained.model.backend.description}; seed ${options.seed}; ${recipe.epochs} epochs, batch ${recipe.batchSize}, Adam lr ${recipe.learningRate} (${recipe.schedule})`);
-    const evaluation = evaluateOnTestSet(trained.model, data.test);
-    const perEpoch = trained.history.epochSeconds.reduce((a, b) => a + b, 0) / trained.history.epochSeconds.length;
-    console.log(
-      `Test accuracy ${(evaluation.report.accuracy * 100).toFixed(2)}% (${evaluation.report.errors} errors of ${data.test.count}), ` +
-        `test loss ${evaluation.loss.toFixed(4)}; trained in ${trained.trainSeconds.toFixed(1)} s (${perEpoch.toFixed(2)} s/epoch)`,
-    );
-  });
+  addTrainingOptions(addDataOptions(addRuntimeOptions(addModelOption(command))))
+    .option('--save <file>', 'save the trained model, resumable, to a .safetensors file')
+    .option('--checkpoint <file>', 'save a resumable checkpoint after every epoch (a template such as ckpt-{epoch:02d}.safetensors, or one file overwritten atomically)')
+    .option('--resume <file>', 'continue training from a checkpoint up to --epochs (model, recipe and seed come from the file)')
+    .action(async (options: TrainCommandOptions) => {
+      const resumed = options.resume ? await prepareResume(options) : { kind: options.model, extras: {} as TrainExtras };
+      const { kind } = resumed;
+      const data = await loadData(options);
+      console.log(`Data: ${data.train.count} training and ${data.test.count} test images from ${data.source}`);
+      const run: RunRecord = { model: kind, ...resolveRecipe(kind, options), validationSplit: options.validationSplit, data: options.data, trainLimit: options.trainLimit };
+      const metadata = { [RUN_KEY]: JSON.stringify(run) };
+      const terminate = new TerminateOnNaN();
+      const callbacks = [terminate, ...(options.checkpoint ? [new ModelCheckpoint(options.checkpoint, { metadata })] : [])];
+      const trained = await trainSeedModel(kind, data, options, { ...resumed.extras, callbacks });
+      const { recipe, model } = trained;
+      if (terminate.stoppedAt) {
+        throw new Error(`training diverged (loss ${terminate.stoppedAt.loss} at epoch ${terminate.stoppedAt.epoch + 1}, step ${terminate.stoppedAt.step + 1}); nothing was saved${options.checkpoint ? ' after the last good checkpoint' : ''}.`);
+      }
+      console.log(`Backend: ${model.backend.description}; seed ${model.seed}; ${recipe.epochs} epochs, batch ${recipe.batchSize}, Adam lr ${recipe.learningRate} (${recipe.schedule})`);
+      const evaluation = evaluateOnTestSet(model, data.test);
+      const perEpoch = trained.history.epochSeconds.reduce((a, b) => a + b, 0) / trained.history.epochSeconds.length;
+      console.log(
+        `Test accuracy ${(evaluation.report.accuracy * 100).toFixed(2)}% (${evaluation.report.errors} errors of ${data.test.count}), ` +
+          `test loss ${evaluation.loss.toFixed(4)}; trained in ${trained.trainSeconds.toFixed(1)} s (${perEpoch.toFixed(2)} s/epoch)`,
+      );
+      if (options.save) {
+        const epochsDone = (trained.history.epoch.at(-1) ?? (resumed.extras.initialEpoch ?? 0) - 1) + 1;
+        await model.save(options.save, { epoch: epochsDone, metadata });
+        console.log(`Saved ${options.save} (${epochsDone} epochs; resume with --resume ${options.save} --epochs N)`);
+      }
+    });
 }
