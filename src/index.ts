@@ -16,3 +16,11 @@ export { EarlyStopping, type EarlyStoppingOptions } from './model/callbacks/earl
 export { ModelCheckpoint, type ModelCheckpointOptions } from './model/callbacks/model-checkpoint.js';
 export { TerminateOnNaN, type NonFiniteLoss } from './model/callbacks/terminate-on-nan.js';
 export { CSVLogger, type CSVLoggerOptions } from './model/callbacks/csv-logger.js';
+export { convertSample, type BinimgOptions, type BinimgResult } from './malware/binimg.js';
+export { natarajWidth } from './malware/byteplot-width.js';
+export { bytesToImage } from './malware/sample-image.js';
+export { loadFamilyFolder, type FamilyDataset } from './malware/family-dataset.js';
+export { trainFamilies, evaluateFamilies } from './malware/train-families.js';
+export { robustnessTable } from './malware/robustness.js';
+export { ROBUSTNESS_MUTATIONS } from './malware/mutations.js';
+export { measureConversionThroughput, type ThroughputResult } from './malware/throughput.js';
