@@ -25,6 +25,7 @@ typedef struct {
   long chunk;      /* positions per filter-gradient chunk */
   long nchunks;
   float *partials; /* nchunks x KC x OC */
+  long tap_offset[64]; /* input offset of each tap from the window's corner pixel */
 } conv_job;
 
 static long positions(const ck_conv_info *g) { return g->batch * g->outH * g->outW; }
@@ -35,19 +36,53 @@ static const float **pointer_scratch(int thread, long count) {
   return (const float **)ck_scratch(thread, CK_SLOT_PTRS, (size_t)count * sizeof(void *) / sizeof(float) + 1);
 }
 
-/* table[t] = address of the C channels under tap t for output position pos. */
-static void tap_pointers(const conv_job *j, long pos, const float **table) {
+/* An output position walked in order without divisions (n, oh, ow). */
+typedef struct {
+  long n, oh, ow;
+} cursor;
+
+static cursor cursor_at(const ck_conv_info *g, long pos) {
+  long plane = g->outH * g->outW, rem = pos % plane;
+  return (cursor){pos / plane, rem / g->outW, rem % g->outW};
+}
+
+static void cursor_next(const ck_conv_info *g, cursor *c) {
+  if (++c->ow == g->outW) {
+    c->ow = 0;
+    if (++c->oh == g->outH) { c->oh = 0; c->n++; }
+  }
+}
+
+/*
+ * table[t * stride] = address of the C channels under tap t at position c, or
+ * zeros in the padding. Windows wholly inside the image (all of them for
+ * 'valid') take the fast path: corner + a precomputed offset per tap.
+ */
+static void tap_pointers(const conv_job *j, const cursor *c, const float **table, long stride) {
   const ck_conv_info *g = j->g;
-  long plane = g->outH * g->outW, n = pos / plane, rem = pos % plane;
-  long ih0 = (rem / g->outW) * g->strideH - g->padTop, iw0 = (rem % g->outW) * g->strideW - g->padLeft;
-  const float *xn = j->x + n * g->inH * g->inW * g->inC;
+  long ih0 = c->oh * g->strideH - g->padTop, iw0 = c->ow * g->strideW - g->padLeft;
+  const float *xn = j->x + c->n * g->inH * g->inW * g->inC;
+  long taps = g->kH * g->kW;
+  if (ih0 >= 0 && iw0 >= 0 && ih0 + g->kH <= g->inH && iw0 + g->kW <= g->inW) {
+    const float *corner = xn + (ih0 * g->inW + iw0) * g->inC;
+    for (long t = 0; t < taps; t++) table[t * stride] = corner + j->tap_offset[t];
+    return;
+  }
   for (long kh = 0; kh < g->kH; kh++) {
     long ih = ih0 + kh;
-    for (long kw = 0; kw < g->kW; kw++) {
+    int row_ok = ih >= 0 && ih < g->inH;
+    const float *xr = xn + ih * g->inW * g->inC;
+    for (long kw = 0; kw < g->kW; kw++, table += stride) {
       long iw = iw0 + kw;
-      *table++ = ih >= 0 && ih < g->inH && iw >= 0 && iw < g->inW ? xn + (ih * g->inW + iw) * g->inC : j->zeros;
+      *table = row_ok && iw >= 0 && iw < g->inW ? xr + iw * g->inC : j->zeros;
     }
   }
+}
+
+static void init_tap_offsets(conv_job *j) {
+  const ck_conv_info *g = j->g;
+  for (long kh = 0, t = 0; kh < g->kH && t < 64; kh++)
+    for (long kw = 0; kw < g->kW && t < 64; kw++, t++) j->tap_offset[t] = (kh * g->inW + kw) * g->inC;
 }
 
 static void forward_task(void *ctx, int task, int thread) {
@@ -63,16 +98,16 @@ static void forward_task(void *ctx, int task, int thread) {
   if (!bpack || !table) return;
   ck_plain w = {j->w, OC};
   ck_pack_kmajor(&w, 0, (int)OC, 0, (int)KC, NR, bpack);
-  const float *tap_row[64];
   for (long ic = lo; ic < hi; ic += mc_max) {
     long mc = hi - ic < mc_max ? hi - ic : mc_max;
     /* Panel-major table: [panel][tap][MR]; rows past the end point at zeros. */
+    cursor cur = cursor_at(g, ic);
     for (long ir = 0; ir < mc; ir += MR) {
       const float **panel = table + (ir / MR) * taps * MR;
       for (int i = 0; i < MR; i++) {
         if (ir + i < mc) {
-          tap_pointers(j, ic + ir + i, tap_row);
-          for (int t = 0; t < taps; t++) panel[t * MR + i] = tap_row[t];
+          tap_pointers(j, &cur, panel + i, MR);
+          cursor_next(g, &cur);
         } else {
           for (int t = 0; t < taps; t++) panel[t * MR + i] = j->zeros;
         }
@@ -106,6 +141,7 @@ void ck_conv2d(const float *x, const float *w, float *y, const ck_conv_info *g) 
   }
   j.zeros = zero_channels(g->inC);
   if (!j.zeros) return;
+  init_tap_offsets(&j);
   double flops = 2.0 * P * depth(g) * g->outC;
   j.parts = flops < 2e5 ? 1 : ck_pool_threads();
   if (g->kH * g->kW <= 64) {
@@ -128,9 +164,9 @@ static void backprop_input_task(void *ctx, int task, int thread) {
   long plane = g->outH * g->outW, KC = depth(g), image = g->inH * g->inW * g->inC;
   memset(j->out + lo * image, 0, (size_t)(hi - lo) * image * sizeof(float));
   if (plane == 0 || KC == 0) return;
-  /* Enough images per GEMM to fill a few hundred rows, while dcol stays in L2. */
-  long group = 256 * 1024 / (long)sizeof(float) / (plane * KC);
-  if (group < 1) group = 1;
+  /* Enough images per GEMM (about 512 rows) to amortise packing w^T, whose
+     cost per image is otherwise a quarter of the arithmetic for the seed CNN. */
+  long group = (512 + plane - 1) / plane;
   float *dcol = ck_scratch(thread, CK_SLOT_COL, (size_t)(group < hi - lo ? group : hi - lo) * plane * KC);
   if (!dcol) return;
   ck_plain w = {j->w, g->outC};
@@ -162,7 +198,8 @@ static void filter_chunk_task(void *ctx, int task, int thread) {
   const float **table = pointer_scratch(thread, kc * taps);
   float *bpack = ck_scratch(thread, CK_SLOT_PACK_B, (size_t)kc * NR);
   if (!table || !bpack) return;
-  for (long q = 0; q < kc; q++) tap_pointers(j, lo + q, table + q * taps);
+  cursor cur = cursor_at(g, lo);
+  for (long q = 0; q < kc; q++, cursor_next(g, &cur)) tap_pointers(j, &cur, table + q * taps, 1);
   const float *dy = j->dy + lo * OC;
   for (long jr = 0; jr < OC; jr += NR) {
     int n = (int)(OC - jr < NR ? OC - jr : NR);
@@ -232,6 +269,7 @@ void ck_conv2d_backprop_filter(const float *x, const float *dy, float *dw, const
   }
   j.zeros = zero_channels(g->inC);
   if (!j.zeros) return;
+  init_tap_offsets(&j);
   ck_pool_run((int)j.nchunks, filter_chunk_task, &j);
   if (j.nchunks > 1) {
     j.parts = KC * g->outC < 8192 ? 1 : ck_pool_threads();
