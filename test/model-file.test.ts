@@ -137,6 +137,14 @@ describe('round trip', () => {
     assert.deepEqual(loaded.optimizer?.getSlots(loaded.weights()[1]), model.optimizer?.getSlots(model.weights()[1]));
   });
 
+  test('save() refuses a model that loading would refuse, before writing anything', () => {
+    const slashed = new Sequential([layers.dense({ units: 2, inputShape: [3], name: 'a/b' })], { backend: 'reference', seed: 1 });
+    assert.throws(() => encodeModel(slashed), /save\(\): layer name "a\/b" cannot be saved/);
+    const custom = tinyModel();
+    Object.defineProperty(custom.layers[2], 'className', { value: 'MyLayer' });
+    assert.throws(() => encodeModel(custom), /save\(\): layer "flatten" is a MyLayer, which model files cannot hold/);
+  });
+
   test('caller metadata is kept as strings; convkit keys cannot be overridden', async () => {
     const model = tinyModel();
     const { metadata } = decodeModel(encodeModel(model, { metadata: { recipe: '{"epochs":4}' } }), { backend: 'reference' });

@@ -86,6 +86,20 @@ export const ALLOWED_LAYER_CLASSES: readonly string[] = [...ALLOWED.keys()];
 // Layer names become tensor names ("dense_1/kernel"): keep them plain.
 const LAYER_NAME = /^[A-Za-z_][A-Za-z0-9_.-]{0,127}$/;
 
+/**
+ * Refuses, at save time, a layer that loading would refuse (a class outside
+ * the allowlist, a name that cannot be a tensor prefix), so that save() never
+ * writes a file that cannot be read back.
+ */
+export function checkSavable(layer: Layer): void {
+  if (!ALLOWED.has(layer.className)) {
+    throw new Error(`save(): layer "${layer.name}" is a ${layer.className}, which model files cannot hold; they hold ${ALLOWED_LAYER_CLASSES.join(', ')}.`);
+  }
+  if (typeof layer.name !== 'string' || !LAYER_NAME.test(layer.name)) {
+    throw new Error(`save(): layer name ${JSON.stringify(layer.name)} cannot be saved; use letters, digits, '_', '.', '-' (e.g. "dense_1").`);
+  }
+}
+
 /** A layer from a file's { className, config }, through the allowlist and the layer's own checks. */
 export function createLayer(className: unknown, config: unknown, where: string): Layer {
   const entry = typeof className === 'string' ? ALLOWED.get(className) : undefined;

@@ -26,6 +26,7 @@ import type { Weight } from '../layers/layer.js';
 import type { Sequential } from '../model/sequential.js';
 import { buildArchitecture, checkWeightShape, describeArchitecture, parseArchitecture } from './architecture.js';
 import { writeFileAtomic } from './atomic-write.js';
+import { checkSavable } from './layer-allowlist.js';
 import { decodeSafetensors, encodeSafetensors, safetensorsChunks, type NamedTensor } from './safetensors.js';
 import { describeTraining, restoreTraining } from './training-config.js';
 
@@ -63,6 +64,7 @@ function slotTensorName(optimizerName: string, slot: string, weight: string): st
 /** The tensors and metadata that make up the file for `model`. */
 export function modelFileContent(model: Sequential, options: SaveOptions = {}): { tensors: NamedTensor[]; metadata: Record<string, string> } {
   const weights = model.weights();
+  model.layers.forEach(checkSavable);
   const tensors: NamedTensor[] = weights.map((w) => ({ name: w.name, shape: w.shape, data: w.value }));
   const metadata: Record<string, string> = {};
   for (const [key, value] of Object.entries(options.metadata ?? {})) {
