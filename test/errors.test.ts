@@ -323,3 +323,9 @@ describe('fit, evaluate, predict data', () => {
     assert.throws(() => new Tensor(new Float32Array(5), [2, 3]), /Tensor data length does not match its shape: shape \[2, 3\] needs 6 values; received 5\./);
   });
 });
+
+test('useBias must be a boolean and a layer name one path segment', () => {
+  assert.throws(() => layers.dense({ units: 2, useBias: 'no' as unknown as boolean }), /Dense expects useBias to be true or false; received "no"/);
+  assert.throws(() => layers.conv2d({ filters: 2, kernelSize: 3, useBias: 1 as unknown as boolean }), /Conv2D expects useBias to be true or false; received 1/);
+  assert.throws(() => layers.dense({ units: 2, name: 'a/b' }), /Dense expects name to be letters, digits, '_', '.' or '-'; received "a\/b"/);
+});

@@ -4,7 +4,7 @@ import { conv2dInfo, type Padding } from '../core/conv-geometry.js';
 import { AffineLayer } from './affine-layer.js';
 import { parseActivation, type ActivationName } from './activations.js';
 import type { BuildContext, LayerDetails } from './layer.js';
-import { expectInputRank, oneOf, pairOfPositiveIntegers, positiveInteger } from './validate-options.js';
+import { expectInputRank, oneOf, optionalBoolean, pairOfPositiveIntegers, positiveInteger } from './validate-options.js';
 import { glorotUniform, zeros } from './initializers.js';
 
 export interface Conv2DOptions {
@@ -37,7 +37,7 @@ export class Conv2D extends AffineLayer {
     this.strides = pairOfPositiveIntegers('Conv2D', 'strides', options.strides ?? 1, '1 or [2, 2]');
     this.padding = oneOf('Conv2D', 'padding', options.padding ?? 'valid', ['valid', 'same'] as const);
     this.activation = parseActivation('Conv2D', options.activation);
-    this.useBias = options.useBias ?? true;
+    this.useBias = optionalBoolean('Conv2D', 'useBias', options.useBias, true);
   }
 
   protected get units(): number {

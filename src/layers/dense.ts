@@ -3,7 +3,7 @@ import type { FloatArray } from '../backend/backend.js';
 import { AffineLayer } from './affine-layer.js';
 import { parseActivation, type ActivationName } from './activations.js';
 import type { BuildContext, LayerDetails } from './layer.js';
-import { expectInputRank, positiveInteger } from './validate-options.js';
+import { expectInputRank, optionalBoolean, positiveInteger } from './validate-options.js';
 import { glorotUniform, zeros } from './initializers.js';
 
 export interface DenseOptions {
@@ -26,7 +26,7 @@ export class Dense extends AffineLayer {
     if (typeof options !== 'object' || options === null) throw new Error('Dense expects an options object such as { units: 128 }.');
     this.unitCount = positiveInteger('Dense', 'units', options.units, '{ units: 128 }');
     this.activation = parseActivation('Dense', options.activation);
-    this.useBias = options.useBias ?? true;
+    this.useBias = optionalBoolean('Dense', 'useBias', options.useBias, true);
   }
 
   protected get units(): number {

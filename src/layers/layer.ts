@@ -62,6 +62,10 @@ export abstract class Layer {
   built = false;
 
   constructor(options: { name?: string; inputShape?: readonly number[] }) {
+    if (options.name !== undefined && (typeof options.name !== 'string' || !/^[A-Za-z0-9_.-]+$/.test(options.name))) {
+      // Names become weight names ("conv2d/kernel") in model files: keep them to one path segment.
+      throw new Error(`${this.constructor.name} expects name to be letters, digits, '_', '.' or '-'; received ${JSON.stringify(options.name)}.`);
+    }
     this.name = options.name;
     if (options.inputShape !== undefined) {
       const shape = options.inputShape;

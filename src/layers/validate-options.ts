@@ -33,3 +33,9 @@ export function expectInputRank(layer: string, inputShape: readonly number[], ra
     );
   }
 }
+
+export function optionalBoolean(layer: string, option: string, value: unknown, fallback: boolean): boolean {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'boolean') throw new Error(`${layer} expects ${option} to be true or false; received ${JSON.stringify(value)}.`);
+  return value;
+}

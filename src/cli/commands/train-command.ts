@@ -86,7 +86,7 @@ export function registerTrain(program: Command): void {
       if (terminate.stoppedAt) {
         throw new Error(`training diverged (loss ${terminate.stoppedAt.loss} at epoch ${terminate.stoppedAt.epoch + 1}, step ${terminate.stoppedAt.step + 1}); nothing was saved${options.checkpoint ? ' after the last good checkpoint' : ''}.`);
       }
-      console.log(`Backend: ${model.backend.description}; seed ${model.seed}; ${recipe.epochs} epochs, batch ${recipe.batchSize}, Adam lr ${recipe.learningRate} (${recipe.schedule})`);
+      console.log(`Backend: ${model.backend.description}; seed ${model.seed}; ${recipe.epochs} epoch${recipe.epochs === 1 ? "" : "s"}, batch ${recipe.batchSize}, Adam lr ${recipe.learningRate} (${recipe.schedule})`);
       const evaluation = evaluateOnTestSet(model, data.test);
       const perEpoch = trained.history.epochSeconds.reduce((a, b) => a + b, 0) / trained.history.epochSeconds.length;
       console.log(
