@@ -5,9 +5,14 @@
  */
 import type { Conv2DInfo, FloatArray } from '../backend.js';
 
-export function conv2d(x: FloatArray, w: FloatArray, y: FloatArray, g: Conv2DInfo): void {
+/**
+ * Visits every (sample, output position, kernel tap) whose input pixel lies
+ * inside the image, with the offsets of that input pixel's channels in x, of
+ * the tap's [C, OC] slice in w, and of the output position's channels in y.
+ * The three convolution kernels differ only in what they do at each tap.
+ */
+function forEachTap(g: Conv2DInfo, visit: (xBase: number, wBase: number, yBase: number) => void): void {
   const { batch, inHeight: H, inWidth: W, inChannels: C, outHeight: OH, outWidth: OW, outChannels: OC } = g;
-  y.fill(0, 0, batch * OH * OW * OC);
   for (let n = 0; n < batch; n++) {
     for (let oh = 0; oh < OH; oh++) {
       for (let ow = 0; ow < OW; ow++) {
@@ -18,72 +23,48 @@ export function conv2d(x: FloatArray, w: FloatArray, y: FloatArray, g: Conv2DInf
           for (let kw = 0; kw < g.kernelWidth; kw++) {
             const iw = ow * g.strideWidth + kw - g.padLeft;
             if (iw < 0 || iw >= W) continue;
-            const xBase = ((n * H + ih) * W + iw) * C;
-            const wBase = (kh * g.kernelWidth + kw) * C * OC;
-            for (let c = 0; c < C; c++) {
-              const xv = x[xBase + c];
-              const wRow = wBase + c * OC;
-              for (let oc = 0; oc < OC; oc++) y[yBase + oc] += xv * w[wRow + oc];
-            }
+            visit(((n * H + ih) * W + iw) * C, (kh * g.kernelWidth + kw) * C * OC, yBase);
           }
         }
       }
     }
   }
+}
+
+export function conv2d(x: FloatArray, w: FloatArray, y: FloatArray, g: Conv2DInfo): void {
+  const { inChannels: C, outChannels: OC } = g;
+  y.fill(0, 0, g.batch * g.outHeight * g.outWidth * OC);
+  forEachTap(g, (xBase, wBase, yBase) => {
+    for (let c = 0; c < C; c++) {
+      const xv = x[xBase + c];
+      const wRow = wBase + c * OC;
+      for (let oc = 0; oc < OC; oc++) y[yBase + oc] += xv * w[wRow + oc];
+    }
+  });
 }
 
 export function conv2dBackpropInput(dy: FloatArray, w: FloatArray, dx: FloatArray, g: Conv2DInfo): void {
-  const { batch, inHeight: H, inWidth: W, inChannels: C, outHeight: OH, outWidth: OW, outChannels: OC } = g;
-  dx.fill(0, 0, batch * H * W * C);
-  for (let n = 0; n < batch; n++) {
-    for (let oh = 0; oh < OH; oh++) {
-      for (let ow = 0; ow < OW; ow++) {
-        const dyBase = ((n * OH + oh) * OW + ow) * OC;
-        for (let kh = 0; kh < g.kernelHeight; kh++) {
-          const ih = oh * g.strideHeight + kh - g.padTop;
-          if (ih < 0 || ih >= H) continue;
-          for (let kw = 0; kw < g.kernelWidth; kw++) {
-            const iw = ow * g.strideWidth + kw - g.padLeft;
-            if (iw < 0 || iw >= W) continue;
-            const xBase = ((n * H + ih) * W + iw) * C;
-            const wBase = (kh * g.kernelWidth + kw) * C * OC;
-            for (let c = 0; c < C; c++) {
-              const wRow = wBase + c * OC;
-              let sum = 0;
-              for (let oc = 0; oc < OC; oc++) sum += dy[dyBase + oc] * w[wRow + oc];
-              dx[xBase + c] += sum;
-            }
-          }
-        }
-      }
+  const { inChannels: C, outChannels: OC } = g;
+  dx.fill(0, 0, g.batch * g.inHeight * g.inWidth * C);
+  forEachTap(g, (xBase, wBase, dyBase) => {
+    for (let c = 0; c < C; c++) {
+      const wRow = wBase + c * OC;
+      let sum = 0;
+      for (let oc = 0; oc < OC; oc++) sum += dy[dyBase + oc] * w[wRow + oc];
+      dx[xBase + c] += sum;
     }
-  }
+  });
 }
 
 export function conv2dBackpropFilter(x: FloatArray, dy: FloatArray, dw: FloatArray, g: Conv2DInfo): void {
-  const { batch, inHeight: H, inWidth: W, inChannels: C, outHeight: OH, outWidth: OW, outChannels: OC } = g;
+  const { inChannels: C, outChannels: OC } = g;
   dw.fill(0, 0, g.kernelHeight * g.kernelWidth * C * OC);
-  for (let n = 0; n < batch; n++) {
-    for (let oh = 0; oh < OH; oh++) {
-      for (let ow = 0; ow < OW; ow++) {
-        const dyBase = ((n * OH + oh) * OW + ow) * OC;
-        for (let kh = 0; kh < g.kernelHeight; kh++) {
-          const ih = oh * g.strideHeight + kh - g.padTop;
-          if (ih < 0 || ih >= H) continue;
-          for (let kw = 0; kw < g.kernelWidth; kw++) {
-            const iw = ow * g.strideWidth + kw - g.padLeft;
-            if (iw < 0 || iw >= W) continue;
-            const xBase = ((n * H + ih) * W + iw) * C;
-            const wBase = (kh * g.kernelWidth + kw) * C * OC;
-            for (let c = 0; c < C; c++) {
-              const xv = x[xBase + c];
-              if (xv === 0) continue;
-              const wRow = wBase + c * OC;
-              for (let oc = 0; oc < OC; oc++) dw[wRow + oc] += xv * dy[dyBase + oc];
-            }
-          }
-        }
-      }
+  forEachTap(g, (xBase, wBase, dyBase) => {
+    for (let c = 0; c < C; c++) {
+      const xv = x[xBase + c];
+      if (xv === 0) continue;
+      const wRow = wBase + c * OC;
+      for (let oc = 0; oc < OC; oc++) dw[wRow + oc] += xv * dy[dyBase + oc];
     }
-  }
+  });
 }
