@@ -96,7 +96,20 @@ static int bool_arg(napi_env env, napi_value v) {
 #define F32_OPT(i, name, need) typed(env, argv[i], napi_float32_array, name, need, 1, &ok); if (!ok) return NULL
 #define I32(i, name, need) typed(env, argv[i], napi_int32_array, name, need, 0, &ok); if (!ok) return NULL
 #define INT(i) int_arg(env, argv[i], &ok); if (!ok) return NULL
-#define LOCKED(stmt) do { pthread_mutex_lock(&call_lock); stmt; pthread_mutex_unlock(&call_lock); } while (0)
+/* Runs a kernel under the call lock; a failed scratch allocation inside it
+   (the kernel then stops early, its output incomplete) becomes a JS Error. */
+#define LOCKED(stmt)                                                                   \
+  do {                                                                                 \
+    pthread_mutex_lock(&call_lock);                                                    \
+    stmt;                                                                              \
+    int oom_ = ck_take_alloc_failure();                                                \
+    pthread_mutex_unlock(&call_lock);                                                  \
+    if (oom_) {                                                                        \
+      napi_throw_error(env, NULL, "convkit native: out of memory allocating kernel scratch buffers; " \
+                                  "use a smaller batch size or free memory");           \
+      return NULL;                                                                     \
+    }                                                                                  \
+  } while (0)
 
 static napi_value undefined(napi_env env) {
   napi_value u;

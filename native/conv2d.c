@@ -20,6 +20,7 @@ typedef struct {
   const ck_gemm_isa *isa;
   const ck_conv_info *g;
   const float *x, *w, *dy, *zeros;
+  const float *wpack; /* forward: weights packed once into NR-column panels, shared by all tasks */
   float *out;
   int parts;
   long chunk;      /* positions per filter-gradient chunk */
@@ -93,11 +94,9 @@ static void forward_task(void *ctx, int task, int thread) {
   long lo, hi;
   ck_split(positions(g), j->parts, task, MR, &lo, &hi);
   if (lo >= hi) return;
-  float *bpack = ck_scratch(thread, CK_SLOT_PACK_B, (size_t)round_up(OC, NR) * KC);
+  const float *bpack = j->wpack;
   const float **table = pointer_scratch(thread, round_up(mc_max, MR) * taps);
-  if (!bpack || !table) return;
-  ck_plain w = {j->w, OC};
-  ck_pack_kmajor(&w, 0, (int)OC, 0, (int)KC, NR, bpack);
+  if (!table) return;
   for (long ic = lo; ic < hi; ic += mc_max) {
     long mc = hi - ic < mc_max ? hi - ic : mc_max;
     /* Panel-major table: [panel][tap][MR]; rows past the end point at zeros. */
@@ -143,8 +142,14 @@ void ck_conv2d(const float *x, const float *w, float *y, const ck_conv_info *g) 
   if (!j.zeros) return;
   init_tap_offsets(&j);
   double flops = 2.0 * P * depth(g) * g->outC;
-  j.parts = flops < 2e5 ? 1 : ck_pool_threads();
+  /* Tasks of at least ~1 MFLOP; the split only moves row boundaries, never a sum. */
+  j.parts = ck_pool_tasks(flops, 1e6);
   if (g->kH * g->kW <= 64) {
+    float *wpack = ck_scratch(0, CK_SLOT_PACK_W, (size_t)round_up(g->outC, j.isa->nr) * depth(g));
+    if (!wpack) return;
+    ck_plain wp = {w, g->outC};
+    ck_pack_kmajor(&wp, 0, (int)g->outC, 0, (int)depth(g), j.isa->nr, wpack);
+    j.wpack = wpack;
     ck_pool_run(j.parts, forward_task, &j);
     return;
   }
@@ -183,7 +188,7 @@ static void backprop_input_task(void *ctx, int task, int thread) {
 void ck_conv2d_backprop_input(const float *dy, const float *w, float *dx, const ck_conv_info *g) {
   conv_job j = {.isa = ck_isa(), .g = g, .dy = dy, .w = w, .out = dx};
   double flops = 2.0 * positions(g) * depth(g) * g->outC;
-  j.parts = flops < 2e5 ? 1 : ck_pool_threads();
+  j.parts = ck_pool_tasks(flops, 2e6);
   if (j.parts > g->batch) j.parts = (int)(g->batch > 0 ? g->batch : 1);
   ck_pool_run(j.parts, backprop_input_task, &j);
 }
@@ -272,7 +277,7 @@ void ck_conv2d_backprop_filter(const float *x, const float *dy, float *dw, const
   init_tap_offsets(&j);
   ck_pool_run((int)j.nchunks, filter_chunk_task, &j);
   if (j.nchunks > 1) {
-    j.parts = KC * g->outC < 8192 ? 1 : ck_pool_threads();
+    j.parts = ck_pool_tasks((double)KC * g->outC * j.nchunks, 65536);
     ck_pool_run(j.parts, filter_reduce_task, &j);
   }
 }

@@ -74,18 +74,31 @@ int ck_isa_init(char *err, size_t errlen);
 /* ---------- thread pool (thread-pool.c) ---------- */
 
 #define CK_MAX_THREADS 64
-/* fn(ctx, task, thread): task t always runs on thread t % threads (a fixed partition). */
+#define CK_MAX_TASKS 64
+#define CK_TASKS_PER_THREAD 4
+/*
+ * fn(ctx, task, thread): runs tasks 0..ntasks-1, each exactly once, on whichever
+ * pool thread claims it first; `thread` (0 = the caller) only selects scratch.
+ * A task's work and summation order must depend on its index alone, never on
+ * the thread, so results do not depend on scheduling.
+ */
 typedef void (*ck_task_fn)(void *ctx, int task, int thread);
 void ck_pool_run(int ntasks, ck_task_fn fn, void *ctx);
 int ck_pool_threads(void);
+/* Task count for `work` units when one task should hold at least `grain` units:
+   1 below the grain or with one thread, else up to CK_TASKS_PER_THREAD per thread. */
+int ck_pool_tasks(double work, double grain);
 void ck_pool_set_threads(int n);
 int ck_cpu_count(void);
 
 /* ---------- per-thread grow-only scratch (scratch.c) ---------- */
 
-enum { CK_SLOT_PACK_A, CK_SLOT_PACK_B, CK_SLOT_COL, CK_SLOT_PARTIAL, CK_SLOT_PTRS, CK_SLOT_ZERO, CK_SLOT_COUNT };
-/* 64-byte aligned, at least nfloats; NULL on allocation failure. */
+enum { CK_SLOT_PACK_A, CK_SLOT_PACK_B, CK_SLOT_PACK_W, CK_SLOT_COL, CK_SLOT_PARTIAL, CK_SLOT_PTRS, CK_SLOT_ZERO, CK_SLOT_COUNT };
+/* 64-byte aligned, at least nfloats; NULL on allocation failure, which is also
+   recorded so the addon can throw once the kernel returns (kernels just stop). */
 float *ck_scratch(int thread, int slot, size_t nfloats);
+/* 1 if a scratch allocation failed since the last call (and clears it). */
+int ck_take_alloc_failure(void);
 
 /* ---------- GEMM (gemm.c) ---------- */
 

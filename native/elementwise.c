@@ -9,7 +9,7 @@
 #include <math.h>
 #include <string.h>
 
-#define PARALLEL_MIN 65536 /* elements below which waking threads costs more than it saves */
+#define PARALLEL_MIN 32768 /* elements per task below which threading costs more than it saves */
 
 typedef struct {
   float *y, *dx, *out;
@@ -45,7 +45,7 @@ static void bias_act_task(void *ctx, int task, int thread) {
 
 void ck_bias_activation(float *y, const float *bias, long rows, long cols, int act) {
   ew_job j = {.y = y, .bias = bias, .rows = rows, .cols = cols, .act = act};
-  j.parts = rows * cols < PARALLEL_MIN ? 1 : ck_pool_threads();
+  j.parts = ck_pool_tasks((double)rows * cols, PARALLEL_MIN);
   ck_pool_run(j.parts, bias_act_task, &j);
 }
 
@@ -72,7 +72,7 @@ static void act_backprop_task(void *ctx, int task, int thread) {
 
 void ck_activation_backprop(int act, const float *y, const float *dy, float *dx, long n) {
   ew_job j = {.cy = y, .dy = dy, .dx = dx, .n = n, .act = act};
-  j.parts = n < PARALLEL_MIN ? 1 : ck_pool_threads();
+  j.parts = ck_pool_tasks((double)n, PARALLEL_MIN);
   ck_pool_run(j.parts, act_backprop_task, &j);
 }
 

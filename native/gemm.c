@@ -67,7 +67,7 @@ void ck_gemm_serial(const ck_gemm_isa *isa, int thread, long M, long N, long K,
   long mc_max = M < isa->mc ? M : isa->mc;
   float *bpack = ck_scratch(thread, CK_SLOT_PACK_B, (size_t)round_up(nc_max, NR) * kc_len);
   float *apack = ck_scratch(thread, CK_SLOT_PACK_A, (size_t)round_up(mc_max, MR) * kc_len);
-  if (!bpack || !apack) return; /* out of memory: addon.c checks before calling */
+  if (!bpack || !apack) return; /* out of memory: recorded by ck_scratch, thrown by addon.c */
   for (long pc = 0; pc < K; pc += kc_len) {
     int kc = (int)(K - pc < kc_len ? K - pc : kc_len);
     int acc = accumulate || pc > 0;
@@ -138,10 +138,10 @@ void ck_matmul(const float *a, const float *b, float *c, long m, long n, long k,
   j.k = k;
   j.ldc = n;
   j.c = c;
-  int threads = ck_pool_threads();
-  /* Small products are not worth waking threads for (about 10 us of work). */
+  /* Small products are not worth a second thread (about 10 us of work). One
+     task per thread: each task packs the whole operand it does not split. */
   double flops = 2.0 * m * n * (k > 0 ? k : 1);
-  int parts = flops < 2e5 ? 1 : threads;
+  int parts = flops < 2e5 ? 1 : ck_pool_threads();
   /* Split the dimension with more register tiles; M wins ties (A packs are bigger). */
   j.splitM = (m + j.isa->mr - 1) / j.isa->mr >= (n + j.isa->nr - 1) / j.isa->nr;
   j.parts = parts;

@@ -5,7 +5,7 @@
  */
 #include "simd-loops-table.h"
 
-#define PARALLEL_MIN 65536
+#define PARALLEL_MIN 32768 /* elements per task */
 
 typedef struct {
   int kind, nesterov, parts;
@@ -31,7 +31,7 @@ static void opt_task(void *ctx, int task, int thread) {
 }
 
 static void run(opt_job *j) {
-  j->parts = j->n < PARALLEL_MIN ? 1 : ck_pool_threads();
+  j->parts = ck_pool_tasks((double)j->n, PARALLEL_MIN);
   ck_pool_run(j->parts, opt_task, j);
 }
 

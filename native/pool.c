@@ -15,7 +15,7 @@ typedef struct {
   int32_t *argmax;
   const int32_t *arg_in;
   int parts;
-  long bad[CK_MAX_THREADS]; /* first out-of-image argmax output index + 1, per task */
+  long bad[CK_MAX_TASKS]; /* first out-of-image argmax output index + 1, per task */
 } pool_job;
 
 static void pool_task(void *ctx, int task, int thread) {
@@ -62,8 +62,8 @@ static void pool_task(void *ctx, int task, int thread) {
 
 void ck_max_pool(const float *x, float *y, int32_t *argmax, const ck_pool_info *g) {
   pool_job j = {.g = g, .x = x, .y = y, .argmax = argmax};
-  long work = g->batch * g->outH * g->outW * g->C * g->poolH * g->poolW;
-  j.parts = work < 32768 ? 1 : ck_pool_threads();
+  double work = (double)g->batch * g->outH * g->outW * g->C * g->poolH * g->poolW;
+  j.parts = ck_pool_tasks(work, 32768);
   ck_pool_run(j.parts, pool_task, &j);
 }
 
@@ -97,8 +97,7 @@ static void pool_backprop_task(void *ctx, int task, int thread) {
 /* Returns -1 when fine, else the index of the first bad argmax entry. */
 long ck_max_pool_backprop_checked(const float *dy, const int32_t *argmax, float *dx, const ck_pool_info *g) {
   pool_job j = {.g = g, .dy = dy, .arg_in = argmax, .dx = dx};
-  long work = g->batch * g->inH * g->inW * g->C;
-  j.parts = work < 32768 ? 1 : ck_pool_threads();
+  j.parts = ck_pool_tasks((double)g->batch * g->inH * g->inW * g->C, 32768);
   if (j.parts > g->batch) j.parts = g->batch > 0 ? (int)g->batch : 1;
   ck_pool_run(j.parts, pool_backprop_task, &j);
   for (int t = 0; t < j.parts; t++)

@@ -5,10 +5,14 @@
  */
 #include "convkit.h"
 
+#include <stdatomic.h>
 #include <stdlib.h>
 
 static float *buffers[CK_MAX_THREADS][CK_SLOT_COUNT];
 static size_t sizes[CK_MAX_THREADS][CK_SLOT_COUNT];
+static atomic_int failed;
+
+int ck_take_alloc_failure(void) { return atomic_exchange(&failed, 0); }
 
 float *ck_scratch(int thread, int slot, size_t nfloats) {
   if (nfloats == 0) nfloats = 1;
@@ -16,7 +20,10 @@ float *ck_scratch(int thread, int slot, size_t nfloats) {
   /* Grow by 1.5x so slowly growing requests do not reallocate every call. */
   size_t want = nfloats + nfloats / 2;
   void *p = NULL;
-  if (posix_memalign(&p, 64, want * sizeof(float)) != 0) return NULL;
+  if (want < nfloats || want > (size_t)-1 / sizeof(float) || posix_memalign(&p, 64, want * sizeof(float)) != 0) {
+    atomic_store(&failed, 1);
+    return NULL;
+  }
   free(buffers[thread][slot]);
   buffers[thread][slot] = p;
   sizes[thread][slot] = want;
