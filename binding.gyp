@@ -16,7 +16,8 @@
         "native/pool.c",
         "native/simd-loops.c",
         "native/elementwise.c",
-        "native/optimizers.c"
+        "native/optimizers.c",
+        "native/peak-flops.c"
       ],
       "cflags_c": ["-std=gnu11", "-O3", "-fno-math-errno", "-fvisibility=hidden", "-Wall", "-Wextra", "-Wno-unused-parameter"],
       "cflags!": ["-O2", "-O0"],

@@ -385,6 +385,17 @@ static napi_value js_set_threads(napi_env env, napi_callback_info info) {
   return undefined(env);
 }
 
+static napi_value js_peak_gflops(napi_env env, napi_callback_info info) {
+  ARGS(1);
+  double ms = num_arg(env, argv[0]), r = 0.0;
+  if (!(ms > 0 && ms <= 60000)) {
+    napi_throw_range_error(env, NULL, "convkit native: milliseconds must be in (0, 60000]");
+    return NULL;
+  }
+  LOCKED(r = ck_peak_gflops(ms));
+  return number(env, r);
+}
+
 static napi_value string(napi_env env, const char *s) {
   napi_value r;
   napi_create_string_utf8(env, s, NAPI_AUTO_LENGTH, &r);
@@ -455,7 +466,7 @@ static napi_value init(napi_env env, napi_value exports) {
     FN("softmaxCrossEntropySparse", js_xent_sparse), FN("softmaxCrossEntropyDense", js_xent_dense),
     FN("adamUpdate", js_adam), FN("sgdUpdate", js_sgd), FN("rmspropUpdate", js_rmsprop),
     FN("getThreads", js_get_threads), FN("setThreads", js_set_threads), FN("getIsa", js_get_isa),
-    FN("setIsa", js_set_isa), FN("supportedIsas", js_supported_isas),
+    FN("setIsa", js_set_isa), FN("supportedIsas", js_supported_isas), FN("measurePeakGflops", js_peak_gflops),
 #undef FN
   };
   napi_define_properties(env, exports, sizeof props / sizeof props[0], props);

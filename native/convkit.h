@@ -91,6 +91,9 @@ int ck_pool_tasks(double work, double grain);
 void ck_pool_set_threads(int n);
 int ck_cpu_count(void);
 
+/* Peak FMA GFLOPS of the active ISA on all pool threads (peak-flops.c). */
+double ck_peak_gflops(double milliseconds);
+
 /* ---------- per-thread grow-only scratch (scratch.c) ---------- */
 
 enum { CK_SLOT_PACK_A, CK_SLOT_PACK_B, CK_SLOT_PACK_W, CK_SLOT_COL, CK_SLOT_PARTIAL, CK_SLOT_PTRS, CK_SLOT_ZERO, CK_SLOT_COUNT };

@@ -324,6 +324,14 @@ if ('error' in loaded) {
     assert.throws(() => backend.setThreads(0), /thread count/);
   });
 
+  test('measurePeakGflops returns a positive rate and restores the thread count', () => {
+    const threads = backend.threads;
+    const gflops = backend.measurePeakGflops(1, 20);
+    assert.ok(Number.isFinite(gflops) && gflops > 0.1, `peak ${gflops} GFLOPS`);
+    assert.equal(backend.threads, threads);
+    assert.throws(() => backend.measurePeakGflops(1, 0), /milliseconds/);
+  });
+
   for (const isa of ['avx512', 'avx2', 'portable'] as NativeIsa[]) {
     test(`native == reference on the ${isa} path`, async (t) => {
       if (!backend.supportedIsas.includes(isa)) {

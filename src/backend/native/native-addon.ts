@@ -44,4 +44,6 @@ export interface NativeAddon {
   getIsa(): NativeIsa;
   setIsa(isa: NativeIsa): void;
   supportedIsas(): NativeIsa[];
+  /** Peak FMA GFLOPS of the active ISA on all pool threads, measured for `milliseconds`. */
+  measurePeakGflops(milliseconds: number): number;
 }

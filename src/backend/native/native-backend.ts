@@ -22,6 +22,12 @@ export interface NativeBackend extends Backend {
   /** Threads used inside a kernel call (the calling thread counts as one). */
   readonly threads: number;
   setThreads(count: number): void;
+  /**
+   * Peak FP32 multiply-add throughput of this machine in GFLOPS on the active
+   * ISA path, with `threads` threads (independent FMA chains in registers on
+   * every thread, for about `milliseconds`): the ceiling kernels are compared to.
+   */
+  measurePeakGflops(threads: number, milliseconds: number): number;
 }
 
 const ACTIVATIONS: Record<ElementwiseActivation, number> = { linear: 0, relu: 1, sigmoid: 2, tanh: 3 };
@@ -95,6 +101,19 @@ export class NativeBackendImpl implements NativeBackend {
       throw new RangeError(`native backend: thread count must be an integer from 1 to 64; received ${String(count)}.`);
     }
     this.addon.setThreads(count);
+  }
+
+  measurePeakGflops(threads: number, milliseconds: number): number {
+    if (!(Number.isFinite(milliseconds) && milliseconds > 0 && milliseconds <= 60000)) {
+      throw new RangeError(`native measurePeakGflops: milliseconds must be in (0, 60000]; received ${String(milliseconds)}.`);
+    }
+    const previous = this.threads;
+    if (threads !== previous) this.setThreads(threads);
+    try {
+      return this.addon.measurePeakGflops(milliseconds);
+    } finally {
+      if (threads !== previous) this.setThreads(previous);
+    }
   }
 
   matmul(a: FloatArray, b: FloatArray, c: FloatArray, m: number, n: number, k: number, transA: boolean, transB: boolean, accumulate: boolean): void {
