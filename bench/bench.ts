@@ -1,0 +1,80 @@
+/**
+ * npm run bench: the performance protocol of shared/DESIGN.md in one run.
+ * Each phase runs in its own Node process so that its peak RSS is its own;
+ * figures are meant to be compared as ratios within one run (shared machines are noisy).
+ * Writes bench/results.json and prints a table.
+ */
+import { spawnSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import os from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { defaultMnistDir } from '../src/data/mnist.js';
+
+type PhaseResult = Record<string, unknown> & { maxRssMb: number };
+
+const quick = process.argv.includes('--quick');
+
+function runPhase(script: string, args: string[]): PhaseResult {
+  const path = fileURLToPath(new URL(`./phases/${script}.js`, import.meta.url));
+  process.stderr.write(`bench: ${script} ${args.join(' ')}\n`);
+  const child = spawnSync(process.execPath, [path, ...args], { encoding: 'utf8', maxBuffer: 16 << 20 });
+  if (child.status !== 0) throw new Error(`bench phase ${script} ${args.join(' ')} failed (exit ${child.status}):\n${child.stderr}`);
+  const lines = child.stdout.trim().split('\n');
+  return JSON.parse(lines[lines.length - 1]) as PhaseResult;
+}
+
+/**
+ * PyTorch, when the machine has it (Debian: apt-get install python3-torch; a
+ * development tool only), trains the same CNN on the same IDX files in the
+ * same run, so the ratio is measured rather than quoted.
+ */
+function runPytorch(batch: number): PhaseResult | null {
+  const python = '/usr/bin/python3';
+  if (spawnSync(python, ['-c', 'import torch'], { encoding: 'utf8' }).status !== 0) return null;
+  const script = fileURLToPath(new URL('../../bench/pytorch/seed_cnn_epoch.py', import.meta.url));
+  process.stderr.write(`bench: pytorch batch ${batch}\n`);
+  const child = spawnSync(python, [script, defaultMnistDir(), String(batch), String(os.availableParallelism())], { encoding: 'utf8' });
+  if (child.status !== 0) throw new Error(`PyTorch phase failed (exit ${child.status}):\n${child.stderr}`);
+  const lines = child.stdout.trim().split('\n');
+  return JSON.parse(lines[lines.length - 1]) as PhaseResult;
+}
+
+const trainLimit = quick ? ['--limit', '6000'] : [];
+const peak = runPhase('peak-flops', []);
+const batch32 = runPhase('train-epoch', ['--batch', '32', ...trainLimit]);
+const batch128 = runPhase('train-epoch', ['--batch', '128', ...trainLimit]);
+const reference = runPhase('train-epoch', ['--batch', '32', '--backend', 'reference', '--limit', quick ? '128' : '512', '--inference-limit', '256']);
+const recipe = quick ? null : runPhase('time-to-accuracy', []);
+const binimg = runPhase('binimg-throughput', []);
+const pytorch32 = quick ? null : runPytorch(32);
+const pytorch128 = quick ? null : runPytorch(128);
+
+const num = (value: unknown) => value as number;
+const peakGflops = num(peak.gflops);
+const rows: [string, string][] = [
+  ['machine', `${os.cpus()[0]?.model ?? 'unknown CPU'}, ${os.availableParallelism()} threads, Node ${process.version}`],
+  ['backend', String(batch128.backend)],
+  ['measured FMA peak', `${peakGflops.toFixed(0)} GFLOPS (${String(peak.isa)}, ${String(peak.threads)} threads)`],
+  ['epoch, batch 32', `${num(batch32.secondsPerEpoch).toFixed(2)} s  (${num(batch32.gflops).toFixed(1)} GFLOPS, ${((100 * num(batch32.gflops)) / peakGflops).toFixed(1)}% of peak)`],
+  ['epoch, batch 128', `${num(batch128.secondsPerEpoch).toFixed(2)} s  (${num(batch128.gflops).toFixed(1)} GFLOPS, ${((100 * num(batch128.gflops)) / peakGflops).toFixed(1)}% of peak)`],
+  ['inference (10k test)', `${Math.round(num(batch128.inferenceImagesPerSecond)).toLocaleString('en-US')} images/s`],
+  ['peak RSS, training epoch', `${Math.max(batch32.maxRssMb, batch128.maxRssMb).toFixed(0)} MB`],
+  ['reference backend, batch 32', `${num(reference.secondsPerEpoch).toFixed(0)} s/epoch (from ${String(reference.images)} images; native is ${(num(reference.secondsPerEpoch) / num(batch32.secondsPerEpoch)).toFixed(0)}x faster)`],
+];
+if (pytorch32 && pytorch128) {
+  rows.push([`PyTorch ${String(pytorch32.torch)}, batch 32 / 128`, `${num(pytorch32.secondsPerEpoch).toFixed(2)} / ${num(pytorch128.secondsPerEpoch).toFixed(2)} s/epoch, inference ${Math.round(num(pytorch128.inferenceImagesPerSecond)).toLocaleString('en-US')} images/s (convkit ${(num(pytorch32.secondsPerEpoch) / num(batch32.secondsPerEpoch)).toFixed(1)}x / ${(num(pytorch128.secondsPerEpoch) / num(batch128.secondsPerEpoch)).toFixed(1)}x faster)`]);
+} else if (!quick) {
+  rows.push(['PyTorch', 'not measured: /usr/bin/python3 has no torch (apt-get install python3-torch to compare in the same run)']);
+}
+rows.push(['binimg conversion', `byteplot ${num(binimg.byteplotMBps).toFixed(0)} MB/s, entropy ${num(binimg.entropyMBps).toFixed(0)} MB/s (64 MiB sample)`]);
+if (recipe) {
+  rows.push(['time to accuracy (recipe)', `${(num(recipe.testAccuracy) * 100).toFixed(2)}% test accuracy after ${num(recipe.trainSeconds).toFixed(1)} s of training (${JSON.stringify(recipe.recipe)})`]);
+}
+const width = Math.max(...rows.map(([k]) => k.length));
+console.log(rows.map(([k, v]) => `${k.padEnd(width)}  ${v}`).join('\n'));
+if (quick) console.log('(--quick: epochs extrapolated from 6,000 images; no recipe run)');
+
+const results = { date: new Date().toISOString(), quick, machine: { cpu: os.cpus()[0]?.model, threads: os.availableParallelism(), node: process.version }, peak, batch32, batch128, reference, recipe, binimg, pytorch32, pytorch128 };
+const out = fileURLToPath(new URL('../../bench/results.json', import.meta.url));
+writeFileSync(out, `${JSON.stringify(results, null, 2)}\n`);
+console.log(`\nwrote ${out}`);
