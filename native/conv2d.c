@@ -193,16 +193,34 @@ void ck_conv2d_backprop_input(const float *dy, const float *w, float *dx, const 
   ck_pool_run(j.parts, backprop_input_task, &j);
 }
 
+#define FILTER_KC 256
+
+static void filter_block(const conv_job *j, long lo, long kc, const float **table, float *bpack, float *out, int acc);
+
 static void filter_chunk_task(void *ctx, int task, int thread) {
   const conv_job *j = ctx;
   const ck_conv_info *g = j->g;
-  const int MR = j->isa->mr, NR = j->isa->nr, taps = (int)(g->kH * g->kW);
-  const long P = positions(g), KC = depth(g), OC = g->outC, C = g->inC;
-  long lo = task * j->chunk, hi = lo + j->chunk < P ? lo + j->chunk : P, kc = hi - lo;
+  const int NR = j->isa->nr, taps = (int)(g->kH * g->kW);
+  const long P = positions(g), KC = depth(g), OC = g->outC;
+  long lo = task * j->chunk, hi = lo + j->chunk < P ? lo + j->chunk : P;
   float *out = j->nchunks == 1 ? j->out : j->partials + task * KC * OC;
-  const float **table = pointer_scratch(thread, kc * taps);
-  float *bpack = ck_scratch(thread, CK_SLOT_PACK_B, (size_t)kc * NR);
+  /* Depth blocks of at most FILTER_KC positions keep the packed dy panel
+     (FILTER_KC x NR floats) in L1 beside the input rows; later blocks add to
+     the first, in block order, so the sum order depends on the shape alone. */
+  long span = hi - lo < FILTER_KC ? hi - lo : FILTER_KC;
+  const float **table = pointer_scratch(thread, span * taps);
+  float *bpack = ck_scratch(thread, CK_SLOT_PACK_B, (size_t)span * NR);
   if (!table || !bpack) return;
+  for (long p0 = lo; p0 < hi; p0 += FILTER_KC) {
+    long kc = hi - p0 < FILTER_KC ? hi - p0 : FILTER_KC;
+    filter_block(j, p0, kc, table, bpack, out, p0 > lo);
+  }
+}
+
+static void filter_block(const conv_job *j, long lo, long kc, const float **table, float *bpack, float *out, int acc) {
+  const ck_conv_info *g = j->g;
+  const int MR = j->isa->mr, NR = j->isa->nr, taps = (int)(g->kH * g->kW);
+  const long OC = g->outC, C = g->inC;
   cursor cur = cursor_at(g, lo);
   for (long q = 0; q < kc; q++, cursor_next(g, &cur)) tap_pointers(j, &cur, table + q * taps, 1);
   const float *dy = j->dy + lo * OC;
@@ -210,8 +228,11 @@ static void filter_chunk_task(void *ctx, int task, int thread) {
     int n = (int)(OC - jr < NR ? OC - jr : NR);
     const float *b = dy + jr;
     long ldb = OC;
-    if (n < NR) {
-      /* Last, partial column panel: copy it so full-width vector loads stay inside dy. */
+    /* Copy the dy panel contiguous when many microkernel calls reuse it (C > 1):
+       read in place, its rows sit OC floats apart (256 B for OC=64), which maps
+       them onto a quarter of the L1 sets and evicts the panel between calls.
+       The last, partial panel is always copied so full-width loads stay inside dy. */
+    if (n < NR || C > 1) {
       ck_plain src = {dy, OC};
       ck_pack_kmajor(&src, jr, n, 0, (int)kc, NR, bpack);
       b = bpack;
@@ -220,13 +241,13 @@ static void filter_chunk_task(void *ctx, int task, int thread) {
     if (C == 1) {
       for (int t0 = 0; t0 < taps; t0 += MR) {
         int m = taps - t0 < MR ? taps - t0 : MR;
-        j->isa->conv_wgrad((int)kc, table + t0, taps, 0, 1, b, ldb, out + t0 * OC + jr, OC, m, n, 0);
+        j->isa->conv_wgrad((int)kc, table + t0, taps, 0, 1, b, ldb, out + t0 * OC + jr, OC, m, n, acc);
       }
     } else {
       for (int t = 0; t < taps; t++) {
         for (long c0 = 0; c0 < C; c0 += MR) {
           int m = (int)(C - c0 < MR ? C - c0 : MR);
-          j->isa->conv_wgrad((int)kc, table + t, taps, (int)c0, 0, b, ldb, out + (t * C + c0) * OC + jr, OC, m, n, 0);
+          j->isa->conv_wgrad((int)kc, table + t, taps, (int)c0, 0, b, ldb, out + (t * C + c0) * OC + jr, OC, m, n, acc);
         }
       }
     }
