@@ -32,6 +32,12 @@ static void pool_task(void *ctx, int task, int thread) {
       long out = ((n * g->outH + oh) * g->outW + ow) * C;
       float *best = j->y + out;
       int32_t *arg = j->argmax ? j->argmax + out : NULL;
+      long ih0 = oh * g->strideH - g->padTop, iw0 = ow * g->strideW - g->padLeft;
+      if (g->poolH == 2 && g->poolW == 2 && ih0 >= 0 && iw0 >= 0 && ih0 + 2 <= g->inH && iw0 + 2 <= g->inW) {
+        long index = ((n * g->inH + ih0) * g->inW + iw0) * C;
+        loops->pool_max_2x2(j->x + index, g->inW * C, best, arg, (int32_t)index, C);
+        continue;
+      }
       int first = 1;
       for (long ph = 0; ph < g->poolH; ph++) {
         long ih = oh * g->strideH + ph - g->padTop;
@@ -67,6 +73,39 @@ void ck_max_pool(const float *x, float *y, int32_t *argmax, const ck_pool_info *
   ck_pool_run(j.parts, pool_task, &j);
 }
 
+/*
+ * Fast path for non-overlapping 2x2 windows (the seed CNN): every dx element is
+ * written once (winner or zero) instead of a memset plus a scatter. Returns 0
+ * when it does not apply or some argmax lies outside its window; the caller
+ * then redoes the image with the general scatter.
+ */
+static int unpool_2x2(const pool_job *j, long n) {
+  const ck_pool_info *g = j->g;
+  if (g->poolH != 2 || g->poolW != 2 || g->strideH != 2 || g->strideW != 2 || g->padTop || g->padLeft ||
+      2 * g->outH > g->inH || 2 * g->outW > g->inW)
+    return 0;
+  const ck_simd_loops *loops = ck_loops();
+  const long C = g->C, W = g->inW, row = W * C, image = g->inH * row, outs = g->outH * g->outW * C;
+  const int32_t *arg = j->arg_in + n * outs;
+  const float *dy = j->dy + n * outs;
+  float *dx = j->dx + n * image;
+  int inside = 1;
+  for (long oh = 0; oh < g->outH; oh++) {
+    for (long ow = 0; ow < g->outW; ow++, arg += C, dy += C) {
+      long local = (2 * oh * W + 2 * ow) * C;
+      inside &= loops->pool_unpool_2x2(dy, arg, dx + local, row, (int32_t)(n * image + local), C);
+    }
+    /* An odd last column is in no window. */
+    for (long iw = 2 * g->outW; iw < W; iw++) {
+      memset(dx + (2 * oh * W + iw) * C, 0, (size_t)C * sizeof(float));
+      memset(dx + ((2 * oh + 1) * W + iw) * C, 0, (size_t)C * sizeof(float));
+    }
+  }
+  /* Odd last rows are in no window. */
+  memset(dx + 2 * g->outH * row, 0, (size_t)(g->inH - 2 * g->outH) * row * sizeof(float));
+  return inside;
+}
+
 static void pool_backprop_task(void *ctx, int task, int thread) {
   (void)thread;
   pool_job *j = ctx;
@@ -75,12 +114,13 @@ static void pool_backprop_task(void *ctx, int task, int thread) {
   ck_split(g->batch, j->parts, task, 1, &lo, &hi);
   long image = g->inH * g->inW * g->C, outs = g->outH * g->outW * g->C;
   if (lo >= hi) return;
-  memset(j->dx + lo * image, 0, (size_t)(hi - lo) * image * sizeof(float));
   for (long n = lo; n < hi; n++) {
     const int32_t *arg = j->arg_in + n * outs;
     const float *dy = j->dy + n * outs;
     float *dx = j->dx + n * image;
     long base = n * image;
+    if (unpool_2x2(j, n)) continue;
+    memset(dx, 0, (size_t)image * sizeof(float));
     for (long i = 0; i < outs; i++) {
       /* Each image's winners lie inside that image; anything else is a corrupt
          argmax, which must not become an out-of-bounds or cross-thread write. */

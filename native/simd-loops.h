@@ -49,6 +49,59 @@ CK_TARGET static void CK_FN(pool_max_step)(const float *restrict x, float *restr
   }
 }
 
+/*
+ * A whole 2x2 window over C channels in one pass (the seed CNN's pooling):
+ * x points at the top-left pixel, `row` floats to the pixel below. Same
+ * result as pool_max_step over the four elements in row-major order: the
+ * first element always starts, a later one wins only if strictly greater.
+ */
+CK_TARGET static void CK_FN(pool_max_2x2)(const float *restrict x, long row, float *restrict best,
+                                          int32_t *restrict arg, int32_t index, long C) {
+  const float *a = x, *b = x + C, *c = x + row, *d = x + row + C;
+  if (arg) {
+    for (long i = 0; i < C; i++) {
+      float m = a[i];
+      int32_t k = index + (int32_t)i;
+      if (b[i] > m) { m = b[i]; k = index + (int32_t)(C + i); }
+      if (c[i] > m) { m = c[i]; k = index + (int32_t)(row + i); }
+      if (d[i] > m) { m = d[i]; k = index + (int32_t)(row + C + i); }
+      best[i] = m;
+      arg[i] = k;
+    }
+  } else {
+    for (long i = 0; i < C; i++) {
+      float m = a[i];
+      m = b[i] > m ? b[i] : m;
+      m = c[i] > m ? c[i] : m;
+      best[i] = d[i] > m ? d[i] : m;
+    }
+  }
+}
+
+/*
+ * Backward of one 2x2 window when windows do not overlap: writes (not adds)
+ * all four C-vectors of dx, dy where the argmax points and 0 elsewhere.
+ * Returns 0 if some argmax lies outside this window (the caller then falls
+ * back to the general scatter, which is what the contract defines).
+ */
+CK_TARGET static int CK_FN(pool_unpool_2x2)(const float *restrict dy, const int32_t *restrict arg, float *restrict dx,
+                                            long row, int32_t index, long C) {
+  float *a = dx, *b = dx + C, *c = dx + row, *d = dx + row + C;
+  const uint32_t kb = (uint32_t)C, kc = (uint32_t)row, kd = (uint32_t)(row + C);
+  int inside = 1;
+  for (long i = 0; i < C; i++) {
+    /* Unsigned: a corrupt argmax wraps instead of overflowing. */
+    uint32_t k = (uint32_t)arg[i] - (uint32_t)index - (uint32_t)i;
+    float g = dy[i] + 0.0f; /* as the scatter's 0 + dy: -0 becomes +0 */
+    a[i] = k == 0 ? g : 0.0f;
+    b[i] = k == kb ? g : 0.0f;
+    c[i] = k == kc ? g : 0.0f;
+    d[i] = k == kd ? g : 0.0f;
+    inside &= (k == 0) | (k == kb) | (k == kc) | (k == kd);
+  }
+  return inside;
+}
+
 CK_TARGET static void CK_FN(adam)(float *restrict p, const float *restrict g, float *restrict m,
                                   float *restrict v, long n, float alpha, float b1, float b2, float eps) {
   const float one_b1 = 1.0f - b1, one_b2 = 1.0f - b2;
@@ -92,7 +145,7 @@ CK_TARGET static void CK_FN(rmsprop)(float *restrict p, const float *restrict g,
 }
 
 const ck_simd_loops CK_FN(ck_simd_loops) = {
-  CK_FN(bias_relu), CK_FN(relu_backprop), CK_FN(col_sums), CK_FN(pool_max_step),
+  CK_FN(bias_relu), CK_FN(relu_backprop), CK_FN(col_sums), CK_FN(pool_max_step), CK_FN(pool_max_2x2), CK_FN(pool_unpool_2x2),
   CK_FN(adam), CK_FN(sgd), CK_FN(rmsprop),
 };
 

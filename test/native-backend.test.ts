@@ -160,6 +160,15 @@ function poolCases(backend: Backend, t: TestContext) {
         assertClose(dxn, dxr, ph * pw, `${label} backprop`);
       }
     }
+    // An argmax inside its image but outside its own window is still scatter-added
+    // there (the contract); the non-overlapping 2x2 fast path must fall back.
+    const g = pool2dInfo(2, 5, 5, 8, 2, 2, 2, 2, 'valid');
+    const ys = 2 * 2 * 2 * 8, xs = 2 * 5 * 5 * 8;
+    const argmax = Int32Array.from({ length: ys }, (_, i) => Math.floor(i / 32) * 200 + ((i * 37) % 200));
+    const dy = randomArray(ys, 999), dxn = randomArray(xs, 1000), dxr = new Float32Array(xs);
+    backend.maxPoolBackprop(dy, argmax, dxn, g);
+    reference.maxPoolBackprop(dy, argmax, dxr, g);
+    assertClose(dxn, dxr, ys, 'maxPoolBackprop with argmax outside its window');
   });
 }
 
