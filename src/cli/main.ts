@@ -2,6 +2,7 @@
 /** The convkit command line: one subcommand per file under commands/. */
 import { Command } from 'commander';
 import { registerCompare } from './commands/compare-command.js';
+import { registerExport } from './commands/export-command.js';
 import { registerEvaluate } from './commands/evaluate-command.js';
 import { registerPredict } from './commands/predict-command.js';
 import { registerSummary } from './commands/summary-command.js';
@@ -19,6 +20,7 @@ registerTrain(program);
 registerEvaluate(program);
 registerPredict(program);
 registerCompare(program);
+registerExport(program);
 registerBinimg(program);
 registerMalware(program);
 

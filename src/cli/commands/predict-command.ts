@@ -9,6 +9,7 @@ import { shapeSize, Tensor } from '../../core/tensor.js';
 import { readIdxFile } from '../../data/idx.js';
 import { defaultMnistDir, findMnistFiles, loadIdxDataset, type ImageSet } from '../../data/mnist.js';
 import { loadModel } from '../../io/model-file.js';
+import { loadTfjsModel } from '../../io/tfjs-import.js';
 import { argmaxRow } from '../../metrics/accuracy.js';
 import type { Sequential } from '../../model/sequential.js';
 import { formatCount } from '../../model/summary.js';
@@ -79,13 +80,14 @@ export function registerPredict(program: Command): void {
   program.command('predict').description('predict classes with a saved model (from train --save)')
     .addOption(new Option('--backend <name>', 'compute backend').choices(['auto', 'native', 'reference']).default('auto'))
     .argument('[images]', 'an IDX image file ([N, H, W] uint8, .gz or not); default: the MNIST test split')
-    .requiredOption('--model <file>', 'the model file (.safetensors) to run')
+    .requiredOption('--model <file>', 'the model file to run: .safetensors (train --save) or a TF.js model.json')
     .option('--data <dir>', 'folder with MNIST-style IDX files whose test split to use; default: the built-in MNIST')
     .option('--labels <file>', 'an IDX label file for the images argument, to report accuracy')
     .option('--test-limit <n>', 'use only the first N images', positiveIntegerOption('--test-limit'))
     .action(async (imagesFile: string | undefined, options: PredictOptions) => {
       if (options.labels && !imagesFile) throw new InvalidArgumentError('--labels goes with an images file argument.');
-      const model = await loadModel(options.model, { backend: options.backend });
+      // A TF.js model.json (import, docs/model-files.md) or convkit's own file.
+      const model = options.model.endsWith('.json') ? await loadTfjsModel(options.model, { backend: options.backend }) : await loadModel(options.model, { backend: options.backend });
       const classes = shapeSize(model.outputShape);
       let images: Tensor;
       let labels: Int32Array | undefined;

@@ -1,0 +1,33 @@
+/**
+ * convkit export: turns a saved model (train --save) into files that run
+ * elsewhere: a TF.js layers model (model.json + weights.bin, for
+ * tf.loadLayersModel) or an ONNX model (model.onnx, for ONNX Runtime and
+ * other engines). Inputs and outputs stay NHWC, as in convkit.
+ */
+import { Option, type Command } from 'commander';
+import { loadModel } from '../../io/model-file.js';
+import { exportOnnx } from '../../io/onnx-export.js';
+import { exportTfjs } from '../../io/tfjs-export.js';
+import { formatCount } from '../../model/summary.js';
+
+interface ExportOptions {
+  format: 'tfjs' | 'onnx';
+  model: string;
+  out: string;
+  force?: boolean;
+}
+
+export function registerExport(program: Command): void {
+  program.command('export').description('export a saved model to TF.js (model.json + weights.bin) or ONNX (model.onnx)')
+    .addOption(new Option('--format <format>', 'what to write').choices(['tfjs', 'onnx']).makeOptionMandatory())
+    .requiredOption('--model <file>', 'the model file (.safetensors) to export')
+    .requiredOption('--out <dir>', 'the folder to write into (created when missing; must be empty unless --force)')
+    .option('--force', 'write into a folder that already holds files, replacing files of the same names')
+    .action(async (options: ExportOptions) => {
+      // Exporting computes nothing: the reference backend avoids loading the native addon.
+      const model = await loadModel(options.model, { backend: 'reference' });
+      const write = options.format === 'tfjs' ? exportTfjs : exportOnnx;
+      const written = await write(model, options.out, { force: options.force });
+      console.log(`Exported ${model.name} (${formatCount(model.countParams())} params) from ${options.model} to ${written}${options.format === 'tfjs' ? ' and its weights.bin' : ''}`);
+    });
+}
