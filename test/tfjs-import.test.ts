@@ -6,7 +6,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
-import { mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, symlink, truncate, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
@@ -120,6 +120,11 @@ async function loadEdited(edit: (json: Json, dir: string) => Promise<void> | voi
 }
 
 const layersOf = (json: Json): Json[] => json.modelTopology.config.layers;
+/** Puts a Conv2D first (the tiny model has none), to test Conv2D rules. */
+const convFirst = (json: Json): void => {
+  layersOf(json)[0].config.batch_input_shape = undefined;
+  layersOf(json).unshift({ class_name: 'Conv2D', config: { name: 'conv2d', filters: 1, kernel_size: [1, 1], batch_input_shape: [null, 2, 2, 1] } });
+};
 const weightsOf = (json: Json): Json[] => json.weightsManifest[0].weights;
 
 const BAD: [string, (json: Json, dir: string) => Promise<void> | void, RegExp][] = [
@@ -140,6 +145,7 @@ const BAD: [string, (json: Json, dir: string) => Promise<void> | void, RegExp][]
   ['an unknown config key', (j) => { layersOf(j)[1].config.function = 'lambda x: x'; }, /Dense has a config key "function" that convkit does not support/],
   ['channels_first data', (j) => { layersOf(j)[0].config.data_format = 'channels_first'; }, /Flatten data_format must be 'channels_last' \(convkit is NHWC\); received "channels_first"/],
   ['an unknown activation', (j) => { layersOf(j)[1].config.activation = 'elu'; }, /Dense got an unknown activation "elu"/],
+  ['a float16 layer', (j) => { layersOf(j)[1].config.dtype = 'float16'; }, /Dense dtype must be 'float32'; received "float16"/],
   ['a frozen layer', (j) => { layersOf(j)[1].config.trainable = false; }, /Dense trainable must be true \(convkit has no frozen layers\)/],
   ['a weight shape that does not fit the architecture', (j) => { weightsOf(j)[0].shape = [3, 4]; }, /weight "dense\/kernel" has shape \[3, 4\] in the file; the architecture needs \[4, 3\]/],
   ['a missing weight', async (j, dir) => {
@@ -159,6 +165,13 @@ const BAD: [string, (json: Json, dir: string) => Promise<void> | void, RegExp][]
   ['a duplicate key', async (j, dir) => {
     await writeFile(join(dir, 'model.json'), JSON.stringify(j).replace('"format":"layers-model"', '"format":"layers-model","format":"layers-model"'));
   }, /model\.json has the key "format" twice in one object/],
+  ['text that is not UTF-8', async (_j, dir) => { await writeFile(join(dir, 'model.json'), new Uint8Array([0x7b, 0xff, 0x7d])); }, /model\.json is not valid UTF-8/],
+  ['a model.json over 32 MB', async (j, dir) => {
+    await writeFile(join(dir, 'model.json'), JSON.stringify(j));
+    await truncate(join(dir, 'model.json'), 33 * 1024 * 1024); // sparse: costs no disk
+  }, /bytes; a model\.json above 33554432 bytes is refused/],
+  ['dilated convolution', (j) => { convFirst(j); layersOf(j)[0].config.dilation_rate = [2, 2]; }, /Conv2D dilation_rate must be 1 or \[1, 1\]; received \[2,2\]/],
+  ['a Dropout noise_shape', (j) => { layersOf(j).splice(1, 0, { class_name: 'Dropout', config: { name: 'dropout', rate: 0.5, noise_shape: [1, 4] } }); }, /Dropout noise_shape must be null/],
   ['text that is not JSON', async (_j, dir) => { await writeFile(join(dir, 'model.json'), '{"modelTopology": '); }, /model\.json is not valid JSON/],
   ['an unknown top-level key', (j) => { j.modelInitializer = {}; }, /unsupported key\(s\) modelInitializer/],
 ];
@@ -168,6 +181,24 @@ for (const [what, edit, message] of BAD) {
     await assert.rejects(loadEdited(edit), message);
   });
 }
+
+test('a Keras-converter model.json loads: model_config wrapper, a first InputLayer, Keras 2 keys with inert values', async () => {
+  const model = (await loadEdited((j) => {
+    const [flatten, dense] = layersOf(j);
+    delete flatten.config.batch_input_shape;
+    dense.config.kernel_initializer = { class_name: 'VarianceScaling', config: { scale: 1, mode: 'fan_avg', distribution: 'uniform', seed: null } };
+    dense.config.dtype = { module: 'keras', class_name: 'DTypePolicy', config: { name: 'float32' } };
+    const input = { class_name: 'InputLayer', config: { batch_input_shape: [null, 2, 2, 1], dtype: 'float32', sparse: false, ragged: false, name: 'flatten_input' } };
+    j.modelTopology = {
+      keras_version: '2.15.0', backend: 'tensorflow',
+      model_config: { class_name: 'Sequential', config: { name: 'keras_made', layers: [input, flatten, dense] } },
+      training_config: { loss: 'sparse_categorical_crossentropy' },
+    };
+  })) as Sequential;
+  assert.equal(model.name, 'keras_made');
+  assert.deepEqual(model.inputShape, [2, 2, 1]);
+  assert.deepEqual(model.layers.map((l) => l.className), ['Flatten', 'Dense']);
+});
 
 test('the untouched tiny export loads (so each refusal above is caused by its edit)', async () => {
   const model = (await loadEdited(() => undefined)) as Sequential;
