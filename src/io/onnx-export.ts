@@ -14,7 +14,7 @@
  * and emits nothing. N batch, H, W, C channels, OC output channels.
  */
 import { join } from 'node:path';
-import { conv2dInfo, pool2dInfo, windowGeometry } from '../core/conv-geometry.js';
+import { windowGeometry, type Padding } from '../core/conv-geometry.js';
 import type { Conv2D } from '../layers/conv2d.js';
 import type { Dense } from '../layers/dense.js';
 import type { Layer } from '../layers/layer.js';
@@ -25,7 +25,7 @@ import {
   ATTRIBUTE_INT, ATTRIBUTE_INTS, encodeOnnxModel, ONNX_FLOAT, valueInfo,
   type OnnxAttribute, type OnnxModel, type OnnxNode, type OnnxTensor,
 } from './onnx-proto.js';
-import { checkExportable, float32LittleEndian } from './tfjs-export.js';
+import { checkExportable, float32LittleEndian } from './export-common.js';
 
 export const ONNX_MODEL_FILE = 'model.onnx';
 export const ONNX_OPSET = 13;
@@ -88,35 +88,33 @@ class GraphBuilder {
   }
 }
 
+/** ONNX pads [top, left, bottom, right] from convkit's geometry of the two spatial axes. */
+function pads(inputShape: readonly number[], window: [number, number], strides: [number, number], padding: Padding): number[] {
+  const rows = windowGeometry(inputShape[0], window[0], strides[0], padding);
+  const cols = windowGeometry(inputShape[1], window[1], strides[1], padding);
+  return [rows.padBefore, cols.padBefore, rows.padAfter, cols.padAfter];
+}
+
 function addConv(g: GraphBuilder, layer: Conv2D): void {
-  const [h, w, c] = layer.inputShape;
+  const c = layer.inputShape[2];
   const [kh, kw] = layer.kernelSize;
   const [sh, sw] = layer.strides;
-  const info = conv2dInfo(1, h, w, c, layer.filters, kh, kw, sh, sw, layer.padding);
-  const rows = windowGeometry(h, kh, sh, layer.padding);
-  const cols = windowGeometry(w, kw, sw, layer.padding);
   g.toLayout('NCHW', `${layer.name}/to_nchw`);
   const [kernel, bias] = layer.weights();
   g.initializers.push(floatTensor(kernel.name, [layer.filters, c, kh, kw], toOihw(kernel.value, kh, kw, c, layer.filters)));
   if (bias) g.initializers.push(floatTensor(bias.name, [layer.filters], bias.value));
   g.add(`${layer.name}/Conv`, 'Conv', bias ? [kernel.name, bias.name] : [kernel.name], [
     ints('kernel_shape', [kh, kw]), ints('strides', [sh, sw]), ints('dilations', [1, 1]),
-    ints('pads', [info.padTop, info.padLeft, rows.padAfter, cols.padAfter]),
+    ints('pads', pads(layer.inputShape, layer.kernelSize, layer.strides, layer.padding)),
   ]);
   g.activation(layer);
 }
 
 function addMaxPool(g: GraphBuilder, layer: MaxPooling2D): void {
-  const [h, w, c] = layer.inputShape;
-  const [ph, pw] = layer.poolSize;
-  const [sh, sw] = layer.strides;
-  const info = pool2dInfo(1, h, w, c, ph, pw, sh, sw, layer.padding);
-  const rows = windowGeometry(h, ph, sh, layer.padding);
-  const cols = windowGeometry(w, pw, sw, layer.padding);
   g.toLayout('NCHW', `${layer.name}/to_nchw`);
   // ONNX MaxPool ignores padded cells, as TF's 'same' max pooling does.
   g.add(`${layer.name}/MaxPool`, 'MaxPool', [], [
-    ints('kernel_shape', [ph, pw]), ints('strides', [sh, sw]), ints('pads', [info.padTop, info.padLeft, rows.padAfter, cols.padAfter]),
+    ints('kernel_shape', layer.poolSize), ints('strides', layer.strides), ints('pads', pads(layer.inputShape, layer.poolSize, layer.strides, layer.padding)),
   ]);
 }
 

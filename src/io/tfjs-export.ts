@@ -7,7 +7,7 @@
  */
 import { join } from 'node:path';
 import type { Sequential } from '../model/sequential.js';
-import { checkSavable } from './layer-allowlist.js';
+import { checkExportable, float32LittleEndian } from './export-common.js';
 import { kerasLayerConfig } from './tfjs-layer-config.js';
 import { writeExportFiles } from './export-folder.js';
 
@@ -31,21 +31,6 @@ export interface TfjsArtifacts {
   };
   /** The weights.bin bytes. */
   weightData: Uint8Array;
-}
-
-/** Float32 bytes little-endian regardless of the host (all Node platforms are LE today, but the format says LE). */
-export function float32LittleEndian(values: ArrayLike<number>, out: Uint8Array, offset: number): void {
-  const view = new DataView(out.buffer, out.byteOffset + offset, values.length * 4);
-  for (let i = 0; i < values.length; i++) view.setFloat32(i * 4, values[i], true);
-}
-
-export function checkExportable(model: Sequential, format: string): void {
-  if (model.dtype !== 'float32') {
-    throw new Error(`${format} export needs a float32 model; "${model.name}" is ${model.dtype} (float64 is for gradient checks). Rebuild it with dtype 'float32'.`);
-  }
-  model.weights(); // builds it, or says how to (an unbuilt model has no input shape to export)
-  // The same rule as save(): only allowlisted layers with plain names, so imports can read them back.
-  model.layers.forEach(checkSavable);
 }
 
 /** The model.json object and weights.bin bytes for a built float32 model. */

@@ -1,0 +1,21 @@
+/**
+ * What the TF.js and ONNX exports share: which models can be exported, and
+ * float32 weights as little-endian bytes (both formats store them so).
+ */
+import type { Sequential } from '../model/sequential.js';
+import { checkSavable } from './layer-allowlist.js';
+
+/** Float32 bytes little-endian regardless of the host (all Node platforms are LE today, but the format says LE). */
+export function float32LittleEndian(values: ArrayLike<number>, out: Uint8Array, offset: number): void {
+  const view = new DataView(out.buffer, out.byteOffset + offset, values.length * 4);
+  for (let i = 0; i < values.length; i++) view.setFloat32(i * 4, values[i], true);
+}
+
+export function checkExportable(model: Sequential, format: string): void {
+  if (model.dtype !== 'float32') {
+    throw new Error(`${format} export needs a float32 model; "${model.name}" is ${model.dtype} (float64 is for gradient checks). Rebuild it with dtype 'float32'.`);
+  }
+  model.weights(); // builds it, or says how to (an unbuilt model has no input shape to export)
+  // The same rule as save(): only allowlisted layers with plain names, so imports can read them back.
+  model.layers.forEach(checkSavable);
+}
