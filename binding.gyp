@@ -13,6 +13,8 @@
         "native/gemm-avx512.c",
         "native/im2col.c",
         "native/conv2d.c",
+        "native/conv-c1.c",
+        "native/conv-c1-avx2.c",
         "native/pool.c",
         "native/simd-loops.c",
         "native/elementwise.c",

@@ -12,6 +12,7 @@
  * No GEMM here splits its depth across threads, so every output is
  * bit-identical for any thread count.
  */
+#include "conv-c1.h"
 #include "im2col.h"
 
 #include <string.h>
@@ -138,6 +139,10 @@ void ck_conv2d(const float *x, const float *w, float *y, const ck_conv_info *g) 
     memset(y, 0, (size_t)P * g->outC * sizeof(float));
     return;
   }
+  if (ck_conv_c1_applies(g)) {
+    ck_conv_c1_forward(x, w, y, g);
+    return;
+  }
   j.zeros = zero_channels(g->inC);
   if (!j.zeros) return;
   init_tap_offsets(&j);
@@ -254,6 +259,13 @@ static void filter_block(const conv_job *j, long lo, long kc, const float **tabl
   }
 }
 
+/* Single-channel path: chunks are whole output rows (conv-c1.c). */
+static void filter_c1_task(void *ctx, int task, int thread) {
+  const conv_job *j = ctx;
+  float *out = j->nchunks == 1 ? j->out : j->partials + task * depth(j->g) * j->g->outC;
+  ck_conv_c1_filter_chunk(j->x, j->dy, j->g, j->chunk, task, thread, out);
+}
+
 /* dw[i] = sum of chunk partials in chunk order; threads split i, not the sum. */
 static void filter_reduce_task(void *ctx, int task, int thread) {
   (void)thread;
@@ -279,8 +291,12 @@ void ck_conv2d_backprop_filter(const float *x, const float *dy, float *dw, const
      the shape keeps results identical for every thread count. */
   j.nchunks = (P + 255) / 256;
   if (j.nchunks > 32) j.nchunks = 32;
-  j.chunk = (P + j.nchunks - 1) / j.nchunks;
-  j.nchunks = (P + j.chunk - 1) / j.chunk;
+  /* The single-channel path splits whole output rows; j.chunk then counts rows. */
+  int c1 = ck_conv_c1_applies(g);
+  long units = c1 ? g->batch * g->outH : P;
+  if (j.nchunks > units) j.nchunks = units;
+  j.chunk = (units + j.nchunks - 1) / j.nchunks;
+  j.nchunks = (units + j.chunk - 1) / j.chunk;
   if (j.nchunks > 1) {
     j.partials = ck_scratch(0, CK_SLOT_PARTIAL, (size_t)j.nchunks * KC * g->outC);
     if (!j.partials) return;
@@ -293,10 +309,14 @@ void ck_conv2d_backprop_filter(const float *x, const float *dy, float *dw, const
     ck_gemm_serial(j.isa, 0, KC, g->outC, P, A, B, dw, g->outC, 0);
     return;
   }
-  j.zeros = zero_channels(g->inC);
-  if (!j.zeros) return;
-  init_tap_offsets(&j);
-  ck_pool_run((int)j.nchunks, filter_chunk_task, &j);
+  if (c1) {
+    ck_pool_run((int)j.nchunks, filter_c1_task, &j);
+  } else {
+    j.zeros = zero_channels(g->inC);
+    if (!j.zeros) return;
+    init_tap_offsets(&j);
+    ck_pool_run((int)j.nchunks, filter_chunk_task, &j);
+  }
   if (j.nchunks > 1) {
     j.parts = ck_pool_tasks((double)KC * g->outC * j.nchunks, 65536);
     ck_pool_run(j.parts, filter_reduce_task, &j);

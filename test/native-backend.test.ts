@@ -89,6 +89,10 @@ const CONV_CASES: ConvCase[] = [
   [2, 28, 28, 1, 32, 3, 3, 1, 1, 'valid'], // seed CNN conv1
   [3, 13, 13, 32, 64, 3, 3, 1, 1, 'valid'], // seed CNN conv2
   [8, 28, 28, 1, 32, 3, 3, 1, 1, 'valid'], // enough positions for several filter-gradient chunks
+  [2, 9, 11, 1, 40, 3, 3, 1, 1, 'same'], // single-channel direct path: padded rows, a 32 + 8 channel split
+  [3, 10, 9, 1, 16, 5, 2, 2, 1, 'same'], // single channel, strided rows, 10 taps (3+3+3+1)
+  [2, 7, 8, 1, 8, 2, 2, 2, 2, 'valid'], // single channel, stride 2 read in place
+  [2, 6, 6, 1, 5, 3, 3, 1, 1, 'valid'], // single channel, OC not a multiple of 8
   [3, 17, 17, 3, 5, 3, 3, 2, 2, 'same'],
   [1, 5, 7, 3, 17, 3, 2, 1, 2, 'same'],
   [2, 9, 9, 4, 3, 1, 1, 1, 1, 'valid'],
@@ -281,9 +285,14 @@ function determinismCases(backend: NativeBackend, t: TestContext) {
       backend.conv2dBackpropInput(dy, w, dx, g);
       backend.conv2dBackpropFilter(x, dy, dw, g);
       backend.biasGrad(dy, db, 32 * 11 * 11, 64);
+      const g1 = conv2dInfo(32, 28, 28, 1, 32, 3, 3, 1, 1, 'valid');
+      const x1 = randomArray(32 * 28 * 28, 12), dy1 = randomArray(32 * 26 * 26 * 32, 13);
+      const y1 = new Float32Array(dy1.length), dw1 = new Float32Array(288);
+      backend.conv2d(x1, w.subarray(0, 288), y1, g1);
+      backend.conv2dBackpropFilter(x1, dy1, dw1, g1);
       const c = new Float32Array(64 * 128);
       backend.matmul(randomArray(1600 * 64, 10), randomArray(1600 * 128, 11), c, 64, 128, 1600, true, false, false);
-      return [y, dx, dw, db, c];
+      return [y, dx, dw, db, c, y1, dw1];
     };
     const threads = backend.threads;
     try {

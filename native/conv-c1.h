@@ -1,0 +1,37 @@
+/*
+ * Direct convolution for a single input channel (C == 1, e.g. the first layer
+ * on greyscale images), see conv-c1.c. With C == 1 the GEMM depth is only the
+ * tap count (9), so the pointer-table GEMM spent its time on tables, tile
+ * prologues and stores; these kernels keep a 3 x 32 tile in registers over all
+ * taps (forward) or over a whole row of positions (filter gradient).
+ * x(i, t) = base[i*ps + off[t]] is input value of tap t for pixel i.
+ */
+#ifndef CONVKIT_CONV_C1_H
+#define CONVKIT_CONV_C1_H
+#include "convkit.h"
+
+/* y[i*OC + oc] = sum_t x(i, t) * w[t*OC + oc] for i < np (overwrites). */
+typedef void (*ck_c1_fwd_fn)(int np, const float *base, long ps, const long *off, int taps,
+                             const float *w, long OC, float *y);
+/* acc[t*OC + oc] += sum over i < np, in order, of x(i, t) * dy[i*OC + oc]. */
+typedef void (*ck_c1_wgrad_fn)(int np, const float *base, long ps, const long *off, int taps,
+                               const float *dy, long OC, float *acc);
+
+void ck_c1_fwd_portable(int np, const float *base, long ps, const long *off, int taps, const float *w, long OC, float *y);
+void ck_c1_wgrad_portable(int np, const float *base, long ps, const long *off, int taps, const float *dy, long OC, float *acc);
+#if CK_X86
+/* Need OC % 8 == 0. */
+void ck_c1_fwd_avx2(int np, const float *base, long ps, const long *off, int taps, const float *w, long OC, float *y);
+void ck_c1_wgrad_avx2(int np, const float *base, long ps, const long *off, int taps, const float *dy, long OC, float *acc);
+#endif
+
+/* 1 when ck_conv_c1_* handle this geometry on the active ISA path. */
+int ck_conv_c1_applies(const ck_conv_info *g);
+void ck_conv_c1_forward(const float *x, const float *w, float *y, const ck_conv_info *g);
+/*
+ * Filter gradient of chunk `chunk` (output rows [chunk*rows_per_chunk, ...)):
+ * out[taps*OC] = its partial sum, positions in row-major order.
+ */
+void ck_conv_c1_filter_chunk(const float *x, const float *dy, const ck_conv_info *g, long rows_per_chunk,
+                             long chunk, int thread, float *out);
+#endif
