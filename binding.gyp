@@ -15,6 +15,7 @@
         "native/conv2d.c",
         "native/conv-c1.c",
         "native/conv-c1-avx2.c",
+        "native/conv-input-grad.c",
         "native/pool.c",
         "native/simd-loops.c",
         "native/elementwise.c",

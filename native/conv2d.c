@@ -5,7 +5,7 @@
  * position and tap, or to zeros for padding). Weights [KH,KW,C,OC] are already
  * a [KC, OC] matrix.
  *   forward:         y[P,OC]    = col . w            threads split P
- *   backprop input:  dcol[P,KC] = dy . w^T, col2im   threads split images
+ *   backprop input:  conv-input-grad.c
  *   backprop filter: dw[KC,OC]  = col^T . dy         fixed chunks of P whose
  *     partial sums are added in chunk order, so the result does not depend on
  *     the thread count.
@@ -163,39 +163,6 @@ void ck_conv2d(const float *x, const float *w, float *y, const ck_conv_info *g) 
   ck_plain wp = {w, g->outC};
   ck_operand A = {ck_pack_im2col, &col}, B = {ck_pack_kmajor, &wp};
   ck_gemm_serial(j.isa, 0, P, g->outC, depth(g), A, B, y, g->outC, 0);
-}
-
-static void backprop_input_task(void *ctx, int task, int thread) {
-  const conv_job *j = ctx;
-  const ck_conv_info *g = j->g;
-  long lo, hi;
-  ck_split(g->batch, j->parts, task, 1, &lo, &hi);
-  if (lo >= hi) return;
-  long plane = g->outH * g->outW, KC = depth(g), image = g->inH * g->inW * g->inC;
-  memset(j->out + lo * image, 0, (size_t)(hi - lo) * image * sizeof(float));
-  if (plane == 0 || KC == 0) return;
-  /* Enough images per GEMM (about 512 rows) to amortise packing w^T, whose
-     cost per image is otherwise a quarter of the arithmetic for the seed CNN. */
-  long group = (512 + plane - 1) / plane;
-  float *dcol = ck_scratch(thread, CK_SLOT_COL, (size_t)(group < hi - lo ? group : hi - lo) * plane * KC);
-  if (!dcol) return;
-  ck_plain w = {j->w, g->outC};
-  ck_operand B = {ck_pack_rmajor, &w};
-  for (long n = lo; n < hi; n += group) {
-    long count = hi - n < group ? hi - n : group;
-    ck_plain dy = {j->dy + n * plane * g->outC, g->outC};
-    ck_operand A = {ck_pack_rmajor, &dy};
-    ck_gemm_serial(j->isa, thread, count * plane, KC, g->outC, A, B, dcol, KC, 0);
-    ck_col2im(dcol, j->out, g, n, count);
-  }
-}
-
-void ck_conv2d_backprop_input(const float *dy, const float *w, float *dx, const ck_conv_info *g) {
-  conv_job j = {.isa = ck_isa(), .g = g, .dy = dy, .w = w, .out = dx};
-  double flops = 2.0 * positions(g) * depth(g) * g->outC;
-  j.parts = ck_pool_tasks(flops, 2e6);
-  if (j.parts > g->batch) j.parts = (int)(g->batch > 0 ? g->batch : 1);
-  ck_pool_run(j.parts, backprop_input_task, &j);
 }
 
 #define FILTER_KC 256

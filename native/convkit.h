@@ -44,6 +44,15 @@ typedef void (*ck_conv_fwd_fn)(int taps, int C, const float *const *rows, const 
 typedef void (*ck_conv_wgrad_fn)(int kc, const float *const *ptrs, long pstride, int c0, int per_tap_rows,
                                  const float *b, long ldb, float *c, long ldc, int m, int n, int accumulate);
 
+/*
+ * conv_fwd_add: the conv_fwd tile (full MR rows), then row i, columns < n, is
+ * ADDED to crows[i] (skipped when NULL): a scatter-add epilogue for the fused
+ * col2im of the input gradient (conv-input-grad.c). NULL in an ISA table
+ * means "use the AVX2 table" (AVX-512 keeps no variant of its own).
+ */
+typedef void (*ck_conv_fwd_add_fn)(int taps, int C, const float *const *rows, const float *b,
+                                   float *const *crows, int n);
+
 typedef struct {
   ck_isa_id id;
   const char *name;
@@ -54,6 +63,7 @@ typedef struct {
   ck_ukernel_fn kernel;
   ck_conv_fwd_fn conv_fwd;
   ck_conv_wgrad_fn conv_wgrad;
+  ck_conv_fwd_add_fn conv_fwd_add;
 } ck_gemm_isa;
 
 extern const ck_gemm_isa ck_gemm_portable;

@@ -83,6 +83,34 @@ TARGET static void conv_fwd_avx2(int taps, int C, const float *const *rows, cons
   store_tile(acc, c, ldc, m, n, accumulate);
 }
 
+/* Same arithmetic as conv_fwd_avx2; the tile is added into its rows' own destinations. */
+TARGET static void conv_fwd_add_avx2(int taps, int C, const float *const *rows, const float *b,
+                                     float *const *crows, int n) {
+  ZERO_ACC;
+  for (int t = 0; t < taps; t++, rows += MR) {
+    const float *r0 = rows[0], *r1 = rows[1], *r2 = rows[2], *r3 = rows[3], *r4 = rows[4], *r5 = rows[5];
+    for (int ch = 0; ch < C; ch++, b += NR) {
+      __m256 b0 = _mm256_load_ps(b), b1 = _mm256_load_ps(b + 8);
+      const float *rp[MR] = {r0 + ch, r1 + ch, r2 + ch, r3 + ch, r4 + ch, r5 + ch};
+      FMA_ROWS(A_ROWS)
+    }
+  }
+#pragma GCC unroll 6
+  for (int i = 0; i < MR; i++) {
+    float *row = crows[i];
+    if (!row) continue;
+    if (n == NR) {
+      _mm256_storeu_ps(row, _mm256_add_ps(acc[i][0], _mm256_loadu_ps(row)));
+      _mm256_storeu_ps(row + 8, _mm256_add_ps(acc[i][1], _mm256_loadu_ps(row + 8)));
+    } else {
+      float tile[NR];
+      _mm256_storeu_ps(tile, acc[i][0]);
+      _mm256_storeu_ps(tile + 8, acc[i][1]);
+      for (int j = 0; j < n; j++) row[j] += tile[j];
+    }
+  }
+}
+
 TARGET static void conv_wgrad_avx2(int kc, const float *const *ptrs, long pstride, int c0, int per_tap_rows,
                                    const float *b, long ldb, float *c, long ldc, int m, int n, int accumulate) {
   ZERO_ACC;
@@ -117,5 +145,5 @@ TARGET static void conv_wgrad_avx2(int kc, const float *const *ptrs, long pstrid
 }
 
 const ck_gemm_isa ck_gemm_avx2 = {CK_ISA_AVX2, "avx2", MR, NR, 256, 120, 1024,
-                                  kernel_avx2, conv_fwd_avx2, conv_wgrad_avx2};
+                                  kernel_avx2, conv_fwd_avx2, conv_wgrad_avx2, conv_fwd_add_avx2};
 #endif

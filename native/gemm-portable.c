@@ -37,6 +37,15 @@ static void conv_fwd_portable(int taps, int C, const float *const *rows, const f
   ck_store_tile(&acc[0][0], NR, c, ldc, m, n, accumulate);
 }
 
+static void conv_fwd_add_portable(int taps, int C, const float *const *rows, const float *b,
+                                  float *const *crows, int n) {
+  float acc[MR][NR];
+  conv_fwd_portable(taps, C, rows, b, &acc[0][0], NR, MR, NR, 0);
+  for (int i = 0; i < MR; i++)
+    if (crows[i])
+      for (int j = 0; j < n; j++) crows[i][j] += acc[i][j];
+}
+
 static void conv_wgrad_portable(int kc, const float *const *ptrs, long pstride, int c0, int per_tap_rows,
                                 const float *b, long ldb, float *c, long ldc, int m, int n, int accumulate) {
   float acc[MR][NR] = {{0}};
@@ -51,4 +60,5 @@ static void conv_wgrad_portable(int kc, const float *const *ptrs, long pstride, 
 }
 
 const ck_gemm_isa ck_gemm_portable = {CK_ISA_PORTABLE, "portable", MR, NR, 256, 128, 1024,
-                                      kernel_portable, conv_fwd_portable, conv_wgrad_portable};
+                                      kernel_portable, conv_fwd_portable, conv_wgrad_portable,
+                                      conv_fwd_add_portable};

@@ -82,27 +82,3 @@ void ck_pack_im2col_t(const void *src, long r0, int rows, long k0, int kc, int R
     dst += (long)kc * R;
   }
 }
-
-/* dx[n] += scatter of dcol rows for the positions of images [n0, n0+count) (col2im). */
-void ck_col2im(const float *dcol, float *dx, const ck_conv_info *g, long n0, long count) {
-  const long C = g->inC, H = g->inH, W = g->inW, KH = g->kH, KW = g->kW, KC = KH * KW * C;
-  for (long n = n0; n < n0 + count; n++) {
-    float *dxn = dx + n * H * W * C;
-    for (long oh = 0; oh < g->outH; oh++) {
-      for (long ow = 0; ow < g->outW; ow++, dcol += KC) {
-        long ih0 = oh * g->strideH - g->padTop, iw0 = ow * g->strideW - g->padLeft;
-        for (long kh = 0; kh < KH; kh++) {
-          long ih = ih0 + kh;
-          if (ih < 0 || ih >= H) continue;
-          for (long kw = 0; kw < KW; kw++) {
-            long iw = iw0 + kw;
-            if (iw < 0 || iw >= W) continue;
-            float *out = dxn + (ih * W + iw) * C;
-            const float *in = dcol + (kh * KW + kw) * C;
-            for (long c = 0; c < C; c++) out[c] += in[c];
-          }
-        }
-      }
-    }
-  }
-}

@@ -1,4 +1,4 @@
-/* im2col packers and col2im (im2col.c); C channels, KC = KH*KW*C. */
+/* im2col packers (im2col.c); C channels, KC = KH*KW*C. */
 #ifndef CONVKIT_IM2COL_H
 #define CONVKIT_IM2COL_H
 #include "convkit.h"
@@ -11,5 +11,4 @@ typedef struct {
 
 void ck_pack_im2col(const void *src, long r0, int rows, long k0, int kc, int R, float *dst);
 void ck_pack_im2col_t(const void *src, long r0, int rows, long k0, int kc, int R, float *dst);
-void ck_col2im(const float *dcol, float *dx, const ck_conv_info *g, long n0, long count);
 #endif
