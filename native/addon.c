@@ -159,7 +159,17 @@ static napi_value js_conv2d(napi_env env, napi_callback_info info) {
   float *x = F32(0, "x", xs);
   float *w = F32(1, "w", ws);
   float *y = F32(2, "y", ys);
-  LOCKED(ck_conv2d(x, w, y, &g));
+  /* Optional epilogue: argv[16] bias (null: none), argv[17] activation code. */
+  float *bias = F32_OPT(16, "bias", g.outC);
+  long act = -1;
+  if (!is_nullish(env, argv[17])) {
+    act = INT(17);
+    if (act > CK_ACT_TANH) {
+      napi_throw_range_error(env, NULL, "convkit native: activation code must be 0..3");
+      return NULL;
+    }
+  }
+  LOCKED(ck_conv2d(x, w, y, &g, bias, (int)act));
   return undefined(env);
 }
 
@@ -269,6 +279,24 @@ static napi_value js_bias_grad(napi_env env, napi_callback_info info) {
   float *dy = F32(0, "dy", rows * cols);
   float *db = F32(1, "db", cols);
   LOCKED(ck_bias_grad(dy, db, rows, cols));
+  return undefined(env);
+}
+
+static napi_value js_activation_bias_grad(napi_env env, napi_callback_info info) {
+  ARGS(7);
+  int ok = 1;
+  long act = INT(0);
+  long rows = INT(5);
+  long cols = INT(6);
+  if (act > CK_ACT_TANH) {
+    napi_throw_range_error(env, NULL, "convkit native: activation code must be 0..3");
+    return NULL;
+  }
+  float *y = F32(1, "y", rows * cols);
+  float *dy = F32(2, "dy", rows * cols);
+  float *dx = F32(3, "dx", rows * cols);
+  float *db = F32(4, "db", cols);
+  LOCKED(ck_activation_bias_grad((int)act, y, dy, dx, db, rows, cols));
   return undefined(env);
 }
 
@@ -462,7 +490,7 @@ static napi_value init(napi_env env, napi_value exports) {
     FN("matmul", js_matmul), FN("conv2d", js_conv2d), FN("conv2dBackpropInput", js_conv2d_bi),
     FN("conv2dBackpropFilter", js_conv2d_bf), FN("maxPool", js_max_pool), FN("maxPoolBackprop", js_max_pool_bp),
     FN("biasActivation", js_bias_activation), FN("activationBackprop", js_activation_backprop),
-    FN("biasGrad", js_bias_grad), FN("softmax", js_softmax), FN("softmaxBackprop", js_softmax_bp),
+    FN("biasGrad", js_bias_grad), FN("activationBackpropBiasGrad", js_activation_bias_grad), FN("softmax", js_softmax), FN("softmaxBackprop", js_softmax_bp),
     FN("softmaxCrossEntropySparse", js_xent_sparse), FN("softmaxCrossEntropyDense", js_xent_dense),
     FN("adamUpdate", js_adam), FN("sgdUpdate", js_sgd), FN("rmspropUpdate", js_rmsprop),
     FN("getThreads", js_get_threads), FN("setThreads", js_set_threads), FN("getIsa", js_get_isa),

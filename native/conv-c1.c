@@ -96,9 +96,9 @@ static void direct_offsets(const ck_conv_info *g, long *off) {
 
 typedef struct {
   const ck_conv_info *g;
-  const float *x, *w;
+  const float *x, *w, *bias;
   float *y;
-  int parts;
+  int parts, act;
   ck_c1_fwd_fn kernel;
 } fwd_job;
 
@@ -115,12 +115,14 @@ static void forward_task(void *ctx, int task, int thread) {
   row_view v;
   for (long row = lo; row < hi; row++) {
     view_row(j->x, g, row, patch, off, &v);
-    j->kernel((int)g->outW, v.base, v.ps, v.off, (int)taps, j->w, OC, j->y + row * g->outW * OC);
+    float *y = j->y + row * g->outW * OC;
+    j->kernel((int)g->outW, v.base, v.ps, v.off, (int)taps, j->w, OC, y);
+    if (j->act >= 0) ck_bias_act_rows(y, j->bias, g->outW, OC, j->act);
   }
 }
 
-void ck_conv_c1_forward(const float *x, const float *w, float *y, const ck_conv_info *g) {
-  fwd_job j = {g, x, w, y, 1, fwd_kernel()};
+void ck_conv_c1_forward(const float *x, const float *w, float *y, const ck_conv_info *g, const float *bias, int act) {
+  fwd_job j = {g, x, w, bias, y, 1, act, fwd_kernel()};
   double flops = 2.0 * g->batch * g->outH * g->outW * g->kH * g->kW * g->outC;
   j.parts = ck_pool_tasks(flops, 1e6);
   ck_pool_run(j.parts, forward_task, &j);

@@ -27,7 +27,8 @@ void ck_c1_wgrad_avx2(int np, const float *base, long ps, const long *off, int t
 
 /* 1 when ck_conv_c1_* handle this geometry on the active ISA path. */
 int ck_conv_c1_applies(const ck_conv_info *g);
-void ck_conv_c1_forward(const float *x, const float *w, float *y, const ck_conv_info *g);
+/* With act >= 0, each output row gets y = act(y + bias) right after it is computed. */
+void ck_conv_c1_forward(const float *x, const float *w, float *y, const ck_conv_info *g, const float *bias, int act);
 /*
  * Filter gradient of chunk `chunk` (output rows [chunk*rows_per_chunk, ...)):
  * out[taps*OC] = its partial sum, positions in row-major order.

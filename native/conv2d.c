@@ -22,6 +22,8 @@ typedef struct {
   const ck_conv_info *g;
   const float *x, *w, *dy, *zeros;
   const float *wpack; /* forward: weights packed once into NR-column panels, shared by all tasks */
+  const float *bias;  /* forward epilogue: bias (or NULL) and activation (-1: none) */
+  int act;
   float *out;
   int parts;
   long chunk;      /* positions per filter-gradient chunk */
@@ -121,6 +123,7 @@ static void forward_task(void *ctx, int task, int thread) {
         j->isa->conv_fwd(taps, C, table + (ir / MR) * taps * MR, bp, j->out + (ic + ir) * OC + jr, OC, m, n, 0);
       }
     }
+    if (j->act >= 0) ck_bias_act_rows(j->out + ic * OC, j->bias, mc, OC, j->act);
   }
 }
 
@@ -131,16 +134,18 @@ static const float *zero_channels(long C) {
   return z;
 }
 
-void ck_conv2d(const float *x, const float *w, float *y, const ck_conv_info *g) {
-  conv_job j = {.isa = ck_isa(), .g = g, .x = x, .w = w, .out = y};
+void ck_conv2d(const float *x, const float *w, float *y, const ck_conv_info *g, const float *bias, int act) {
+  if (bias && act < 0) act = CK_ACT_LINEAR;
+  conv_job j = {.isa = ck_isa(), .g = g, .x = x, .w = w, .out = y, .bias = bias, .act = act};
   long P = positions(g);
   if (P == 0 || g->outC == 0) return;
   if (depth(g) == 0) {
     memset(y, 0, (size_t)P * g->outC * sizeof(float));
+    if (act >= 0) ck_bias_activation(y, bias, P, g->outC, act);
     return;
   }
   if (ck_conv_c1_applies(g)) {
-    ck_conv_c1_forward(x, w, y, g);
+    ck_conv_c1_forward(x, w, y, g, bias, act);
     return;
   }
   j.zeros = zero_channels(g->inC);
@@ -163,6 +168,7 @@ void ck_conv2d(const float *x, const float *w, float *y, const ck_conv_info *g) 
   ck_plain wp = {w, g->outC};
   ck_operand A = {ck_pack_im2col, &col}, B = {ck_pack_kmajor, &wp};
   ck_gemm_serial(j.isa, 0, P, g->outC, depth(g), A, B, y, g->outC, 0);
+  if (act >= 0) ck_bias_activation(y, bias, P, g->outC, act);
 }
 
 #define FILTER_KC 256

@@ -149,7 +149,9 @@ typedef struct {
   long batch, inH, inW, inC, outH, outW, outC, kH, kW, strideH, strideW, padTop, padLeft;
 } ck_conv_info;
 
-void ck_conv2d(const float *x, const float *w, float *y, const ck_conv_info *g);
+/* bias (may be NULL) and act (a ck_act, or -1 for none): y = act(conv + bias),
+   applied to each block of y right after it is computed, while in cache. */
+void ck_conv2d(const float *x, const float *w, float *y, const ck_conv_info *g, const float *bias, int act);
 void ck_conv2d_backprop_input(const float *dy, const float *w, float *dx, const ck_conv_info *g);
 void ck_conv2d_backprop_filter(const float *x, const float *dy, float *dw, const ck_conv_info *g);
 
@@ -171,6 +173,10 @@ typedef enum { CK_ACT_LINEAR = 0, CK_ACT_RELU = 1, CK_ACT_SIGMOID = 2, CK_ACT_TA
 void ck_bias_activation(float *y, const float *bias, long rows, long cols, int act);
 void ck_activation_backprop(int act, const float *y, const float *dy, float *dx, long n);
 void ck_bias_grad(const float *dy, float *db, long rows, long cols);
+/* Serial bias + activation on rows [0, rows) of y (the conv epilogue). */
+void ck_bias_act_rows(float *y, const float *bias, long rows, long cols, int act);
+/* dx = dy * act'(y) and db = column sums of dx in one pass (dx may alias dy). */
+void ck_activation_bias_grad(int act, const float *y, const float *dy, float *dx, float *db, long rows, long cols);
 void ck_softmax(const float *x, float *y, long rows, long cols);
 void ck_softmax_backprop(const float *y, const float *dy, float *dx, long rows, long cols);
 double ck_softmax_xent_sparse(const float *logits, const int32_t *labels, float *probs, float *dlogits,

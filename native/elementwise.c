@@ -28,19 +28,22 @@ static float act_scalar(int act, float v) {
   }
 }
 
+void ck_bias_act_rows(float *y, const float *bias, long rows, long cols, int act) {
+  if (act == CK_ACT_LINEAR || act == CK_ACT_RELU) {
+    ck_loops()->bias_relu(y, bias, rows, cols, act == CK_ACT_RELU);
+    return;
+  }
+  for (long r = 0; r < rows; r++, y += cols)
+    for (long c = 0; c < cols; c++) y[c] = act_scalar(act, y[c] + (bias ? bias[c] : 0.0f));
+}
+
 static void bias_act_task(void *ctx, int task, int thread) {
   (void)thread;
   const ew_job *j = ctx;
   long lo, hi;
   ck_split(j->rows, j->parts, task, 1, &lo, &hi);
   if (lo >= hi) return;
-  float *y = j->y + lo * j->cols;
-  if (j->act == CK_ACT_LINEAR || j->act == CK_ACT_RELU) {
-    ck_loops()->bias_relu(y, j->bias, hi - lo, j->cols, j->act == CK_ACT_RELU);
-    return;
-  }
-  for (long r = lo; r < hi; r++, y += j->cols)
-    for (long c = 0; c < j->cols; c++) y[c] = act_scalar(j->act, y[c] + (j->bias ? j->bias[c] : 0.0f));
+  ck_bias_act_rows(j->y + lo * j->cols, j->bias, hi - lo, j->cols, j->act);
 }
 
 void ck_bias_activation(float *y, const float *bias, long rows, long cols, int act) {
@@ -49,15 +52,9 @@ void ck_bias_activation(float *y, const float *bias, long rows, long cols, int a
   ck_pool_run(j.parts, bias_act_task, &j);
 }
 
-static void act_backprop_task(void *ctx, int task, int thread) {
-  (void)thread;
-  const ew_job *j = ctx;
-  long lo, hi;
-  ck_split(j->n, j->parts, task, 16, &lo, &hi);
-  if (lo >= hi) return;
-  const float *y = j->cy, *dy = j->dy;
-  float *dx = j->dx;
-  switch (j->act) {
+/* dx[lo, hi) = dy * act'(y) on one range. */
+static void act_backprop_range(int act, const float *y, const float *dy, float *dx, long lo, long hi) {
+  switch (act) {
   case CK_ACT_RELU: ck_loops()->relu_backprop(y + lo, dy + lo, dx + lo, hi - lo); break;
   case CK_ACT_SIGMOID:
     for (long i = lo; i < hi; i++) dx[i] = dy[i] * y[i] * (1.0f - y[i]);
@@ -70,23 +67,37 @@ static void act_backprop_task(void *ctx, int task, int thread) {
   }
 }
 
+static void act_backprop_task(void *ctx, int task, int thread) {
+  (void)thread;
+  const ew_job *j = ctx;
+  long lo, hi;
+  ck_split(j->n, j->parts, task, 16, &lo, &hi);
+  if (lo >= hi) return;
+  act_backprop_range(j->act, j->cy, j->dy, j->dx, lo, hi);
+}
+
 void ck_activation_backprop(int act, const float *y, const float *dy, float *dx, long n) {
   ew_job j = {.cy = y, .dy = dy, .dx = dx, .n = n, .act = act};
   j.parts = ck_pool_tasks((double)n, PARALLEL_MIN);
   ck_pool_run(j.parts, act_backprop_task, &j);
 }
 
+/* Column sums of one row chunk; with act >= 0 the chunk's dx = dy * act'(y) is
+   written first and summed while still in cache (fused activation backprop). */
 static void bias_grad_task(void *ctx, int task, int thread) {
   (void)thread;
   const ew_job *j = ctx;
   long lo = task * j->chunk, hi = lo + j->chunk < j->rows ? lo + j->chunk : j->rows;
-  ck_loops()->col_sums(j->dy + lo * j->cols, j->partials + task * j->cols, hi - lo, j->cols);
+  const float *src = j->dy;
+  if (j->act >= 0) {
+    act_backprop_range(j->act, j->cy, j->dy, j->dx, lo * j->cols, hi * j->cols);
+    src = j->dx;
+  }
+  ck_loops()->col_sums(src + lo * j->cols, j->partials + task * j->cols, hi - lo, j->cols);
 }
 
-void ck_bias_grad(const float *dy, float *db, long rows, long cols) {
-  /* Fixed row chunks (independent of the thread count) summed in chunk order in
-     double: deterministic for any thread count and close to the exact sum. */
-  ew_job j = {.dy = dy, .rows = rows, .cols = cols};
+static void bias_grad_run(ew_job j, float *db) {
+  const long rows = j.rows, cols = j.cols;
   j.nchunks = (rows + 1023) / 1024;
   if (j.nchunks > 32) j.nchunks = 32;
   if (j.nchunks < 1) j.nchunks = 1;
@@ -104,6 +115,17 @@ void ck_bias_grad(const float *dy, float *db, long rows, long cols) {
     for (long t = 0; t < j.nchunks; t++) s += j.partials[t * cols + c];
     db[c] = (float)s;
   }
+}
+
+void ck_bias_grad(const float *dy, float *db, long rows, long cols) {
+  /* Fixed row chunks (independent of the thread count) summed in chunk order in
+     double: deterministic for any thread count and close to the exact sum. */
+  bias_grad_run((ew_job){.dy = dy, .rows = rows, .cols = cols, .act = -1}, db);
+}
+
+void ck_activation_bias_grad(int act, const float *y, const float *dy, float *dx, float *db, long rows, long cols) {
+  /* Same chunks and order as ck_bias_grad, so db matches the unfused pair bit for bit. */
+  bias_grad_run((ew_job){.cy = y, .dy = dy, .dx = dx, .rows = rows, .cols = cols, .act = act}, db);
 }
 
 void ck_softmax(const float *x, float *y, long rows, long cols) {

@@ -117,6 +117,14 @@ function convCases(backend: Backend, t: TestContext) {
       backend.conv2d(x, wt, yn, g);
       reference.conv2d(x, wt, yr, g);
       assertClose(yn, yr, kh * kw * c, `${label} forward`);
+      // Fused epilogue: the same as conv2d then biasActivation, on either backend.
+      const activation = ACTIVATIONS[seed % ACTIVATIONS.length];
+      const bias = seed % 3 === 0 ? null : randomArray(oc, seed++);
+      const yf = randomArray(ys, seed++), yu = yn.slice();
+      backend.conv2d(x, wt, yf, g, { bias, activation });
+      backend.biasActivation(yu, bias, ys / oc, oc, activation);
+      assertClose(yf, yu, 1, `${label} forward + ${activation} epilogue, bias=${bias !== null}`);
+      if (backend.name === 'native') assert.ok(sameBits(yf, yu), `${label}: fused epilogue differs from the separate pass`);
       const dxn = randomArray(xs, seed++), dxr = new Float32Array(xs);
       backend.conv2dBackpropInput(dy, wt, dxn, g);
       reference.conv2dBackpropInput(dy, wt, dxr, g);
@@ -205,6 +213,21 @@ function elementwiseCases(backend: Backend, t: TestContext) {
       backend.biasGrad(dy, dbn, rows, cols);
       reference.biasGrad(dy, dbr, rows, cols);
       assertClose(dbn, dbr, rows, `biasGrad ${rows}x${cols}`);
+      for (const activation of ACTIVATIONS) {
+        // Fused activation backprop + bias gradient == the two kernels, in place too.
+        const n = rows * cols, y = randomArray(n, seed++, -1, 1);
+        const dzf = dy.slice(), dbf = randomArray(cols, seed++), dzr = new Float32Array(n), dbu = new Float32Array(cols);
+        backend.activationBackpropBiasGrad(activation, y, dzf, dzf, dbf, rows, cols);
+        reference.activationBackprop(activation, y, dy, dzr, n);
+        reference.biasGrad(dzr, dbu, rows, cols);
+        assertClose(dzf, dzr, 1, `activationBackpropBiasGrad ${activation} ${rows}x${cols} dz`);
+        assertClose(dbf, dbu, rows, `activationBackpropBiasGrad ${activation} ${rows}x${cols} db`);
+        const dzs = new Float32Array(n), dbs = new Float32Array(cols), dzo = new Float32Array(n);
+        backend.activationBackprop(activation, y, dy, dzs, n);
+        backend.biasGrad(dzs, dbs, rows, cols);
+        backend.activationBackpropBiasGrad(activation, y, dy, dzo, dbf, rows, cols);
+        assert.ok(sameBits(dzo, dzs) && sameBits(dbf, dbs), `activationBackpropBiasGrad ${activation} ${rows}x${cols}: differs from the two separate kernels`);
+      }
     }
   });
 }

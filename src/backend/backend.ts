@@ -18,6 +18,16 @@ export type FloatArray = Float32Array | Float64Array;
 /** Element-wise activations that a kernel can apply; softmax is row-wise and separate. */
 export type ElementwiseActivation = 'linear' | 'relu' | 'sigmoid' | 'tanh';
 
+/**
+ * Optional epilogue of a kernel that produces a layer's pre-activation:
+ * y = activation(y + bias) over the last axis, applied by the kernel while each
+ * block of y is still in cache. Same result as calling biasActivation after.
+ */
+export interface BiasActivationEpilogue {
+  readonly bias: FloatArray | null;
+  readonly activation: ElementwiseActivation;
+}
+
 /** Geometry of one 2-D convolution; padBottom/padRight are implied by the output size. */
 export interface Conv2DInfo {
   readonly batch: number;
@@ -72,8 +82,11 @@ export interface Backend {
     transA: boolean, transB: boolean, accumulate: boolean,
   ): void;
 
-  /** y[N,OH,OW,OC] = conv(x[N,H,W,C], w[KH,KW,C,OC]) (no bias). */
-  conv2d(x: FloatArray, w: FloatArray, y: FloatArray, info: Conv2DInfo): void;
+  /**
+   * y[N,OH,OW,OC] = conv(x[N,H,W,C], w[KH,KW,C,OC]); with an epilogue,
+   * y = activation(conv + bias), as biasActivation(y, bias, N*OH*OW, OC, activation) after.
+   */
+  conv2d(x: FloatArray, w: FloatArray, y: FloatArray, info: Conv2DInfo, epilogue?: BiasActivationEpilogue): void;
   /** dx[N,H,W,C] from dy[N,OH,OW,OC] and w[KH,KW,C,OC]. */
   conv2dBackpropInput(dy: FloatArray, w: FloatArray, dx: FloatArray, info: Conv2DInfo): void;
   /** dw[KH,KW,C,OC] = sum over batch and positions of x (x) dy. */
@@ -94,6 +107,14 @@ export interface Backend {
   activationBackprop(activation: ElementwiseActivation, y: FloatArray, dy: FloatArray, dx: FloatArray, n: number): void;
   /** db[cols] = column sums of dy[rows,cols]. */
   biasGrad(dy: FloatArray, db: FloatArray, rows: number, cols: number): void;
+  /**
+   * Both in one pass: dx = activationBackprop(activation, y, dy) on [rows,cols],
+   * then db = biasGrad(dx). dx may alias dy.
+   */
+  activationBackpropBiasGrad(
+    activation: ElementwiseActivation, y: FloatArray, dy: FloatArray, dx: FloatArray, db: FloatArray,
+    rows: number, cols: number,
+  ): void;
 
   /** Row-wise numerically stable softmax: y[rows,cols] = softmax(x) (y may alias x). */
   softmax(x: FloatArray, y: FloatArray, rows: number, cols: number): void;

@@ -3,7 +3,7 @@
  * bias + activation over the last axis, and the matching backward pass.
  * Subclasses supply only the linear part and its two gradients.
  */
-import type { FloatArray } from '../backend/backend.js';
+import type { BiasActivationEpilogue, FloatArray } from '../backend/backend.js';
 import { Layer, type Weight } from './layer.js';
 import { activationBackprop, applyBiasActivation, type ActivationName } from './activations.js';
 
@@ -20,8 +20,12 @@ export abstract class AffineLayer extends Layer {
 
   /** Output channels / units: the last axis, where bias and activation apply. */
   protected abstract get units(): number;
-  /** y = linear(x) for the batch, overwriting y. */
-  protected abstract linearForward(x: FloatArray, y: FloatArray, batch: number): void;
+  /**
+   * y = linear(x) for the batch, overwriting y. A subclass whose kernel takes a
+   * bias + activation epilogue applies `epilogue` and returns true (one pass
+   * over y instead of two); otherwise it ignores it and returns false.
+   */
+  protected abstract linearForward(x: FloatArray, y: FloatArray, batch: number, epilogue: BiasActivationEpilogue | null): boolean;
   /** Writes the kernel gradient from the input x and dz = dL/d(pre-activation). */
   protected abstract kernelGrad(x: FloatArray, dz: FloatArray, batch: number): void;
   /** Writes dL/dx into dx from dz. */
@@ -42,10 +46,12 @@ export abstract class AffineLayer extends Layer {
   forward(x: FloatArray, batch: number, training: boolean): FloatArray {
     const size = batch * this.outputSize;
     const y = (this.output = this.reuse(this.output, size));
-    this.linearForward(x, y, batch);
     const keepLogits = this.activation === 'softmax';
-    if (keepLogits) this.logits = this.reuse(this.logits, size);
-    applyBiasActivation(this.backend, this.activation, y, this.bias?.value ?? null, this.rows(batch), this.units, keepLogits ? this.logits! : null);
+    const epilogue = keepLogits ? null : { bias: this.bias?.value ?? null, activation: this.activation as Exclude<ActivationName, 'softmax'> };
+    if (!this.linearForward(x, y, batch, epilogue)) {
+      if (keepLogits) this.logits = this.reuse(this.logits, size);
+      applyBiasActivation(this.backend, this.activation, y, this.bias?.value ?? null, this.rows(batch), this.units, keepLogits ? this.logits! : null);
+    }
     // Only training needs the input kept for the kernel gradient.
     this.input = training ? x : undefined;
     return y;
@@ -61,17 +67,33 @@ export abstract class AffineLayer extends Layer {
 
   backward(dy: FloatArray, batch: number, needInputGrad: boolean): FloatArray | null {
     // dz overwrites dy: the caller's buffer is not read again in this step.
+    if (this.bias && this.activation !== 'softmax') {
+      this.requireInput();
+      // One pass: dz and its column sums (the bias gradient) together.
+      this.backend.activationBackpropBiasGrad(this.activation, this.output!, dy, dy, this.bias.grad, this.rows(batch), this.units);
+      return this.linearBackward(dy, batch, needInputGrad);
+    }
     activationBackprop(this.backend, this.activation, this.output!, dy, dy, this.rows(batch), this.units);
     return this.backwardFromPreActivation(dy, batch, needInputGrad);
   }
 
-  /** Backward from dL/d(pre-activation) directly; used when softmax is fused with the loss. */
-  backwardFromPreActivation(dz: FloatArray, batch: number, needInputGrad: boolean): FloatArray | null {
+  private requireInput(): FloatArray {
     if (!this.input) {
       throw new Error(`${this.displayName}: backward called without a training forward pass.`);
     }
+    return this.input;
+  }
+
+  /** Backward from dL/d(pre-activation) directly; used when softmax is fused with the loss. */
+  backwardFromPreActivation(dz: FloatArray, batch: number, needInputGrad: boolean): FloatArray | null {
+    this.requireInput();
     if (this.bias) this.backend.biasGrad(dz, this.bias.grad, this.rows(batch), this.units);
-    this.kernelGrad(this.input, dz, batch);
+    return this.linearBackward(dz, batch, needInputGrad);
+  }
+
+  /** Kernel gradient and (when asked) input gradient from dz; the bias gradient is already done. */
+  private linearBackward(dz: FloatArray, batch: number, needInputGrad: boolean): FloatArray | null {
+    this.kernelGrad(this.requireInput(), dz, batch);
     if (!needInputGrad) return null;
     const inputSize = batch * this.inputShape.reduce((a, b) => a * b, 1);
     const dx = (this.inputGrad = this.reuse(this.inputGrad, inputSize));

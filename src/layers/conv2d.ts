@@ -1,5 +1,5 @@
 /** Conv2D: y[N,OH,OW,OC] = act(conv(x[N,H,W,C], kernel[KH,KW,C,OC]) + bias[OC]). */
-import type { Conv2DInfo, FloatArray } from '../backend/backend.js';
+import type { BiasActivationEpilogue, Conv2DInfo, FloatArray } from '../backend/backend.js';
 import { conv2dInfo, type Padding } from '../core/conv-geometry.js';
 import { AffineLayer } from './affine-layer.js';
 import { parseActivation, type ActivationName } from './activations.js';
@@ -72,8 +72,9 @@ export class Conv2D extends AffineLayer {
     return this.geometry;
   }
 
-  protected linearForward(x: FloatArray, y: FloatArray, batch: number): void {
-    this.backend.conv2d(x, this.kernel.value, y, this.info(batch));
+  protected linearForward(x: FloatArray, y: FloatArray, batch: number, epilogue: BiasActivationEpilogue | null): boolean {
+    this.backend.conv2d(x, this.kernel.value, y, this.info(batch), epilogue ?? undefined);
+    return epilogue !== null;
   }
 
   protected kernelGrad(x: FloatArray, dz: FloatArray, batch: number): void {

@@ -45,8 +45,9 @@ export class Dense extends AffineLayer {
     return [this.unitCount];
   }
 
-  protected linearForward(x: FloatArray, y: FloatArray, batch: number): void {
+  protected linearForward(x: FloatArray, y: FloatArray, batch: number): boolean {
     this.backend.matmul(x, this.kernel.value, y, batch, this.unitCount, this.inFeatures, false, false, false);
+    return false; // matmul has no epilogue: bias + activation run as their own pass
   }
 
   protected kernelGrad(x: FloatArray, dz: FloatArray, batch: number): void {

@@ -23,7 +23,8 @@ type PoolArgs = [
 
 export interface NativeAddon {
   matmul(a: F32, b: F32, c: F32, m: number, n: number, k: number, transA: boolean, transB: boolean, accumulate: boolean): void;
-  conv2d(x: F32, w: F32, y: F32, ...geometry: ConvArgs): void;
+  /** Optional epilogue after the geometry: bias (null: none), activation code (null: none). */
+  conv2d(x: F32, w: F32, y: F32, ...rest: [...geometry: ConvArgs, bias?: F32 | null, activation?: number | null]): void;
   conv2dBackpropInput(dy: F32, w: F32, dx: F32, ...geometry: ConvArgs): void;
   conv2dBackpropFilter(x: F32, dy: F32, dw: F32, ...geometry: ConvArgs): void;
   maxPool(x: F32, y: F32, argmax: Int32Array | null, ...geometry: PoolArgs): void;
@@ -32,6 +33,7 @@ export interface NativeAddon {
   biasActivation(y: F32, bias: F32 | null, rows: number, cols: number, activation: number): void;
   activationBackprop(activation: number, y: F32, dy: F32, dx: F32, n: number): void;
   biasGrad(dy: F32, db: F32, rows: number, cols: number): void;
+  activationBackpropBiasGrad(activation: number, y: F32, dy: F32, dx: F32, db: F32, rows: number, cols: number): void;
   softmax(x: F32, y: F32, rows: number, cols: number): void;
   softmaxBackprop(y: F32, dy: F32, dx: F32, rows: number, cols: number): void;
   softmaxCrossEntropySparse(logits: F32, labels: Int32Array, probs: F32, dlogits: F32, rows: number, cols: number, gradScale: number): number;

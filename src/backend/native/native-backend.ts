@@ -4,7 +4,7 @@
  * path and thread count, which only change speed (and, for the thread count,
  * nothing else: every reduction has a fixed order independent of it).
  */
-import type { Backend, Conv2DInfo, ElementwiseActivation, FloatArray, Pool2DInfo } from '../backend.js';
+import type { Backend, BiasActivationEpilogue, Conv2DInfo, ElementwiseActivation, FloatArray, Pool2DInfo } from '../backend.js';
 import type { NativeAddon, NativeIsa } from './native-addon.js';
 import { f32, i32, size } from './validate-buffers.js';
 
@@ -127,9 +127,11 @@ export class NativeBackendImpl implements NativeBackend {
     );
   }
 
-  conv2d(x: FloatArray, w: FloatArray, y: FloatArray, info: Conv2DInfo): void {
+  conv2d(x: FloatArray, w: FloatArray, y: FloatArray, info: Conv2DInfo, epilogue?: BiasActivationEpilogue): void {
     const K = 'conv2d', args = convArgs(K, info), s = convShapes(info);
-    this.addon.conv2d(f32(K, 'x', x, ...s.x), f32(K, 'w', w, ...s.w), f32(K, 'y', y, ...s.y), ...args);
+    const bias = epilogue?.bias ? f32(K, 'bias', epilogue.bias, info.outChannels, `[${info.outChannels}]`) : null;
+    const code = epilogue ? activationCode(K, epilogue.activation) : null;
+    this.addon.conv2d(f32(K, 'x', x, ...s.x), f32(K, 'w', w, ...s.w), f32(K, 'y', y, ...s.y), ...args, bias, code);
   }
 
   conv2dBackpropInput(dy: FloatArray, w: FloatArray, dx: FloatArray, info: Conv2DInfo): void {
@@ -189,6 +191,19 @@ export class NativeBackendImpl implements NativeBackend {
     const K = 'biasGrad';
     size(K, 'rows', rows); size(K, 'cols', cols);
     this.addon.biasGrad(f32(K, 'dy', dy, rows * cols, `[${rows}, ${cols}]`), f32(K, 'db', db, cols, `[${cols}]`), rows, cols);
+  }
+
+  activationBackpropBiasGrad(
+    activation: ElementwiseActivation, y: FloatArray, dy: FloatArray, dx: FloatArray, db: FloatArray,
+    rows: number, cols: number,
+  ): void {
+    const K = 'activationBackpropBiasGrad', shape = `[${rows}, ${cols}]`;
+    size(K, 'rows', rows); size(K, 'cols', cols);
+    const code = activationCode(K, activation), n = rows * cols;
+    this.addon.activationBackpropBiasGrad(
+      code, f32(K, 'y', y, n, shape), f32(K, 'dy', dy, n, shape), f32(K, 'dx', dx, n, shape), f32(K, 'db', db, cols, `[${cols}]`),
+      rows, cols,
+    );
   }
 
   softmax(x: FloatArray, y: FloatArray, rows: number, cols: number): void {

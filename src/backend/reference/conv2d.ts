@@ -3,7 +3,8 @@
  * x [N,H,W,C], w [KH,KW,C,OC], y/dy [N,OH,OW,OC]. Positions that fall in the
  * padding read as zero and receive no gradient.
  */
-import type { Conv2DInfo, FloatArray } from '../backend.js';
+import type { BiasActivationEpilogue, Conv2DInfo, FloatArray } from '../backend.js';
+import { biasActivation } from './elementwise.js';
 
 /**
  * Visits every (sample, output position, kernel tap) whose input pixel lies
@@ -31,7 +32,7 @@ function forEachTap(g: Conv2DInfo, visit: (xBase: number, wBase: number, yBase: 
   }
 }
 
-export function conv2d(x: FloatArray, w: FloatArray, y: FloatArray, g: Conv2DInfo): void {
+export function conv2d(x: FloatArray, w: FloatArray, y: FloatArray, g: Conv2DInfo, epilogue?: BiasActivationEpilogue): void {
   const { inChannels: C, outChannels: OC } = g;
   y.fill(0, 0, g.batch * g.outHeight * g.outWidth * OC);
   forEachTap(g, (xBase, wBase, yBase) => {
@@ -41,7 +42,9 @@ export function conv2d(x: FloatArray, w: FloatArray, y: FloatArray, g: Conv2DInf
       for (let oc = 0; oc < OC; oc++) y[yBase + oc] += xv * w[wRow + oc];
     }
   });
+  if (epilogue) biasActivation(y, epilogue.bias, g.batch * g.outHeight * g.outWidth, OC, epilogue.activation);
 }
+
 
 export function conv2dBackpropInput(dy: FloatArray, w: FloatArray, dx: FloatArray, g: Conv2DInfo): void {
   const { inChannels: C, outChannels: OC } = g;

@@ -39,6 +39,14 @@ export function biasGrad(dy: FloatArray, db: FloatArray, rows: number, cols: num
   }
 }
 
+export function activationBackpropBiasGrad(
+  activation: ElementwiseActivation, y: FloatArray, dy: FloatArray, dx: FloatArray, db: FloatArray,
+  rows: number, cols: number,
+): void {
+  activationBackprop(activation, y, dy, dx, rows * cols);
+  biasGrad(dx, db, rows, cols);
+}
+
 /** Row-wise softmax; returns nothing, writes y. Subtracting the row max avoids overflow. */
 export function softmax(x: FloatArray, y: FloatArray, rows: number, cols: number): void {
   for (let r = 0; r < rows; r++) {

@@ -8,7 +8,7 @@ import { matmul } from './matmul.js';
 import { conv2d, conv2dBackpropFilter, conv2dBackpropInput } from './conv2d.js';
 import { maxPool, maxPoolBackprop } from './pooling.js';
 import {
-  activationBackprop, biasActivation, biasGrad, softmax, softmaxBackprop,
+  activationBackprop, activationBackpropBiasGrad, biasActivation, biasGrad, softmax, softmaxBackprop,
   softmaxCrossEntropyDense, softmaxCrossEntropySparse,
 } from './elementwise.js';
 import { adamUpdate, rmspropUpdate, sgdUpdate } from './optimizer-updates.js';
@@ -20,7 +20,7 @@ export function createReferenceBackend(): Backend {
     supportsFloat64: true,
     matmul, conv2d, conv2dBackpropInput, conv2dBackpropFilter,
     maxPool, maxPoolBackprop,
-    biasActivation, activationBackprop, biasGrad, softmax, softmaxBackprop,
+    biasActivation, activationBackprop, biasGrad, activationBackpropBiasGrad, softmax, softmaxBackprop,
     softmaxCrossEntropySparse, softmaxCrossEntropyDense,
     adamUpdate, sgdUpdate, rmspropUpdate,
   };
