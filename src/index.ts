@@ -27,6 +27,8 @@ export { trainFamilies, evaluateFamilies } from './malware/train-families.js';
 export { robustnessTable } from './malware/robustness.js';
 export { ROBUSTNESS_MUTATIONS } from './malware/mutations.js';
 export { measureConversionThroughput, type ThroughputResult } from './malware/throughput.js';
+export { readZipSamples, DEFAULT_ZIP_PASSWORD, type ZipReadResult } from './malware/zip-samples.js';
+export { alignToModel, evaluateModelOn } from './malware/evaluate-model.js';
 export { loadMnist, loadIdxDataset, type MnistData, type ImageSet } from './data/mnist.js';
 export { parseIdx, readIdxFile, encodeIdx, writeIdxFile } from './data/idx.js';
 export { createSeedCnn, createDenseBaseline } from './models/seed-models.js';
