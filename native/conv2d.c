@@ -225,10 +225,26 @@ static void filter_block(const conv_job *j, long lo, long kc, const float **tabl
         j->isa->conv_wgrad((int)kc, table + t0, taps, 0, 1, b, ldb, out + t0 * OC + jr, OC, m, n, acc);
       }
     } else {
+      /* Rows are (tap, channel) pairs, MR channels of one tap per tile. When C
+         is not a multiple of MR, the last C % MR channels of every tap would
+         each take a mostly empty tile (C=32, MR=6: 54 tiles for 48 tiles'
+         worth of rows); instead they are tiled across taps (rows = taps
+         t0.., one channel, dw rows C*OC apart), which needs fewer tiles.
+         Each dw element is still one accumulator summed over the same
+         positions in the same order, so results are unchanged. */
+      long rem = C % MR, c_full = C - rem;
+      long across = rem * ((taps + MR - 1) / MR);
+      if (rem == 0 || c_full == 0 || across >= taps) c_full = C; /* no fewer tiles: plain tiling */
       for (int t = 0; t < taps; t++) {
-        for (long c0 = 0; c0 < C; c0 += MR) {
-          int m = (int)(C - c0 < MR ? C - c0 : MR);
+        for (long c0 = 0; c0 < c_full; c0 += MR) {
+          int m = (int)(c_full - c0 < MR ? c_full - c0 : MR);
           j->isa->conv_wgrad((int)kc, table + t, taps, (int)c0, 0, b, ldb, out + (t * C + c0) * OC + jr, OC, m, n, acc);
+        }
+      }
+      for (long ch = c_full; ch < C; ch++) {
+        for (int t0 = 0; t0 < taps; t0 += MR) {
+          int m = taps - t0 < MR ? taps - t0 : MR;
+          j->isa->conv_wgrad((int)kc, table + t0, taps, (int)ch, 1, b, ldb, out + (t0 * C + ch) * OC + jr, C * OC, m, n, acc);
         }
       }
     }
