@@ -1,5 +1,6 @@
 /** Test-set evaluation of a trained model, with the confusion matrix and per-class metrics. */
 import type { ImageSet } from '../data/mnist.js';
+import { getLoss } from '../losses/losses.js';
 import { confusionReport, type ConfusionReport } from '../metrics/confusion-matrix.js';
 import type { Sequential } from '../model/sequential.js';
 import { formatClassMetrics, formatConfusionMatrix } from './format-report.js';
@@ -17,9 +18,9 @@ export function evaluateOnTestSet(model: Sequential, test: ImageSet): Evaluation
   const inferenceSeconds = (performance.now() - started) / 1000;
   const classes = probabilities.shape[1];
   const report = confusionReport(probabilities.data, test.labels, classes);
-  let loss = 0;
-  for (let i = 0; i < test.count; i++) loss -= Math.log(Math.max(probabilities.data[i * classes + test.labels[i]], 1e-7));
-  return { loss: loss / test.count, report, inferenceSeconds };
+  // The same clipped cross-entropy that evaluate() reports, computed from the probabilities already in hand.
+  const lossSum = getLoss('sparse_categorical_crossentropy').fromProbabilities(probabilities.data, test.labels, null, test.count, classes, 1);
+  return { loss: lossSum / test.count, report, inferenceSeconds };
 }
 
 export function digitNames(classes: number): string[] {

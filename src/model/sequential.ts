@@ -53,6 +53,7 @@ export class Sequential {
   /** Set by a callback to end fit() after the current batch. */
   stopTraining = false;
   private built = false;
+  private weightList: Weight[] | undefined;
   private scratch: { probs?: FloatArray; grad?: FloatArray } = {};
 
   constructor(layers: Layer[] = [], options: SequentialOptions = {}) {
@@ -84,6 +85,7 @@ export class Sequential {
     // Build before appending, so that a layer that does not fit leaves the model unchanged.
     if (this.built) layer.build(this.layers[this.layers.length - 1].outputShape, this.buildContext());
     this.layers.push(layer);
+    this.weightList = undefined;
     if (this.layers.length === 1 && layer.declaredInputShape) {
       try {
         this.build(layer.declaredInputShape);
@@ -143,9 +145,10 @@ export class Sequential {
     this.metrics = parseMetrics(options.metrics);
   }
 
+  /** All weights in layer order; cached because every training step hands them to the optimizer. */
   weights(): Weight[] {
     this.ensureBuilt();
-    return this.layers.flatMap((l) => l.weights());
+    return (this.weightList ??= this.layers.flatMap((l) => l.weights()));
   }
 
   countParams(): number {
