@@ -1,12 +1,13 @@
-/** convkit binimg: sample files to byteplot (or entropy) greyscale PNGs named by SHA-256. */
+/** convkit binimg: sample files (and the entries of zip archives, in memory) to byteplot (or entropy) greyscale PNGs named by SHA-256. */
 import { InvalidArgumentError, Option, type Command } from 'commander';
-import { checkWidth, convertSample } from '../../malware/binimg.js';
-import { collectSamples } from '../../malware/collect-samples.js';
+import { checkWidth, convertBytes, convertSample, type BinimgOptions } from '../../malware/binimg.js';
 import { PIXEL_MODES, type PixelMode } from '../../malware/pixel-modes.js';
 import { DEFAULT_MAX_BYTES } from '../../malware/safe-read.js';
+import { sampleInputs } from '../../malware/sample-inputs.js';
 import { positiveIntegerOption } from '../common-options.js';
+import { addZipPasswordOption, zipPasswordOf, type ZipPasswordOptions } from './zip-password-option.js';
 
-interface BinimgCommandOptions {
+interface BinimgCommandOptions extends ZipPasswordOptions {
   out: string;
   mode: PixelMode;
   width?: number;
@@ -15,10 +16,10 @@ interface BinimgCommandOptions {
 }
 
 export function registerBinimg(program: Command): void {
-  program
+  const command = program
     .command('binimg')
     .description('convert binary files to greyscale PNGs (one byte, one pixel), named by SHA-256; samples are only read, never run')
-    .argument('<paths...>', 'files or directories (walked; symlinks and special files are skipped)')
+    .argument('<paths...>', 'files, directories (walked; symlinks and special files are skipped) or .zip archives (each regular entry converted in memory, never extracted; .zip files found in directories too)')
     .requiredOption('-o, --out <dir>', 'output folder')
     .addOption(new Option('--mode <mode>', 'byteplot: byte value as grey; entropy: Shannon entropy of the 256 bytes around each byte').choices([...PIXEL_MODES]).default('byteplot'))
     .option('--width <n>', 'fixed image width (default: by file size, Nataraj et al. 2011 table)', (v: string) => {
@@ -28,26 +29,36 @@ export function registerBinimg(program: Command): void {
         throw new InvalidArgumentError((error as Error).message);
       }
     })
-    .option('--max-bytes <n>', 'refuse files larger than this many bytes', positiveIntegerOption('--max-bytes'), DEFAULT_MAX_BYTES)
+    .option('--max-bytes <n>', 'refuse files (and zip entries) larger than this many bytes', positiveIntegerOption('--max-bytes'), DEFAULT_MAX_BYTES)
     .option('--compression <level>', 'zlib level 0-9 for the PNGs', (v: string) => {
       const n = Number(v);
       if (!Number.isInteger(n) || n < 0 || n > 9) throw new InvalidArgumentError(`--compression expects an integer from 0 to 9; received '${v}'.`);
       return n;
-    }, 1)
+    }, 1);
+  addZipPasswordOption(command)
     .action(async (paths: string[], options: BinimgCommandOptions) => {
-      const { files, skipped } = await collectSamples(paths);
-      for (const s of skipped) process.stderr.write(`skipped ${s.path}: ${s.reason}\n`);
-      let failed = skipped.length;
-      for (const file of files) {
+      const convert: BinimgOptions = { outDir: options.out, mode: options.mode, width: options.width, maxBytes: options.maxBytes, compressionLevel: options.compression };
+      let inputs = 0;
+      let converted = 0;
+      for await (const input of sampleInputs(paths, { maxBytes: options.maxBytes, password: zipPasswordOf(options) })) {
+        inputs++;
+        if (input.kind === 'skipped') {
+          process.stderr.write(`skipped ${input.path}: ${input.reason}\n`);
+          continue;
+        }
+        if (input.kind === 'failed') {
+          process.stderr.write(`${input.message}\n`);
+          continue;
+        }
         try {
-          const r = await convertSample(file, { outDir: options.out, mode: options.mode, width: options.width, maxBytes: options.maxBytes, compressionLevel: options.compression });
+          const r = input.kind === 'file' ? await convertSample(input.path, convert) : await convertBytes(input.source, input.bytes, convert);
           console.log(`${r.sha256}  ${r.bytes} bytes  ${r.width}x${r.height}  ${r.source} -> ${r.output}`);
+          converted++;
         } catch (error) {
-          failed++;
           process.stderr.write(`${(error as Error).message}\n`);
         }
       }
-      console.log(`Converted ${files.length - (failed - skipped.length)} of ${files.length + skipped.length} inputs to ${options.out} (${options.mode}; last row zero-padded, true length in the PNG's convkit:length text chunk).`);
-      if (failed > 0) process.exitCode = 1;
+      console.log(`Converted ${converted} of ${inputs} inputs to ${options.out} (${options.mode}; last row zero-padded, true length in the PNG's convkit:length text chunk).`);
+      if (converted < inputs) process.exitCode = 1;
     });
 }
