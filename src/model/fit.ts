@@ -2,7 +2,8 @@
  * The training loop behind Sequential.fit: Keras semantics for
  * validationSplit (the LAST fraction of the data, taken before shuffling),
  * per-epoch shuffling from the model's seeded generator, running-mean logs,
- * callbacks, and the progress bar.
+ * callbacks, the progress bar, and per-sample loss weights (classWeight /
+ * sampleWeight, Keras's class_weight / sample_weight).
  */
 import type { FloatArray } from '../backend/backend.js';
 import { shapeSize, Tensor } from '../core/tensor.js';
@@ -26,11 +27,91 @@ export interface FitOptions {
   callbacks?: Callback[];
   /** Where progress goes (default process.stdout). */
   stream?: ProgressStream;
+  /**
+   * Loss weight per class, as Keras's class_weight: { 0: 1, 1: 5 } (classes left out weigh 1,
+   * as in Keras) or an array of one weight per class. Each sample's loss is multiplied by the
+   * weight of its label; with one-hot / probability targets (categorical_crossentropy) the
+   * label is the row's argmax, as Keras does. Weights must be finite and >= 0.
+   */
+  classWeight?: Record<number, number> | ArrayLike<number>;
+  /**
+   * Loss weight per sample (one per row of x, validation rows included when validationSplit
+   * takes them; those are ignored), as Keras's sample_weight. Multiplied by classWeight when
+   * both are given. The batch loss is the sum of weighted losses / batch size ("sum_over_batch_size").
+   */
+  sampleWeight?: Float32Array | number[];
 }
 
 function checkPositiveInteger(option: string, value: number): number {
   if (!Number.isInteger(value) || value <= 0) throw new Error(`fit() expects ${option} to be a positive integer; received ${JSON.stringify(value)}.`);
   return value;
+}
+
+function describeValue(value: unknown): string {
+  if (value === null || value === undefined) return String(value);
+  if (value instanceof Map) return 'a Map (use a plain object)';
+  if (ArrayBuffer.isView(value)) return `a ${value.constructor.name}`;
+  if (Array.isArray(value)) return `an array of length ${value.length}`;
+  return typeof value === 'object' ? 'an object' : `${typeof value} ${JSON.stringify(value)}`;
+}
+
+function checkWeight(what: string, value: unknown): number {
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
+    throw new Error(`fit(): ${what} is ${typeof value === 'number' ? String(value) : describeValue(value)}; loss weights must be finite numbers >= 0.`);
+  }
+  return value;
+}
+
+/** The class of each sample: the label for sparse targets, the argmax of the row (first maximum) for one-hot / probability rows, as Keras. */
+function sampleClass(targets: Targets, sparse: boolean, row: number, classes: number): number {
+  if (sparse) return targets[row];
+  let best = 0;
+  for (let c = 1; c < classes; c++) if (targets[row * classes + c] > targets[row * classes + best]) best = c;
+  return best;
+}
+
+/**
+ * Per-sample loss weights from classWeight and sampleWeight (their product when both are
+ * given), validated; null when neither is given or every weight is exactly 1, so that
+ * the unweighted path runs unchanged.
+ */
+export function resolveSampleWeights(options: Pick<FitOptions, 'classWeight' | 'sampleWeight'>, targets: Targets, sparse: boolean, samples: number, classes: number): Float64Array | null {
+  const { classWeight, sampleWeight } = options;
+  if (classWeight === undefined && sampleWeight === undefined) return null;
+  const weights = new Float64Array(samples).fill(1);
+  if (sampleWeight !== undefined) {
+    if (!Array.isArray(sampleWeight) && !(ArrayBuffer.isView(sampleWeight) && !(sampleWeight instanceof DataView))) {
+      throw new Error(`fit() expects sampleWeight as a Float32Array or number[] with one weight per sample; received ${describeValue(sampleWeight)}.`);
+    }
+    const values = sampleWeight as ArrayLike<number>;
+    if (values.length !== samples) {
+      throw new Error(`fit() expects sampleWeight to hold one weight per sample of x (${samples}); received ${values.length}.`);
+    }
+    for (let i = 0; i < samples; i++) weights[i] = checkWeight(`sampleWeight[${i}]`, values[i]);
+  }
+  if (classWeight !== undefined) {
+    const perClass = new Float64Array(classes).fill(1);
+    if (classWeight === null || typeof classWeight !== 'object' || classWeight instanceof DataView || classWeight instanceof Map) {
+      throw new Error(`fit() expects classWeight as { classIndex: weight } (e.g. { 0: 1, 1: 5 }) or an array of ${classes} weights; received ${describeValue(classWeight)}.`);
+    }
+    if (Array.isArray(classWeight) || ArrayBuffer.isView(classWeight)) {
+      const values = classWeight as ArrayLike<number>;
+      if (values.length !== classes) {
+        throw new Error(`fit() expects classWeight as an array to hold one weight per class (${classes}, the model's output classes); received ${values.length}.`);
+      }
+      for (let c = 0; c < classes; c++) perClass[c] = checkWeight(`classWeight[${c}]`, values[c]);
+    } else {
+      for (const [key, value] of Object.entries(classWeight)) {
+        const c = Number(key);
+        if (!(Number.isInteger(c) && c >= 0 && c < classes && String(c) === key)) {
+          throw new Error(`fit(): classWeight key ${JSON.stringify(key)} is not a class index; expected integers 0..${classes - 1} for a model with ${classes} output classes.`);
+        }
+        perClass[c] = checkWeight(`classWeight[${c}]`, value);
+      }
+    }
+    for (let i = 0; i < samples; i++) weights[i] *= perClass[sampleClass(targets, sparse, i, classes)];
+  }
+  return weights.every((w) => w === 1) ? null : weights;
 }
 
 export async function runFit(model: Sequential, x: Tensor, targets: Targets, options: FitOptions): Promise<History> {
@@ -60,6 +141,10 @@ export async function runFit(model: Sequential, x: Tensor, targets: Targets, opt
     const inputs = checkInputs(vx, model.layers[0], model.inputShape, 'fit (validationData)');
     validation = { x: inputs.data, y: checkTargets(vy, loss, inputs.shape[0], classes, 'fit (validationData)'), count: inputs.shape[0] };
   }
+
+  // Validation rows (the last ones under validationSplit) get weights too but never use them.
+  const weights = resolveSampleWeights(options, targets, loss.sparse, total, classes);
+  const batchWeights = weights ? new Float64Array(batchSize) : null;
 
   const steps = Math.ceil(trainCount / batchSize);
   const history = new History({ epochs, steps, batchSize, samples: trainCount, seed: model.seed });
@@ -98,8 +183,11 @@ export async function runFit(model: Sequential, x: Tensor, targets: Targets, opt
         batchX.set(x.data.subarray(row * sampleSize, (row + 1) * sampleSize), i * sampleSize);
         if (loss.sparse) batchY[i] = targets[row];
         else batchY.set(targets.subarray(row * classes, (row + 1) * classes), i * classes);
+        if (batchWeights) batchWeights[i] = weights![row];
       }
-      const result = model.trainStep(batchX.subarray(0, batch * sampleSize), batchY.subarray(0, batch * targetWidth), batch);
+      const result = model.trainStep(batchX.subarray(0, batch * sampleSize), batchY.subarray(0, batch * targetWidth), batch, batchWeights?.subarray(0, batch) ?? null);
+      // With weights, lossSum is the weighted sum, so lossSum / seen is the running mean of the
+      // batches' "sum_over_batch_size" losses (weighted by batch size): what Keras logs.
       lossSum += result.lossSum;
       correct += result.correct;
       seen += batch;

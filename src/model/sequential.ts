@@ -9,7 +9,7 @@ import { Random, randomSeed } from '../core/random.js';
 import { allocate, shapeSize, Tensor, type DType } from '../core/tensor.js';
 import { AffineLayer } from '../layers/affine-layer.js';
 import type { Layer, Weight } from '../layers/layer.js';
-import { getLoss, type Loss, type LossOptions, type Targets } from '../losses/losses.js';
+import { getLoss, type Loss, type LossOptions, type RowWeights, type Targets } from '../losses/losses.js';
 import { countCorrect, parseMetrics, type MetricName } from '../metrics/accuracy.js';
 import { getOptimizer, type Optimizer } from '../optimizers/optimizer.js';
 import { checkInputs, checkTargets } from './validate-data.js';
@@ -38,6 +38,10 @@ export interface CompileOptions {
 export interface StepResult {
   lossSum: number;
   correct: number;
+}
+
+function checkRowWeights(method: string, weights: RowWeights, batch: number): void {
+  if (weights && weights.length !== batch) throw new Error(`${method}() expects one weight per sample of the batch (${batch}); received ${weights.length}.`);
 }
 
 export class Sequential {
@@ -211,27 +215,33 @@ export class Sequential {
   /**
    * Loss sum over the batch and its gradient with respect to the model output
    * (or the softmax logits when fused). Returns the buffer that backward starts from.
+   * With per-sample weights, the sum and each sample's gradient row are weighted;
+   * the gradient scale stays 1 / batch (Keras's "sum_over_batch_size").
    */
-  private lossAndGrad(loss: Loss, output: FloatArray, targets: Targets, batch: number): { lossSum: number; grad: FloatArray; fused: boolean } {
+  private lossAndGrad(loss: Loss, output: FloatArray, targets: Targets, batch: number, weights: RowWeights = null): { lossSum: number; grad: FloatArray; fused: boolean } {
     const last = this.layers[this.layers.length - 1];
     const classes = shapeSize(last.outputShape);
     const { probs, grad } = this.lossScratch(batch * classes);
     const scale = 1 / batch;
     if (last instanceof AffineLayer && last.activation === 'softmax' && !loss.fromLogits) {
-      const lossSum = loss.fromLogitsGrad(this.backend, last.lastLogits(), targets, probs, grad, batch, classes, scale);
+      const lossSum = loss.fromLogitsGrad(this.backend, last.lastLogits(), targets, probs, grad, batch, classes, scale, weights);
       return { lossSum, grad, fused: true };
     }
     if (loss.fromLogits) {
-      return { lossSum: loss.fromLogitsGrad(this.backend, output, targets, probs, grad, batch, classes, scale), grad, fused: false };
+      return { lossSum: loss.fromLogitsGrad(this.backend, output, targets, probs, grad, batch, classes, scale, weights), grad, fused: false };
     }
-    return { lossSum: loss.fromProbabilities(output, targets, grad, batch, classes, scale), grad, fused: false };
+    return { lossSum: loss.fromProbabilities(output, targets, grad, batch, classes, scale, weights), grad, fused: false };
   }
 
-  /** One optimisation step on a prepared batch; the building block of fit(). */
-  trainStep(x: FloatArray, targets: Targets, batch: number): StepResult {
+  /**
+   * One optimisation step on a prepared batch; the building block of fit().
+   * `weights` (one per sample, or null) weight each sample's loss; lossSum is then the weighted sum.
+   */
+  trainStep(x: FloatArray, targets: Targets, batch: number, weights: RowWeights = null): StepResult {
     const { loss, optimizer } = this.requireCompiled('trainStep');
+    checkRowWeights('trainStep', weights, batch);
     const output = this.forwardBatch(x, batch, true);
-    const { lossSum, grad, fused } = this.lossAndGrad(loss, output, targets, batch);
+    const { lossSum, grad, fused } = this.lossAndGrad(loss, output, targets, batch, weights);
     const correct = countCorrect(output, targets, loss.sparse, batch, shapeSize(this.outputShape));
     this.backwardFrom(grad, batch, fused);
     optimizer.applyGradients(this.backend, this.weights());
@@ -250,15 +260,30 @@ export class Sequential {
     }
   }
 
-  /** Loss and gradients for one batch without updating weights (used by gradient checks). */
-  computeGradients(x: FloatArray, targets: Targets, batch: number): number {
+  /**
+   * Loss and gradients for one batch without updating weights (used by gradient checks).
+   * Returns the batch loss: sum of (weighted) sample losses / batch, the value whose gradient is left in weight.grad.
+   */
+  computeGradients(x: FloatArray, targets: Targets, batch: number, weights: RowWeights = null): number {
     const { loss } = this.requireCompiled('computeGradients');
+    checkRowWeights('computeGradients', weights, batch);
     const output = this.forwardBatch(x, batch, true);
-    const { lossSum, grad, fused } = this.lossAndGrad(loss, output, targets, batch);
+    const { lossSum, grad, fused } = this.lossAndGrad(loss, output, targets, batch, weights);
     this.backwardFrom(grad, batch, fused);
     return lossSum / batch;
   }
 
+  /**
+   * Trains for `epochs` over x / y in shuffled batches (Keras semantics; see FitOptions).
+   *
+   * Loss weights, as Keras's class_weight / sample_weight: `classWeight` (label -> weight;
+   * with one-hot / probability targets the label is the row's argmax, as in Keras) and
+   * `sampleWeight` (one per sample) multiply each sample's loss, and each other when both
+   * are given. The batch loss is Keras's "sum_over_batch_size": the sum of weighted sample
+   * losses divided by the batch size (zero-weight samples included), so a sample's gradient
+   * is scaled by its weight and a weight of 2 counts as the sample twice. The logged `loss`
+   * follows the same reduction; `accuracy` and the validation metrics stay unweighted.
+   */
   async fit(x: Tensor, y: unknown, options: FitOptions = {}): Promise<History> {
     const { loss } = this.requireCompiled('fit');
     this.ensureBuilt(x instanceof Tensor ? x.shape.slice(1) : undefined);
