@@ -1,4 +1,4 @@
-/** convkit binimg: sample files (and the entries of zip archives, in memory) to byteplot (or entropy) greyscale PNGs named by SHA-256. */
+/** convkit binimg: sample files (and the entries of zip archives, in memory, one at a time) to byteplot (or entropy) greyscale PNGs named by SHA-256. */
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import { checkWidth, convertBytes, convertSample, type BinimgOptions } from '../../malware/binimg.js';
 import { PIXEL_MODES, type PixelMode } from '../../malware/pixel-modes.js';
@@ -19,7 +19,7 @@ export function registerBinimg(program: Command): void {
   const command = program
     .command('binimg')
     .description('convert binary files to greyscale PNGs (one byte, one pixel), named by SHA-256; samples are only read, never run')
-    .argument('<paths...>', 'files, directories (walked; symlinks and special files are skipped) or .zip archives (each regular entry converted in memory, never extracted; .zip files found in directories too)')
+    .argument('<paths...>', 'files, directories (walked; symlinks and special files are skipped) or .zip archives (each regular entry converted in memory, one entry at a time, never extracted; .zip files found in directories too)')
     .requiredOption('-o, --out <dir>', 'output folder')
     .addOption(new Option('--mode <mode>', 'byteplot: byte value as grey; entropy: Shannon entropy of the 256 bytes around each byte').choices([...PIXEL_MODES]).default('byteplot'))
     .option('--width <n>', 'fixed image width (default: by file size, Nataraj et al. 2011 table)', (v: string) => {
@@ -40,6 +40,8 @@ export function registerBinimg(program: Command): void {
       const convert: BinimgOptions = { outDir: options.out, mode: options.mode, width: options.width, maxBytes: options.maxBytes, compressionLevel: options.compression };
       let inputs = 0;
       let converted = 0;
+      // One input at a time: a zip entry is inflated only when the previous input is converted, so an
+      // archive of any size costs one entry's bytes (at most --max-bytes).
       for await (const input of sampleInputs(paths, { maxBytes: options.maxBytes, password: zipPasswordOf(options) })) {
         inputs++;
         if (input.kind === 'skipped') {
