@@ -5,6 +5,7 @@
  */
 import type { BiasActivationEpilogue, FloatArray } from '../backend/backend.js';
 import { Layer, type Weight } from './layer.js';
+import type { MaxPooling2D } from './max-pooling2d.js';
 import { activationBackprop, applyBiasActivation, type ActivationName } from './activations.js';
 
 export abstract class AffineLayer extends Layer {
@@ -75,6 +76,34 @@ export abstract class AffineLayer extends Layer {
     }
     activationBackprop(this.backend, this.activation, this.output!, dy, dy, this.rows(batch), this.units);
     return this.backwardFromPreActivation(dy, batch, needInputGrad);
+  }
+
+  /**
+   * True when a MaxPooling2D right after this layer may take the activation's
+   * backward onto its own, smaller output (see backwardThroughPool).
+   */
+  get fusesWithFollowingPool(): boolean {
+    return this.activation === 'relu';
+  }
+
+  /**
+   * Backward through `pool` (fed by this layer's output) and this layer's
+   * activation, from dy = dL/d(pool output). relu is monotone, so the pool's
+   * output at o is relu(z) at o's argmax, and relu'(z) there is (pooled[o] > 0):
+   * the mask and the bias gradient are computed on the pooled tensor (4x
+   * smaller for 2x2 pooling) and the pool then scatters the masked dy, which
+   * is dz exactly (every other dz element is zero in both orders). This skips
+   * a full-resolution pass over the activation and its gradient.
+   */
+  backwardThroughPool(pool: MaxPooling2D, dy: FloatArray, batch: number, needInputGrad: boolean): FloatArray | null {
+    if (!this.fusesWithFollowingPool) throw new Error(`${this.displayName}: backwardThroughPool needs a relu activation; it has ${this.activation}.`);
+    this.requireInput();
+    const pooled = pool.lastOutput(batch);
+    const rows = pooled.length / this.units;
+    // The masked gradient overwrites dy, as in backward(): the caller does not read it again.
+    if (this.bias) this.backend.activationBackpropBiasGrad('relu', pooled, dy, dy, this.bias.grad, rows, this.units);
+    else activationBackprop(this.backend, 'relu', pooled, dy, dy, rows, this.units);
+    return this.linearBackward(pool.backward(dy, batch, true)!, batch, needInputGrad);
   }
 
   private requireInput(): FloatArray {

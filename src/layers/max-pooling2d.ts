@@ -64,6 +64,14 @@ export class MaxPooling2D extends Layer {
     return y;
   }
 
+  /** The pooled output of the last training forward pass on `batch` samples. */
+  lastOutput(batch: number): FloatArray {
+    const info = this.info(batch);
+    const size = batch * info.outHeight * info.outWidth * info.channels;
+    if (!this.output || !this.argmax || this.output.length !== size) throw new Error(`${this.displayName}: no training forward pass on ${batch} samples to take the output of.`);
+    return this.output;
+  }
+
   backward(dy: FloatArray, batch: number, needInputGrad: boolean): FloatArray | null {
     if (!needInputGrad) return null;
     if (!this.argmax) throw new Error(`${this.displayName}: backward called without a training forward pass.`);

@@ -9,6 +9,7 @@ import { Random, randomSeed } from '../core/random.js';
 import { allocate, shapeSize, Tensor, type DType } from '../core/tensor.js';
 import { AffineLayer } from '../layers/affine-layer.js';
 import type { Layer, Weight } from '../layers/layer.js';
+import { MaxPooling2D } from '../layers/max-pooling2d.js';
 import { getLoss, type Loss, type LossOptions, type RowWeights, type Targets } from '../losses/losses.js';
 import { countCorrect, parseMetrics, type MetricName } from '../metrics/accuracy.js';
 import { getOptimizer, type Optimizer } from '../optimizers/optimizer.js';
@@ -253,6 +254,13 @@ export class Sequential {
     let dy: FloatArray | null = grad;
     for (let i = this.layers.length - 1; i >= 0 && dy; i--) {
       const layer = this.layers[i];
+      const producer = this.layers[i - 1];
+      if (layer instanceof MaxPooling2D && producer instanceof AffineLayer && producer.fusesWithFollowingPool) {
+        // Conv2D(relu) -> MaxPooling2D: the relu's backward runs on the pooled tensor (see backwardThroughPool).
+        dy = producer.backwardThroughPool(layer, dy, batch, i - 1 > 0);
+        i--;
+        continue;
+      }
       const needInputGrad = i > 0;
       dy = fusedSoftmax && i === this.layers.length - 1
         ? (layer as AffineLayer).backwardFromPreActivation(dy, batch, needInputGrad)
