@@ -14,7 +14,7 @@ export { exportTfjs, tfjsArtifacts, type TfjsArtifacts } from './io/tfjs-export.
 export { loadTfjsModel, type TfjsLoadOptions } from './io/tfjs-import.js';
 export { exportOnnx, encodeOnnx } from './io/onnx-export.js';
 export { encodeSafetensors, decodeSafetensors, SafetensorsError, type NamedTensor, type SafetensorsContent } from './io/safetensors.js';
-export { LearningRateScheduler, cosineDecay, type Schedule } from './model/learning-rate-scheduler.js';
+export { LearningRateScheduler, WarmupCosineScheduler, cosineDecay, warmupCosineRate, type Schedule, type WarmupCosineOptions } from './model/learning-rate-scheduler.js';
 export { EarlyStopping, type EarlyStoppingOptions } from './model/callbacks/early-stopping.js';
 export { ModelCheckpoint, type ModelCheckpointOptions } from './model/callbacks/model-checkpoint.js';
 export { TerminateOnNaN, type NonFiniteLoss } from './model/callbacks/terminate-on-nan.js';

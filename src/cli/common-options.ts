@@ -1,6 +1,7 @@
 /** Options shared by the CLI commands, parsed and checked in one place. */
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import type { BackendName } from '../backend/select-backend.js';
+import { SCHEDULE_KINDS, type ScheduleKind } from '../models/recipes.js';
 import { MODEL_KINDS, type ModelKind } from '../models/seed-models.js';
 
 export function positiveIntegerOption(flag: string) {
@@ -42,7 +43,7 @@ export interface TrainingOptions {
   epochs?: number;
   batchSize?: number;
   lr?: number;
-  schedule?: 'cosine' | 'constant';
+  schedule?: ScheduleKind;
   validationSplit?: number;
   verbose: 0 | 1 | 2;
 }
@@ -69,7 +70,7 @@ export function addTrainingOptions(command: Command): Command {
     .option('--epochs <n>', 'epochs (default: the recipe of the model)', positiveIntegerOption('--epochs'))
     .option('--batch-size <n>', 'batch size (default: the recipe of the model)', positiveIntegerOption('--batch-size'))
     .option('--lr <rate>', 'initial Adam learning rate (default 0.001)', positiveNumberOption('--lr'))
-    .addOption(new Option('--schedule <kind>', 'learning-rate schedule (default: the recipe)').choices(['cosine', 'constant']))
+    .addOption(new Option('--schedule <kind>', 'learning-rate schedule (default: the recipe)').choices([...SCHEDULE_KINDS]))
     .option('--validation-split <fraction>', 'hold out the last fraction of the training data for validation', (v: string) => {
       const n = Number(v);
       if (!(n >= 0 && n < 1)) throw new InvalidArgumentError(`--validation-split expects a number in [0, 1); received '${v}'.`);

@@ -1,7 +1,7 @@
 /** Loads MNIST and trains one of the lab's models with its recipe: shared by train, evaluate and compare. */
 import { Tensor } from '../core/tensor.js';
 import { loadMnist, type ImageSet, type MnistData } from '../data/mnist.js';
-import { cosineDecay, LearningRateScheduler } from '../model/learning-rate-scheduler.js';
+import { cosineDecay, LearningRateScheduler, WarmupCosineScheduler } from '../model/learning-rate-scheduler.js';
 import type { Callback, History } from '../model/callbacks.js';
 import type { Sequential } from '../model/sequential.js';
 import { RECIPES, type Recipe } from '../models/recipes.js';
@@ -52,7 +52,13 @@ export async function trainSeedModel(
     backend: options.backend,
     learningRate: recipe.learningRate,
   });
-  const callbacks: Callback[] = recipe.schedule === 'cosine' ? [new LearningRateScheduler(cosineDecay(recipe.learningRate, recipe.epochs))] : [];
+  const callbacks: Callback[] = [];
+  if (recipe.schedule === 'cosine') callbacks.push(new LearningRateScheduler(cosineDecay(recipe.learningRate, recipe.epochs)));
+  if (recipe.schedule === 'warmup-cosine') {
+    const trainCount = Math.floor(data.train.count * (1 - (options.validationSplit ?? 0)));
+    const stepsPerEpoch = Math.ceil(trainCount / recipe.batchSize);
+    callbacks.push(new WarmupCosineScheduler({ peak: recipe.learningRate, epochs: recipe.epochs, stepsPerEpoch }));
+  }
   callbacks.push(...(extras.callbacks ?? []));
   const started = performance.now();
   const history = await model.fit(imagesTensor(data.train), data.train.labels, {

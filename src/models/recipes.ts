@@ -6,12 +6,19 @@
  */
 import type { ModelKind } from './seed-models.js';
 
+export const SCHEDULE_KINDS = ['cosine', 'warmup-cosine', 'constant'] as const;
+export type ScheduleKind = (typeof SCHEDULE_KINDS)[number];
+
 export interface Recipe {
   epochs: number;
   batchSize: number;
   learningRate: number;
-  /** 'cosine': half-cosine decay to 5% of the initial rate over the run; 'constant': none. */
-  schedule: 'cosine' | 'constant';
+  /**
+   * 'cosine': half-cosine decay per epoch to 5% of the initial rate over the run;
+   * 'warmup-cosine': per step, a linear warmup over the first 10% of steps to the
+   * rate, then a half-cosine down to 1% of it; 'constant': none.
+   */
+  schedule: ScheduleKind;
 }
 
 export const RECIPES: Record<ModelKind, Recipe> = {

@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import { loadModelFile } from '../../io/model-file.js';
 import { ModelCheckpoint } from '../../model/callbacks/model-checkpoint.js';
 import { TerminateOnNaN } from '../../model/callbacks/terminate-on-nan.js';
-import type { Recipe } from '../../models/recipes.js';
+import { SCHEDULE_KINDS, type Recipe } from '../../models/recipes.js';
 import { MODEL_KINDS, type ModelKind } from '../../models/seed-models.js';
 import { addDataOptions, addModelOption, addRuntimeOptions, addTrainingOptions, type DataOptions, type RuntimeOptions, type TrainingOptions } from '../common-options.js';
 import { evaluateOnTestSet } from '../evaluation-report.js';
@@ -34,7 +34,7 @@ function readRunRecord(text: string | undefined, file: string): RunRecord | unde
   // Only plain values of the expected types are taken; anything else is refused rather than guessed.
   const positive = (v: unknown) => typeof v === 'number' && v > 0 && Number.isFinite(v);
   if (typeof run !== 'object' || run === null || !MODEL_KINDS.includes(run.model as ModelKind) || !Number.isInteger(run.epochs) || !positive(run.epochs)
-    || !Number.isInteger(run.batchSize) || !positive(run.batchSize) || !positive(run.learningRate) || (run.schedule !== 'cosine' && run.schedule !== 'constant')) {
+    || !Number.isInteger(run.batchSize) || !positive(run.batchSize) || !positive(run.learningRate) || !(SCHEDULE_KINDS as readonly unknown[]).includes(run.schedule)) {
     throw new Error(`${file}: metadata "${RUN_KEY}" does not describe a convkit train run.`);
   }
   return run as RunRecord;
