@@ -67,6 +67,7 @@ if (pytorch32 && pytorch128) {
   rows.push(['PyTorch', 'not measured: /usr/bin/python3 has no torch (apt-get install python3-torch to compare in the same run)']);
 }
 rows.push(['binimg conversion', `byteplot ${num(binimg.byteplotMBps).toFixed(0)} MB/s (zlib level 1), ${num(binimg.byteplotStoredMBps).toFixed(0)} MB/s (--compression 0), entropy ${num(binimg.entropyMBps).toFixed(0)} MB/s (64 MiB sample)`]);
+rows.push(['  bound at zlib level 1', `zlib level 1 alone: ${num(binimg.deflateOneThreadMBps).toFixed(0)} MB/s on one thread, so at most ${num(binimg.deflateBoundMBps).toFixed(0)} MB/s on ${os.availableParallelism()} threads`]);
 if (recipe) {
   rows.push(['time to accuracy (recipe)', `${(num(recipe.testAccuracy) * 100).toFixed(2)}% test accuracy after ${num(recipe.trainSeconds).toFixed(1)} s of training (${JSON.stringify(recipe.recipe)})`]);
 }
