@@ -15,6 +15,7 @@
 #include "conv-c1.h"
 #include "im2col.h"
 
+#include <limits.h>
 #include <string.h>
 
 typedef struct {
@@ -27,6 +28,7 @@ typedef struct {
   float *out;
   int parts;
   long chunk;      /* positions per filter-gradient chunk */
+  const int *row_off; /* filter gradient, windows inside: offset of dw row k from a window's corner */
   long nchunks;
   float *partials; /* nchunks x KC x OC */
   long tap_offset[64]; /* input offset of each tap from the window's corner pixel */
@@ -172,6 +174,53 @@ void ck_conv2d(const float *x, const float *w, float *y, const ck_conv_info *g, 
 }
 
 #define FILTER_KC 64
+/* Positions per block on the corner path: its packed dy panel (128 x NR
+   floats, 8 KB) and the input lines the block's windows cover stay in L1;
+   64 and 128 measured alike, 256 and up slower. */
+#define FILTER_ROWS_KC 128
+
+/* True when no window overhangs the input, so corner + offset reaches every tap. */
+static int windows_inside(const ck_conv_info *g) {
+  return g->padTop == 0 && g->padLeft == 0 && (g->outH - 1) * g->strideH + g->kH <= g->inH &&
+         (g->outW - 1) * g->strideW + g->kW <= g->inW;
+}
+
+/*
+ * Filter gradient of a chunk when every window lies inside the input: one
+ * corner pointer per position, and the dw rows (tap, channel) run straight
+ * through in tiles of MR, each row reading corner + its offset (see
+ * conv_wgrad_rows in convkit.h). Compared with filter_block, the table holds
+ * one pointer per position instead of one per tap, so blocks can be twice as
+ * deep (half the accumulator round trips through dw), and no tile is left
+ * partly empty at the end of a tap (C=32, MR=6). Blocks add to the first in
+ * block order, so the sums depend on the shape alone.
+ */
+static void filter_rows_chunk(const conv_job *j, long lo, long hi, int thread, float *out) {
+  const ck_conv_info *g = j->g;
+  const int MR = j->isa->mr, NR = j->isa->nr;
+  const long OC = g->outC, C = g->inC, KC = depth(g);
+  long span = hi - lo < FILTER_ROWS_KC ? hi - lo : FILTER_ROWS_KC;
+  const float **corners = pointer_scratch(thread, span);
+  float *bpack = ck_scratch(thread, CK_SLOT_PACK_B, (size_t)span * NR);
+  if (!corners || !bpack) return;
+  for (long p0 = lo; p0 < hi; p0 += FILTER_ROWS_KC) {
+    long kc = hi - p0 < FILTER_ROWS_KC ? hi - p0 : FILTER_ROWS_KC;
+    cursor cur = cursor_at(g, p0);
+    for (long q = 0; q < kc; q++, cursor_next(g, &cur))
+      corners[q] = j->x + ((cur.n * g->inH + cur.oh * g->strideH) * g->inW + cur.ow * g->strideW) * C;
+    for (long jr = 0; jr < OC; jr += NR) {
+      int n = (int)(OC - jr < NR ? OC - jr : NR);
+      /* Packed contiguous: read in place, dy rows sit OC floats apart and share few L1 sets. */
+      ck_plain src = {j->dy + p0 * OC, OC};
+      ck_pack_kmajor(&src, jr, n, 0, (int)kc, NR, bpack);
+      for (long k0 = 0; k0 < KC; k0 += MR) {
+        int m = (int)(KC - k0 < MR ? KC - k0 : MR);
+        j->isa->conv_wgrad_rows((int)kc, corners, j->row_off + k0, bpack, NR, out + k0 * OC + jr, OC, m, n, p0 > lo);
+      }
+    }
+  }
+}
+
 
 static void filter_block(const conv_job *j, long lo, long kc, const float **table, float *bpack, float *out, int acc);
 
@@ -182,6 +231,10 @@ static void filter_chunk_task(void *ctx, int task, int thread) {
   const long P = positions(g), KC = depth(g), OC = g->outC;
   long lo = task * j->chunk, hi = lo + j->chunk < P ? lo + j->chunk : P;
   float *out = j->nchunks == 1 ? j->out : j->partials + task * KC * OC;
+  if (j->row_off) {
+    filter_rows_chunk(j, lo, hi, thread, out);
+    return;
+  }
   /* Depth blocks of at most FILTER_KC positions keep the block's working set
      in L1: its pointer table (FILTER_KC x taps), the packed dy panel
      (FILTER_KC x NR floats) and the input pixel lines the tiles revisit once
@@ -307,6 +360,17 @@ void ck_conv2d_backprop_filter(const float *x, const float *dy, float *dw, const
     j.zeros = zero_channels(g->inC);
     if (!j.zeros) return;
     init_tap_offsets(&j);
+    if (j.isa->conv_wgrad_rows && windows_inside(g) && j.tap_offset[g->kH * g->kW - 1] + g->inC < INT_MAX) {
+      /* Row offsets, padded to whole tiles by repeating the last (rows past m are computed, never stored). */
+      long rows = round_up(KC, j.isa->mr);
+      int *row_off = (int *)ck_scratch(0, CK_SLOT_OFFSETS, (size_t)rows);
+      if (!row_off) return;
+      for (long k = 0; k < rows; k++) {
+        long kk = k < KC ? k : KC - 1;
+        row_off[k] = (int)(j.tap_offset[kk / g->inC] + kk % g->inC);
+      }
+      j.row_off = row_off;
+    }
     ck_pool_run((int)j.nchunks, filter_chunk_task, &j);
   }
   if (j.nchunks > 1) {

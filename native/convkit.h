@@ -53,6 +53,18 @@ typedef void (*ck_conv_wgrad_fn)(int kc, const float *const *ptrs, long pstride,
 typedef void (*ck_conv_fwd_add_fn)(int taps, int C, const float *const *rows, const float *b,
                                    float *const *crows, int n);
 
+/*
+ * conv_wgrad_rows: the filter gradient when every window lies inside the
+ * input (no padding overhang), so one pointer per position, at its window's
+ * corner, reaches every tap: row i at position q reads corners[q][row_off[i]],
+ * where row_off[i] = tap offset + channel of dw row k0 + i. Rows i >= m must
+ * still hold a valid offset (callers repeat one); only rows < m are stored.
+ * Rows run straight through (tap, channel) pairs, so C % MR leaves no partial
+ * tiles per tap. NULL in an ISA table: conv2d.c uses conv_wgrad instead.
+ */
+typedef void (*ck_conv_wgrad_rows_fn)(int kc, const float *const *corners, const int *row_off,
+                                      const float *b, long ldb, float *c, long ldc, int m, int n, int accumulate);
+
 typedef struct {
   ck_isa_id id;
   const char *name;
@@ -64,6 +76,7 @@ typedef struct {
   ck_conv_fwd_fn conv_fwd;
   ck_conv_wgrad_fn conv_wgrad;
   ck_conv_fwd_add_fn conv_fwd_add;
+  ck_conv_wgrad_rows_fn conv_wgrad_rows;
 } ck_gemm_isa;
 
 extern const ck_gemm_isa ck_gemm_portable;
@@ -106,7 +119,7 @@ double ck_peak_gflops(double milliseconds);
 
 /* ---------- per-thread grow-only scratch (scratch.c) ---------- */
 
-enum { CK_SLOT_PACK_A, CK_SLOT_PACK_B, CK_SLOT_PACK_W, CK_SLOT_COL, CK_SLOT_PARTIAL, CK_SLOT_PTRS, CK_SLOT_ZERO, CK_SLOT_COUNT };
+enum { CK_SLOT_PACK_A, CK_SLOT_PACK_B, CK_SLOT_PACK_W, CK_SLOT_COL, CK_SLOT_PARTIAL, CK_SLOT_PTRS, CK_SLOT_ZERO, CK_SLOT_OFFSETS, CK_SLOT_COUNT };
 /* 64-byte aligned, at least nfloats; NULL on allocation failure, which is also
    recorded so the addon can throw once the kernel returns (kernels just stop). */
 float *ck_scratch(int thread, int slot, size_t nfloats);

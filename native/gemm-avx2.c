@@ -144,6 +144,20 @@ TARGET static void conv_wgrad_avx2(int kc, const float *const *ptrs, long pstrid
   store_tile(acc, c, ldc, m, n, accumulate);
 }
 
+TARGET static void conv_wgrad_rows_avx2(int kc, const float *const *corners, const int *row_off, const float *b, long ldb,
+                                        float *c, long ldc, int m, int n, int accumulate) {
+  ZERO_ACC;
+  /* Offsets in registers: the loop body is then the plain 6x16 FMA step. */
+  const long o0 = row_off[0], o1 = row_off[1], o2 = row_off[2], o3 = row_off[3], o4 = row_off[4], o5 = row_off[5];
+  for (int q = 0; q < kc; q++, b += ldb) {
+    __m256 b0 = _mm256_loadu_ps(b), b1 = _mm256_loadu_ps(b + 8);
+    const float *p = corners[q];
+    const float *rp[MR] = {p + o0, p + o1, p + o2, p + o3, p + o4, p + o5};
+    FMA_ROWS(A_ROWS)
+  }
+  store_tile(acc, c, ldc, m, n, accumulate);
+}
+
 const ck_gemm_isa ck_gemm_avx2 = {CK_ISA_AVX2, "avx2", MR, NR, 256, 120, 1024,
-                                  kernel_avx2, conv_fwd_avx2, conv_wgrad_avx2, conv_fwd_add_avx2};
+                                  kernel_avx2, conv_fwd_avx2, conv_wgrad_avx2, conv_fwd_add_avx2, conv_wgrad_rows_avx2};
 #endif

@@ -59,6 +59,19 @@ static void conv_wgrad_portable(int kc, const float *const *ptrs, long pstride, 
   ck_store_tile(&acc[0][0], NR, c, ldc, m, n, accumulate);
 }
 
+static void conv_wgrad_rows_portable(int kc, const float *const *corners, const int *row_off, const float *b, long ldb,
+                                     float *c, long ldc, int m, int n, int accumulate) {
+  float acc[MR][NR] = {{0}};
+  for (int q = 0; q < kc; q++, b += ldb) {
+    const float *p = corners[q];
+    for (int i = 0; i < MR; i++) {
+      float ai = p[row_off[i]];
+      for (int j = 0; j < NR; j++) acc[i][j] += ai * b[j];
+    }
+  }
+  ck_store_tile(&acc[0][0], NR, c, ldc, m, n, accumulate);
+}
+
 const ck_gemm_isa ck_gemm_portable = {CK_ISA_PORTABLE, "portable", MR, NR, 256, 128, 1024,
                                       kernel_portable, conv_fwd_portable, conv_wgrad_portable,
-                                      conv_fwd_add_portable};
+                                      conv_fwd_add_portable, conv_wgrad_rows_portable};

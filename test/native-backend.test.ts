@@ -96,6 +96,8 @@ const CONV_CASES: ConvCase[] = [
   [3, 17, 17, 3, 5, 3, 3, 2, 2, 'same'],
   [1, 5, 7, 3, 17, 3, 2, 1, 2, 'same'],
   [2, 9, 9, 4, 3, 1, 1, 1, 1, 'valid'],
+  [3, 17, 15, 3, 17, 3, 3, 2, 2, 'valid'], // filter gradient by window corners: 27 rows (a partial last tile), 17 columns
+  [2, 12, 10, 5, 33, 2, 3, 1, 2, 'valid'], // corners, 2x3 taps, stride 2 across, 30 rows
   [1, 3, 3, 1, 1, 3, 3, 1, 1, 'same'],
   [3, 33, 17, 5, 7, 5, 5, 2, 1, 'same'],
   [4, 16, 16, 8, 16, 4, 4, 2, 2, 'valid'],
