@@ -9,6 +9,7 @@ import { registerSummary } from './commands/summary-command.js';
 import { registerTrain } from './commands/train-command.js';
 import { registerBinimg } from './commands/binimg-command.js';
 import { registerMalware } from './commands/malware-command.js';
+import { registerInspect } from './commands/inspect-command.js';
 
 const program = new Command()
   .name('convkit')
@@ -23,6 +24,7 @@ registerCompare(program);
 registerExport(program);
 registerBinimg(program);
 registerMalware(program);
+registerInspect(program);
 
 program.parseAsync(process.argv).catch((error: unknown) => {
   // Library errors already say what was expected and received: print them plainly, without a stack.
