@@ -12,6 +12,7 @@
  * panels, then rows), so dx does not depend on the thread count.
  */
 #include "convkit.h"
+#include "winograd.h"
 
 #include <string.h>
 
@@ -99,7 +100,35 @@ static void input_task(void *ctx, int task, int thread) {
   }
 }
 
+/*
+ * For a stride-1 convolution, dx is itself a stride-1 convolution: of dy,
+ * padded by k - 1 - pad on each side, with the kernel turned 180 degrees and
+ * its channel axes swapped (w'[kh][kw][oc][c] = w[KH-1-kh][KW-1-kw][c][oc]).
+ * For 3x3 kernels that convolution runs as Winograd F(2x2, 3x3) (winograd.c):
+ * 16 instead of 36 multiplies per 2x2 outputs, with the GEMM depth OC. Returns
+ * 0 when the shape does not suit it.
+ */
+static int backprop_input_winograd(const float *dy, const float *w, float *dx, const ck_conv_info *g) {
+  ck_conv_info t = {.batch = g->batch, .inH = g->outH, .inW = g->outW, .inC = g->outC,
+                    .outH = g->inH, .outW = g->inW, .outC = g->inC, .kH = g->kH, .kW = g->kW,
+                    .strideH = 1, .strideW = 1, .padTop = g->kH - 1 - g->padTop, .padLeft = g->kW - 1 - g->padLeft};
+  if (g->strideH != 1 || g->strideW != 1 || t.padTop < 0 || t.padLeft < 0 || !ck_winograd_applies(&t)) return 0;
+  const long C = g->inC, OC = g->outC, KH = g->kH, KW = g->kW;
+  float *flipped = ck_scratch(0, CK_SLOT_FLIPPED, (size_t)(KH * KW * C * OC));
+  if (!flipped) return 1; /* out of memory: recorded by ck_scratch, thrown by addon.c */
+  for (long kh = 0; kh < KH; kh++)
+    for (long kw = 0; kw < KW; kw++) {
+      const float *src = w + ((KH - 1 - kh) * KW + (KW - 1 - kw)) * C * OC;
+      float *dst = flipped + (kh * KW + kw) * OC * C;
+      for (long c = 0; c < C; c++)
+        for (long oc = 0; oc < OC; oc++) dst[oc * C + c] = src[c * OC + oc];
+    }
+  ck_conv2d_winograd(dy, flipped, dx, &t, NULL, -1);
+  return 1;
+}
+
 void ck_conv2d_backprop_input(const float *dy, const float *w, float *dx, const ck_conv_info *g) {
+  if (backprop_input_winograd(dy, w, dx, g)) return;
   input_job j = {.isa = ck_isa(), .g = g, .dy = dy, .dx = dx};
 #if CK_X86
   if (!j.isa->conv_fwd_add) j.isa = &ck_gemm_avx2; /* AVX-512: its AVX2 tables (see convkit.h) */

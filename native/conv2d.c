@@ -14,6 +14,7 @@
  */
 #include "conv-c1.h"
 #include "im2col.h"
+#include "winograd.h"
 
 #include <limits.h>
 #include <string.h>
@@ -148,6 +149,10 @@ void ck_conv2d(const float *x, const float *w, float *y, const ck_conv_info *g, 
   }
   if (ck_conv_c1_applies(g)) {
     ck_conv_c1_forward(x, w, y, g, bias, act);
+    return;
+  }
+  if (ck_winograd_applies(g)) {
+    ck_conv2d_winograd(x, w, y, g, bias, act);
     return;
   }
   j.zeros = zero_channels(g->inC);

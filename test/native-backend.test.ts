@@ -97,6 +97,8 @@ const CONV_CASES: ConvCase[] = [
   [1, 5, 7, 3, 17, 3, 2, 1, 2, 'same'],
   [2, 9, 9, 4, 3, 1, 1, 1, 1, 'valid'],
   [3, 17, 15, 3, 17, 3, 3, 2, 2, 'valid'], // filter gradient by window corners: 27 rows (a partial last tile), 17 columns
+  [1, 6, 5, 4, 3, 3, 3, 1, 1, 'valid'], // Winograd at its smallest: 4 channels, a 4x3 output (half a tile column past the edge)
+  [2, 7, 9, 12, 20, 3, 3, 1, 1, 'same'], // Winograd, padded: 12 channels (8 + a scalar tail of 4), 20 filters
   [2, 12, 10, 5, 33, 2, 3, 1, 2, 'valid'], // corners, 2x3 taps, stride 2 across, 30 rows
   [1, 3, 3, 1, 1, 3, 3, 1, 1, 'same'],
   [3, 33, 17, 5, 7, 5, 5, 2, 1, 'same'],
@@ -135,6 +137,33 @@ function convCases(backend: Backend, t: TestContext) {
       backend.conv2dBackpropFilter(x, dy, dwn, g);
       reference.conv2dBackpropFilter(x, dy, dwr, g);
       assertClose(dwn, dwr, batch * g.outHeight * g.outWidth, `${label} backprop filter`);
+    }
+  });
+}
+
+/**
+ * 3x3 stride-1 convolutions (forward, and the input gradient of stride-1 ones)
+ * run as Winograd F(2x2, 3x3) by default; CONVKIT_WINOGRAD=0 selects the
+ * direct kernels, which must stay right too.
+ */
+function directConvCases(backend: Backend, t: TestContext) {
+  return t.test('conv2d with CONVKIT_WINOGRAD=0 (direct kernels only)', async (t2) => {
+    const saved = process.env.CONVKIT_WINOGRAD;
+    // The switch takes effect: on the seed CNN's conv2 the two algorithms round differently.
+    const g = conv2dInfo(2, 13, 13, 32, 64, 3, 3, 1, 1, 'valid');
+    const x = randomArray(2 * 13 * 13 * 32, 7), w = randomArray(9 * 32 * 64, 8);
+    const winograd = new Float32Array(2 * 11 * 11 * 64), direct = new Float32Array(winograd.length);
+    delete process.env.CONVKIT_WINOGRAD;
+    backend.conv2d(x, w, winograd, g);
+    process.env.CONVKIT_WINOGRAD = '0';
+    backend.conv2d(x, w, direct, g);
+    assert.ok(!sameBits(winograd, direct), 'CONVKIT_WINOGRAD=0 should change the algorithm');
+    assertClose(winograd, direct, 288, 'Winograd vs direct');
+    try {
+      await convCases(backend, t2);
+    } finally {
+      if (saved === undefined) delete process.env.CONVKIT_WINOGRAD;
+      else process.env.CONVKIT_WINOGRAD = saved;
     }
   });
 }
@@ -386,6 +415,7 @@ if ('error' in loaded) {
       try {
         await matmulCases(backend, t);
         await convCases(backend, t);
+        await directConvCases(backend, t);
         await poolCases(backend, t);
         await elementwiseCases(backend, t);
         await softmaxCases(backend, t);

@@ -1,0 +1,10 @@
+/* Winograd F(2x2, 3x3) forward convolution for 3x3 stride-1 kernels (winograd.c). */
+#ifndef CONVKIT_WINOGRAD_H
+#define CONVKIT_WINOGRAD_H
+#include "convkit.h"
+
+/* 1 when the shape suits it (3x3, stride 1, at least 4 input channels) and CONVKIT_WINOGRAD is not "0". */
+int ck_winograd_applies(const ck_conv_info *g);
+/* Same contract as ck_conv2d (overwrites y; bias may be NULL; act -1 for none). */
+void ck_conv2d_winograd(const float *x, const float *w, float *y, const ck_conv_info *g, const float *bias, int act);
+#endif
