@@ -17,6 +17,8 @@
         "native/conv-c1-avx2.c",
         "native/conv-input-grad.c",
         "native/winograd.c",
+        "native/winograd-transforms.c",
+        "native/winograd-filter.c",
         "native/pool.c",
         "native/simd-loops.c",
         "native/elementwise.c",

@@ -337,6 +337,10 @@ void ck_conv2d_backprop_filter(const float *x, const float *dy, float *dw, const
     memset(dw, 0, (size_t)KC * g->outC * sizeof(float));
     return;
   }
+  if (ck_winograd_applies(g)) {
+    ck_conv2d_backprop_filter_winograd(x, dy, dw, g);
+    return;
+  }
   /* At most 32 chunks of at least 256 positions: a count that depends only on
      the shape keeps results identical for every thread count. */
   j.nchunks = (P + 255) / 256;

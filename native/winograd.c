@@ -17,6 +17,7 @@
  * results do not depend on the thread count.
  */
 #include "winograd.h"
+#include "winograd-transforms.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -74,102 +75,6 @@ static void transform_weights(const float *w, float *u, long C, long OC, long oc
   }
 }
 
-/*
- * V[xi][row][c] = (B^T d B)[xi] for channels [c0, c1) of one tile, from the 16
- * input pixel pointers p[r*4+s] (zeros outside the image).
- */
-static void input_transform_base(const float *const *p, float *v, long vstride, long c0, long c1) {
-  for (long c = c0; c < c1; c++) {
-    float d[4][4], t[4][4];
-    for (int i = 0; i < 16; i++) d[i / 4][i % 4] = p[i][c];
-    for (int j = 0; j < 4; j++) {
-      t[0][j] = d[0][j] - d[2][j];
-      t[1][j] = d[1][j] + d[2][j];
-      t[2][j] = d[2][j] - d[1][j];
-      t[3][j] = d[1][j] - d[3][j];
-    }
-    for (int i = 0; i < 4; i++) {
-      v[(i * 4 + 0) * vstride + c] = t[i][0] - t[i][2];
-      v[(i * 4 + 1) * vstride + c] = t[i][1] + t[i][2];
-      v[(i * 4 + 2) * vstride + c] = t[i][2] - t[i][1];
-      v[(i * 4 + 3) * vstride + c] = t[i][1] - t[i][3];
-    }
-  }
-}
-
-/*
- * The 2x2 outputs of one tile for channels [c0, c1) from M[xi][row][oc]:
- * y = A^T m A + bias, then relu when asked; out[i*2+j] is the output row of
- * (i, j) (a scratch row when that output lies past the image edge).
- */
-static void output_transform_base(const float *m, long mstride, float *const *out, const float *bias, int relu, long c0, long c1) {
-  for (long oc = c0; oc < c1; oc++) {
-    float s[2][4];
-    for (int j = 0; j < 4; j++) {
-      float m0 = m[(0 + j) * mstride + oc], m1 = m[(4 + j) * mstride + oc];
-      float m2 = m[(8 + j) * mstride + oc], m3 = m[(12 + j) * mstride + oc];
-      s[0][j] = m0 + m1 + m2;
-      s[1][j] = m1 - m2 - m3;
-    }
-    float b = bias ? bias[oc] : 0.0f;
-    for (int i = 0; i < 2; i++) {
-      float r0 = s[i][0] + s[i][1] + s[i][2] + b, r1 = s[i][1] - s[i][2] - s[i][3] + b;
-      out[i * 2][oc] = relu && r0 < 0.0f ? 0.0f : r0;
-      out[i * 2 + 1][oc] = relu && r1 < 0.0f ? 0.0f : r1;
-    }
-  }
-}
-
-#if CK_X86
-#include <immintrin.h>
-#define AVX2 __attribute__((target("avx2,fma")))
-
-/* The same transforms on 8 channels at a time; the scalar versions finish the tail. */
-AVX2 static void input_transform_avx2(const float *const *p, float *v, long vstride, long C) {
-  long c = 0;
-  for (; c + 8 <= C; c += 8) {
-    __m256 d[16], t[16];
-    for (int i = 0; i < 16; i++) d[i] = _mm256_loadu_ps(p[i] + c);
-    for (int j = 0; j < 4; j++) {
-      t[0 + j] = _mm256_sub_ps(d[0 + j], d[8 + j]);
-      t[4 + j] = _mm256_add_ps(d[4 + j], d[8 + j]);
-      t[8 + j] = _mm256_sub_ps(d[8 + j], d[4 + j]);
-      t[12 + j] = _mm256_sub_ps(d[4 + j], d[12 + j]);
-    }
-    for (int i = 0; i < 4; i++) {
-      _mm256_storeu_ps(v + (i * 4 + 0) * vstride + c, _mm256_sub_ps(t[i * 4 + 0], t[i * 4 + 2]));
-      _mm256_storeu_ps(v + (i * 4 + 1) * vstride + c, _mm256_add_ps(t[i * 4 + 1], t[i * 4 + 2]));
-      _mm256_storeu_ps(v + (i * 4 + 2) * vstride + c, _mm256_sub_ps(t[i * 4 + 2], t[i * 4 + 1]));
-      _mm256_storeu_ps(v + (i * 4 + 3) * vstride + c, _mm256_sub_ps(t[i * 4 + 1], t[i * 4 + 3]));
-    }
-  }
-  input_transform_base(p, v, vstride, c, C);
-}
-
-AVX2 static void output_transform_avx2(const float *m, long mstride, float *const *out, const float *bias, int relu, long OC) {
-  long oc = 0;
-  const __m256 zero = _mm256_setzero_ps();
-  for (; oc + 8 <= OC; oc += 8) {
-    __m256 s0[4], s1[4];
-    for (int j = 0; j < 4; j++) {
-      __m256 m0 = _mm256_loadu_ps(m + (0 + j) * mstride + oc), m1 = _mm256_loadu_ps(m + (4 + j) * mstride + oc);
-      __m256 m2 = _mm256_loadu_ps(m + (8 + j) * mstride + oc), m3 = _mm256_loadu_ps(m + (12 + j) * mstride + oc);
-      s0[j] = _mm256_add_ps(_mm256_add_ps(m0, m1), m2);
-      s1[j] = _mm256_sub_ps(_mm256_sub_ps(m1, m2), m3);
-    }
-    __m256 b = bias ? _mm256_loadu_ps(bias + oc) : zero;
-    __m256 r[4] = {
-        _mm256_add_ps(_mm256_add_ps(_mm256_add_ps(s0[0], s0[1]), s0[2]), b),
-        _mm256_add_ps(_mm256_sub_ps(_mm256_sub_ps(s0[1], s0[2]), s0[3]), b),
-        _mm256_add_ps(_mm256_add_ps(_mm256_add_ps(s1[0], s1[1]), s1[2]), b),
-        _mm256_add_ps(_mm256_sub_ps(_mm256_sub_ps(s1[1], s1[2]), s1[3]), b),
-    };
-    for (int k = 0; k < 4; k++) _mm256_storeu_ps(out[k] + oc, relu ? _mm256_max_ps(r[k], zero) : r[k]);
-  }
-  output_transform_base(m, mstride, out, bias, relu, oc, OC);
-}
-#endif
-
 static void block_task(void *ctx, int task, int thread) {
   const wg_job *j = ctx;
   const ck_conv_info *g = j->g;
@@ -179,8 +84,9 @@ static void block_task(void *ctx, int task, int thread) {
   long lo, hi;
   ck_split(j->tiles, j->parts, task, TB, &lo, &hi);
   if (lo >= hi) return;
-  float *v = ck_scratch(thread, CK_SLOT_PACK_A, (size_t)16 * TB * C);
-  float *m = ck_scratch(thread, CK_SLOT_COL, (size_t)16 * TB * OC);
+  const long vs = ck_wg_stride(TB * C), ms = ck_wg_stride(TB * OC);
+  float *v = ck_scratch(thread, CK_SLOT_PACK_A, (size_t)16 * vs);
+  float *m = ck_scratch(thread, CK_SLOT_COL, (size_t)16 * ms);
   /* Where the outputs of a tile past the image edge go (odd output sizes). */
   float *sink = ck_scratch(thread, CK_SLOT_PTRS, (size_t)OC);
   if (!v || !m || !sink) return;
@@ -191,26 +97,18 @@ static void block_task(void *ctx, int task, int thread) {
   for (long t0 = lo; t0 < hi; t0 += TB) {
     int nt = (int)(hi - t0 < TB ? hi - t0 : TB);
     /* Rows of a last, partial register tile read stale rows of v: computed, never stored. */
-    if (t0 == lo) memset(v, 0, (size_t)16 * TB * C * sizeof(float));
+    if (t0 == lo) memset(v, 0, (size_t)16 * vs * sizeof(float));
     for (int k = 0; k < nt; k++) {
       long tile = t0 + k, n = tile / j->tiles_per_image, rem = tile % j->tiles_per_image;
       long iy0 = (rem / j->tiles_w) * 2 - g->padTop, ix0 = (rem % j->tiles_w) * 2 - g->padLeft;
-      const float *xn = j->x + n * H * W * C;
       const float *p[16];
-      for (int r = 0; r < 4; r++)
-        for (int s = 0; s < 4; s++) {
-          long iy = iy0 + r, ix = ix0 + s;
-          p[r * 4 + s] = iy >= 0 && iy < H && ix >= 0 && ix < W ? xn + (iy * W + ix) * C : j->zeros;
-        }
-#if CK_X86
-      if (wide) input_transform_avx2(p, v + k * C, TB * C, C);
-      else
-#endif
-        input_transform_base(p, v + k * C, TB * C, 0, C);
+      ck_wg_patch(j->x + n * H * W * C, H, W, C, iy0, ix0, j->zeros, p);
+      /* One panel holding all C channels: V[xi][tile][c]. */
+      ck_wg_input_transform(wide, p, v + k * C, vs, C, 0, C);
     }
     for (int xi = 0; xi < 16; xi++) {
-      const float *vx = v + (long)xi * TB * C, *ux = j->u + (long)xi * C * j->oc_padded;
-      float *mx = m + (long)xi * TB * OC;
+      const float *vx = v + (long)xi * vs, *ux = j->u + (long)xi * C * j->oc_padded;
+      float *mx = m + (long)xi * ms;
       for (long jr = 0; jr < OC; jr += NR) {
         int n = (int)(OC - jr < NR ? OC - jr : NR);
         const float *bp = ux + (jr / NR) * C * NR;
@@ -230,11 +128,7 @@ static void block_task(void *ctx, int task, int thread) {
         out[q] = yy < g->outH && xx < g->outW ? j->y + ((n * g->outH + yy) * g->outW + xx) * OC : sink;
       }
       int relu = j->act == CK_ACT_RELU;
-#if CK_X86
-      if (wide) output_transform_avx2(m + k * OC, TB * OC, out, j->bias, relu, OC);
-      else
-#endif
-        output_transform_base(m + k * OC, TB * OC, out, j->bias, relu, 0, OC);
+      ck_wg_output_transform(wide, m + k * OC, ms, out, j->bias, relu, OC);
     }
   }
 }

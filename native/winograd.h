@@ -7,4 +7,6 @@
 int ck_winograd_applies(const ck_conv_info *g);
 /* Same contract as ck_conv2d (overwrites y; bias may be NULL; act -1 for none). */
 void ck_conv2d_winograd(const float *x, const float *w, float *y, const ck_conv_info *g, const float *bias, int act);
+/* Filter gradient by F(2x2, 3x3) (winograd-filter.c); same contract as ck_conv2d_backprop_filter. */
+void ck_conv2d_backprop_filter_winograd(const float *x, const float *dy, float *dw, const ck_conv_info *g);
 #endif
