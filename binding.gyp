@@ -16,6 +16,7 @@
         "native/conv-c1.c",
         "native/conv-c1-avx2.c",
         "native/conv-input-grad.c",
+        "native/conv-pool.c",
         "native/winograd.c",
         "native/winograd-transforms.c",
         "native/winograd-filter.c",

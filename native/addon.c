@@ -15,10 +15,11 @@
 #include <string.h>
 
 #include "convkit.h"
+#include "conv-pool.h"
 
 static pthread_mutex_t call_lock = PTHREAD_MUTEX_INITIALIZER;
 
-#define MAX_ARGS 20
+#define MAX_ARGS 32
 #define ARGS(count)                                                                  \
   size_t argc = MAX_ARGS;                                                            \
   napi_value argv[MAX_ARGS];                                                         \
@@ -225,6 +226,28 @@ static napi_value js_max_pool(napi_env env, napi_callback_info info) {
   if (!ok) return NULL;
   LOCKED(ck_max_pool(x, y, arg, &g));
   return undefined(env);
+}
+
+/* x, w, y, conv geometry (13), bias|null, argmax|null, pool geometry (12); returns whether it ran. */
+static napi_value js_conv_relu_pool(napi_env env, napi_callback_info info) {
+  ARGS(30);
+  ck_conv_info g;
+  ck_pool_info pg;
+  int ok = 1, done;
+  if (!conv_geometry(env, argv, &g) || !pool_geometry(env, argv + 15, &pg)) return NULL;
+  CONV_SIZES(g);
+  long ps = pg.batch * pg.outH * pg.outW * pg.C;
+  float *x = F32(0, "x", xs);
+  float *w = F32(1, "w", ws);
+  float *y = F32(2, "y", ps);
+  float *bias = F32_OPT(16, "bias", g.outC);
+  int32_t *arg = typed(env, argv[17], napi_int32_array, "argmax", ps, 1, &ok);
+  if (!ok) return NULL;
+  (void)ys;
+  LOCKED(done = ck_conv_relu_pool(x, w, bias, y, arg, &g, &pg));
+  napi_value result;
+  napi_get_boolean(env, done, &result);
+  return result;
 }
 
 static napi_value js_max_pool_bp(napi_env env, napi_callback_info info) {
@@ -489,6 +512,7 @@ static napi_value init(napi_env env, napi_value exports) {
 #define FN(name, fn) {name, NULL, fn, NULL, NULL, NULL, napi_default, NULL}
     FN("matmul", js_matmul), FN("conv2d", js_conv2d), FN("conv2dBackpropInput", js_conv2d_bi),
     FN("conv2dBackpropFilter", js_conv2d_bf), FN("maxPool", js_max_pool), FN("maxPoolBackprop", js_max_pool_bp),
+    FN("convReluMaxPool", js_conv_relu_pool),
     FN("biasActivation", js_bias_activation), FN("activationBackprop", js_activation_backprop),
     FN("biasGrad", js_bias_grad), FN("activationBackpropBiasGrad", js_activation_bias_grad), FN("softmax", js_softmax), FN("softmaxBackprop", js_softmax_bp),
     FN("softmaxCrossEntropySparse", js_xent_sparse), FN("softmaxCrossEntropyDense", js_xent_dense),

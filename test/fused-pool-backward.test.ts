@@ -1,8 +1,10 @@
 /**
- * Sequential runs Conv2D(relu) -> MaxPooling2D backward as one step: the relu
- * mask and the bias gradient come from the pooled output, and the pool then
- * scatters the masked gradient (AffineLayer.backwardThroughPool). These tests
- * compare every weight gradient with the plain layer-by-layer backward, in
+ * Sequential runs Conv2D(relu) -> MaxPooling2D together: backward as one step
+ * (the relu mask and the bias gradient come from the pooled output, and the
+ * pool then scatters the masked gradient: AffineLayer.backwardThroughPool),
+ * and forward as one kernel where the backend fuses the pair (the native
+ * backend, for a 1-channel 3x3 conv and 2x2 pool). These tests compare every
+ * weight gradient and the predictions with the plain layer-by-layer passes, in
  * float64 on the reference backend and in float32 on the native one, for the
  * seed's 2x2 pooling and for overlapping and 'same'-padded pools.
  */
@@ -18,6 +20,8 @@ interface Case {
   name: string;
   pool: { poolSize: number; strides: number; padding: Padding };
   useBias: boolean;
+  /** Input channels (1: the native backend runs the first conv, relu and pool as one kernel). */
+  channels?: number;
 }
 
 const CASES: Case[] = [
@@ -25,6 +29,7 @@ const CASES: Case[] = [
   { name: 'overlapping 3x3 pool, stride 2', pool: { poolSize: 3, strides: 2, padding: 'valid' }, useBias: true },
   { name: "'same' 2x2 pool on odd sizes", pool: { poolSize: 2, strides: 2, padding: 'same' }, useBias: true },
   { name: 'conv without bias', pool: { poolSize: 2, strides: 2, padding: 'valid' }, useBias: false },
+  { name: 'one input channel (fused conv + relu + pool forward on native)', pool: { poolSize: 2, strides: 2, padding: 'valid' }, useBias: true, channels: 1 },
 ];
 
 function build(c: Case, backend: 'reference' | 'native', dtype: 'float32' | 'float64'): Sequential {
@@ -36,14 +41,16 @@ function build(c: Case, backend: 'reference' | 'native', dtype: 'float32' | 'flo
     layers.flatten(),
     layers.dense({ units: 4, activation: 'softmax' }),
   ], { backend, dtype, seed: 11 });
-  model.build([11, 13, 2]);
+  model.build([11, 13, c.channels ?? 2]);
   model.compile({ optimizer: 'sgd', loss: 'sparse_categorical_crossentropy' });
   return model;
 }
 
 /** The plain backward: every layer on its own, no fusion. */
 function unfusedGradients(model: Sequential, x: Float32Array | Float64Array, labels: Int32Array, batch: number): Float64Array[] {
-  const output = model.forwardBatch(x, batch, true);
+  // Layer by layer: Sequential.forwardBatch would fuse the conv and pool pairs.
+  let output: Float32Array | Float64Array = x;
+  for (const layer of model.layers) output = layer.forward(output, batch, true);
   const classes = 4;
   // Softmax + cross-entropy gradient with respect to the logits: (p - onehot) / batch.
   let dy: Float32Array | Float64Array | null = output.slice();
@@ -59,20 +66,25 @@ function unfusedGradients(model: Sequential, x: Float32Array | Float64Array, lab
   return model.weights().map((w) => Float64Array.from(w.grad));
 }
 
-function inputs(dtype: 'float32' | 'float64', batch: number): { x: Float32Array | Float64Array; labels: Int32Array } {
+function inputs(dtype: 'float32' | 'float64', batch: number, channels = 2): { x: Float32Array | Float64Array; labels: Int32Array } {
   const random = new Random(3);
-  const x = dtype === 'float64' ? new Float64Array(batch * 11 * 13 * 2) : new Float32Array(batch * 11 * 13 * 2);
+  const x = dtype === 'float64' ? new Float64Array(batch * 11 * 13 * channels) : new Float32Array(batch * 11 * 13 * channels);
   for (let i = 0; i < x.length; i++) x[i] = random.uniform(-1, 1);
   return { x, labels: Int32Array.from({ length: batch }, (_, i) => i % 4) };
 }
 
 function compare(c: Case, backend: 'reference' | 'native', dtype: 'float32' | 'float64', tolerance: number): void {
   const batch = 5;
-  const { x, labels } = inputs(dtype, batch);
+  const { x, labels } = inputs(dtype, batch, c.channels);
   const fusedModel = build(c, backend, dtype);
   fusedModel.computeGradients(x, labels, batch);
   const fused = fusedModel.weights().map((w) => Float64Array.from(w.grad));
-  const plain = unfusedGradients(build(c, backend, dtype), x, labels, batch);
+  const fusedOutput = Float64Array.from(fusedModel.forwardBatch(x, batch, false));
+  const plainModel = build(c, backend, dtype);
+  const plain = unfusedGradients(plainModel, x, labels, batch);
+  let plainOutput: Float32Array | Float64Array = x;
+  for (const layer of plainModel.layers) plainOutput = layer.forward(plainOutput, batch, false);
+  fusedOutput.forEach((p, i) => assert.ok(Math.abs(p - plainOutput[i]) <= tolerance, `probability ${i}: fused ${p} vs plain ${plainOutput[i]}`));
   assert.equal(fused.length, plain.length);
   let nonZero = 0;
   fused.forEach((grad, k) => {
@@ -88,7 +100,7 @@ function compare(c: Case, backend: 'reference' | 'native', dtype: 'float32' | 'f
   assert.ok(nonZero > 50, `expected many non-zero gradients; got ${nonZero}`);
 }
 
-describe('Conv2D(relu) -> MaxPooling2D fused backward equals the layer-by-layer backward', () => {
+describe('Conv2D(relu) -> MaxPooling2D run together equal the layer-by-layer forward and backward', () => {
   for (const c of CASES) {
     test(`reference float64: ${c.name}`, () => compare(c, 'reference', 'float64', 1e-12));
   }

@@ -179,6 +179,50 @@ const POOL_CASES: PoolCase[] = [
   [64, 26, 26, 32, 2, 2, 2, 2, 'valid'], // large enough to run threaded
 ];
 
+/** [batch, h, w, oc]: 1-channel 3x3 valid conv + relu + 2x2 pool, which the native backend runs in one pass. */
+const CONV_POOL_CASES: [number, number, number, number][] = [
+  [3, 28, 28, 32], // the seed CNN's first block
+  [2, 9, 11, 40], // 16 + 16 channels by AVX2, 8 by the scalar tail; odd conv output width (9): its last column is in no window
+  [1, 7, 8, 5], // scalar channels only; odd conv output height (5)
+];
+
+function convPoolCases(backend: Backend, t: TestContext) {
+  return t.test('conv2dReluMaxPool == conv2d + relu + maxPool (values, argmax)', () => {
+    assert.ok(backend.conv2dReluMaxPool, 'the native backend fuses conv + relu + pool');
+    let seed = 500;
+    for (const [batch, h, w, oc] of CONV_POOL_CASES) {
+      const conv = conv2dInfo(batch, h, w, 1, oc, 3, 3, 1, 1, 'valid');
+      const pool = pool2dInfo(batch, conv.outHeight, conv.outWidth, oc, 2, 2, 2, 2, 'valid');
+      const x = randomArray(batch * h * w, seed++), wt = randomArray(9 * oc, seed++);
+      const ys = batch * pool.outHeight * pool.outWidth * oc;
+      for (const bias of [randomArray(oc, seed++), null]) {
+        const label = `conv+pool ${batch}x${h}x${w}x${oc} bias=${bias !== null}`;
+        const z = new Float32Array(batch * conv.outHeight * conv.outWidth * oc);
+        reference.conv2d(x, wt, z, conv, { bias, activation: 'relu' });
+        const yr = new Float32Array(ys), ar = new Int32Array(ys);
+        reference.maxPool(z, yr, ar, pool);
+        const yn = randomArray(ys, seed++), an = new Int32Array(ys).fill(-7);
+        assert.equal(backend.conv2dReluMaxPool!(x, wt, bias, yn, an, conv, pool), true, `${label}: fused`);
+        assertClose(yn, yr, 9, `${label} values`);
+        // Argmax equal, ties (relu zeros) included; only where rounding (FMA order) puts two
+        // different window values less than 1e-5 apart may the fused pass pick the other one.
+        an.forEach((a, i) => {
+          if (a !== ar[i]) assert.ok(z[a] !== z[ar[i]] && Math.abs(z[a] - z[ar[i]]) < 1e-5, `${label} argmax[${i}]: ${a} vs ${ar[i]}`);
+        });
+        const yNoArg = new Float32Array(ys);
+        assert.equal(backend.conv2dReluMaxPool!(x, wt, bias, yNoArg, null, conv, pool), true);
+        assert.deepEqual(yNoArg, yn, `${label} values without argmax`);
+      }
+    }
+    // Other shapes are declined, untouched.
+    const conv = conv2dInfo(1, 8, 8, 2, 8, 3, 3, 1, 1, 'valid');
+    const pool = pool2dInfo(1, 6, 6, 8, 2, 2, 2, 2, 'valid');
+    const y = new Float32Array(72).fill(3);
+    assert.equal(backend.conv2dReluMaxPool!(randomArray(128, 1), randomArray(144, 2), null, y, null, conv, pool), false);
+    assert.ok(y.every((v) => v === 3));
+  });
+}
+
 function poolCases(backend: Backend, t: TestContext) {
   return t.test('maxPool (argmax equal, ties) and maxPoolBackprop', () => {
     let seed = 200;
@@ -417,6 +461,7 @@ if ('error' in loaded) {
         await convCases(backend, t);
         await directConvCases(backend, t);
         await poolCases(backend, t);
+        await convPoolCases(backend, t);
         await elementwiseCases(backend, t);
         await softmaxCases(backend, t);
         await optimizerCases(backend, t);

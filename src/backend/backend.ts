@@ -100,6 +100,13 @@ export interface Backend {
   maxPool(x: FloatArray, y: FloatArray, argmax: Int32Array | null, info: Pool2DInfo): void;
   /** dx (overwritten, size N*H*W*C) = scatter-add of dy to the recorded argmax positions. */
   maxPoolBackprop(dy: FloatArray, argmax: Int32Array, dx: FloatArray, info: Pool2DInfo): void;
+  /**
+   * Optional fusion: y = maxPool(relu(conv2d(x, w) + bias)) and argmax exactly as
+   * maxPool gives them on the conv output, which is never stored. A backend
+   * implements the shapes it accelerates and returns false, doing nothing, for
+   * the others (the caller then runs conv2d and maxPool).
+   */
+  conv2dReluMaxPool?(x: FloatArray, w: FloatArray, bias: FloatArray | null, y: FloatArray, argmax: Int32Array | null, conv: Conv2DInfo, pool: Pool2DInfo): boolean;
 
   /** In place on y[rows,cols]: y = act(y + bias[cols]); bias may be null. */
   biasActivation(y: FloatArray, bias: FloatArray | null, rows: number, cols: number, activation: ElementwiseActivation): void;

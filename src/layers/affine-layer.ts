@@ -87,6 +87,24 @@ export abstract class AffineLayer extends Layer {
   }
 
   /**
+   * Forward through this layer and the MaxPooling2D after it together, when a
+   * subclass and the backend can (Conv2D with a fusing backend): returns the
+   * pool's output, or null to run the two layers one after the other.
+   */
+  forwardThroughPool(pool: MaxPooling2D, x: FloatArray, batch: number, training: boolean): FloatArray | null {
+    if (!this.fusesWithFollowingPool) return null;
+    const y = this.fusedForwardThroughPool(pool, x, batch, training);
+    if (y === null) return null;
+    this.input = training ? x : undefined;
+    this.output = undefined; // never stored: a plain backward() now fails clearly instead of reading stale values
+    return y;
+  }
+
+  protected fusedForwardThroughPool(_pool: MaxPooling2D, _x: FloatArray, _batch: number, _training: boolean): FloatArray | null {
+    return null;
+  }
+
+  /**
    * Backward through `pool` (fed by this layer's output) and this layer's
    * activation, from dy = dL/d(pool output). relu is monotone, so the pool's
    * output at o is relu(z) at o's argmax, and relu'(z) there is (pooled[o] > 0):

@@ -1,6 +1,7 @@
 /** Conv2D: y[N,OH,OW,OC] = act(conv(x[N,H,W,C], kernel[KH,KW,C,OC]) + bias[OC]). */
 import type { BiasActivationEpilogue, Conv2DInfo, FloatArray } from '../backend/backend.js';
 import { conv2dInfo, type Padding } from '../core/conv-geometry.js';
+import type { MaxPooling2D } from './max-pooling2d.js';
 import { AffineLayer } from './affine-layer.js';
 import { parseActivation, type ActivationName } from './activations.js';
 import type { BuildContext, LayerDetails } from './layer.js';
@@ -75,6 +76,18 @@ export class Conv2D extends AffineLayer {
   protected linearForward(x: FloatArray, y: FloatArray, batch: number, epilogue: BiasActivationEpilogue | null): boolean {
     this.backend.conv2d(x, this.kernel.value, y, this.info(batch), epilogue ?? undefined);
     return epilogue !== null;
+  }
+
+  /**
+   * Forward through this layer and `pool` in one backend call when the backend
+   * fuses the pair (conv2dReluMaxPool); the full-resolution activation is then
+   * never stored, and the backward pass goes through backwardThroughPool, which
+   * needs only the pool's output and argmax. Returns null when not fused.
+   */
+  protected override fusedForwardThroughPool(pool: MaxPooling2D, x: FloatArray, batch: number, training: boolean): FloatArray | null {
+    if (!this.backend.conv2dReluMaxPool || this.activation !== 'relu') return null;
+    const { y, argmax, info } = pool.prepareOutput(batch, training);
+    return this.backend.conv2dReluMaxPool(x, this.kernel.value, this.bias?.value ?? null, y, argmax, this.info(batch), info) ? y : null;
   }
 
   protected kernelGrad(x: FloatArray, dz: FloatArray, batch: number): void {

@@ -64,6 +64,19 @@ export class MaxPooling2D extends Layer {
     return y;
   }
 
+  /**
+   * The output (and, when training, argmax) buffers of a forward pass on
+   * `batch` samples that the layer before computes together with this one
+   * (Conv2D.fusedForwardThroughPool), with this layer's geometry.
+   */
+  prepareOutput(batch: number, training: boolean): { y: FloatArray; argmax: Int32Array | null; info: Pool2DInfo } {
+    const info = this.info(batch);
+    const size = batch * info.outHeight * info.outWidth * info.channels;
+    const y = (this.output = this.reuse(this.output, size));
+    if (training && this.argmax?.length !== size) this.argmax = new Int32Array(size);
+    return { y, argmax: training ? this.argmax! : null, info };
+  }
+
   /** The pooled output of the last training forward pass on `batch` samples. */
   lastOutput(batch: number): FloatArray {
     const info = this.info(batch);

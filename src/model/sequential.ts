@@ -204,7 +204,21 @@ export class Sequential {
   /** Runs the layers forward on `batch` samples; returns the last layer's output buffer. */
   forwardBatch(x: FloatArray, batch: number, training: boolean): FloatArray {
     let out = x;
-    for (const layer of this.layers) out = layer.forward(out, batch, training);
+    for (let i = 0; i < this.layers.length; i++) {
+      const layer = this.layers[i];
+      const next = this.layers[i + 1];
+      if (next instanceof MaxPooling2D && layer instanceof AffineLayer) {
+        // Conv2D(relu) -> MaxPooling2D in one backend call where the backend fuses the pair;
+        // backwardFrom pairs them too, so the unstored activation is never needed.
+        const pooled = layer.forwardThroughPool(next, out, batch, training);
+        if (pooled) {
+          out = pooled;
+          i++;
+          continue;
+        }
+      }
+      out = layer.forward(out, batch, training);
+    }
     return out;
   }
 

@@ -157,6 +157,17 @@ export class NativeBackendImpl implements NativeBackend {
     );
   }
 
+  conv2dReluMaxPool(x: FloatArray, w: FloatArray, bias: FloatArray | null, y: FloatArray, argmax: Int32Array | null, conv: Conv2DInfo, pool: Pool2DInfo): boolean {
+    const K = 'conv2dReluMaxPool', c = convArgs(K, conv), p = poolArgs(K, pool), s = convShapes(conv);
+    const ys = pool.batch * pool.outHeight * pool.outWidth * pool.channels;
+    const yShape = `[${pool.batch}, ${pool.outHeight}, ${pool.outWidth}, ${pool.channels}]`;
+    return this.addon.convReluMaxPool(
+      f32(K, 'x', x, ...s.x), f32(K, 'w', w, ...s.w), f32(K, 'y', y, ys, yShape), ...c,
+      bias === null ? null : f32(K, 'bias', bias, conv.outChannels, `[${conv.outChannels}]`),
+      argmax === null ? null : i32(K, 'argmax', argmax, ys, yShape), ...p,
+    );
+  }
+
   maxPoolBackprop(dy: FloatArray, argmax: Int32Array, dx: FloatArray, info: Pool2DInfo): void {
     const K = 'maxPoolBackprop', args = poolArgs(K, info);
     const xs = info.batch * info.inHeight * info.inWidth * info.channels;

@@ -1,0 +1,15 @@
+/* Conv (1 channel, 3x3, stride 1, valid) + bias + relu + 2x2 max pooling in one pass (conv-pool.c). */
+#ifndef CONVKIT_CONV_POOL_H
+#define CONVKIT_CONV_POOL_H
+#include "convkit.h"
+
+/* 1 when the pair has the shape conv-pool.c handles. */
+int ck_conv_relu_pool_applies(const ck_conv_info *c, const ck_pool_info *p);
+/*
+ * y = maxpool(relu(conv(x, w) + bias)) and argmax (may be NULL) as ck_max_pool
+ * gives them on the conv output, which is never stored. Returns 0, doing
+ * nothing, when the shapes do not apply.
+ */
+int ck_conv_relu_pool(const float *x, const float *w, const float *bias, float *y, int32_t *argmax,
+                      const ck_conv_info *c, const ck_pool_info *p);
+#endif
