@@ -250,6 +250,33 @@ static napi_value js_conv_relu_pool(napi_env env, napi_callback_info info) {
   return result;
 }
 
+/* g, argmax, x, dw, conv geometry (13), pool geometry (12); returns whether it ran. */
+static napi_value js_pool_conv_filter_grad(napi_env env, napi_callback_info info) {
+  ARGS(29);
+  ck_conv_info g;
+  ck_pool_info pg;
+  int ok = 1;
+  if (!conv_geometry(env, argv + 1, &g) || !pool_geometry(env, argv + 14, &pg)) return NULL;
+  CONV_SIZES(g);
+  long ps = pg.batch * pg.outH * pg.outW * pg.C;
+  float *gp = F32(0, "g", ps);
+  int32_t *arg = I32(1, "argmax", ps);
+  float *x = F32(2, "x", xs);
+  float *dw = F32(3, "dw", ws);
+  (void)ys;
+  long status;
+  LOCKED(status = ck_pool_conv_filter_grad(gp, arg, x, dw, &g, &pg));
+  if (status >= 0) {
+    char msg[200];
+    snprintf(msg, sizeof msg, "convkit native: argmax[%ld] = %d is not inside its own pooling window", status, arg[status]);
+    napi_throw_range_error(env, NULL, msg);
+    return NULL;
+  }
+  napi_value result;
+  napi_get_boolean(env, status == -1, &result);
+  return result;
+}
+
 static napi_value js_max_pool_bp(napi_env env, napi_callback_info info) {
   ARGS(15);
   ck_pool_info g;
@@ -512,7 +539,7 @@ static napi_value init(napi_env env, napi_value exports) {
 #define FN(name, fn) {name, NULL, fn, NULL, NULL, NULL, napi_default, NULL}
     FN("matmul", js_matmul), FN("conv2d", js_conv2d), FN("conv2dBackpropInput", js_conv2d_bi),
     FN("conv2dBackpropFilter", js_conv2d_bf), FN("maxPool", js_max_pool), FN("maxPoolBackprop", js_max_pool_bp),
-    FN("convReluMaxPool", js_conv_relu_pool),
+    FN("convReluMaxPool", js_conv_relu_pool), FN("poolConvFilterGrad", js_pool_conv_filter_grad),
     FN("biasActivation", js_bias_activation), FN("activationBackprop", js_activation_backprop),
     FN("biasGrad", js_bias_grad), FN("activationBackpropBiasGrad", js_activation_bias_grad), FN("softmax", js_softmax), FN("softmaxBackprop", js_softmax_bp),
     FN("softmaxCrossEntropySparse", js_xent_sparse), FN("softmaxCrossEntropyDense", js_xent_dense),

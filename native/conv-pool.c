@@ -10,6 +10,8 @@
  */
 #include "conv-pool.h"
 
+#include <string.h>
+
 typedef struct {
   const ck_conv_info *c;
   const ck_pool_info *p;
@@ -130,4 +132,138 @@ int ck_conv_relu_pool(const float *x, const float *w, const float *bias, float *
   j.parts = ck_pool_tasks(flops, 1e6);
   ck_pool_run(j.parts, rows_task, &j);
   return 1;
+}
+
+/*
+ * The backward of the same block for the first layer (no input gradient): the
+ * filter gradient straight from the pooled gradient g (already masked by relu'
+ * on the pooled output) and the argmax, without the conv-sized dz that
+ * ck_max_pool_backprop would write and ck_conv2d_backprop_filter read back:
+ *   dw[t][oc] = sum over pooled o of g[o][oc] * x[window pixel argmax(o, oc) + tap t].
+ * Each window pixel q takes g where argmax equals q's index (a mask per
+ * channel), so the products stay dense in registers: 4 pixels x 9 taps
+ * multiply-adds per pooled output and channel, as the dense gradient does, and
+ * no memory traffic beyond x, g and argmax.
+ * Images are cut into a shape-only number of chunks summed separately and
+ * added in chunk order, so the result does not depend on the thread count.
+ */
+#define FILTER_CHUNKS 16
+
+typedef struct {
+  const ck_conv_info *c;
+  const ck_pool_info *p;
+  const float *x, *g;
+  const int32_t *argmax;
+  float *partials; /* nchunks x 9 x OC */
+  float *dw;
+  long nchunks, chunk;
+  int parts;
+  long unmatched[FILTER_CHUNKS]; /* 1 + first pooled index whose argmax is not in its window, per chunk */
+} cpb_job;
+
+static void filter_rows_scalar(cpb_job *j, int task, long n, long py, long oc0, float *acc) {
+  const ck_conv_info *c = j->c;
+  const long W = c->inW, OW = c->outW, OC = c->outC, PW = j->p->outW;
+  const float *xn = j->x + n * c->inH * W;
+  for (long px = 0; px < PW; px++) {
+    long out = ((n * j->p->outH + py) * PW + px) * OC;
+    for (long oc = oc0; oc < OC; oc++) {
+      float g = j->g[out + oc];
+      int32_t a = j->argmax[out + oc];
+      int matched = 0;
+      for (int q = 0; q < 4; q++) {
+        long yy = 2 * py + q / 2, xx = 2 * px + q % 2;
+        if (a != (int32_t)(((n * c->outH + yy) * OW + xx) * OC + oc)) continue;
+        matched = 1;
+        for (int t = 0; t < 9; t++) acc[t * OC + oc] += g * xn[(yy + t / 3) * W + xx + t % 3];
+      }
+      if (!matched && !j->unmatched[task]) j->unmatched[task] = out + oc + 1;
+    }
+  }
+}
+
+#if CK_X86
+/* 8 channels at a time: 9 tap accumulators, one masked g per window pixel. Returns the first channel not done. */
+__attribute__((target("avx2,fma"))) static long filter_rows_avx2(cpb_job *j, int task, long n, long py, float *acc) {
+  const ck_conv_info *c = j->c;
+  const long W = c->inW, OW = c->outW, OC = c->outC, PW = j->p->outW;
+  const float *xn = j->x + n * c->inH * W;
+  const __m256i lane = _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7);
+  long oc0 = 0;
+  for (; oc0 + 8 <= OC; oc0 += 8) {
+    __m256 sum[9];
+    for (int t = 0; t < 9; t++) sum[t] = _mm256_loadu_ps(acc + t * OC + oc0);
+    for (long px = 0; px < PW; px++) {
+      long out = ((n * j->p->outH + py) * PW + px) * OC + oc0;
+      __m256 g = _mm256_loadu_ps(j->g + out);
+      __m256i a = _mm256_loadu_si256((const __m256i *)(j->argmax + out));
+      __m256i matched = _mm256_setzero_si256();
+      const float *corner = xn + 2 * py * W + 2 * px;
+#pragma GCC unroll 4
+      for (int q = 0; q < 4; q++) {
+        long base = ((n * c->outH + 2 * py + q / 2) * OW + 2 * px + q % 2) * OC + oc0;
+        __m256i hit = _mm256_cmpeq_epi32(a, _mm256_add_epi32(_mm256_set1_epi32((int32_t)base), lane));
+        matched = _mm256_or_si256(matched, hit);
+        __m256 gq = _mm256_and_ps(g, _mm256_castsi256_ps(hit));
+        const float *xq = corner + (q / 2) * W + q % 2;
+#pragma GCC unroll 9
+        for (int t = 0; t < 9; t++) sum[t] = _mm256_fmadd_ps(_mm256_broadcast_ss(xq + (t / 3) * W + t % 3), gq, sum[t]);
+      }
+      if (_mm256_movemask_ps(_mm256_castsi256_ps(matched)) != 0xff && !j->unmatched[task]) {
+        int32_t lanes[8], as[8];
+        _mm256_storeu_si256((__m256i *)lanes, matched);
+        _mm256_storeu_si256((__m256i *)as, a);
+        for (int i = 0; i < 8; i++)
+          if (!lanes[i]) { j->unmatched[task] = out + i + 1; break; }
+      }
+    }
+    for (int t = 0; t < 9; t++) _mm256_storeu_ps(acc + t * OC + oc0, sum[t]);
+  }
+  return oc0;
+}
+#endif
+
+static void filter_chunk(void *ctx, int task, int thread) {
+  (void)thread;
+  cpb_job *j = ctx;
+  const long OC = j->c->outC, PH = j->p->outH;
+  float *acc = j->nchunks == 1 ? j->dw : j->partials + task * 9 * OC;
+  memset(acc, 0, (size_t)9 * OC * sizeof(float));
+  long lo = task * j->chunk, hi = lo + j->chunk < j->c->batch ? lo + j->chunk : j->c->batch;
+  for (long n = lo; n < hi; n++)
+    for (long py = 0; py < PH; py++) {
+      long done = 0;
+#if CK_X86
+      if (ck_isa()->id != CK_ISA_PORTABLE) done = filter_rows_avx2(j, task, n, py, acc);
+#endif
+      if (done < OC) filter_rows_scalar(j, task, n, py, done, acc);
+    }
+}
+
+long ck_pool_conv_filter_grad(const float *g, const int32_t *argmax, const float *x, float *dw,
+                              const ck_conv_info *c, const ck_pool_info *p) {
+  if (!ck_conv_relu_pool_applies(c, p)) return -2;
+  const long OC = c->outC;
+  if (c->batch == 0) {
+    memset(dw, 0, (size_t)9 * OC * sizeof(float));
+    return -1;
+  }
+  cpb_job j = {.c = c, .p = p, .x = x, .g = g, .argmax = argmax, .dw = dw};
+  j.nchunks = c->batch < FILTER_CHUNKS ? c->batch : FILTER_CHUNKS;
+  j.chunk = (c->batch + j.nchunks - 1) / j.nchunks;
+  j.nchunks = (c->batch + j.chunk - 1) / j.chunk;
+  if (j.nchunks > 1) {
+    j.partials = ck_scratch(0, CK_SLOT_PARTIAL, (size_t)j.nchunks * 9 * OC);
+    if (!j.partials) return -1; /* out of memory: recorded by ck_scratch, thrown by addon.c */
+  }
+  ck_pool_run((int)j.nchunks, filter_chunk, &j);
+  if (j.nchunks > 1)
+    for (long i = 0; i < 9 * OC; i++) {
+      float s = 0.0f;
+      for (long k = 0; k < j.nchunks; k++) s += j.partials[k * 9 * OC + i];
+      dw[i] = s;
+    }
+  for (long k = 0; k < j.nchunks; k++)
+    if (j.unmatched[k]) return j.unmatched[k] - 1;
+  return -1;
 }

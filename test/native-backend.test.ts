@@ -212,14 +212,27 @@ function convPoolCases(backend: Backend, t: TestContext) {
         const yNoArg = new Float32Array(ys);
         assert.equal(backend.conv2dReluMaxPool!(x, wt, bias, yNoArg, null, conv, pool), true);
         assert.deepEqual(yNoArg, yn, `${label} values without argmax`);
+        // Its backward for a first layer: dw straight from the pooled gradient and argmax.
+        const g = randomArray(ys, seed++), dz = new Float32Array(z.length), dwr = new Float32Array(9 * oc);
+        reference.maxPoolBackprop(g, ar, dz, pool);
+        reference.conv2dBackpropFilter(x, dz, dwr, conv);
+        const dwn = randomArray(9 * oc, seed++);
+        assert.equal(backend.maxPoolConv2dBackpropFilter!(g, ar, x, dwn, conv, pool), true, `${label}: fused backward`);
+        assertClose(dwn, dwr, batch * pool.outHeight * pool.outWidth, `${label} filter gradient from the pool`);
       }
     }
     // Other shapes are declined, untouched.
     const conv = conv2dInfo(1, 8, 8, 2, 8, 3, 3, 1, 1, 'valid');
     const pool = pool2dInfo(1, 6, 6, 8, 2, 2, 2, 2, 'valid');
-    const y = new Float32Array(72).fill(3);
+    const y = new Float32Array(72).fill(3), dw = new Float32Array(144).fill(3);
     assert.equal(backend.conv2dReluMaxPool!(randomArray(128, 1), randomArray(144, 2), null, y, null, conv, pool), false);
-    assert.ok(y.every((v) => v === 3));
+    assert.equal(backend.maxPoolConv2dBackpropFilter!(randomArray(72, 3), new Int32Array(72), randomArray(128, 1), dw, conv, pool), false);
+    assert.ok(y.every((v) => v === 3) && dw.every((v) => v === 3));
+    // An argmax outside its own window is an error, not a silently dropped term.
+    const c1 = conv2dInfo(1, 6, 6, 1, 8, 3, 3, 1, 1, 'valid'), p1 = pool2dInfo(1, 4, 4, 8, 2, 2, 2, 2, 'valid');
+    const argmax = Int32Array.from({ length: 32 }, (_, i) => i % 8); // every window's argmax at pixel (0, 0)
+    assert.throws(() => backend.maxPoolConv2dBackpropFilter!(randomArray(32, 4), argmax, randomArray(36, 5), new Float32Array(72), c1, p1),
+      /argmax\[8\] = 0 is not inside its own pooling window/);
   });
 }
 

@@ -104,6 +104,11 @@ export abstract class AffineLayer extends Layer {
     return null;
   }
 
+  /** The kernel gradient from the masked pooled gradient `g`, when a subclass and the backend can; false otherwise. */
+  protected fusedKernelGradThroughPool(_pool: MaxPooling2D, _g: FloatArray, _x: FloatArray, _batch: number): boolean {
+    return false;
+  }
+
   /**
    * Backward through `pool` (fed by this layer's output) and this layer's
    * activation, from dy = dL/d(pool output). relu is monotone, so the pool's
@@ -121,6 +126,8 @@ export abstract class AffineLayer extends Layer {
     // The masked gradient overwrites dy, as in backward(): the caller does not read it again.
     if (this.bias) this.backend.activationBackpropBiasGrad('relu', pooled, dy, dy, this.bias.grad, rows, this.units);
     else activationBackprop(this.backend, 'relu', pooled, dy, dy, rows, this.units);
+    // A first layer needs only its kernel gradient, which a fusing backend takes from the pooled gradient directly.
+    if (!needInputGrad && this.fusedKernelGradThroughPool(pool, dy, this.requireInput(), batch)) return null;
     return this.linearBackward(pool.backward(dy, batch, true)!, batch, needInputGrad);
   }
 

@@ -77,6 +77,12 @@ export class MaxPooling2D extends Layer {
     return { y, argmax: training ? this.argmax! : null, info };
   }
 
+  /** The argmax of the last training forward pass on `batch` samples, with the geometry it indexes. */
+  lastArgmax(batch: number): { argmax: Int32Array; info: Pool2DInfo } {
+    this.lastOutput(batch);
+    return { argmax: this.argmax!, info: this.info(batch) };
+  }
+
   /** The pooled output of the last training forward pass on `batch` samples. */
   lastOutput(batch: number): FloatArray {
     const info = this.info(batch);

@@ -157,6 +157,15 @@ export class NativeBackendImpl implements NativeBackend {
     );
   }
 
+  maxPoolConv2dBackpropFilter(g: FloatArray, argmax: Int32Array, x: FloatArray, dw: FloatArray, conv: Conv2DInfo, pool: Pool2DInfo): boolean {
+    const K = 'maxPoolConv2dBackpropFilter', c = convArgs(K, conv), p = poolArgs(K, pool), s = convShapes(conv);
+    const ys = pool.batch * pool.outHeight * pool.outWidth * pool.channels;
+    const yShape = `[${pool.batch}, ${pool.outHeight}, ${pool.outWidth}, ${pool.channels}]`;
+    return this.addon.poolConvFilterGrad(
+      f32(K, 'g', g, ys, yShape), i32(K, 'argmax', argmax, ys, yShape), f32(K, 'x', x, ...s.x), f32(K, 'dw', dw, ...s.w), ...c, ...p,
+    );
+  }
+
   conv2dReluMaxPool(x: FloatArray, w: FloatArray, bias: FloatArray | null, y: FloatArray, argmax: Int32Array | null, conv: Conv2DInfo, pool: Pool2DInfo): boolean {
     const K = 'conv2dReluMaxPool', c = convArgs(K, conv), p = poolArgs(K, pool), s = convShapes(conv);
     const ys = pool.batch * pool.outHeight * pool.outWidth * pool.channels;
