@@ -26,7 +26,7 @@ export { loadFamilyFolder, type FamilyDataset } from './malware/family-dataset.j
 export { trainFamilies, evaluateFamilies } from './malware/train-families.js';
 export { robustnessTable } from './malware/robustness.js';
 export { ROBUSTNESS_MUTATIONS } from './malware/mutations.js';
-export { measureConversionThroughput, type ThroughputResult } from './malware/throughput.js';
+export { measureConversionThroughput, measureDeflateThroughput, type ThroughputResult } from './malware/throughput.js';
 export { readZipSamples, DEFAULT_ZIP_PASSWORD, type ZipReadResult } from './malware/zip-samples.js';
 export { alignToModel, evaluateModelOn } from './malware/evaluate-model.js';
 export { loadMnist, loadIdxDataset, type MnistData, type ImageSet } from './data/mnist.js';
