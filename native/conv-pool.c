@@ -9,6 +9,7 @@
  * Threads split pooled rows; every output depends on its own window only.
  */
 #include "conv-pool.h"
+#include "winograd.h"
 
 #include <string.h>
 
@@ -126,7 +127,7 @@ static void rows_task(void *ctx, int task, int thread) {
 
 int ck_conv_relu_pool(const float *x, const float *w, const float *bias, float *y, int32_t *argmax,
                       const ck_conv_info *c, const ck_pool_info *p) {
-  if (!ck_conv_relu_pool_applies(c, p)) return 0;
+  if (!ck_conv_relu_pool_applies(c, p)) return ck_conv_relu_pool_winograd(x, w, bias, y, argmax, c, p);
   cp_job j = {.c = c, .p = p, .x = x, .w = w, .bias = bias, .y = y, .argmax = argmax};
   double flops = 2.0 * c->batch * c->outH * c->outW * c->outC * 9;
   j.parts = ck_pool_tasks(flops, 1e6);

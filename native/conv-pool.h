@@ -1,9 +1,13 @@
-/* Conv (1 channel, 3x3, stride 1, valid) + bias + relu + 2x2 max pooling in one pass (conv-pool.c). */
+/*
+ * Conv (3x3, stride 1) + bias + relu + 2x2 max pooling in one pass: a direct
+ * kernel for 1 input channel, valid padding (conv-pool.c), and Winograd tiles
+ * that are each one pool window for 4 or more channels (winograd.c).
+ */
 #ifndef CONVKIT_CONV_POOL_H
 #define CONVKIT_CONV_POOL_H
 #include "convkit.h"
 
-/* 1 when the pair has the shape conv-pool.c handles. */
+/* 1 when the pair has the shape conv-pool.c's direct 1-channel kernel handles. */
 int ck_conv_relu_pool_applies(const ck_conv_info *c, const ck_pool_info *p);
 /*
  * y = maxpool(relu(conv(x, w) + bias)) and argmax (may be NULL) as ck_max_pool

@@ -194,3 +194,82 @@ void ck_wg_dy_transform(int wide, const float *const *q, float *y, long xs, long
   (void)wide;
   dy_transform_base(q, y, xs, 0, OC);
 }
+
+/*
+ * Output transform feeding a 2x2 max pool: the tile's 2x2 outputs are one pool
+ * window. y[oc] = max over the window of relu(A^T m A + bias), and argmax[oc]
+ * (when given) the flat index base[q] + oc of the first window output q, in
+ * row-major window order, strictly greater than those before it (ck_max_pool's
+ * rule, ties included).
+ */
+static void output_pool_base(const float *m, long mstride, float *y, int32_t *argmax, const long *base, const float *bias, long c0, long c1) {
+  for (long oc = c0; oc < c1; oc++) {
+    float s[2][4];
+    for (int j = 0; j < 4; j++) {
+      float m0 = m[(0 + j) * mstride + oc], m1 = m[(4 + j) * mstride + oc];
+      float m2 = m[(8 + j) * mstride + oc], m3 = m[(12 + j) * mstride + oc];
+      s[0][j] = m0 + m1 + m2;
+      s[1][j] = m1 - m2 - m3;
+    }
+    float b = bias ? bias[oc] : 0.0f, r[4];
+    for (int i = 0; i < 2; i++) {
+      r[i * 2] = s[i][0] + s[i][1] + s[i][2] + b;
+      r[i * 2 + 1] = s[i][1] - s[i][2] - s[i][3] + b;
+    }
+    float best = 0.0f;
+    int at = 0;
+    for (int q = 0; q < 4; q++) {
+      float v = r[q] > 0.0f ? r[q] : 0.0f;
+      if (q == 0 || v > best) best = v, at = q;
+    }
+    y[oc] = best;
+    if (argmax) argmax[oc] = (int32_t)(base[at] + oc);
+  }
+}
+
+#if CK_X86
+AVX2 static void output_pool_avx2(const float *m, long mstride, float *y, int32_t *argmax, const long *base, const float *bias, long OC) {
+  const __m256 zero = _mm256_setzero_ps();
+  const __m256i lane = _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7);
+  long oc = 0;
+  for (; oc + 8 <= OC; oc += 8) {
+    __m256 s0[4], s1[4];
+    for (int j = 0; j < 4; j++) {
+      __m256 m0 = _mm256_loadu_ps(m + (0 + j) * mstride + oc), m1 = _mm256_loadu_ps(m + (4 + j) * mstride + oc);
+      __m256 m2 = _mm256_loadu_ps(m + (8 + j) * mstride + oc), m3 = _mm256_loadu_ps(m + (12 + j) * mstride + oc);
+      s0[j] = _mm256_add_ps(_mm256_add_ps(m0, m1), m2);
+      s1[j] = _mm256_sub_ps(_mm256_sub_ps(m1, m2), m3);
+    }
+    __m256 b = bias ? _mm256_loadu_ps(bias + oc) : zero;
+    __m256 r[4] = {
+        _mm256_add_ps(_mm256_add_ps(_mm256_add_ps(s0[0], s0[1]), s0[2]), b),
+        _mm256_add_ps(_mm256_sub_ps(_mm256_sub_ps(s0[1], s0[2]), s0[3]), b),
+        _mm256_add_ps(_mm256_add_ps(_mm256_add_ps(s1[0], s1[1]), s1[2]), b),
+        _mm256_add_ps(_mm256_sub_ps(_mm256_sub_ps(s1[1], s1[2]), s1[3]), b),
+    };
+    __m256 best = _mm256_max_ps(r[0], zero);
+    __m256i at = _mm256_add_epi32(_mm256_set1_epi32((int32_t)(base[0] + oc)), lane);
+    for (int q = 1; q < 4; q++) {
+      __m256 v = _mm256_max_ps(r[q], zero);
+      __m256 greater = _mm256_cmp_ps(v, best, _CMP_GT_OQ);
+      __m256i here = _mm256_add_epi32(_mm256_set1_epi32((int32_t)(base[q] + oc)), lane);
+      best = _mm256_blendv_ps(best, v, greater);
+      at = _mm256_castps_si256(_mm256_blendv_ps(_mm256_castsi256_ps(at), _mm256_castsi256_ps(here), greater));
+    }
+    _mm256_storeu_ps(y + oc, best);
+    if (argmax) _mm256_storeu_si256((__m256i *)(argmax + oc), at);
+  }
+  output_pool_base(m, mstride, y, argmax, base, bias, oc, OC);
+}
+#endif
+
+void ck_wg_output_pool(int wide, const float *m, long xs, float *y, int32_t *argmax, const long *base, const float *bias, long OC) {
+#if CK_X86
+  if (wide) {
+    output_pool_avx2(m, xs, y, argmax, base, bias, OC);
+    return;
+  }
+#endif
+  (void)wide;
+  output_pool_base(m, xs, y, argmax, base, bias, 0, OC);
+}

@@ -21,6 +21,13 @@ void ck_wg_patch(const float *xn, long H, long W, long C, long iy0, long ix0, co
 void ck_wg_input_transform(int wide, const float *const *p, float *v, long xs, long P, long ps, long C);
 /* y = A^T m A + bias (relu when asked) of one tile: m[xi*xs + oc] -> out[i*2+j][oc]. */
 void ck_wg_output_transform(int wide, const float *m, long xs, float *const *out, const float *bias, int relu, long OC);
+/*
+ * The output transform of a tile that is one 2x2 pool window: y[oc] = max over
+ * the window of relu(A^T m A + bias); argmax[oc] (may be NULL) = base[q] + oc
+ * for the first window position q (row-major) strictly greater than the ones
+ * before it, as ck_max_pool picks.
+ */
+void ck_wg_output_pool(int wide, const float *m, long xs, float *y, int32_t *argmax, const long *base, const float *bias, long OC);
 /* Y = A dy A^T of one 2x2 block of output gradients q[r*2+s][oc] -> y[xi*xs + oc]. */
 void ck_wg_dy_transform(int wide, const float *const *q, float *y, long xs, long OC);
 #endif

@@ -42,6 +42,10 @@ typedef struct {
   const float *x, *u, *zeros, *bias;
   float *y;
   int act; /* applied inline when linear/relu; others after the whole conv */
+  /* Pooled mode (ck_conv_relu_pool_winograd): each tile is one 2x2 pool window and y
+     the pooled output [N, PH, PW, OC]; tiles past the pooled area are not computed. */
+  const ck_pool_info *pool;
+  int32_t *argmax;
   long tiles_w, tiles_per_image, tiles;
   long oc_padded;
   int parts;
@@ -119,7 +123,13 @@ static void block_task(void *ctx, int task, int thread) {
         }
       }
     }
-    for (int k = 0; k < nt; k++) {
+    for (int k = 0; k < nt && j->pool; k++) {
+      long tile = t0 + k, n = tile / j->tiles_per_image, rem = tile % j->tiles_per_image;
+      long oy = (rem / j->tiles_w) * 2, ox = (rem % j->tiles_w) * 2, base[4];
+      for (int q = 0; q < 4; q++) base[q] = ((n * g->outH + oy + q / 2) * g->outW + ox + q % 2) * OC;
+      ck_wg_output_pool(wide, m + k * OC, ms, j->y + tile * OC, j->argmax ? j->argmax + tile * OC : NULL, base, j->bias, OC);
+    }
+    for (int k = 0; k < nt && !j->pool; k++) {
       long tile = t0 + k, n = tile / j->tiles_per_image, rem = tile % j->tiles_per_image;
       long oy = (rem / j->tiles_w) * 2, ox = (rem % j->tiles_w) * 2;
       float *out[4];
@@ -133,18 +143,43 @@ static void block_task(void *ctx, int task, int thread) {
   }
 }
 
+/* Weights transformed, zeros ready: 0 on allocation failure (recorded by ck_scratch, thrown by addon.c). */
+static int prepare(wg_job *j, const float *w) {
+  const ck_conv_info *g = j->g;
+  const int NR = j->isa->nr;
+  if (j->isa->mr > 64) return 0; /* cannot happen: fixed ISA tables */
+  j->oc_padded = (g->outC + NR - 1) / NR * NR;
+  float *u = ck_scratch(0, CK_SLOT_PACK_W, (size_t)16 * g->inC * j->oc_padded);
+  float *zeros = ck_scratch(0, CK_SLOT_ZERO, (size_t)g->inC);
+  if (!u || !zeros) return 0;
+  memset(zeros, 0, (size_t)g->inC * sizeof(float));
+  transform_weights(w, u, g->inC, g->outC, j->oc_padded, NR);
+  j->u = u;
+  j->zeros = zeros;
+  return 1;
+}
+
+int ck_conv_relu_pool_winograd(const float *x, const float *w, const float *bias, float *y, int32_t *argmax,
+                               const ck_conv_info *g, const ck_pool_info *p) {
+  if (!ck_winograd_applies(g) || p->poolH != 2 || p->poolW != 2 || p->strideH != 2 || p->strideW != 2 ||
+      p->padTop != 0 || p->padLeft != 0 || p->batch != g->batch || p->inH != g->outH || p->inW != g->outW ||
+      p->C != g->outC || p->outH != g->outH / 2 || p->outW != g->outW / 2 ||
+      g->batch * g->outH * g->outW * g->outC > 2147483647L)
+    return 0;
+  wg_job j = {.isa = ck_isa(), .g = g, .x = x, .y = y, .bias = bias, .act = CK_ACT_RELU, .pool = p, .argmax = argmax};
+  if (!prepare(&j, w)) return 1;
+  /* One tile per pool window; conv outputs in no window (an odd last row or column) are never computed. */
+  j.tiles_w = p->outW;
+  j.tiles_per_image = p->outH * p->outW;
+  j.tiles = g->batch * j.tiles_per_image;
+  j.parts = ck_pool_tasks(2.0 * j.tiles * 16 * g->inC * g->outC, 1e6);
+  ck_pool_run(j.parts, block_task, &j);
+  return 1;
+}
+
 void ck_conv2d_winograd(const float *x, const float *w, float *y, const ck_conv_info *g, const float *bias, int act) {
   wg_job j = {.isa = ck_isa(), .g = g, .x = x, .y = y, .bias = bias, .act = act};
-  const int NR = j.isa->nr;
-  if (j.isa->mr > 64) return; /* cannot happen: fixed ISA tables */
-  j.oc_padded = (g->outC + NR - 1) / NR * NR;
-  float *u = ck_scratch(0, CK_SLOT_PACK_W, (size_t)16 * g->inC * j.oc_padded);
-  float *zeros = ck_scratch(0, CK_SLOT_ZERO, (size_t)g->inC);
-  if (!u || !zeros) return;
-  memset(zeros, 0, (size_t)g->inC * sizeof(float));
-  transform_weights(w, u, g->inC, g->outC, j.oc_padded, NR);
-  j.u = u;
-  j.zeros = zeros;
+  if (!prepare(&j, w)) return;
   j.tiles_w = (g->outW + 1) / 2;
   j.tiles_per_image = ((g->outH + 1) / 2) * j.tiles_w;
   j.tiles = g->batch * j.tiles_per_image;
