@@ -7,6 +7,10 @@
  * Mw[xi][oc][c] = sum_t Y[xi][t][oc] . V[xi][t][c] whose depth is the tile
  * count: 16 multiplies per tile, channel and filter instead of 36.
  *
+ * Tiles whose output gradient is zero in every channel are skipped (they
+ * add exact zeros); under a max pool that is every tile outside the pool
+ * windows and every window no gradient reaches.
+ *
  * Determinism: tiles are cut into a shape-only number of chunks; each chunk
  * sums its tiles in order into its own Mw, the chunks are added in chunk
  * order, and G^T . G is applied once at the end. No sum depends on the thread
@@ -56,22 +60,33 @@ static void chunk_task(void *ctx, int task, int thread) {
 #endif
   /* Channels past C in the last panel are read by full-width loads and never stored: keep them finite. */
   memset(v, 0, (size_t)16 * vs * sizeof(float));
-  for (long t0 = lo; t0 < hi; t0 += TB) {
-    int nt = (int)(hi - t0 < TB ? hi - t0 : TB);
-    for (int k = 0; k < nt; k++) {
-      long tile = t0 + k, n = tile / j->tiles_per_image, rem = tile % j->tiles_per_image;
+  /* A chunk's first block overwrites Mw; a chunk whose tiles were all skipped leaves it zero. */
+  memset(mw, 0, (size_t)16 * OC * C * sizeof(float));
+  int blocks = 0;
+  for (long tile = lo; tile < hi;) {
+    /* Gather up to TB tiles whose output gradient is not all zero: the others add nothing.
+       Under a 2x2 max pool that is every tile outside the pool windows (an odd last row or
+       column of the conv output) and every window whose gradient is zero in all channels. */
+    int nt = 0;
+    for (; tile < hi && nt < TB; tile++) {
+      long n = tile / j->tiles_per_image, rem = tile % j->tiles_per_image;
       long oy = (rem / j->tiles_w) * 2, ox = (rem % j->tiles_w) * 2;
-      const float *p[16];
-      ck_wg_patch(j->x + n * H * W * C, H, W, C, oy - g->padTop, ox - g->padLeft, j->zeros, p);
-      ck_wg_input_transform(wide, p, v + k * NR, vs, NR, TB * NR, C);
       const float *q[4];
+      int live = 0;
       for (int r = 0; r < 4; r++) {
         long yy = oy + r / 2, xx = ox + r % 2;
         q[r] = yy < OH && xx < OW ? j->dy + ((n * OH + yy) * OW + xx) * OC : j->zeros;
+        for (long oc = 0; oc < OC && !live; oc++) live = q[r][oc] != 0.0f;
       }
-      ck_wg_dy_transform(wide, q, y + k * OC, ys, OC);
+      if (!live) continue;
+      const float *p[16];
+      ck_wg_patch(j->x + n * H * W * C, H, W, C, oy - g->padTop, ox - g->padLeft, j->zeros, p);
+      ck_wg_input_transform(wide, p, v + nt * NR, vs, NR, TB * NR, C);
+      ck_wg_dy_transform(wide, q, y + nt * OC, ys, OC);
+      nt++;
     }
-    int acc = t0 > lo;
+    if (nt == 0) continue;
+    int acc = blocks++ > 0;
     for (int xi = 0; xi < 16; xi++) {
       const float *yx = y + (long)xi * ys, *vx = v + (long)xi * vs;
       for (int k = 0; k < nt; k++) rows[k] = yx + (long)k * OC;
