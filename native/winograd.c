@@ -79,6 +79,27 @@ static void transform_weights(const float *w, float *u, long C, long OC, long oc
   }
 }
 
+/* 1 when all 16 pixels of the patch are zero in every channel (padding pixels point at `zeros`). */
+static int patch_is_zero(const float *const *p, const float *zeros, long C) {
+  for (int i = 0; i < 16; i++) {
+    if (p[i] == zeros) continue;
+    for (long c = 0; c < C; c++)
+      if (p[i][c] != 0.0f) return 0;
+  }
+  return 1;
+}
+
+/* The outputs of a tile with a zero input patch (no bias, no pool): zero. */
+static void write_zero_tile(const wg_job *j, long tile) {
+  const ck_conv_info *g = j->g;
+  long n = tile / j->tiles_per_image, rem = tile % j->tiles_per_image;
+  long oy = (rem / j->tiles_w) * 2, ox = (rem % j->tiles_w) * 2;
+  for (int q = 0; q < 4; q++) {
+    long yy = oy + q / 2, xx = ox + q % 2;
+    if (yy < g->outH && xx < g->outW) memset(j->y + ((n * g->outH + yy) * g->outW + xx) * g->outC, 0, (size_t)g->outC * sizeof(float));
+  }
+}
+
 static void block_task(void *ctx, int task, int thread) {
   const wg_job *j = ctx;
   const ck_conv_info *g = j->g;
@@ -98,18 +119,30 @@ static void block_task(void *ctx, int task, int thread) {
 #if CK_X86
   wide = isa->id != CK_ISA_PORTABLE;
 #endif
-  for (long t0 = lo; t0 < hi; t0 += TB) {
-    int nt = (int)(hi - t0 < TB ? hi - t0 : TB);
-    /* Rows of a last, partial register tile read stale rows of v: computed, never stored. */
-    if (t0 == lo) memset(v, 0, (size_t)16 * vs * sizeof(float));
-    for (int k = 0; k < nt; k++) {
-      long tile = t0 + k, n = tile / j->tiles_per_image, rem = tile % j->tiles_per_image;
+  /* Rows of a last, partial register tile read stale rows of v: computed, never stored. */
+  memset(v, 0, (size_t)16 * vs * sizeof(float));
+  /* Without a bias or a pool, a tile whose input patch is zero in every channel has zero
+     outputs (relu and linear keep 0; sigmoid and tanh run after, over all of y): it is
+     written as zeros and kept out of the GEMMs. The input gradient (a convolution of a
+     zero-padded, max-pooled gradient) has many. */
+  const int skip_zero = !j->bias && !j->pool;
+  long tile_of[TILES_PER_BLOCK];
+  for (long next = lo; next < hi;) {
+    int nt = 0;
+    for (; next < hi && nt < TB; next++) {
+      long tile = next, n = tile / j->tiles_per_image, rem = tile % j->tiles_per_image;
       long iy0 = (rem / j->tiles_w) * 2 - g->padTop, ix0 = (rem % j->tiles_w) * 2 - g->padLeft;
       const float *p[16];
       ck_wg_patch(j->x + n * H * W * C, H, W, C, iy0, ix0, j->zeros, p);
+      if (skip_zero && patch_is_zero(p, j->zeros, C)) {
+        write_zero_tile(j, tile);
+        continue;
+      }
       /* One panel holding all C channels: V[xi][tile][c]. */
-      ck_wg_input_transform(wide, p, v + k * C, vs, C, 0, C);
+      ck_wg_input_transform(wide, p, v + nt * C, vs, C, 0, C);
+      tile_of[nt++] = tile;
     }
+    if (nt == 0) continue;
     for (int xi = 0; xi < 16; xi++) {
       const float *vx = v + (long)xi * vs, *ux = j->u + (long)xi * C * j->oc_padded;
       float *mx = m + (long)xi * ms;
@@ -124,13 +157,13 @@ static void block_task(void *ctx, int task, int thread) {
       }
     }
     for (int k = 0; k < nt && j->pool; k++) {
-      long tile = t0 + k, n = tile / j->tiles_per_image, rem = tile % j->tiles_per_image;
+      long tile = tile_of[k], n = tile / j->tiles_per_image, rem = tile % j->tiles_per_image;
       long oy = (rem / j->tiles_w) * 2, ox = (rem % j->tiles_w) * 2, base[4];
       for (int q = 0; q < 4; q++) base[q] = ((n * g->outH + oy + q / 2) * g->outW + ox + q % 2) * OC;
       ck_wg_output_pool(wide, m + k * OC, ms, j->y + tile * OC, j->argmax ? j->argmax + tile * OC : NULL, base, j->bias, OC);
     }
     for (int k = 0; k < nt && !j->pool; k++) {
-      long tile = t0 + k, n = tile / j->tiles_per_image, rem = tile % j->tiles_per_image;
+      long tile = tile_of[k], n = tile / j->tiles_per_image, rem = tile % j->tiles_per_image;
       long oy = (rem / j->tiles_w) * 2, ox = (rem % j->tiles_w) * 2;
       float *out[4];
       for (int q = 0; q < 4; q++) {

@@ -229,6 +229,24 @@ function convPoolCases(backend: Backend, t: TestContext) {
         }
       }
     }
+    // The conv2 block's backward: dz as a 2x2 max pool scatters it (3/4 zeros, the last row and
+    // column all zero), so Winograd skips whole zero tiles of the input gradient and the filter gradient.
+    {
+      const c2 = conv2dInfo(2, 13, 13, 32, 64, 3, 3, 1, 1, 'valid'), p2 = pool2dInfo(2, 11, 11, 64, 2, 2, 2, 2, 'valid');
+      const z = randomArray(2 * 121 * 64, 600), pooled = new Float32Array(2 * 25 * 64), arg = new Int32Array(2 * 25 * 64);
+      reference.maxPool(z, pooled, arg, p2);
+      const dz = new Float32Array(z.length);
+      reference.maxPoolBackprop(randomArray(pooled.length, 601), arg, dz, p2);
+      const x2 = randomArray(2 * 13 * 13 * 32, 602), w2 = randomArray(9 * 32 * 64, 603);
+      const dxn = randomArray(x2.length, 604), dxr = new Float32Array(x2.length);
+      backend.conv2dBackpropInput(dz, w2, dxn, c2);
+      reference.conv2dBackpropInput(dz, w2, dxr, c2);
+      assertClose(dxn, dxr, 9 * 64, 'input gradient of a pooled gradient (zero tiles skipped)');
+      const dwn = randomArray(w2.length, 605), dwr = new Float32Array(w2.length);
+      backend.conv2dBackpropFilter(x2, dz, dwn, c2);
+      reference.conv2dBackpropFilter(x2, dz, dwr, c2);
+      assertClose(dwn, dwr, 2 * 121, 'filter gradient of a pooled gradient (zero tiles skipped)');
+    }
     // Other shapes are declined, untouched (2 channels: neither the 1-channel kernel nor Winograd).
     const conv = conv2dInfo(1, 8, 8, 2, 8, 3, 3, 1, 1, 'valid');
     const pool = pool2dInfo(1, 6, 6, 8, 2, 2, 2, 2, 'valid');
