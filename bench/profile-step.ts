@@ -1,7 +1,8 @@
 /**
  * Where a training step's time goes: wraps every backend kernel with a timer,
  * trains the seed CNN on a slice of MNIST, and prints time and GFLOPS per
- * kernel call site. Usage: node dist/bench/profile-step.js [--batch 128] [--images 6400] [--backend native]
+ * kernel call site (for convolutions, direct-convolution FLOPs: "effective"
+ * GFLOPS where Winograd or a fused pool does less work). Usage: node dist/bench/profile-step.js [--batch 128] [--images 6400] [--backend native]
  */
 import type { Backend } from '../src/backend/backend.js';
 import { resolveBackend, type BackendName } from '../src/backend/select-backend.js';
@@ -16,18 +17,23 @@ const inner = resolveBackend(argument('backend', 'native') as BackendName);
 
 interface Entry { ms: number; calls: number; flops: number }
 const table = new Map<string, Entry>();
+type ConvGeometry = { batch: number; outHeight: number; outWidth: number; outChannels: number; kernelHeight: number; kernelWidth: number; inChannels: number };
+/** The conv geometry argument of a convolution kernel, fused ones included (direct-convolution FLOPs are counted for them too). */
+function convGeometry(method: string, args: unknown[]): ConvGeometry | null {
+  if (method === 'conv2dReluMaxPool') return args[5] as ConvGeometry;
+  if (method === 'maxPoolConv2dBackpropFilter') return args[4] as ConvGeometry;
+  if (method.startsWith('conv2d')) return args[3] as ConvGeometry;
+  return null;
+}
 function flopsOf(method: string, args: unknown[]): number {
   if (method === 'matmul') return 2 * (args[3] as number) * (args[4] as number) * (args[5] as number);
-  if (method.startsWith('conv2d')) {
-    const g = args[3] as { batch: number; outHeight: number; outWidth: number; outChannels: number; kernelHeight: number; kernelWidth: number; inChannels: number };
-    return 2 * g.batch * g.outHeight * g.outWidth * g.outChannels * g.kernelHeight * g.kernelWidth * g.inChannels;
-  }
-  return 0;
+  const g = convGeometry(method, args);
+  return g ? 2 * g.batch * g.outHeight * g.outWidth * g.outChannels * g.kernelHeight * g.kernelWidth * g.inChannels : 0;
 }
 function label(method: string, args: unknown[]): string {
   if (method === 'matmul') return `matmul ${args[3]}x${args[4]}x${args[5]}${args[6] ? ' tA' : ''}${args[7] ? ' tB' : ''}`;
-  if (method.startsWith('conv2d')) return `${method} C=${(args[3] as { inChannels: number }).inChannels}`;
-  return method;
+  const g = convGeometry(method, args);
+  return g ? `${method} C=${g.inChannels}` : method;
 }
 const timed = new Proxy(inner, {
   get(target, key, receiver) {
