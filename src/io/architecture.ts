@@ -10,7 +10,7 @@ import type { DType } from '../core/tensor.js';
 import type { Layer } from '../layers/layer.js';
 import { Sequential } from '../model/sequential.js';
 import { findDuplicateKey } from './json-duplicate-keys.js';
-import { createLayer, planLayer } from './layer-allowlist.js';
+import { createLayer } from './layer-allowlist.js';
 
 export interface ArchitectureSpec {
   name: string;
@@ -84,7 +84,7 @@ export function buildArchitecture(
   }
   let shape: readonly number[] = spec.inputShape;
   for (const layer of layers) {
-    const plan = planLayer(layer, shape);
+    const plan = layer.plan(shape);
     // A wrong rank stops the plan here; the real build below then reports it in the layer's own words.
     if (!plan) break;
     for (const { suffix, shape: needed } of plan.weights) checkWeightShape(`${layer.name}/${suffix}`, fileShapes.get(`${layer.name}/${suffix}`), needed, where);

@@ -5,11 +5,10 @@
  * (the hole behind Keras Lambda-layer and pickle exploits).
  *
  * Each entry lists the config keys it accepts; every value then goes through
- * the layer's own constructor checks. Each entry can also tell the weights
- * the layer will allocate for an input shape, before anything is allocated.
- * N batch, H, W, C channels; shapes here are per sample (no N).
+ * the layer's own constructor checks. What a layer will allocate for an input
+ * shape, before anything is allocated, is the layer's own plan() (the same
+ * rules its build() follows).
  */
-import { conv2dInfo, pool2dInfo } from '../core/conv-geometry.js';
 import { Conv2D } from '../layers/conv2d.js';
 import { Dense } from '../layers/dense.js';
 import { Dropout } from '../layers/dropout.js';
@@ -17,20 +16,10 @@ import { Flatten } from '../layers/flatten.js';
 import type { Layer } from '../layers/layer.js';
 import { MaxPooling2D } from '../layers/max-pooling2d.js';
 
-export interface Plan {
-  /** The weights the layer allocates when built on this input shape: name suffix ("kernel") and shape. */
-  weights: { suffix: string; shape: number[] }[];
-  outputShape: readonly number[];
-}
-
 interface AllowedLayer {
   readonly keys: readonly string[];
   create(options: Record<string, unknown>): Layer;
-  /** Undefined when the input rank is wrong: the real build then throws the layer's own message. */
-  plan(layer: Layer, inputShape: readonly number[]): Plan | undefined;
 }
-
-const product = (shape: readonly number[]): number => shape.reduce((a, b) => a * b, 1);
 
 // Every constructor is called with a fresh object holding only listed keys, so a
 // "__proto__" or any other key in the file never reaches it.
@@ -38,47 +27,17 @@ const ALLOWED: ReadonlyMap<string, AllowedLayer> = new Map<string, AllowedLayer>
   ['Conv2D', {
     keys: ['name', 'filters', 'kernelSize', 'strides', 'padding', 'activation', 'useBias', 'inputShape'],
     create: (o) => new Conv2D(o as never),
-    plan(layer, shape) {
-      const conv = layer as Conv2D;
-      if (shape.length !== 3) return undefined;
-      const [h, w, c] = shape;
-      const info = conv2dInfo(1, h, w, c, conv.filters, conv.kernelSize[0], conv.kernelSize[1], conv.strides[0], conv.strides[1], conv.padding);
-      const kernel = { suffix: 'kernel', shape: [conv.kernelSize[0], conv.kernelSize[1], c, conv.filters] };
-      const weights = conv.useBias ? [kernel, { suffix: 'bias', shape: [conv.filters] }] : [kernel];
-      return { weights, outputShape: [info.outHeight, info.outWidth, conv.filters] };
-    },
   }],
   ['MaxPooling2D', {
     keys: ['name', 'poolSize', 'strides', 'padding', 'inputShape'],
     create: (o) => new MaxPooling2D(o as never),
-    plan(layer, shape) {
-      const pool = layer as MaxPooling2D;
-      if (shape.length !== 3) return undefined;
-      const info = pool2dInfo(1, shape[0], shape[1], shape[2], pool.poolSize[0], pool.poolSize[1], pool.strides[0], pool.strides[1], pool.padding);
-      return { weights: [], outputShape: [info.outHeight, info.outWidth, shape[2]] };
-    },
   }],
-  ['Flatten', {
-    keys: ['name', 'inputShape'],
-    create: (o) => new Flatten(o as never),
-    plan: (_layer, shape) => ({ weights: [], outputShape: [product(shape)] }),
-  }],
+  ['Flatten', { keys: ['name', 'inputShape'], create: (o) => new Flatten(o as never) }],
   ['Dense', {
     keys: ['name', 'units', 'activation', 'useBias', 'inputShape'],
     create: (o) => new Dense(o as never),
-    plan(layer, shape) {
-      const dense = layer as Dense;
-      if (shape.length !== 1) return undefined;
-      const kernel = { suffix: 'kernel', shape: [shape[0], dense.unitCount] };
-      const weights = dense.useBias ? [kernel, { suffix: 'bias', shape: [dense.unitCount] }] : [kernel];
-      return { weights, outputShape: [dense.unitCount] };
-    },
   }],
-  ['Dropout', {
-    keys: ['name', 'rate', 'inputShape'],
-    create: (o) => new Dropout(o as never),
-    plan: (_layer, shape) => ({ weights: [], outputShape: shape }),
-  }],
+  ['Dropout', { keys: ['name', 'rate', 'inputShape'], create: (o) => new Dropout(o as never) }],
 ]);
 
 export const ALLOWED_LAYER_CLASSES: readonly string[] = [...ALLOWED.keys()];
@@ -131,7 +90,3 @@ export function createLayer(className: unknown, config: unknown, where: string):
   }
 }
 
-/** Weights and output shape of a constructed, unbuilt layer on an input shape; undefined if its rank is wrong. */
-export function planLayer(layer: Layer, inputShape: readonly number[]): Plan | undefined {
-  return ALLOWED.get(layer.className)?.plan(layer, inputShape);
-}

@@ -4,7 +4,7 @@ import { conv2dInfo, type Padding } from '../core/conv-geometry.js';
 import type { MaxPooling2D } from './max-pooling2d.js';
 import { AffineLayer } from './affine-layer.js';
 import { parseActivation, type ActivationName } from './activations.js';
-import type { BuildContext, LayerDetails } from './layer.js';
+import type { BuildContext, LayerDetails, LayerPlan } from './layer.js';
 import { expectInputRank, oneOf, optionalBoolean, pairOfPositiveIntegers, positiveInteger } from './validate-options.js';
 import { glorotUniform, zeros } from './initializers.js';
 
@@ -45,20 +45,27 @@ export class Conv2D extends AffineLayer {
     return this.filters;
   }
 
-  protected computeOutputShape(inputShape: readonly number[], context: BuildContext): readonly number[] {
-    expectInputRank(this.displayName, inputShape, 4, 'batch, height, width, channels', 'Reshape images to [N, height, width, channels], e.g. [N, 28, 28, 1].');
+  plan(inputShape: readonly number[]): LayerPlan | undefined {
+    if (inputShape.length !== 3) return undefined;
     const [h, w, c] = inputShape;
     const info = this.infoFor(1, h, w, c);
-    if (info.outHeight <= 0 || info.outWidth <= 0) {
+    const kernel = { suffix: 'kernel', shape: [this.kernelSize[0], this.kernelSize[1], c, this.filters] };
+    return { weights: this.useBias ? [kernel, { suffix: 'bias', shape: [this.filters] }] : [kernel], outputShape: [info.outHeight, info.outWidth, this.filters] };
+  }
+
+  protected computeOutputShape(inputShape: readonly number[], context: BuildContext): readonly number[] {
+    expectInputRank(this.displayName, inputShape, 4, 'batch, height, width, channels', 'Reshape images to [N, height, width, channels], e.g. [N, 28, 28, 1].');
+    const { outputShape } = this.plan(inputShape)!;
+    if (outputShape[0] <= 0 || outputShape[1] <= 0) {
       throw new Error(
-        `${this.displayName} with kernelSize [${this.kernelSize}] and padding '${this.padding}' needs an input of at least ${this.kernelSize[0]}x${this.kernelSize[1]}; received ${h}x${w}. Use padding 'same' or a smaller kernel.`,
+        `${this.displayName} with kernelSize [${this.kernelSize}] and padding '${this.padding}' needs an input of at least ${this.kernelSize[0]}x${this.kernelSize[1]}; received ${inputShape[0]}x${inputShape[1]}. Use padding 'same' or a smaller kernel.`,
       );
     }
     const [kh, kw] = this.kernelSize;
-    const receptive = kh * kw;
+    const receptive = kh * kw, c = inputShape[2];
     this.kernel = this.makeWeight('kernel', [kh, kw, c, this.filters], glorotUniform(context.random, context.dtype, receptive * c, receptive * this.filters));
     this.bias = this.useBias ? this.makeWeight('bias', [this.filters], zeros(context.dtype)) : null;
-    return [info.outHeight, info.outWidth, this.filters];
+    return outputShape;
   }
 
   private infoFor(batch: number, h: number, w: number, c: number): Conv2DInfo {

@@ -2,7 +2,7 @@
 import type { FloatArray } from '../backend/backend.js';
 import { AffineLayer } from './affine-layer.js';
 import { parseActivation, type ActivationName } from './activations.js';
-import type { BuildContext, LayerDetails } from './layer.js';
+import type { BuildContext, LayerDetails, LayerPlan } from './layer.js';
 import { expectInputRank, optionalBoolean, positiveInteger } from './validate-options.js';
 import { glorotUniform, zeros } from './initializers.js';
 
@@ -37,12 +37,18 @@ export class Dense extends AffineLayer {
     return this.inputShape[0];
   }
 
+  plan(inputShape: readonly number[]): LayerPlan | undefined {
+    if (inputShape.length !== 1) return undefined;
+    const kernel = { suffix: 'kernel', shape: [inputShape[0], this.unitCount] };
+    return { weights: this.useBias ? [kernel, { suffix: 'bias', shape: [this.unitCount] }] : [kernel], outputShape: [this.unitCount] };
+  }
+
   protected computeOutputShape(inputShape: readonly number[], context: BuildContext): readonly number[] {
     expectInputRank(this.displayName, inputShape, 2, 'batch, features', 'Add a Flatten layer before it.');
     const fanIn = inputShape[0];
     this.kernel = this.makeWeight('kernel', [fanIn, this.unitCount], glorotUniform(context.random, context.dtype, fanIn, this.unitCount));
     this.bias = this.useBias ? this.makeWeight('bias', [this.unitCount], zeros(context.dtype)) : null;
-    return [this.unitCount];
+    return this.plan(inputShape)!.outputShape;
   }
 
   protected linearForward(x: FloatArray, y: FloatArray, batch: number): boolean {

@@ -4,7 +4,7 @@
  * The mask comes from the model's seeded generator, so runs are repeatable.
  */
 import type { FloatArray } from '../backend/backend.js';
-import { Layer, type BuildContext, type LayerDetails } from './layer.js';
+import { Layer, type BuildContext, type LayerPlan, type LayerDetails } from './layer.js';
 
 export class Dropout extends Layer {
   readonly className = 'Dropout';
@@ -22,8 +22,12 @@ export class Dropout extends Layer {
     this.rate = rate;
   }
 
+  plan(inputShape: readonly number[]): LayerPlan {
+    return { weights: [], outputShape: inputShape };
+  }
+
   protected computeOutputShape(inputShape: readonly number[], _context: BuildContext): readonly number[] {
-    return inputShape;
+    return this.plan(inputShape).outputShape;
   }
 
   forward(x: FloatArray, batch: number, training: boolean): FloatArray {

@@ -1,6 +1,6 @@
 /** Flatten: [N, ...] -> [N, product(...)]. NHWC is already row-major, so no data moves. */
 import type { FloatArray } from '../backend/backend.js';
-import { Layer, type BuildContext, type LayerDetails } from './layer.js';
+import { Layer, type BuildContext, type LayerPlan, type LayerDetails } from './layer.js';
 
 export class Flatten extends Layer {
   readonly className = 'Flatten';
@@ -10,8 +10,12 @@ export class Flatten extends Layer {
     super(options);
   }
 
+  plan(inputShape: readonly number[]): LayerPlan {
+    return { weights: [], outputShape: [inputShape.reduce((a, b) => a * b, 1)] };
+  }
+
   protected computeOutputShape(inputShape: readonly number[], _context: BuildContext): readonly number[] {
-    return [inputShape.reduce((a, b) => a * b, 1)];
+    return this.plan(inputShape).outputShape;
   }
 
   forward(x: FloatArray): FloatArray {

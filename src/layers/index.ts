@@ -7,7 +7,7 @@ import { MaxPooling2D, type MaxPooling2DOptions } from './max-pooling2d.js';
 
 export { Conv2D, Dense, Dropout, Flatten, MaxPooling2D };
 export type { Conv2DOptions, DenseOptions, MaxPooling2DOptions };
-export { Layer, type Weight, type LayerDetails } from './layer.js';
+export { Layer, type Weight, type LayerDetails, type LayerPlan } from './layer.js';
 
 export const conv2d = (options: Conv2DOptions): Conv2D => new Conv2D(options);
 export const maxPooling2d = (options: MaxPooling2DOptions = {}): MaxPooling2D => new MaxPooling2D(options);

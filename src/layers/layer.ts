@@ -21,6 +21,17 @@ export interface Weight {
   readonly trainable: boolean;
 }
 
+/**
+ * What a layer becomes on a per-sample input shape, before anything is
+ * allocated: the weights it will create (name suffix and shape) and its output
+ * shape. build() creates exactly these; the model-file loader checks a file's
+ * tensors against them first.
+ */
+export interface LayerPlan {
+  weights: { suffix: string; shape: number[] }[];
+  outputShape: readonly number[];
+}
+
 export interface BuildContext {
   readonly backend: Backend;
   readonly dtype: DType;
@@ -91,6 +102,13 @@ export abstract class Layer {
 
   /** Checks the input and creates weights; returns the per-sample output shape. */
   protected abstract computeOutputShape(inputShape: readonly number[], context: BuildContext): readonly number[];
+
+  /**
+   * The weights and output shape this layer would have on `inputShape`, or
+   * undefined when the input's rank is wrong (build() then throws the layer's
+   * own message). computeOutputShape builds from the same plan.
+   */
+  abstract plan(inputShape: readonly number[]): LayerPlan | undefined;
 
   abstract forward(x: FloatArray, batch: number, training: boolean): FloatArray;
 

@@ -1,7 +1,7 @@
 /** MaxPooling2D: y[N,OH,OW,C] = max over each window of x[N,H,W,C]; backward routes dy to the argmax. */
 import type { FloatArray, Pool2DInfo } from '../backend/backend.js';
 import { pool2dInfo, type Padding } from '../core/conv-geometry.js';
-import { Layer, type BuildContext, type LayerDetails } from './layer.js';
+import { Layer, type BuildContext, type LayerPlan, type LayerDetails } from './layer.js';
 import { expectInputRank, oneOf, pairOfPositiveIntegers } from './validate-options.js';
 
 export interface MaxPooling2DOptions {
@@ -31,6 +31,12 @@ export class MaxPooling2D extends Layer {
     this.padding = oneOf('MaxPooling2D', 'padding', options.padding ?? 'valid', ['valid', 'same'] as const);
   }
 
+  plan(inputShape: readonly number[]): LayerPlan | undefined {
+    if (inputShape.length !== 3) return undefined;
+    const info = this.infoFor(1, inputShape);
+    return { weights: [], outputShape: [info.outHeight, info.outWidth, inputShape[2]] };
+  }
+
   protected computeOutputShape(inputShape: readonly number[], _context: BuildContext): readonly number[] {
     expectInputRank(this.displayName, inputShape, 4, 'batch, height, width, channels', 'Put it after a Conv2D layer or reshape images to [N, height, width, channels].');
     const info = this.infoFor(1, inputShape);
@@ -39,7 +45,7 @@ export class MaxPooling2D extends Layer {
         `${this.displayName} with poolSize [${this.poolSize}] needs an input of at least ${this.poolSize[0]}x${this.poolSize[1]}; received ${inputShape[0]}x${inputShape[1]}. Use padding 'same' or a smaller poolSize.`,
       );
     }
-    return [info.outHeight, info.outWidth, inputShape[2]];
+    return this.plan(inputShape)!.outputShape;
   }
 
   private infoFor(batch: number, shape: readonly number[]): Pool2DInfo {
