@@ -51,32 +51,55 @@ typedef struct {
   int parts;
 } wg_job;
 
-/* U[xi] = G g G^T for every (c, oc), packed per xi as NR-column panels [OC/NR][C][NR], zero-padded. */
-static void transform_weights(const float *w, float *u, long C, long OC, long ocp, int NR) {
-  memset(u, 0, (size_t)16 * C * ocp * sizeof(float));
-  for (long c = 0; c < C; c++) {
-    for (long oc = 0; oc < OC; oc++) {
-      float gk[3][3], t[4][3], r[4][4];
-      for (int kh = 0; kh < 3; kh++)
-        for (int kw = 0; kw < 3; kw++) gk[kh][kw] = w[((kh * 3 + kw) * C + c) * OC + oc];
-      /* Rows: G g. */
-      for (int j = 0; j < 3; j++) {
-        t[0][j] = gk[0][j];
-        t[1][j] = 0.5f * (gk[0][j] + gk[1][j] + gk[2][j]);
-        t[2][j] = 0.5f * (gk[0][j] - gk[1][j] + gk[2][j]);
-        t[3][j] = gk[2][j];
-      }
-      /* Columns: (G g) G^T. */
-      for (int i = 0; i < 4; i++) {
-        r[i][0] = t[i][0];
-        r[i][1] = 0.5f * (t[i][0] + t[i][1] + t[i][2]);
-        r[i][2] = 0.5f * (t[i][0] - t[i][1] + t[i][2]);
-        r[i][3] = t[i][2];
-      }
-      float *dst = u + (oc / NR) * C * NR + c * NR + oc % NR;
-      for (int xi = 0; xi < 16; xi++) dst[(long)xi * C * ocp] = r[xi / 4][xi % 4];
-    }
+/*
+ * U[xi] = G g G^T for every (c, oc), packed per xi as NR-column panels
+ * [OC/NR][C][NR], zero-padded. Runs on every call (the weights change every
+ * step), so it is written for the vectoriser: the inner loops run over up to
+ * NR consecutive filters, contiguous in w and in each panel.
+ */
+#define DEFINE_TRANSFORM_WEIGHTS(NAME, ATTR)                                                       \
+  ATTR static void NAME(const float *w, float *u, long C, long OC, long ocp, int NR) {              \
+    memset(u, 0, (size_t)16 * C * ocp * sizeof(float));                                            \
+    for (long c = 0; c < C; c++)                                                                    \
+      for (long o0 = 0; o0 < OC; o0 += NR) {                                                        \
+        long n = OC - o0 < NR ? OC - o0 : NR;                                                       \
+        float *dst = u + (o0 / NR) * C * NR + c * NR;                                               \
+        for (long j = 0; j < n; j++) {                                                              \
+          float g[9];                                                                               \
+          for (int t = 0; t < 9; t++) g[t] = w[(t * C + c) * OC + o0 + j];                          \
+          float t0[3], t1[3], t2[3], t3[3];                                                         \
+          for (int k = 0; k < 3; k++) { /* rows: G g */                                             \
+            t0[k] = g[k];                                                                           \
+            t1[k] = 0.5f * (g[k] + g[3 + k] + g[6 + k]);                                            \
+            t2[k] = 0.5f * (g[k] - g[3 + k] + g[6 + k]);                                            \
+            t3[k] = g[6 + k];                                                                       \
+          }                                                                                         \
+          const float *rows[4] = {t0, t1, t2, t3};                                                  \
+          for (int i = 0; i < 4; i++) { /* columns: (G g) G^T */                                    \
+            const float *r = rows[i];                                                               \
+            dst[(long)(i * 4 + 0) * C * ocp + j] = r[0];                                            \
+            dst[(long)(i * 4 + 1) * C * ocp + j] = 0.5f * (r[0] + r[1] + r[2]);                     \
+            dst[(long)(i * 4 + 2) * C * ocp + j] = 0.5f * (r[0] - r[1] + r[2]);                     \
+            dst[(long)(i * 4 + 3) * C * ocp + j] = r[2];                                            \
+          }                                                                                         \
+        }                                                                                           \
+      }                                                                                             \
   }
+
+DEFINE_TRANSFORM_WEIGHTS(transform_weights_base, )
+#if CK_X86
+DEFINE_TRANSFORM_WEIGHTS(transform_weights_avx2, __attribute__((target("avx2,fma"))))
+#endif
+
+static void transform_weights(const float *w, float *u, long C, long OC, long ocp, int NR, int wide) {
+#if CK_X86
+  if (wide) {
+    transform_weights_avx2(w, u, C, OC, ocp, NR);
+    return;
+  }
+#endif
+  (void)wide;
+  transform_weights_base(w, u, C, OC, ocp, NR);
 }
 
 /* 1 when all 16 pixels of the patch are zero in every channel (padding pixels point at `zeros`). */
@@ -186,7 +209,11 @@ static int prepare(wg_job *j, const float *w) {
   float *zeros = ck_scratch(0, CK_SLOT_ZERO, (size_t)g->inC);
   if (!u || !zeros) return 0;
   memset(zeros, 0, (size_t)g->inC * sizeof(float));
-  transform_weights(w, u, g->inC, g->outC, j->oc_padded, NR);
+  int wide = 0;
+#if CK_X86
+  wide = j->isa->id != CK_ISA_PORTABLE;
+#endif
+  transform_weights(w, u, g->inC, g->outC, j->oc_padded, NR, wide);
   j->u = u;
   j->zeros = zeros;
   return 1;
