@@ -33,7 +33,7 @@ int ck_conv_relu_pool_applies(const ck_conv_info *c, const ck_pool_info *p) {
 /* One pooled row (n, py), channels [oc0, OC) by the scalar path (any OC). */
 static void pooled_row_scalar(const cp_job *j, long n, long py, long oc0) {
   const ck_conv_info *c = j->c;
-  const long W = c->inW, OW = c->outW, OC = c->outC, PW = j->p->outW;
+  const long W = c->inW, OC = c->outC, PW = j->p->outW;
   const float *xn = j->x + n * c->inH * W;
   for (long px = 0; px < PW; px++) {
     long out = ((n * j->p->outH + py) * PW + px) * OC;
@@ -47,7 +47,7 @@ static void pooled_row_scalar(const cp_job *j, long n, long py, long oc0) {
         float v = z > 0.0f ? z : 0.0f;
         if (q == 0 || v > best) {
           best = v;
-          best_at = ((n * c->outH + yy) * OW + xx) * OC + oc;
+          best_at = ck_window_index(c, n, py, px, q) + oc;
         }
       }
       j->y[out + oc] = best;
@@ -66,7 +66,7 @@ static void pooled_row_scalar(const cp_job *j, long n, long py, long oc0) {
  */
 __attribute__((target("avx2,fma"))) static long pooled_row_avx2(const cp_job *j, long n, long py) {
   const ck_conv_info *c = j->c;
-  const long W = c->inW, OW = c->outW, OC = c->outC, PW = j->p->outW;
+  const long W = c->inW, OC = c->outC, PW = j->p->outW;
   const float *xn = j->x + n * c->inH * W;
   const __m256 zero = _mm256_setzero_ps();
   const __m256i lane = _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7);
@@ -92,12 +92,12 @@ __attribute__((target("avx2,fma"))) static long pooled_row_avx2(const cp_job *j,
       for (int h = 0; h < 2; h++) {
         /* relu as _mm256_max_ps(v, 0), like the separate bias+relu kernel; then the strict-greater window scan. */
         __m256 best = _mm256_max_ps(acc[0][h], zero);
-        long base0 = ((n * c->outH + 2 * py) * OW + 2 * px) * OC + oc0 + 8 * h;
+        long base0 = ck_window_index(c, n, py, px, 0) + oc0 + 8 * h;
         __m256i best_at = _mm256_add_epi32(_mm256_set1_epi32((int32_t)base0), lane);
         for (int q = 1; q < 4; q++) {
           __m256 v = _mm256_max_ps(acc[q][h], zero);
           __m256 greater = _mm256_cmp_ps(v, best, _CMP_GT_OQ);
-          long base = ((n * c->outH + 2 * py + q / 2) * OW + 2 * px + q % 2) * OC + oc0 + 8 * h;
+          long base = ck_window_index(c, n, py, px, q) + oc0 + 8 * h;
           __m256i at = _mm256_add_epi32(_mm256_set1_epi32((int32_t)base), lane);
           best = _mm256_blendv_ps(best, v, greater);
           best_at = _mm256_castps_si256(_mm256_blendv_ps(_mm256_castsi256_ps(best_at), _mm256_castsi256_ps(at), greater));
@@ -119,7 +119,7 @@ static void rows_task(void *ctx, int task, int thread) {
   for (long row = lo; row < hi; row++) {
     long n = row / j->p->outH, py = row % j->p->outH, done = 0;
 #if CK_X86
-    if (ck_isa()->id != CK_ISA_PORTABLE) done = pooled_row_avx2(j, n, py);
+    if (ck_isa_avx2(ck_isa())) done = pooled_row_avx2(j, n, py);
 #endif
     if (done < j->c->outC) pooled_row_scalar(j, n, py, done);
   }
@@ -164,7 +164,7 @@ typedef struct {
 
 static void filter_rows_scalar(cpb_job *j, int task, long n, long py, long oc0, float *acc) {
   const ck_conv_info *c = j->c;
-  const long W = c->inW, OW = c->outW, OC = c->outC, PW = j->p->outW;
+  const long W = c->inW, OC = c->outC, PW = j->p->outW;
   const float *xn = j->x + n * c->inH * W;
   for (long px = 0; px < PW; px++) {
     long out = ((n * j->p->outH + py) * PW + px) * OC;
@@ -174,7 +174,7 @@ static void filter_rows_scalar(cpb_job *j, int task, long n, long py, long oc0, 
       int matched = 0;
       for (int q = 0; q < 4; q++) {
         long yy = 2 * py + q / 2, xx = 2 * px + q % 2;
-        if (a != (int32_t)(((n * c->outH + yy) * OW + xx) * OC + oc)) continue;
+        if (a != (int32_t)(ck_window_index(c, n, py, px, q) + oc)) continue;
         matched = 1;
         for (int t = 0; t < 9; t++) acc[t * OC + oc] += g * xn[(yy + t / 3) * W + xx + t % 3];
       }
@@ -187,7 +187,7 @@ static void filter_rows_scalar(cpb_job *j, int task, long n, long py, long oc0, 
 /* 8 channels at a time: 9 tap accumulators, one masked g per window pixel. Returns the first channel not done. */
 __attribute__((target("avx2,fma"))) static long filter_rows_avx2(cpb_job *j, int task, long n, long py, float *acc) {
   const ck_conv_info *c = j->c;
-  const long W = c->inW, OW = c->outW, OC = c->outC, PW = j->p->outW;
+  const long W = c->inW, OC = c->outC, PW = j->p->outW;
   const float *xn = j->x + n * c->inH * W;
   const __m256i lane = _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7);
   long oc0 = 0;
@@ -202,7 +202,7 @@ __attribute__((target("avx2,fma"))) static long filter_rows_avx2(cpb_job *j, int
       const float *corner = xn + 2 * py * W + 2 * px;
 #pragma GCC unroll 4
       for (int q = 0; q < 4; q++) {
-        long base = ((n * c->outH + 2 * py + q / 2) * OW + 2 * px + q % 2) * OC + oc0;
+        long base = ck_window_index(c, n, py, px, q) + oc0;
         __m256i hit = _mm256_cmpeq_epi32(a, _mm256_add_epi32(_mm256_set1_epi32((int32_t)base), lane));
         matched = _mm256_or_si256(matched, hit);
         __m256 gq = _mm256_and_ps(g, _mm256_castsi256_ps(hit));
@@ -211,9 +211,8 @@ __attribute__((target("avx2,fma"))) static long filter_rows_avx2(cpb_job *j, int
         for (int t = 0; t < 9; t++) sum[t] = _mm256_fmadd_ps(_mm256_broadcast_ss(xq + (t / 3) * W + t % 3), gq, sum[t]);
       }
       if (_mm256_movemask_ps(_mm256_castsi256_ps(matched)) != 0xff && !j->unmatched[task]) {
-        int32_t lanes[8], as[8];
+        int32_t lanes[8];
         _mm256_storeu_si256((__m256i *)lanes, matched);
-        _mm256_storeu_si256((__m256i *)as, a);
         for (int i = 0; i < 8; i++)
           if (!lanes[i]) { j->unmatched[task] = out + i + 1; break; }
       }
@@ -235,7 +234,7 @@ static void filter_chunk(void *ctx, int task, int thread) {
     for (long py = 0; py < PH; py++) {
       long done = 0;
 #if CK_X86
-      if (ck_isa()->id != CK_ISA_PORTABLE) done = filter_rows_avx2(j, task, n, py, acc);
+      if (ck_isa_avx2(ck_isa())) done = filter_rows_avx2(j, task, n, py, acc);
 #endif
       if (done < OC) filter_rows_scalar(j, task, n, py, done, acc);
     }

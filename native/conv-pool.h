@@ -7,6 +7,15 @@
 #define CONVKIT_CONV_POOL_H
 #include "convkit.h"
 
+/*
+ * Flat index in the conv output [N, OH, OW, OC] of channel 0 at window
+ * position q (row-major in the 2x2 window) of pooled output (n, py, px): what
+ * ck_max_pool's argmax holds, minus the channel.
+ */
+static inline long ck_window_index(const ck_conv_info *c, long n, long py, long px, int q) {
+  return ((n * c->outH + 2 * py + q / 2) * c->outW + 2 * px + q % 2) * c->outC;
+}
+
 /* 1 when the pair has the shape conv-pool.c's direct 1-channel kernel handles. */
 int ck_conv_relu_pool_applies(const ck_conv_info *c, const ck_pool_info *p);
 /*

@@ -86,6 +86,8 @@ extern const ck_gemm_isa ck_gemm_avx512;
 #endif
 
 const ck_gemm_isa *ck_isa(void);
+/* 1 when code for `isa` may use AVX2 (every x86 path but the portable one). */
+static inline int ck_isa_avx2(const ck_gemm_isa *isa) { return CK_X86 && isa->id != CK_ISA_PORTABLE; }
 /* 1 if this CPU can run the path. */
 int ck_isa_supported(ck_isa_id id);
 /* Parses "avx512" | "avx2" | "portable"; returns -1 when unknown. */

@@ -54,10 +54,7 @@ static void chunk_task(void *ctx, int task, int thread) {
   float *y = ck_scratch(thread, CK_SLOT_COL, (size_t)16 * ys);
   const float **rows = (const float **)ck_scratch(thread, CK_SLOT_PTRS, (size_t)TB * sizeof(void *) / sizeof(float) + 1);
   if (!v || !y || !rows) return;
-  int wide = 0;
-#if CK_X86
-  wide = isa->id != CK_ISA_PORTABLE;
-#endif
+  const int wide = ck_isa_avx2(isa);
   /* Channels past C in the last panel are read by full-width loads and never stored: keep them finite. */
   memset(v, 0, (size_t)16 * vs * sizeof(float));
   /* A chunk's first block overwrites Mw; a chunk whose tiles were all skipped leaves it zero. */
@@ -69,18 +66,17 @@ static void chunk_task(void *ctx, int task, int thread) {
        column of the conv output) and every window whose gradient is zero in all channels. */
     int nt = 0;
     for (; tile < hi && nt < TB; tile++) {
-      long n = tile / j->tiles_per_image, rem = tile % j->tiles_per_image;
-      long oy = (rem / j->tiles_w) * 2, ox = (rem % j->tiles_w) * 2;
+      const ck_wg_tile t = ck_wg_tile_at(tile, j->tiles_per_image, j->tiles_w);
       const float *q[4];
       int live = 0;
       for (int r = 0; r < 4; r++) {
-        long yy = oy + r / 2, xx = ox + r % 2;
-        q[r] = yy < OH && xx < OW ? j->dy + ((n * OH + yy) * OW + xx) * OC : j->zeros;
+        long yy = t.oy + r / 2, xx = t.ox + r % 2;
+        q[r] = yy < OH && xx < OW ? j->dy + ((t.n * OH + yy) * OW + xx) * OC : j->zeros;
         for (long oc = 0; oc < OC && !live; oc++) live = q[r][oc] != 0.0f;
       }
       if (!live) continue;
       const float *p[16];
-      ck_wg_patch(j->x + n * H * W * C, H, W, C, oy - g->padTop, ox - g->padLeft, j->zeros, p);
+      ck_wg_patch(j->x + t.n * H * W * C, H, W, C, t.oy - g->padTop, t.ox - g->padLeft, j->zeros, p);
       ck_wg_input_transform(wide, p, v + nt * NR, vs, NR, TB * NR, C);
       ck_wg_dy_transform(wide, q, y + nt * OC, ys, OC);
       nt++;

@@ -36,21 +36,27 @@ static void input_transform_base(const float *const *p, float *v, long xs, long 
  * y = A^T m A + bias, then relu when asked; out[i*2+j] is the output row of
  * (i, j) (a scratch row when that output lies past the image edge).
  */
+/* r[i*2+j] = (A^T m A)[i][j] + bias for channel oc of M[xi][row][oc], A^T = [[1,1,1,0],[0,1,-1,-1]]. */
+static inline void a_transform_base(const float *m, long mstride, long oc, const float *bias, float r[4]) {
+  float s[2][4];
+  for (int j = 0; j < 4; j++) {
+    float m0 = m[(0 + j) * mstride + oc], m1 = m[(4 + j) * mstride + oc];
+    float m2 = m[(8 + j) * mstride + oc], m3 = m[(12 + j) * mstride + oc];
+    s[0][j] = m0 + m1 + m2;
+    s[1][j] = m1 - m2 - m3;
+  }
+  float b = bias ? bias[oc] : 0.0f;
+  for (int i = 0; i < 2; i++) {
+    r[i * 2] = s[i][0] + s[i][1] + s[i][2] + b;
+    r[i * 2 + 1] = s[i][1] - s[i][2] - s[i][3] + b;
+  }
+}
+
 static void output_transform_base(const float *m, long mstride, float *const *out, const float *bias, int relu, long c0, long c1) {
   for (long oc = c0; oc < c1; oc++) {
-    float s[2][4];
-    for (int j = 0; j < 4; j++) {
-      float m0 = m[(0 + j) * mstride + oc], m1 = m[(4 + j) * mstride + oc];
-      float m2 = m[(8 + j) * mstride + oc], m3 = m[(12 + j) * mstride + oc];
-      s[0][j] = m0 + m1 + m2;
-      s[1][j] = m1 - m2 - m3;
-    }
-    float b = bias ? bias[oc] : 0.0f;
-    for (int i = 0; i < 2; i++) {
-      float r0 = s[i][0] + s[i][1] + s[i][2] + b, r1 = s[i][1] - s[i][2] - s[i][3] + b;
-      out[i * 2][oc] = relu && r0 < 0.0f ? 0.0f : r0;
-      out[i * 2 + 1][oc] = relu && r1 < 0.0f ? 0.0f : r1;
-    }
+    float r[4];
+    a_transform_base(m, mstride, oc, bias, r);
+    for (int k = 0; k < 4; k++) out[k][oc] = relu && r[k] < 0.0f ? 0.0f : r[k];
   }
 }
 
@@ -82,24 +88,28 @@ AVX2 static void input_transform_avx2(const float *const *p, float *v, long xs, 
   input_transform_base(p, v, xs, P, ps, c, C);
 }
 
+/* a_transform_base on channels oc..oc+7. */
+AVX2 static inline void a_transform_avx2(const float *m, long mstride, long oc, const float *bias, __m256 r[4]) {
+  __m256 s0[4], s1[4];
+  for (int j = 0; j < 4; j++) {
+    __m256 m0 = _mm256_loadu_ps(m + (0 + j) * mstride + oc), m1 = _mm256_loadu_ps(m + (4 + j) * mstride + oc);
+    __m256 m2 = _mm256_loadu_ps(m + (8 + j) * mstride + oc), m3 = _mm256_loadu_ps(m + (12 + j) * mstride + oc);
+    s0[j] = _mm256_add_ps(_mm256_add_ps(m0, m1), m2);
+    s1[j] = _mm256_sub_ps(_mm256_sub_ps(m1, m2), m3);
+  }
+  __m256 b = bias ? _mm256_loadu_ps(bias + oc) : _mm256_setzero_ps();
+  r[0] = _mm256_add_ps(_mm256_add_ps(_mm256_add_ps(s0[0], s0[1]), s0[2]), b);
+  r[1] = _mm256_add_ps(_mm256_sub_ps(_mm256_sub_ps(s0[1], s0[2]), s0[3]), b);
+  r[2] = _mm256_add_ps(_mm256_add_ps(_mm256_add_ps(s1[0], s1[1]), s1[2]), b);
+  r[3] = _mm256_add_ps(_mm256_sub_ps(_mm256_sub_ps(s1[1], s1[2]), s1[3]), b);
+}
+
 AVX2 static void output_transform_avx2(const float *m, long mstride, float *const *out, const float *bias, int relu, long OC) {
   long oc = 0;
   const __m256 zero = _mm256_setzero_ps();
   for (; oc + 8 <= OC; oc += 8) {
-    __m256 s0[4], s1[4];
-    for (int j = 0; j < 4; j++) {
-      __m256 m0 = _mm256_loadu_ps(m + (0 + j) * mstride + oc), m1 = _mm256_loadu_ps(m + (4 + j) * mstride + oc);
-      __m256 m2 = _mm256_loadu_ps(m + (8 + j) * mstride + oc), m3 = _mm256_loadu_ps(m + (12 + j) * mstride + oc);
-      s0[j] = _mm256_add_ps(_mm256_add_ps(m0, m1), m2);
-      s1[j] = _mm256_sub_ps(_mm256_sub_ps(m1, m2), m3);
-    }
-    __m256 b = bias ? _mm256_loadu_ps(bias + oc) : zero;
-    __m256 r[4] = {
-        _mm256_add_ps(_mm256_add_ps(_mm256_add_ps(s0[0], s0[1]), s0[2]), b),
-        _mm256_add_ps(_mm256_sub_ps(_mm256_sub_ps(s0[1], s0[2]), s0[3]), b),
-        _mm256_add_ps(_mm256_add_ps(_mm256_add_ps(s1[0], s1[1]), s1[2]), b),
-        _mm256_add_ps(_mm256_sub_ps(_mm256_sub_ps(s1[1], s1[2]), s1[3]), b),
-    };
+    __m256 r[4];
+    a_transform_avx2(m, mstride, oc, bias, r);
     for (int k = 0; k < 4; k++) _mm256_storeu_ps(out[k] + oc, relu ? _mm256_max_ps(r[k], zero) : r[k]);
   }
   output_transform_base(m, mstride, out, bias, relu, oc, OC);
@@ -204,18 +214,8 @@ void ck_wg_dy_transform(int wide, const float *const *q, float *y, long xs, long
  */
 static void output_pool_base(const float *m, long mstride, float *y, int32_t *argmax, const long *base, const float *bias, long c0, long c1) {
   for (long oc = c0; oc < c1; oc++) {
-    float s[2][4];
-    for (int j = 0; j < 4; j++) {
-      float m0 = m[(0 + j) * mstride + oc], m1 = m[(4 + j) * mstride + oc];
-      float m2 = m[(8 + j) * mstride + oc], m3 = m[(12 + j) * mstride + oc];
-      s[0][j] = m0 + m1 + m2;
-      s[1][j] = m1 - m2 - m3;
-    }
-    float b = bias ? bias[oc] : 0.0f, r[4];
-    for (int i = 0; i < 2; i++) {
-      r[i * 2] = s[i][0] + s[i][1] + s[i][2] + b;
-      r[i * 2 + 1] = s[i][1] - s[i][2] - s[i][3] + b;
-    }
+    float r[4];
+    a_transform_base(m, mstride, oc, bias, r);
     float best = 0.0f;
     int at = 0;
     for (int q = 0; q < 4; q++) {
@@ -233,20 +233,8 @@ AVX2 static void output_pool_avx2(const float *m, long mstride, float *y, int32_
   const __m256i lane = _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7);
   long oc = 0;
   for (; oc + 8 <= OC; oc += 8) {
-    __m256 s0[4], s1[4];
-    for (int j = 0; j < 4; j++) {
-      __m256 m0 = _mm256_loadu_ps(m + (0 + j) * mstride + oc), m1 = _mm256_loadu_ps(m + (4 + j) * mstride + oc);
-      __m256 m2 = _mm256_loadu_ps(m + (8 + j) * mstride + oc), m3 = _mm256_loadu_ps(m + (12 + j) * mstride + oc);
-      s0[j] = _mm256_add_ps(_mm256_add_ps(m0, m1), m2);
-      s1[j] = _mm256_sub_ps(_mm256_sub_ps(m1, m2), m3);
-    }
-    __m256 b = bias ? _mm256_loadu_ps(bias + oc) : zero;
-    __m256 r[4] = {
-        _mm256_add_ps(_mm256_add_ps(_mm256_add_ps(s0[0], s0[1]), s0[2]), b),
-        _mm256_add_ps(_mm256_sub_ps(_mm256_sub_ps(s0[1], s0[2]), s0[3]), b),
-        _mm256_add_ps(_mm256_add_ps(_mm256_add_ps(s1[0], s1[1]), s1[2]), b),
-        _mm256_add_ps(_mm256_sub_ps(_mm256_sub_ps(s1[1], s1[2]), s1[3]), b),
-    };
+    __m256 r[4];
+    a_transform_avx2(m, mstride, oc, bias, r);
     __m256 best = _mm256_max_ps(r[0], zero);
     __m256i at = _mm256_add_epi32(_mm256_set1_epi32((int32_t)(base[0] + oc)), lane);
     for (int q = 1; q < 4; q++) {

@@ -11,6 +11,16 @@
  */
 static inline long ck_wg_stride(long floats) { return (floats + 15) / 16 * 16 + 16; }
 
+/* A tile's image and the top-left output it covers: tiles are numbered image by image, row by row. */
+typedef struct {
+  long n, oy, ox;
+} ck_wg_tile;
+
+static inline ck_wg_tile ck_wg_tile_at(long tile, long tiles_per_image, long tiles_w) {
+  long rem = tile % tiles_per_image;
+  return (ck_wg_tile){tile / tiles_per_image, (rem / tiles_w) * 2, (rem % tiles_w) * 2};
+}
+
 /* p[r*4+s] = pixel (iy0+r, ix0+s) of image xn (H x W x C), or `zeros` outside it. */
 void ck_wg_patch(const float *xn, long H, long W, long C, long iy0, long ix0, const float *zeros, const float **p);
 /*

@@ -17,6 +17,7 @@
  * results do not depend on the thread count.
  */
 #include "winograd.h"
+#include "conv-pool.h"
 #include "winograd-transforms.h"
 
 #include <stdlib.h>
@@ -112,15 +113,21 @@ static int patch_is_zero(const float *const *p, const float *zeros, long C) {
   return 1;
 }
 
-/* The outputs of a tile with a zero input patch (no bias, no pool): zero. */
-static void write_zero_tile(const wg_job *j, long tile) {
+/* out[q] = the output row of the tile's window position q, or `edge` where it lies past the image. */
+static void tile_outputs(const wg_job *j, ck_wg_tile t, float *edge, float *out[4]) {
   const ck_conv_info *g = j->g;
-  long n = tile / j->tiles_per_image, rem = tile % j->tiles_per_image;
-  long oy = (rem / j->tiles_w) * 2, ox = (rem % j->tiles_w) * 2;
   for (int q = 0; q < 4; q++) {
-    long yy = oy + q / 2, xx = ox + q % 2;
-    if (yy < g->outH && xx < g->outW) memset(j->y + ((n * g->outH + yy) * g->outW + xx) * g->outC, 0, (size_t)g->outC * sizeof(float));
+    long yy = t.oy + q / 2, xx = t.ox + q % 2;
+    out[q] = yy < g->outH && xx < g->outW ? j->y + ((t.n * g->outH + yy) * g->outW + xx) * g->outC : edge;
   }
+}
+
+/* The outputs of a tile with a zero input patch (no bias, no pool): zero. */
+static void write_zero_tile(const wg_job *j, ck_wg_tile t) {
+  float *out[4];
+  tile_outputs(j, t, NULL, out);
+  for (int q = 0; q < 4; q++)
+    if (out[q]) memset(out[q], 0, (size_t)j->g->outC * sizeof(float));
 }
 
 static void block_task(void *ctx, int task, int thread) {
@@ -138,10 +145,7 @@ static void block_task(void *ctx, int task, int thread) {
   /* Where the outputs of a tile past the image edge go (odd output sizes). */
   float *sink = ck_scratch(thread, CK_SLOT_PTRS, (size_t)OC);
   if (!v || !m || !sink) return;
-  int wide = 0;
-#if CK_X86
-  wide = isa->id != CK_ISA_PORTABLE;
-#endif
+  const int wide = ck_isa_avx2(isa);
   /* Rows of a last, partial register tile read stale rows of v: computed, never stored. */
   memset(v, 0, (size_t)16 * vs * sizeof(float));
   /* Without a bias or a pool, a tile whose input patch is zero in every channel has zero
@@ -153,17 +157,16 @@ static void block_task(void *ctx, int task, int thread) {
   for (long next = lo; next < hi;) {
     int nt = 0;
     for (; next < hi && nt < TB; next++) {
-      long tile = next, n = tile / j->tiles_per_image, rem = tile % j->tiles_per_image;
-      long iy0 = (rem / j->tiles_w) * 2 - g->padTop, ix0 = (rem % j->tiles_w) * 2 - g->padLeft;
+      const ck_wg_tile t = ck_wg_tile_at(next, j->tiles_per_image, j->tiles_w);
       const float *p[16];
-      ck_wg_patch(j->x + n * H * W * C, H, W, C, iy0, ix0, j->zeros, p);
+      ck_wg_patch(j->x + t.n * H * W * C, H, W, C, t.oy - g->padTop, t.ox - g->padLeft, j->zeros, p);
       if (skip_zero && patch_is_zero(p, j->zeros, C)) {
-        write_zero_tile(j, tile);
+        write_zero_tile(j, t);
         continue;
       }
       /* One panel holding all C channels: V[xi][tile][c]. */
       ck_wg_input_transform(wide, p, v + nt * C, vs, C, 0, C);
-      tile_of[nt++] = tile;
+      tile_of[nt++] = next;
     }
     if (nt == 0) continue;
     for (int xi = 0; xi < 16; xi++) {
@@ -179,22 +182,19 @@ static void block_task(void *ctx, int task, int thread) {
         }
       }
     }
-    for (int k = 0; k < nt && j->pool; k++) {
-      long tile = tile_of[k], n = tile / j->tiles_per_image, rem = tile % j->tiles_per_image;
-      long oy = (rem / j->tiles_w) * 2, ox = (rem % j->tiles_w) * 2, base[4];
-      for (int q = 0; q < 4; q++) base[q] = ((n * g->outH + oy + q / 2) * g->outW + ox + q % 2) * OC;
-      ck_wg_output_pool(wide, m + k * OC, ms, j->y + tile * OC, j->argmax ? j->argmax + tile * OC : NULL, base, j->bias, OC);
-    }
-    for (int k = 0; k < nt && !j->pool; k++) {
-      long tile = tile_of[k], n = tile / j->tiles_per_image, rem = tile % j->tiles_per_image;
-      long oy = (rem / j->tiles_w) * 2, ox = (rem % j->tiles_w) * 2;
-      float *out[4];
-      for (int q = 0; q < 4; q++) {
-        long yy = oy + q / 2, xx = ox + q % 2;
-        out[q] = yy < g->outH && xx < g->outW ? j->y + ((n * g->outH + yy) * g->outW + xx) * OC : sink;
+    for (int k = 0; k < nt; k++) {
+      const long tile = tile_of[k];
+      const ck_wg_tile t = ck_wg_tile_at(tile, j->tiles_per_image, j->tiles_w);
+      if (j->pool) {
+        /* Pooled mode: tile = pooled output index, and its window is the tile. */
+        long base[4];
+        for (int q = 0; q < 4; q++) base[q] = ck_window_index(g, t.n, t.oy / 2, t.ox / 2, q);
+        ck_wg_output_pool(wide, m + k * OC, ms, j->y + tile * OC, j->argmax ? j->argmax + tile * OC : NULL, base, j->bias, OC);
+      } else {
+        float *out[4];
+        tile_outputs(j, t, sink, out);
+        ck_wg_output_transform(wide, m + k * OC, ms, out, j->bias, j->act == CK_ACT_RELU, OC);
       }
-      int relu = j->act == CK_ACT_RELU;
-      ck_wg_output_transform(wide, m + k * OC, ms, out, j->bias, relu, OC);
     }
   }
 }
@@ -209,11 +209,7 @@ static int prepare(wg_job *j, const float *w) {
   float *zeros = ck_scratch(0, CK_SLOT_ZERO, (size_t)g->inC);
   if (!u || !zeros) return 0;
   memset(zeros, 0, (size_t)g->inC * sizeof(float));
-  int wide = 0;
-#if CK_X86
-  wide = j->isa->id != CK_ISA_PORTABLE;
-#endif
-  transform_weights(w, u, g->inC, g->outC, j->oc_padded, NR, wide);
+  transform_weights(w, u, g->inC, g->outC, j->oc_padded, NR, ck_isa_avx2(j->isa));
   j->u = u;
   j->zeros = zeros;
   return 1;

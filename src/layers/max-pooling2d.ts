@@ -1,6 +1,7 @@
 /** MaxPooling2D: y[N,OH,OW,C] = max over each window of x[N,H,W,C]; backward routes dy to the argmax. */
 import type { FloatArray, Pool2DInfo } from '../backend/backend.js';
 import { pool2dInfo, type Padding } from '../core/conv-geometry.js';
+import { shapeSize } from '../core/tensor.js';
 import { Layer, type BuildContext, type LayerPlan, type LayerDetails } from './layer.js';
 import { expectInputRank, oneOf, pairOfPositiveIntegers } from './validate-options.js';
 
@@ -58,26 +59,19 @@ export class MaxPooling2D extends Layer {
   }
 
   forward(x: FloatArray, batch: number, training: boolean): FloatArray {
-    const info = this.info(batch);
-    const size = batch * info.outHeight * info.outWidth * info.channels;
-    const y = (this.output = this.reuse(this.output, size));
-    if (training) {
-      if (this.argmax?.length !== size) this.argmax = new Int32Array(size);
-      this.backend.maxPool(x, y, this.argmax, info);
-    } else {
-      this.backend.maxPool(x, y, null, info);
-    }
+    const { y, argmax, info } = this.prepareOutput(batch, training);
+    this.backend.maxPool(x, y, argmax, info);
     return y;
   }
 
   /**
    * The output (and, when training, argmax) buffers of a forward pass on
-   * `batch` samples that the layer before computes together with this one
-   * (Conv2D.fusedForwardThroughPool), with this layer's geometry.
+   * `batch` samples, with this layer's geometry: filled by forward(), or by the
+   * layer before when it computes the pair in one call (Conv2D.fusedForwardThroughPool).
    */
   prepareOutput(batch: number, training: boolean): { y: FloatArray; argmax: Int32Array | null; info: Pool2DInfo } {
     const info = this.info(batch);
-    const size = batch * info.outHeight * info.outWidth * info.channels;
+    const size = batch * shapeSize(this.outputShape);
     const y = (this.output = this.reuse(this.output, size));
     if (training && this.argmax?.length !== size) this.argmax = new Int32Array(size);
     return { y, argmax: training ? this.argmax! : null, info };
@@ -91,8 +85,7 @@ export class MaxPooling2D extends Layer {
 
   /** The pooled output of the last training forward pass on `batch` samples. */
   lastOutput(batch: number): FloatArray {
-    const info = this.info(batch);
-    const size = batch * info.outHeight * info.outWidth * info.channels;
+    const size = batch * shapeSize(this.outputShape);
     if (!this.output || !this.argmax || this.output.length !== size) throw new Error(`${this.displayName}: no training forward pass on ${batch} samples to take the output of.`);
     return this.output;
   }

@@ -9,6 +9,7 @@
  * Keras's "sum_over_batch_size": sum of weighted losses / batch size.
  */
 import type { Backend, FloatArray } from '../backend/backend.js';
+import { logSumExp } from '../core/log-sum-exp.js';
 
 export type Targets = Int32Array | FloatArray;
 
@@ -38,15 +39,6 @@ export interface Loss {
 
 function targetAt(targets: Targets, sparse: boolean, row: number, col: number, cols: number): number {
   return sparse ? (targets[row] === col ? 1 : 0) : targets[row * cols + col];
-}
-
-/** log(sum(exp(row))) computed stably, in the same order as the reference kernel. */
-function logSumExp(logits: FloatArray, base: number, cols: number): number {
-  let max = -Infinity;
-  for (let c = 0; c < cols; c++) max = Math.max(max, logits[base + c]);
-  let sum = 0;
-  for (let c = 0; c < cols; c++) sum += Math.exp(logits[base + c] - max);
-  return max + Math.log(sum);
 }
 
 /**

@@ -201,23 +201,28 @@ export class Sequential {
     return { loss: this.loss, optimizer: this.optimizer };
   }
 
+  /** Layers i and i+1 when they are a Conv2D/Dense(relu) -> MaxPooling2D block, which forward and backward run together. */
+  private pooledBlockAt(i: number): { layer: AffineLayer; pool: MaxPooling2D } | null {
+    const layer = this.layers[i], pool = this.layers[i + 1];
+    return layer instanceof AffineLayer && layer.fusesWithFollowingPool && pool instanceof MaxPooling2D ? { layer, pool } : null;
+  }
+
   /** Runs the layers forward on `batch` samples; returns the last layer's output buffer. */
   forwardBatch(x: FloatArray, batch: number, training: boolean): FloatArray {
     let out = x;
     for (let i = 0; i < this.layers.length; i++) {
-      const layer = this.layers[i];
-      const next = this.layers[i + 1];
-      if (next instanceof MaxPooling2D && layer instanceof AffineLayer) {
-        // Conv2D(relu) -> MaxPooling2D in one backend call where the backend fuses the pair;
-        // backwardFrom pairs them too, so the unstored activation is never needed.
-        const pooled = layer.forwardThroughPool(next, out, batch, training);
+      const block = this.pooledBlockAt(i);
+      if (block) {
+        // In one backend call where the backend fuses the pair; backwardFrom pairs
+        // them too, so the activation that is then never stored is never needed.
+        const pooled = block.layer.forwardThroughPool(block.pool, out, batch, training);
         if (pooled) {
           out = pooled;
           i++;
           continue;
         }
       }
-      out = layer.forward(out, batch, training);
+      out = this.layers[i].forward(out, batch, training);
     }
     return out;
   }
@@ -268,10 +273,10 @@ export class Sequential {
     let dy: FloatArray | null = grad;
     for (let i = this.layers.length - 1; i >= 0 && dy; i--) {
       const layer = this.layers[i];
-      const producer = this.layers[i - 1];
-      if (layer instanceof MaxPooling2D && producer instanceof AffineLayer && producer.fusesWithFollowingPool) {
-        // Conv2D(relu) -> MaxPooling2D: the relu's backward runs on the pooled tensor (see backwardThroughPool).
-        dy = producer.backwardThroughPool(layer, dy, batch, i - 1 > 0);
+      const block = i > 0 ? this.pooledBlockAt(i - 1) : null;
+      if (block) {
+        // The relu's backward runs on the pooled tensor (see backwardThroughPool).
+        dy = block.layer.backwardThroughPool(block.pool, dy, batch, i - 1 > 0);
         i--;
         continue;
       }

@@ -1,5 +1,6 @@
 /** Reference bias, activations, softmax and fused softmax + cross-entropy. */
 import type { ElementwiseActivation, FloatArray } from '../backend.js';
+import { logSumExp } from '../../core/log-sum-exp.js';
 
 function activate(activation: ElementwiseActivation, v: number): number {
   switch (activation) {
@@ -70,15 +71,6 @@ export function softmaxBackprop(y: FloatArray, dy: FloatArray, dx: FloatArray, r
     for (let c = 0; c < cols; c++) dot += dy[base + c] * y[base + c];
     for (let c = 0; c < cols; c++) dx[base + c] = y[base + c] * (dy[base + c] - dot);
   }
-}
-
-/** log(sum(exp(row))) computed stably, for one row starting at base. */
-function logSumExp(logits: FloatArray, base: number, cols: number): number {
-  let max = -Infinity;
-  for (let c = 0; c < cols; c++) max = Math.max(max, logits[base + c]);
-  let sum = 0;
-  for (let c = 0; c < cols; c++) sum += Math.exp(logits[base + c] - max);
-  return max + Math.log(sum);
 }
 
 export function softmaxCrossEntropySparse(
