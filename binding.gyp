@@ -20,6 +20,7 @@
         "native/winograd.c",
         "native/winograd-transforms.c",
         "native/winograd-filter.c",
+        "native/winograd-pool-backward.c",
         "native/pool.c",
         "native/simd-loops.c",
         "native/elementwise.c",

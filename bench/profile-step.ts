@@ -21,7 +21,7 @@ type ConvGeometry = { batch: number; outHeight: number; outWidth: number; outCha
 /** The conv geometry argument of a convolution kernel, fused ones included (direct-convolution FLOPs are counted for them too). */
 function convGeometry(method: string, args: unknown[]): ConvGeometry | null {
   if (method === 'conv2dReluMaxPool') return args[5] as ConvGeometry;
-  if (method === 'maxPoolConv2dBackpropFilter') return args[4] as ConvGeometry;
+  if (method === 'maxPoolConv2dBackprop') return args[6] as ConvGeometry;
   if (method.startsWith('conv2d')) return args[3] as ConvGeometry;
   return null;
 }

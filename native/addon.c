@@ -16,6 +16,7 @@
 
 #include "convkit.h"
 #include "conv-pool.h"
+#include "winograd.h"
 
 static pthread_mutex_t call_lock = PTHREAD_MUTEX_INITIALIZER;
 
@@ -250,22 +251,34 @@ static napi_value js_conv_relu_pool(napi_env env, napi_callback_info info) {
   return result;
 }
 
-/* g, argmax, x, dw, conv geometry (13), pool geometry (12); returns whether it ran. */
-static napi_value js_pool_conv_filter_grad(napi_env env, napi_callback_info info) {
-  ARGS(29);
+/*
+ * g, argmax, x, w|null, dw, dx|null, conv geometry (13), pool geometry (12):
+ * the backward of conv + relu + 2x2 pool from the pooled gradient; returns
+ * whether it ran. The 1-channel first-layer kernel when dx is null and it
+ * applies, Winograd windows otherwise.
+ */
+static napi_value js_pool_conv_backprop(napi_env env, napi_callback_info info) {
+  ARGS(31);
   ck_conv_info g;
   ck_pool_info pg;
   int ok = 1;
-  if (!conv_geometry(env, argv + 1, &g) || !pool_geometry(env, argv + 14, &pg)) return NULL;
+  if (!conv_geometry(env, argv + 3, &g) || !pool_geometry(env, argv + 16, &pg)) return NULL;
   CONV_SIZES(g);
   long ps = pg.batch * pg.outH * pg.outW * pg.C;
   float *gp = F32(0, "g", ps);
   int32_t *arg = I32(1, "argmax", ps);
   float *x = F32(2, "x", xs);
-  float *dw = F32(3, "dw", ws);
+  float *w = F32_OPT(3, "w", ws);
+  float *dw = F32(4, "dw", ws);
+  float *dx = F32_OPT(5, "dx", xs);
   (void)ys;
+  if (dx && !w) {
+    napi_throw_type_error(env, NULL, "convkit native: the input gradient needs the kernel w");
+    return NULL;
+  }
   long status;
-  LOCKED(status = ck_pool_conv_filter_grad(gp, arg, x, dw, &g, &pg));
+  LOCKED(status = !dx && ck_conv_relu_pool_applies(&g, &pg) ? ck_pool_conv_filter_grad(gp, arg, x, dw, &g, &pg)
+                                                            : ck_pool_conv_backprop_winograd(gp, arg, x, w, dw, dx, &g, &pg));
   if (status >= 0) {
     char msg[200];
     snprintf(msg, sizeof msg, "convkit native: argmax[%ld] = %d is not inside its own pooling window", status, arg[status]);
@@ -539,7 +552,7 @@ static napi_value init(napi_env env, napi_value exports) {
 #define FN(name, fn) {name, NULL, fn, NULL, NULL, NULL, napi_default, NULL}
     FN("matmul", js_matmul), FN("conv2d", js_conv2d), FN("conv2dBackpropInput", js_conv2d_bi),
     FN("conv2dBackpropFilter", js_conv2d_bf), FN("maxPool", js_max_pool), FN("maxPoolBackprop", js_max_pool_bp),
-    FN("convReluMaxPool", js_conv_relu_pool), FN("poolConvFilterGrad", js_pool_conv_filter_grad),
+    FN("convReluMaxPool", js_conv_relu_pool), FN("poolConvBackprop", js_pool_conv_backprop),
     FN("biasActivation", js_bias_activation), FN("activationBackprop", js_activation_backprop),
     FN("biasGrad", js_bias_grad), FN("activationBackpropBiasGrad", js_activation_bias_grad), FN("softmax", js_softmax), FN("softmaxBackprop", js_softmax_bp),
     FN("softmaxCrossEntropySparse", js_xent_sparse), FN("softmaxCrossEntropyDense", js_xent_dense),

@@ -34,16 +34,14 @@ typedef struct {
   const float *x, *dy, *zeros;
   const int *row_off; /* oc0 + i for the row tiles, clamped to OC - 1 */
   float *partials;    /* nchunks x 16 x OC x C */
-  float *dw;
   long tiles_w, tiles_per_image, tiles, chunk, nchunks;
-  int parts;
 } wf_job;
 
 static void chunk_task(void *ctx, int task, int thread) {
   const wf_job *j = ctx;
   const ck_conv_info *g = j->g;
   const ck_gemm_isa *isa = j->isa;
-  const int MR = isa->mr, NR = isa->nr, TB = FILTER_TILES_PER_BLOCK;
+  const int NR = isa->nr, TB = FILTER_TILES_PER_BLOCK;
   const long C = g->inC, OC = g->outC, H = g->inH, W = g->inW, OH = g->outH, OW = g->outW;
   const long cpanels = (C + NR - 1) / NR;
   long lo = task * j->chunk, hi = lo + j->chunk < j->tiles ? lo + j->chunk : j->tiles;
@@ -82,27 +80,40 @@ static void chunk_task(void *ctx, int task, int thread) {
       nt++;
     }
     if (nt == 0) continue;
-    int acc = blocks++ > 0;
-    for (int xi = 0; xi < 16; xi++) {
-      const float *yx = y + (long)xi * ys, *vx = v + (long)xi * vs;
-      for (int k = 0; k < nt; k++) rows[k] = yx + (long)k * OC;
-      for (long oc0 = 0; oc0 < OC; oc0 += MR) {
-        int m = (int)(OC - oc0 < MR ? OC - oc0 : MR);
-        for (long jr = 0; jr < C; jr += NR) {
-          int n = (int)(C - jr < NR ? C - jr : NR);
-          isa->conv_wgrad_rows(nt, rows, j->row_off + oc0, vx + (jr / NR) * TB * NR, NR,
-                               mw + ((long)xi * OC + oc0) * C + jr, C, m, n, acc);
-        }
+    ck_wg_filter_gemm(isa, y, ys, v, vs, TB, nt, rows, j->row_off, mw, C, OC, blocks++ > 0);
+  }
+}
+
+void ck_wg_filter_gemm(const ck_gemm_isa *isa, const float *y, long ys, const float *v, long vs, int tb, int nt,
+                       const float **rows, const int *row_off, float *mw, long C, long OC, int accumulate) {
+  const int MR = isa->mr, NR = isa->nr;
+  for (int xi = 0; xi < 16; xi++) {
+    const float *yx = y + (long)xi * ys, *vx = v + (long)xi * vs;
+    for (int k = 0; k < nt; k++) rows[k] = yx + (long)k * OC;
+    for (long oc0 = 0; oc0 < OC; oc0 += MR) {
+      int m = (int)(OC - oc0 < MR ? OC - oc0 : MR);
+      for (long jr = 0; jr < C; jr += NR) {
+        int n = (int)(C - jr < NR ? C - jr : NR);
+        isa->conv_wgrad_rows(nt, rows, row_off + oc0, vx + (jr / NR) * tb * NR, NR,
+                             mw + ((long)xi * OC + oc0) * C + jr, C, m, n, accumulate);
       }
     }
   }
 }
 
+/* The chunks' Mw, added and turned into dw by ck_wg_filter_finish. */
+typedef struct {
+  float *partials; /* nchunks x 16 x OC x C */
+  float *dw;
+  long C, OC, nchunks;
+  int parts;
+} wf_finish;
+
 /* M = the chunks' Mw added in chunk order, into chunk 0's (contiguous, vectorisable). */
 static void reduce_task(void *ctx, int task, int thread) {
   (void)thread;
-  const wf_job *j = ctx;
-  const long total = 16 * j->g->outC * j->g->inC;
+  const wf_finish *j = ctx;
+  const long total = 16 * j->OC * j->C;
   long lo, hi;
   ck_split(total, j->parts, task, 16, &lo, &hi);
   float *sum = j->partials;
@@ -115,8 +126,8 @@ static void reduce_task(void *ctx, int task, int thread) {
 /* dw[kh][kw][c][oc] = (G^T M[.][oc][c] G)[kh][kw]. */
 static void finish_task(void *ctx, int task, int thread) {
   (void)thread;
-  const wf_job *j = ctx;
-  const long C = j->g->inC, OC = j->g->outC, plane = OC * C;
+  const wf_finish *j = ctx;
+  const long C = j->C, OC = j->OC, plane = OC * C;
   long lo, hi;
   ck_split(plane, j->parts, task, 1, &lo, &hi);
   for (long e = lo; e < hi; e++) {
@@ -140,8 +151,15 @@ static void finish_task(void *ctx, int task, int thread) {
   }
 }
 
+void ck_wg_filter_finish(float *partials, long nchunks, float *dw, long C, long OC) {
+  wf_finish f = {.partials = partials, .dw = dw, .C = C, .OC = OC, .nchunks = nchunks};
+  f.parts = ck_pool_tasks((double)OC * C * 16 * nchunks, 65536);
+  if (nchunks > 1) ck_pool_run(f.parts, reduce_task, &f);
+  ck_pool_run(f.parts, finish_task, &f);
+}
+
 void ck_conv2d_backprop_filter_winograd(const float *x, const float *dy, float *dw, const ck_conv_info *g) {
-  wf_job j = {.isa = ck_isa(), .g = g, .x = x, .dy = dy, .dw = dw};
+  wf_job j = {.isa = ck_isa(), .g = g, .x = x, .dy = dy};
 #if CK_X86
   if (!j.isa->conv_wgrad_rows) j.isa = &ck_gemm_avx2; /* AVX-512: its AVX2 tables (see convkit.h) */
 #endif
@@ -164,7 +182,5 @@ void ck_conv2d_backprop_filter_winograd(const float *x, const float *dy, float *
   j.zeros = zeros;
   j.row_off = row_off;
   ck_pool_run((int)j.nchunks, chunk_task, &j);
-  j.parts = ck_pool_tasks((double)OC * C * 16 * j.nchunks, 65536);
-  if (j.nchunks > 1) ck_pool_run(j.parts, reduce_task, &j);
-  ck_pool_run(j.parts, finish_task, &j);
+  ck_wg_filter_finish(partials, j.nchunks, dw, C, OC);
 }

@@ -92,7 +92,7 @@ DEFINE_TRANSFORM_WEIGHTS(transform_weights_base, )
 DEFINE_TRANSFORM_WEIGHTS(transform_weights_avx2, __attribute__((target("avx2,fma"))))
 #endif
 
-static void transform_weights(const float *w, float *u, long C, long OC, long ocp, int NR, int wide) {
+void ck_wg_transform_weights(const float *w, float *u, long C, long OC, long ocp, int NR, int wide) {
 #if CK_X86
   if (wide) {
     transform_weights_avx2(w, u, C, OC, ocp, NR);
@@ -209,7 +209,7 @@ static int prepare(wg_job *j, const float *w) {
   float *zeros = ck_scratch(0, CK_SLOT_ZERO, (size_t)g->inC);
   if (!u || !zeros) return 0;
   memset(zeros, 0, (size_t)g->inC * sizeof(float));
-  transform_weights(w, u, g->inC, g->outC, j->oc_padded, NR, ck_isa_avx2(j->isa));
+  ck_wg_transform_weights(w, u, g->inC, g->outC, j->oc_padded, NR, ck_isa_avx2(j->isa));
   j->u = u;
   j->zeros = zeros;
   return 1;

@@ -17,4 +17,27 @@ int ck_conv_relu_pool_winograd(const float *x, const float *w, const float *bias
                                const ck_conv_info *g, const ck_pool_info *p);
 /* Filter gradient by F(2x2, 3x3) (winograd-filter.c); same contract as ck_conv2d_backprop_filter. */
 void ck_conv2d_backprop_filter_winograd(const float *x, const float *dy, float *dw, const ck_conv_info *g);
+/*
+ * The backward of conv (3x3, stride 1) + relu + 2x2/2 max pool from the pooled
+ * gradient g (relu mask applied) and argmax, without the conv-sized gradient
+ * (winograd-pool-backward.c): dw, and dx when not NULL. Returns -1 when done,
+ * -2 (doing nothing) when the shapes do not suit it, or the first pooled index
+ * whose argmax is not inside its own window (its term is left out).
+ */
+long ck_pool_conv_backprop_winograd(const float *g, const int32_t *argmax, const float *x, const float *w, float *dw,
+                                    float *dx, const ck_conv_info *c, const ck_pool_info *p);
+
+/* ---- shared by the Winograd files ---- */
+
+/* U = G g G^T for every (c, oc) of w [3][3][C][OC], per xi as NR-column panels [OC/NR][C][NR], zero-padded to ocp. */
+void ck_wg_transform_weights(const float *w, float *u, long C, long OC, long ocp, int NR, int wide);
+/*
+ * Mw[xi][oc][c] (+)= sum over the block's nt tiles of Y[xi][t][oc] V[xi][t][c]:
+ * y row-major [xi][tile][OC] (plane stride ys), v in NR-channel panels
+ * [xi][panel][tile][NR] of tb tiles (plane stride vs); rows: nt pointers of scratch.
+ */
+void ck_wg_filter_gemm(const ck_gemm_isa *isa, const float *y, long ys, const float *v, long vs, int tb, int nt,
+                       const float **rows, const int *row_off, float *mw, long C, long OC, int accumulate);
+/* dw = G^T (sum of the nchunks partial Mw, in chunk order) G; partials is overwritten. */
+void ck_wg_filter_finish(float *partials, long nchunks, float *dw, long C, long OC);
 #endif

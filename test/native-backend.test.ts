@@ -218,14 +218,26 @@ function convPoolCases(backend: Backend, t: TestContext) {
         const yNoArg = new Float32Array(ys);
         assert.equal(backend.conv2dReluMaxPool!(x, wt, bias, yNoArg, null, conv, pool), true);
         assert.deepEqual(yNoArg, yn, `${label} values without argmax`);
-        // Its backward for a 1-channel first layer: dw straight from the pooled gradient and argmax.
-        if (c === 1) {
-          const g = randomArray(ys, seed++), dz = new Float32Array(z.length), dwr = new Float32Array(9 * oc);
-          reference.maxPoolBackprop(g, ar, dz, pool);
-          reference.conv2dBackpropFilter(x, dz, dwr, conv);
-          const dwn = randomArray(9 * oc, seed++);
-          assert.equal(backend.maxPoolConv2dBackpropFilter!(g, ar, x, dwn, conv, pool), true, `${label}: fused backward`);
-          assertClose(dwn, dwr, batch * pool.outHeight * pool.outWidth, `${label} filter gradient from the pool`);
+        // Its backward straight from the pooled gradient and argmax: dw (1 channel: the first
+        // layer's kernel) and, for 4 or more channels, dx by Winograd windows too. Some windows'
+        // gradients are zero in every channel (as under a relu mask): they are skipped.
+        const g = randomArray(ys, seed++), dz = new Float32Array(z.length), dwr = new Float32Array(9 * c * oc);
+        for (let o = 0; o < ys; o += 3 * oc) g.fill(0, o, o + oc);
+        reference.maxPoolBackprop(g, ar, dz, pool);
+        reference.conv2dBackpropFilter(x, dz, dwr, conv);
+        const dxr = new Float32Array(x.length);
+        reference.conv2dBackpropInput(dz, wt, dxr, conv);
+        const dwn = randomArray(9 * c * oc, seed++), dxn = randomArray(x.length, seed++);
+        const windows = batch * pool.outHeight * pool.outWidth;
+        assert.equal(backend.maxPoolConv2dBackprop!(g, ar, x, wt, dwn, null, conv, pool), true, `${label}: fused backward, dw`);
+        assertClose(dwn, dwr, windows, `${label} filter gradient from the pool`);
+        if (c >= 4) {
+          const dwBoth = randomArray(9 * c * oc, seed++);
+          assert.equal(backend.maxPoolConv2dBackprop!(g, ar, x, wt, dwBoth, dxn, conv, pool), true, `${label}: fused backward, dw and dx`);
+          assert.deepEqual(dwBoth, dwn, `${label}: dw does not depend on whether dx is asked`);
+          assertClose(dxn, dxr, 9 * oc, `${label} input gradient from the pool`);
+        } else {
+          assert.equal(backend.maxPoolConv2dBackprop!(g, ar, x, wt, dwn, dxn, conv, pool), false, `${label}: no fused dx for 1 channel`);
         }
       }
     }
@@ -252,13 +264,18 @@ function convPoolCases(backend: Backend, t: TestContext) {
     const pool = pool2dInfo(1, 6, 6, 8, 2, 2, 2, 2, 'valid');
     const y = new Float32Array(72).fill(3), dw = new Float32Array(144).fill(3);
     assert.equal(backend.conv2dReluMaxPool!(randomArray(128, 1), randomArray(144, 2), null, y, null, conv, pool), false);
-    assert.equal(backend.maxPoolConv2dBackpropFilter!(randomArray(72, 3), new Int32Array(72), randomArray(128, 1), dw, conv, pool), false);
-    assert.ok(y.every((v) => v === 3) && dw.every((v) => v === 3));
+    const dx = new Float32Array(128).fill(3);
+    assert.equal(backend.maxPoolConv2dBackprop!(randomArray(72, 3), new Int32Array(72), randomArray(128, 1), randomArray(144, 2), dw, null, conv, pool), false);
+    assert.equal(backend.maxPoolConv2dBackprop!(randomArray(72, 3), new Int32Array(72), randomArray(128, 1), randomArray(144, 2), dw, dx, conv, pool), false);
+    assert.ok(y.every((v) => v === 3) && dw.every((v) => v === 3) && dx.every((v) => v === 3));
     // An argmax outside its own window is an error, not a silently dropped term.
     const c1 = conv2dInfo(1, 6, 6, 1, 8, 3, 3, 1, 1, 'valid'), p1 = pool2dInfo(1, 4, 4, 8, 2, 2, 2, 2, 'valid');
     const argmax = Int32Array.from({ length: 32 }, (_, i) => i % 8); // every window's argmax at pixel (0, 0)
-    assert.throws(() => backend.maxPoolConv2dBackpropFilter!(randomArray(32, 4), argmax, randomArray(36, 5), new Float32Array(72), c1, p1),
+    assert.throws(() => backend.maxPoolConv2dBackprop!(randomArray(32, 4), argmax, randomArray(36, 5), randomArray(72, 6), new Float32Array(72), null, c1, p1),
       /argmax\[8\] = 0 is not inside its own pooling window/);
+    const c4 = conv2dInfo(1, 6, 6, 4, 8, 3, 3, 1, 1, 'valid');
+    assert.throws(() => backend.maxPoolConv2dBackprop!(randomArray(32, 4), argmax, randomArray(144, 5), randomArray(288, 6), new Float32Array(288), new Float32Array(144), c4, p1),
+      /argmax\[8\] = 0 is not inside its own pooling window/, 'the Winograd windows check it too');
   });
 }
 

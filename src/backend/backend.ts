@@ -106,14 +106,15 @@ export interface Backend {
    * implements the shapes it accelerates and returns false, doing nothing, for
    * the others (the caller then runs conv2d and maxPool).
    */
-  /**
-   * Optional fusion, the backward of conv2dReluMaxPool for a first layer: dw =
-   * conv2dBackpropFilter(x, maxPoolBackprop(g, argmax)), where g is the gradient
-   * of the pooled output with the relu mask already applied, without the
-   * conv-sized intermediate. Returns false, doing nothing, for shapes it does not fuse.
-   */
-  maxPoolConv2dBackpropFilter?(g: FloatArray, argmax: Int32Array, x: FloatArray, dw: FloatArray, conv: Conv2DInfo, pool: Pool2DInfo): boolean;
   conv2dReluMaxPool?(x: FloatArray, w: FloatArray, bias: FloatArray | null, y: FloatArray, argmax: Int32Array | null, conv: Conv2DInfo, pool: Pool2DInfo): boolean;
+  /**
+   * Optional fusion, the backward of conv2dReluMaxPool: with dz =
+   * maxPoolBackprop(g, argmax), where g is the gradient of the pooled output
+   * with the relu mask already applied, dw = conv2dBackpropFilter(x, dz) and,
+   * when dx is given, dx = conv2dBackpropInput(dz, w), without the conv-sized
+   * dz. Returns false, doing nothing, for shapes it does not fuse.
+   */
+  maxPoolConv2dBackprop?(g: FloatArray, argmax: Int32Array, x: FloatArray, w: FloatArray, dw: FloatArray, dx: FloatArray | null, conv: Conv2DInfo, pool: Pool2DInfo): boolean;
 
   /** In place on y[rows,cols]: y = act(y + bias[cols]); bias may be null. */
   biasActivation(y: FloatArray, bias: FloatArray | null, rows: number, cols: number, activation: ElementwiseActivation): void;

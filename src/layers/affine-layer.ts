@@ -104,8 +104,11 @@ export abstract class AffineLayer extends Layer {
     return null;
   }
 
-  /** The kernel gradient from the masked pooled gradient `g`, when a subclass and the backend can; false otherwise. */
-  protected fusedKernelGradThroughPool(_pool: MaxPooling2D, _g: FloatArray, _x: FloatArray, _batch: number): boolean {
+  /**
+   * The kernel gradient, and the input gradient into dx when given, from the
+   * masked pooled gradient `g`, when a subclass and the backend can; false otherwise.
+   */
+  protected fusedBackwardThroughPool(_pool: MaxPooling2D, _g: FloatArray, _x: FloatArray, _dx: FloatArray | null, _batch: number): boolean {
     return false;
   }
 
@@ -126,9 +129,14 @@ export abstract class AffineLayer extends Layer {
     // The masked gradient overwrites dy, as in backward(): the caller does not read it again.
     if (this.bias) this.backend.activationBackpropBiasGrad('relu', pooled, dy, dy, this.bias.grad, rows, this.units);
     else activationBackprop(this.backend, 'relu', pooled, dy, dy, rows, this.units);
-    // A first layer needs only its kernel gradient, which a fusing backend takes from the pooled gradient directly.
-    if (!needInputGrad && this.fusedKernelGradThroughPool(pool, dy, this.requireInput(), batch)) return null;
+    // A fusing backend takes both gradients from the pooled gradient directly, without the pool-sized scatter.
+    const dx = needInputGrad ? this.inputGradBuffer(batch) : null;
+    if (this.fusedBackwardThroughPool(pool, dy, this.requireInput(), dx, batch)) return dx;
     return this.linearBackward(pool.backward(dy, batch, true)!, batch, needInputGrad);
+  }
+
+  private inputGradBuffer(batch: number): FloatArray {
+    return (this.inputGrad = this.reuse(this.inputGrad, batch * this.inputShape.reduce((a, b) => a * b, 1)));
   }
 
   private requireInput(): FloatArray {
@@ -149,8 +157,7 @@ export abstract class AffineLayer extends Layer {
   private linearBackward(dz: FloatArray, batch: number, needInputGrad: boolean): FloatArray | null {
     this.kernelGrad(this.requireInput(), dz, batch);
     if (!needInputGrad) return null;
-    const inputSize = batch * this.inputShape.reduce((a, b) => a * b, 1);
-    const dx = (this.inputGrad = this.reuse(this.inputGrad, inputSize));
+    const dx = this.inputGradBuffer(batch);
     this.inputGradient(dz, dx, batch);
     return dx;
   }

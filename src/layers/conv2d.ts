@@ -97,10 +97,10 @@ export class Conv2D extends AffineLayer {
     return this.backend.conv2dReluMaxPool(x, this.kernel.value, this.bias?.value ?? null, y, argmax, this.info(batch), info) ? y : null;
   }
 
-  protected override fusedKernelGradThroughPool(pool: MaxPooling2D, g: FloatArray, x: FloatArray, batch: number): boolean {
-    if (!this.backend.maxPoolConv2dBackpropFilter) return false;
+  protected override fusedBackwardThroughPool(pool: MaxPooling2D, g: FloatArray, x: FloatArray, dx: FloatArray | null, batch: number): boolean {
+    if (!this.backend.maxPoolConv2dBackprop) return false;
     const { argmax, info } = pool.lastArgmax(batch);
-    return this.backend.maxPoolConv2dBackpropFilter(g, argmax, x, this.kernel.grad, this.info(batch), info);
+    return this.backend.maxPoolConv2dBackprop(g, argmax, x, this.kernel.value, this.kernel.grad, dx, this.info(batch), info);
   }
 
   protected kernelGrad(x: FloatArray, dz: FloatArray, batch: number): void {

@@ -29,9 +29,9 @@ export interface NativeAddon {
   conv2dBackpropFilter(x: F32, dy: F32, dw: F32, ...geometry: ConvArgs): void;
   maxPool(x: F32, y: F32, argmax: Int32Array | null, ...geometry: PoolArgs): void;
   maxPoolBackprop(dy: F32, argmax: Int32Array, dx: F32, ...geometry: PoolArgs): void;
-  /** Returns false, doing nothing, when the shapes are not the ones it fuses. */
   /** Returns false, doing nothing, when the shapes are not the ones it fuses; throws on an argmax outside its window. */
-  poolConvFilterGrad(g: F32, argmax: Int32Array, x: F32, dw: F32, ...rest: [...conv: ConvArgs, ...pool: PoolArgs]): boolean;
+  poolConvBackprop(g: F32, argmax: Int32Array, x: F32, w: F32 | null, dw: F32, dx: F32 | null, ...rest: [...conv: ConvArgs, ...pool: PoolArgs]): boolean;
+  /** Returns false, doing nothing, when the shapes are not the ones it fuses. */
   convReluMaxPool(x: F32, w: F32, y: F32, ...rest: [...conv: ConvArgs, bias: F32 | null, argmax: Int32Array | null, ...pool: PoolArgs]): boolean;
   /** activation: 0 linear, 1 relu, 2 sigmoid, 3 tanh. */
   biasActivation(y: F32, bias: F32 | null, rows: number, cols: number, activation: number): void;

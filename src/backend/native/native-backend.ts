@@ -157,12 +157,13 @@ export class NativeBackendImpl implements NativeBackend {
     );
   }
 
-  maxPoolConv2dBackpropFilter(g: FloatArray, argmax: Int32Array, x: FloatArray, dw: FloatArray, conv: Conv2DInfo, pool: Pool2DInfo): boolean {
-    const K = 'maxPoolConv2dBackpropFilter', c = convArgs(K, conv), p = poolArgs(K, pool), s = convShapes(conv);
+  maxPoolConv2dBackprop(g: FloatArray, argmax: Int32Array, x: FloatArray, w: FloatArray, dw: FloatArray, dx: FloatArray | null, conv: Conv2DInfo, pool: Pool2DInfo): boolean {
+    const K = 'maxPoolConv2dBackprop', c = convArgs(K, conv), p = poolArgs(K, pool), s = convShapes(conv);
     const ys = pool.batch * pool.outHeight * pool.outWidth * pool.channels;
     const yShape = `[${pool.batch}, ${pool.outHeight}, ${pool.outWidth}, ${pool.channels}]`;
-    return this.addon.poolConvFilterGrad(
-      f32(K, 'g', g, ys, yShape), i32(K, 'argmax', argmax, ys, yShape), f32(K, 'x', x, ...s.x), f32(K, 'dw', dw, ...s.w), ...c, ...p,
+    return this.addon.poolConvBackprop(
+      f32(K, 'g', g, ys, yShape), i32(K, 'argmax', argmax, ys, yShape), f32(K, 'x', x, ...s.x), f32(K, 'w', w, ...s.w),
+      f32(K, 'dw', dw, ...s.w), dx === null ? null : f32(K, 'dx', dx, ...s.x), ...c, ...p,
     );
   }
 
