@@ -2,7 +2,9 @@
  * Where a training step's time goes: wraps every backend kernel with a timer,
  * trains the seed CNN on a slice of MNIST, and prints time and GFLOPS per
  * kernel call site (for convolutions, direct-convolution FLOPs: "effective"
- * GFLOPS where Winograd or a fused pool does less work). Usage: node dist/bench/profile-step.js [--batch 128] [--images 6400] [--backend native]
+ * GFLOPS where Winograd or a fused pool does less work). With --inference, the same
+ * for model.predict over the images (the bench's inference phase) instead of a training epoch.
+ * Usage: node dist/bench/profile-step.js [--batch 128] [--images 6400] [--backend native] [--inference]
  */
 import type { Backend } from '../src/backend/backend.js';
 import { resolveBackend, type BackendName } from '../src/backend/select-backend.js';
@@ -56,11 +58,16 @@ const timed = new Proxy(inner, {
 const data = await loadMnist({ trainLimit: images, testLimit: 1 });
 const model = createSeedCnn({ seed: 1, backend: timed });
 const x = new Tensor(data.train.images, [data.train.count, 28, 28, 1]);
+const inference = process.argv.includes('--inference');
+if (inference) model.predict(x.slice(0, Math.min(batch, data.train.count)), { batchSize: batch }); // warm-up, like the bench
+table.clear();
 const started = performance.now();
-await model.fit(x, data.train.labels, { epochs: 1, batchSize: batch, verbose: 0 });
+if (inference) model.predict(x, { batchSize: batch });
+else await model.fit(x, data.train.labels, { epochs: 1, batchSize: batch, verbose: 0 });
 const wall = performance.now() - started;
 const kernelMs = [...table.values()].reduce((s, e) => s + e.ms, 0);
-console.log(`${inner.description}, batch ${batch}, ${images} images: ${(wall / 1000).toFixed(2)} s wall, ${(kernelMs / 1000).toFixed(2)} s in kernels -> ${((wall / 1000) * 60000 / images).toFixed(1)} s/epoch`);
+const rate = inference ? `${Math.round((images * 1000) / wall)} images/s` : `${((wall / 1000) * 60000 / images).toFixed(1)} s/epoch`;
+console.log(`${inner.description}, ${inference ? 'inference' : 'training'} at batch ${batch}, ${images} images: ${(wall / 1000).toFixed(2)} s wall, ${(kernelMs / 1000).toFixed(2)} s in kernels -> ${rate}`);
 for (const [name, e] of [...table.entries()].sort((a, b) => b[1].ms - a[1].ms)) {
   const gflops = e.flops ? `${(e.flops / e.ms / 1e6).toFixed(1)} GFLOPS` : '';
   console.log(`${name.padEnd(36)} ${(e.ms / 1000).toFixed(3).padStart(7)} s ${((100 * e.ms) / wall).toFixed(1).padStart(5)}%  ${gflops}`);

@@ -63,13 +63,19 @@ static void pooled_row_scalar(const cp_job *j, long n, long py, long oc0) {
  * One pooled row, 16 channels at a time: the window's 4 conv outputs x 16
  * channels are 8 accumulators; each of the 9 taps loads 2 weight vectors and
  * broadcasts 4 input pixels. Returns the first channel it did not do.
+ * The argmax bookkeeping is compiled in only when asked (inference skips it),
+ * and keeps the winner's window position as an index offset chosen by blends,
+ * added to the window's base index once at the end.
  */
-__attribute__((target("avx2,fma"))) static long pooled_row_avx2(const cp_job *j, long n, long py) {
+__attribute__((target("avx2,fma"), always_inline)) static inline long pooled_row_avx2_body(const cp_job *j, long n, long py, int with_argmax) {
   const ck_conv_info *c = j->c;
   const long W = c->inW, OC = c->outC, PW = j->p->outW;
   const float *xn = j->x + n * c->inH * W;
   const __m256 zero = _mm256_setzero_ps();
   const __m256i lane = _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7);
+  /* Offsets of window positions 1..3 from position 0 in the conv output (ck_window_index). */
+  __m256i offset[4];
+  for (int q = 0; q < 4; q++) offset[q] = _mm256_set1_epi32((int32_t)(ck_window_index(c, 0, 0, 0, q) - ck_window_index(c, 0, 0, 0, 0)));
   long oc0 = 0;
   for (; oc0 + 16 <= OC; oc0 += 16) {
     __m256 b0 = j->bias ? _mm256_loadu_ps(j->bias + oc0) : zero, b1 = j->bias ? _mm256_loadu_ps(j->bias + oc0 + 8) : zero;
@@ -89,25 +95,29 @@ __attribute__((target("avx2,fma"))) static long pooled_row_avx2(const cp_job *j,
         }
       }
       long out = ((n * j->p->outH + py) * PW + px) * OC + oc0;
+      const long base0 = ck_window_index(c, n, py, px, 0) + oc0;
       for (int h = 0; h < 2; h++) {
         /* relu as _mm256_max_ps(v, 0), like the separate bias+relu kernel; then the strict-greater window scan. */
         __m256 best = _mm256_max_ps(acc[0][h], zero);
-        long base0 = ck_window_index(c, n, py, px, 0) + oc0 + 8 * h;
-        __m256i best_at = _mm256_add_epi32(_mm256_set1_epi32((int32_t)base0), lane);
+        __m256i at = offset[0];
         for (int q = 1; q < 4; q++) {
           __m256 v = _mm256_max_ps(acc[q][h], zero);
           __m256 greater = _mm256_cmp_ps(v, best, _CMP_GT_OQ);
-          long base = ck_window_index(c, n, py, px, q) + oc0 + 8 * h;
-          __m256i at = _mm256_add_epi32(_mm256_set1_epi32((int32_t)base), lane);
-          best = _mm256_blendv_ps(best, v, greater);
-          best_at = _mm256_castps_si256(_mm256_blendv_ps(_mm256_castsi256_ps(best_at), _mm256_castsi256_ps(at), greater));
+          best = _mm256_max_ps(best, v); /* = blend(best, v, greater): equal lanes keep the earlier position below */
+          if (with_argmax) at = _mm256_castps_si256(_mm256_blendv_ps(_mm256_castsi256_ps(at), _mm256_castsi256_ps(offset[q]), greater));
         }
         _mm256_storeu_ps(j->y + out + 8 * h, best);
-        if (j->argmax) _mm256_storeu_si256((__m256i *)(j->argmax + out + 8 * h), best_at);
+        if (with_argmax)
+          _mm256_storeu_si256((__m256i *)(j->argmax + out + 8 * h),
+                              _mm256_add_epi32(at, _mm256_add_epi32(_mm256_set1_epi32((int32_t)(base0 + 8 * h)), lane)));
       }
     }
   }
   return oc0;
+}
+
+__attribute__((target("avx2,fma"))) static long pooled_row_avx2(const cp_job *j, long n, long py) {
+  return j->argmax ? pooled_row_avx2_body(j, n, py, 1) : pooled_row_avx2_body(j, n, py, 0);
 }
 #endif
 

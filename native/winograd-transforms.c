@@ -343,26 +343,39 @@ static void output_pool_base(const float *m, long mstride, float *y, int32_t *ar
 }
 
 #if CK_X86
-AVX2 static void output_pool_avx2(const float *m, long mstride, float *y, int32_t *argmax, const long *base, const float *bias, long OC) {
+/*
+ * The window scan keeps the winner's position as an offset from base[0],
+ * chosen by blends and added once at the end; it is compiled in only when
+ * argmax is asked (inference skips it).
+ */
+__attribute__((target("avx2,fma"), always_inline)) static inline void output_pool_avx2_body(const float *m, long mstride, float *y, int32_t *argmax,
+                                                                                          const long *base, const float *bias, long OC, int with_argmax) {
   const __m256 zero = _mm256_setzero_ps();
   const __m256i lane = _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7);
+  __m256i offset[4];
+  for (int q = 0; q < 4; q++) offset[q] = _mm256_set1_epi32((int32_t)(base[q] - base[0]));
   long oc = 0;
   for (; oc + 8 <= OC; oc += 8) {
     __m256 r[4];
     a_transform_avx2(m, mstride, oc, bias, r);
     __m256 best = _mm256_max_ps(r[0], zero);
-    __m256i at = _mm256_add_epi32(_mm256_set1_epi32((int32_t)(base[0] + oc)), lane);
+    __m256i at = offset[0];
     for (int q = 1; q < 4; q++) {
+      /* relu'd values are never NaN, so max is the blend on "strictly greater"; equal lanes keep the earlier position. */
       __m256 v = _mm256_max_ps(r[q], zero);
-      __m256 greater = _mm256_cmp_ps(v, best, _CMP_GT_OQ);
-      __m256i here = _mm256_add_epi32(_mm256_set1_epi32((int32_t)(base[q] + oc)), lane);
-      best = _mm256_blendv_ps(best, v, greater);
-      at = _mm256_castps_si256(_mm256_blendv_ps(_mm256_castsi256_ps(at), _mm256_castsi256_ps(here), greater));
+      if (with_argmax) at = _mm256_castps_si256(_mm256_blendv_ps(_mm256_castsi256_ps(at), _mm256_castsi256_ps(offset[q]), _mm256_cmp_ps(v, best, _CMP_GT_OQ)));
+      best = _mm256_max_ps(best, v);
     }
     _mm256_storeu_ps(y + oc, best);
-    if (argmax) _mm256_storeu_si256((__m256i *)(argmax + oc), at);
+    if (with_argmax)
+      _mm256_storeu_si256((__m256i *)(argmax + oc), _mm256_add_epi32(at, _mm256_add_epi32(_mm256_set1_epi32((int32_t)(base[0] + oc)), lane)));
   }
   output_pool_base(m, mstride, y, argmax, base, bias, oc, OC);
+}
+
+AVX2 static void output_pool_avx2(const float *m, long mstride, float *y, int32_t *argmax, const long *base, const float *bias, long OC) {
+  if (argmax) output_pool_avx2_body(m, mstride, y, argmax, base, bias, OC, 1);
+  else output_pool_avx2_body(m, mstride, y, argmax, base, bias, OC, 0);
 }
 #endif
 
