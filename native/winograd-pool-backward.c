@@ -28,8 +28,11 @@
    (16 x TB x (C + OC + C) floats) stay in L2. A multiple of every ISA's MR; 24, 48 and
    72 measured alike on the seed CNN's conv2, 96 slower. */
 #define WINDOWS_PER_BLOCK 48
-/* Chunks of images (fixed by the batch size): enough tasks for every thread. */
+/* Chunks of images (fixed by the batch size): up to MAX_CHUNKS, enough tasks for every
+   thread, but at least MIN_CHUNK_IMAGES images each, so that a small batch does not pay
+   for 8 partial sums (16 x OC x C floats each, cleared and added every call). */
 #define MAX_CHUNKS 8
+#define MIN_CHUNK_IMAGES 8
 
 typedef struct {
   const ck_gemm_isa *isa;
@@ -153,8 +156,8 @@ long ck_pool_conv_backprop_winograd(const float *g, const int32_t *argmax, const
 #endif
   const int MR = j.isa->mr, NR = j.isa->nr;
   if (MR > 64) return -2; /* cannot happen: fixed ISA tables */
-  j.nchunks = c->batch < MAX_CHUNKS ? c->batch : MAX_CHUNKS;
-  j.chunk = (c->batch + j.nchunks - 1) / j.nchunks;
+  j.chunk = (c->batch + MAX_CHUNKS - 1) / MAX_CHUNKS;
+  if (j.chunk < MIN_CHUNK_IMAGES) j.chunk = MIN_CHUNK_IMAGES;
   j.nchunks = (c->batch + j.chunk - 1) / j.chunk;
   const long widest = C > OC ? C : OC, rows = (OC + MR - 1) / MR * MR;
   float *partials = ck_scratch(0, CK_SLOT_PARTIAL, (size_t)j.nchunks * 16 * OC * C);

@@ -47,10 +47,14 @@ def main():
     seconds = time.perf_counter() - start
     with torch.no_grad():
         test = torch.from_numpy(read_idx(f"{idx_dir}/t10k-images-idx3-ubyte").astype(np.float32) / 255.0).unsqueeze(1)
-        infer_start = time.perf_counter()
-        for first in range(0, test.shape[0], 256):
-            model(test[first:first + 256])
-        infer_seconds = time.perf_counter() - infer_start
+        # Median of 5 passes, as the convkit phase reports it.
+        pass_seconds = []
+        for _ in range(5):
+            infer_start = time.perf_counter()
+            for first in range(0, test.shape[0], 256):
+                model(test[first:first + 256])
+            pass_seconds.append(time.perf_counter() - infer_start)
+        infer_seconds = sorted(pass_seconds)[2]
     print(json.dumps({
         "phase": "pytorch-epoch", "torch": torch.__version__, "batchSize": batch, "threads": threads,
         "secondsPerEpoch": seconds, "inferenceImagesPerSecond": test.shape[0] / infer_seconds,
