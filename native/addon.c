@@ -20,7 +20,7 @@
 
 static pthread_mutex_t call_lock = PTHREAD_MUTEX_INITIALIZER;
 
-#define MAX_ARGS 32
+#define MAX_ARGS 40
 #define ARGS(count)                                                                  \
   size_t argc = MAX_ARGS;                                                            \
   napi_value argv[MAX_ARGS];                                                         \
@@ -252,13 +252,14 @@ static napi_value js_conv_relu_pool(napi_env env, napi_callback_info info) {
 }
 
 /*
- * g, argmax, x, w|null, dw, dx|null, conv geometry (13), pool geometry (12):
- * the backward of conv + relu + 2x2 pool from the pooled gradient; returns
- * whether it ran. The 1-channel first-layer kernel when dx is null and it
- * applies, Winograd windows otherwise.
+ * g, argmax, x, w|null, dw, dx|null, conv geometry (13), pool geometry (12),
+ * pooled|null, db|null: the backward of conv + relu + 2x2 pool from the pooled
+ * gradient (masked here by relu' when pooled is given); returns whether it ran.
+ * The 1-channel first-layer kernel when dx is null and it applies, Winograd
+ * windows otherwise.
  */
 static napi_value js_pool_conv_backprop(napi_env env, napi_callback_info info) {
-  ARGS(31);
+  ARGS(33);
   ck_conv_info g;
   ck_pool_info pg;
   int ok = 1;
@@ -271,14 +272,17 @@ static napi_value js_pool_conv_backprop(napi_env env, napi_callback_info info) {
   float *w = F32_OPT(3, "w", ws);
   float *dw = F32(4, "dw", ws);
   float *dx = F32_OPT(5, "dx", xs);
+  float *pooled = F32_OPT(31, "pooled", ps);
+  float *db = F32_OPT(32, "db", g.outC);
   (void)ys;
   if (dx && !w) {
     napi_throw_type_error(env, NULL, "convkit native: the input gradient needs the kernel w");
     return NULL;
   }
   long status;
-  LOCKED(status = !dx && ck_conv_relu_pool_applies(&g, &pg) ? ck_pool_conv_filter_grad(gp, arg, x, dw, &g, &pg)
-                                                            : ck_pool_conv_backprop_winograd(gp, arg, x, w, dw, dx, &g, &pg));
+  LOCKED(status = !dx && ck_conv_relu_pool_applies(&g, &pg)
+                      ? ck_pool_conv_filter_grad(gp, arg, x, dw, pooled, db, &g, &pg)
+                      : ck_pool_conv_backprop_winograd(gp, arg, x, w, dw, dx, pooled, db, &g, &pg));
   if (status >= 0) {
     char msg[200];
     snprintf(msg, sizeof msg, "convkit native: argmax[%ld] = %d is not inside its own pooling window", status, arg[status]);

@@ -147,8 +147,8 @@ int ck_conv_relu_pool(const float *x, const float *w, const float *bias, float *
 
 /*
  * The backward of the same block for the first layer (no input gradient): the
- * filter gradient straight from the pooled gradient g (already masked by relu'
- * on the pooled output) and the argmax, without the conv-sized dz that
+ * filter gradient straight from the pooled gradient g (masked by relu' on the
+ * pooled output, here or before) and the argmax, without the conv-sized dz that
  * ck_max_pool_backprop would write and ck_conv2d_backprop_filter read back:
  *   dw[t][oc] = sum over pooled o of g[o][oc] * x[window pixel argmax(o, oc) + tap t].
  * Each window pixel q takes g where argmax equals q's index (a mask per
@@ -164,9 +164,10 @@ typedef struct {
   const ck_conv_info *c;
   const ck_pool_info *p;
   const float *x, *g;
+  const float *pooled; /* when not NULL, g is masked here by relu'(pooled) = (pooled > 0) */
   const int32_t *argmax;
-  float *partials; /* nchunks x 9 x OC */
-  float *dw;
+  float *partials; /* nchunks x 10 x OC: the 9 taps' sums, then the bias gradient's */
+  float *dw, *db;
   long nchunks, chunk;
   int parts;
   long unmatched[FILTER_CHUNKS]; /* 1 + first pooled index whose argmax is not in its window, per chunk */
@@ -179,8 +180,9 @@ static void filter_rows_scalar(cpb_job *j, int task, long n, long py, long oc0, 
   for (long px = 0; px < PW; px++) {
     long out = ((n * j->p->outH + py) * PW + px) * OC;
     for (long oc = oc0; oc < OC; oc++) {
-      float g = j->g[out + oc];
+      float g = j->pooled && !(j->pooled[out + oc] > 0.0f) ? 0.0f : j->g[out + oc];
       int32_t a = j->argmax[out + oc];
+      acc[9 * OC + oc] += g;
       int matched = 0;
       for (int q = 0; q < 4; q++) {
         long yy = 2 * py + q / 2, xx = 2 * px + q % 2;
@@ -210,11 +212,13 @@ __attribute__((target("avx2,fma"))) static long filter_rows_avx2(cpb_job *j, int
   for (int q = 0; q < 4; q++) offset[q] = _mm256_set1_epi32((int32_t)(ck_window_index(c, 0, 0, 0, q) - ck_window_index(c, 0, 0, 0, 0)));
   long oc0 = 0;
   for (; oc0 + 8 <= OC; oc0 += 8) {
-    __m256 sum[9];
-    for (int t = 0; t < 9; t++) sum[t] = _mm256_loadu_ps(acc + t * OC + oc0);
+    __m256 sum[10]; /* the 9 taps, then the bias */
+    for (int t = 0; t < 10; t++) sum[t] = _mm256_loadu_ps(acc + t * OC + oc0);
     for (long px = 0; px < PW; px++) {
       long out = ((n * j->p->outH + py) * PW + px) * OC + oc0;
       __m256 g = _mm256_loadu_ps(j->g + out), gq[4];
+      if (j->pooled) g = _mm256_and_ps(g, _mm256_cmp_ps(_mm256_loadu_ps(j->pooled + out), _mm256_setzero_ps(), _CMP_GT_OQ));
+      sum[9] = _mm256_add_ps(sum[9], g);
       __m256i a = _mm256_loadu_si256((const __m256i *)(j->argmax + out)), matched = _mm256_setzero_si256();
       const __m256i at0 = _mm256_add_epi32(_mm256_set1_epi32((int32_t)(ck_window_index(c, n, py, px, 0) + oc0)), lane);
 #pragma GCC unroll 4
@@ -241,7 +245,7 @@ __attribute__((target("avx2,fma"))) static long filter_rows_avx2(cpb_job *j, int
           if (!lanes[i]) { j->unmatched[task] = out + i + 1; break; }
       }
     }
-    for (int t = 0; t < 9; t++) _mm256_storeu_ps(acc + t * OC + oc0, sum[t]);
+    for (int t = 0; t < 10; t++) _mm256_storeu_ps(acc + t * OC + oc0, sum[t]);
   }
   return oc0;
 }
@@ -251,8 +255,8 @@ static void filter_chunk(void *ctx, int task, int thread) {
   (void)thread;
   cpb_job *j = ctx;
   const long OC = j->c->outC, PH = j->p->outH;
-  float *acc = j->nchunks == 1 ? j->dw : j->partials + task * 9 * OC;
-  memset(acc, 0, (size_t)9 * OC * sizeof(float));
+  float *acc = j->partials + task * 10 * OC;
+  memset(acc, 0, (size_t)10 * OC * sizeof(float));
   long lo = task * j->chunk, hi = lo + j->chunk < j->c->batch ? lo + j->chunk : j->c->batch;
   for (long n = lo; n < hi; n++)
     for (long py = 0; py < PH; py++) {
@@ -265,28 +269,27 @@ static void filter_chunk(void *ctx, int task, int thread) {
 }
 
 long ck_pool_conv_filter_grad(const float *g, const int32_t *argmax, const float *x, float *dw,
-                              const ck_conv_info *c, const ck_pool_info *p) {
+                              const float *pooled, float *db, const ck_conv_info *c, const ck_pool_info *p) {
   if (!ck_conv_relu_pool_applies(c, p)) return -2;
   const long OC = c->outC;
   if (c->batch == 0) {
     memset(dw, 0, (size_t)9 * OC * sizeof(float));
+    if (db) memset(db, 0, (size_t)OC * sizeof(float));
     return -1;
   }
-  cpb_job j = {.c = c, .p = p, .x = x, .g = g, .argmax = argmax, .dw = dw};
+  cpb_job j = {.c = c, .p = p, .x = x, .g = g, .pooled = pooled, .argmax = argmax, .dw = dw, .db = db};
   j.nchunks = c->batch < FILTER_CHUNKS ? c->batch : FILTER_CHUNKS;
   j.chunk = (c->batch + j.nchunks - 1) / j.nchunks;
   j.nchunks = (c->batch + j.chunk - 1) / j.chunk;
-  if (j.nchunks > 1) {
-    j.partials = ck_scratch(0, CK_SLOT_PARTIAL, (size_t)j.nchunks * 9 * OC);
-    if (!j.partials) return -1; /* out of memory: recorded by ck_scratch, thrown by addon.c */
-  }
+  j.partials = ck_scratch(0, CK_SLOT_PARTIAL, (size_t)j.nchunks * 10 * OC);
+  if (!j.partials) return -1; /* out of memory: recorded by ck_scratch, thrown by addon.c */
   ck_pool_run((int)j.nchunks, filter_chunk, &j);
-  if (j.nchunks > 1)
-    for (long i = 0; i < 9 * OC; i++) {
-      float s = 0.0f;
-      for (long k = 0; k < j.nchunks; k++) s += j.partials[k * 9 * OC + i];
-      dw[i] = s;
-    }
+  for (long i = 0; i < 10 * OC; i++) {
+    float s = 0.0f;
+    for (long k = 0; k < j.nchunks; k++) s += j.partials[k * 10 * OC + i];
+    if (i < 9 * OC) dw[i] = s;
+    else if (db) db[i - 9 * OC] = s;
+  }
   for (long k = 0; k < j.nchunks; k++)
     if (j.unmatched[k]) return j.unmatched[k] - 1;
   return -1;

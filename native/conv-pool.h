@@ -26,12 +26,15 @@ int ck_conv_relu_pool_applies(const ck_conv_info *c, const ck_pool_info *p);
 int ck_conv_relu_pool(const float *x, const float *w, const float *bias, float *y, int32_t *argmax,
                       const ck_conv_info *c, const ck_pool_info *p);
 /*
- * dw of the conv from the pooled gradient g (relu mask applied) and argmax,
- * for the first layer (no input gradient), without the conv-sized gradient.
+ * dw of the conv from the pooled gradient g and argmax, for the first layer
+ * (no input gradient), without the conv-sized gradient. With `pooled` (the
+ * pool's output), g is the gradient before the relu and is masked here by
+ * relu' = (pooled > 0); otherwise it is already masked. db, when not NULL,
+ * gets the bias gradient (the column sums of the masked g).
  * Returns -1 when done, -2 (doing nothing) when the shapes do not apply, or the
  * first pooled index whose argmax is not inside its own window (its term is
  * left out; argmax from ck_conv_relu_pool never is).
  */
 long ck_pool_conv_filter_grad(const float *g, const int32_t *argmax, const float *x, float *dw,
-                              const ck_conv_info *c, const ck_pool_info *p);
+                              const float *pooled, float *db, const ck_conv_info *c, const ck_pool_info *p);
 #endif

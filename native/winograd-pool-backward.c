@@ -39,9 +39,11 @@ typedef struct {
   const ck_conv_info *c;
   const ck_pool_info *p;
   const float *g, *x, *ut, *zeros;
+  const float *pooled; /* when not NULL, g is masked here by relu'(pooled) = (pooled > 0) */
   const int32_t *argmax;
   const int *row_off; /* oc0 + i for the dw GEMM's row tiles, clamped to OC - 1 */
   float *partials;    /* nchunks x 16 x OC x C */
+  float *bias_partials; /* nchunks x OC, or NULL: no bias gradient asked */
   float *dx;
   long chunk, nchunks; /* images per chunk, chunks */
   long unmatched[MAX_CHUNKS]; /* 1 + first pooled index whose argmax is not in its window, per chunk */
@@ -110,6 +112,8 @@ static void chunk_task(void *ctx, int task, int thread) {
   /* The first block overwrites Mw; a chunk whose windows all have zero gradient leaves it zero. */
   memset(mw, 0, (size_t)16 * OC * C * sizeof(float));
   if (j->dx) memset(j->dx + n0 * H * W * C, 0, (size_t)(n1 - n0) * H * W * C * sizeof(float));
+  float *bsum = j->bias_partials ? j->bias_partials + task * OC : NULL;
+  if (bsum) memset(bsum, 0, (size_t)OC * sizeof(float));
   long window_of[WINDOWS_PER_BLOCK];
   int blocks = 0;
   for (long win = n0 * PH * PW, end = n1 * PH * PW; win < end;) {
@@ -119,7 +123,8 @@ static void chunk_task(void *ctx, int task, int thread) {
       long base[4];
       for (int q = 0; q < 4; q++) base[q] = ck_window_index(c, n, py, px, q);
       int live;
-      long bad = ck_wg_window_dy_transform(wide, j->g + win * OC, j->argmax + win * OC, base, y + nt * OC, ys, OC, &live);
+      long bad = ck_wg_window_dy_transform(wide, j->g + win * OC, j->pooled ? j->pooled + win * OC : NULL, j->argmax + win * OC,
+                                           base, y + nt * OC, ys, bsum, OC, &live);
       if (bad >= 0 && !j->unmatched[task]) j->unmatched[task] = win * OC + bad + 1;
       if (!live) continue; /* adds nothing to dw or dx; its Y is overwritten */
       const float *p[16];
@@ -142,14 +147,15 @@ static int applies(const ck_conv_info *c, const ck_pool_info *p) {
 }
 
 long ck_pool_conv_backprop_winograd(const float *g, const int32_t *argmax, const float *x, const float *w, float *dw,
-                                    float *dx, const ck_conv_info *c, const ck_pool_info *p) {
+                                    float *dx, const float *pooled, float *db, const ck_conv_info *c, const ck_pool_info *p) {
   if (!applies(c, p)) return -2;
   const long C = c->inC, OC = c->outC;
   if (c->batch == 0) {
     memset(dw, 0, (size_t)9 * C * OC * sizeof(float));
+    if (db) memset(db, 0, (size_t)OC * sizeof(float));
     return -1;
   }
-  pb_job j = {.isa = ck_isa(), .c = c, .p = p, .g = g, .x = x, .argmax = argmax, .dx = dx};
+  pb_job j = {.isa = ck_isa(), .c = c, .p = p, .g = g, .x = x, .pooled = pooled, .argmax = argmax, .dx = dx};
 #if CK_X86
   /* AVX-512: its AVX2 tables (see convkit.h), so that both GEMMs share one panel width. */
   if (!j.isa->conv_wgrad_rows) j.isa = &ck_gemm_avx2;
@@ -160,7 +166,8 @@ long ck_pool_conv_backprop_winograd(const float *g, const int32_t *argmax, const
   if (j.chunk < MIN_CHUNK_IMAGES) j.chunk = MIN_CHUNK_IMAGES;
   j.nchunks = (c->batch + j.chunk - 1) / j.chunk;
   const long widest = C > OC ? C : OC, rows = (OC + MR - 1) / MR * MR;
-  float *partials = ck_scratch(0, CK_SLOT_PARTIAL, (size_t)j.nchunks * 16 * OC * C);
+  /* The chunks' Mw, then (when asked) their bias gradients. */
+  float *partials = ck_scratch(0, CK_SLOT_PARTIAL, (size_t)j.nchunks * (16 * OC * C + OC));
   float *zeros = ck_scratch(0, CK_SLOT_ZERO, (size_t)widest);
   int *row_off = (int *)ck_scratch(0, CK_SLOT_OFFSETS, (size_t)rows);
   if (!partials || !zeros || !row_off) return -1; /* out of memory: recorded by ck_scratch, thrown by addon.c */
@@ -179,10 +186,16 @@ long ck_pool_conv_backprop_winograd(const float *g, const int32_t *argmax, const
     j.ut = ut;
   }
   j.partials = partials;
+  j.bias_partials = db ? partials + j.nchunks * 16 * OC * C : NULL;
   j.zeros = zeros;
   j.row_off = row_off;
   ck_pool_run((int)j.nchunks, chunk_task, &j);
   ck_wg_filter_finish(partials, j.nchunks, dw, C, OC);
+  for (long oc = 0; db && oc < OC; oc++) {
+    float s = 0.0f;
+    for (long k = 0; k < j.nchunks; k++) s += j.bias_partials[k * OC + oc];
+    db[oc] = s;
+  }
   for (long k = 0; k < j.nchunks; k++)
     if (j.unmatched[k]) return j.unmatched[k] - 1;
   return -1;

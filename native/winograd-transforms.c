@@ -223,22 +223,25 @@ void ck_wg_input_transform_adjoint(int wide, const float *z, long xs, float *con
 /*
  * Y of one 2x2 pool window from its pooled gradient: dz at window position q
  * is g[oc] where argmax[oc] == base[q] + oc and 0 elsewhere (ck_max_pool's
- * scatter), then Y = A dz A^T. Returns the first channel whose argmax is at
- * none of the four (its term left out), or -1; sets *live when any g[oc] is
- * nonzero.
+ * scatter), then Y = A dz A^T; with `pooled`, g is first masked by relu' =
+ * (pooled > 0), and bsum (when not NULL) accumulates the masked g. Returns the
+ * first channel whose argmax is at none of the four (its term left out), or
+ * -1; sets *live when any masked g[oc] is nonzero.
  */
-static long window_dy_base(const float *g, const int32_t *argmax, const long *base, float *y, long xs, long c0, long c1, int *live) {
+static long window_dy_base(const float *g, const float *pooled, const int32_t *argmax, const long *base, float *y, long xs,
+                           float *bsum, long c0, long c1, int *live) {
   long bad = -1;
   for (long oc = c0; oc < c1; oc++) {
-    float d[4], Y[16];
+    float d[4], Y[16], go = pooled && !(pooled[oc] > 0.0f) ? 0.0f : g[oc];
     int hit = 0;
     for (int q = 0; q < 4; q++) {
       int here = argmax[oc] == (int32_t)(base[q] + oc);
-      d[q] = here ? g[oc] : 0.0f;
+      d[q] = here ? go : 0.0f;
       hit |= here;
     }
     if (!hit && bad < 0) bad = oc;
-    *live |= g[oc] != 0.0f;
+    if (bsum) bsum[oc] += go;
+    *live |= go != 0.0f;
     DY_TRANSFORM(d, Y, S_ADD, S_SUB, S_NEG);
     for (int xi = 0; xi < 16; xi++) y[xi * xs + oc] = Y[xi];
   }
@@ -246,12 +249,15 @@ static long window_dy_base(const float *g, const int32_t *argmax, const long *ba
 }
 
 #if CK_X86
-AVX2 static long window_dy_avx2(const float *g, const int32_t *argmax, const long *base, float *y, long xs, long OC, int *live) {
+AVX2 static long window_dy_avx2(const float *g, const float *pooled, const int32_t *argmax, const long *base, float *y, long xs,
+                                float *bsum, long OC, int *live) {
   const __m256i lane = _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7);
   __m256 nonzero = _mm256_setzero_ps();
   long bad = -1, oc = 0;
   for (; oc + 8 <= OC; oc += 8) {
     __m256 gv = _mm256_loadu_ps(g + oc), d[4], Y[16];
+    if (pooled) gv = _mm256_and_ps(gv, _mm256_cmp_ps(_mm256_loadu_ps(pooled + oc), _mm256_setzero_ps(), _CMP_GT_OQ));
+    if (bsum) _mm256_storeu_ps(bsum + oc, _mm256_add_ps(_mm256_loadu_ps(bsum + oc), gv));
     __m256i a = _mm256_loadu_si256((const __m256i *)(argmax + oc)), hit = _mm256_setzero_si256();
     for (int q = 0; q < 4; q++) {
       __m256i here = _mm256_cmpeq_epi32(a, _mm256_add_epi32(_mm256_set1_epi32((int32_t)(base[q] + oc)), lane));
@@ -265,18 +271,19 @@ AVX2 static long window_dy_avx2(const float *g, const int32_t *argmax, const lon
     for (int xi = 0; xi < 16; xi++) _mm256_storeu_ps(y + xi * xs + oc, Y[xi]);
   }
   *live |= _mm256_movemask_ps(nonzero) != 0;
-  long tail = window_dy_base(g, argmax, base, y, xs, oc, OC, live);
+  long tail = window_dy_base(g, pooled, argmax, base, y, xs, bsum, oc, OC, live);
   return bad >= 0 ? bad : tail;
 }
 #endif
 
-long ck_wg_window_dy_transform(int wide, const float *g, const int32_t *argmax, const long *base, float *y, long xs, long OC, int *live) {
+long ck_wg_window_dy_transform(int wide, const float *g, const float *pooled, const int32_t *argmax, const long *base,
+                               float *y, long xs, float *bsum, long OC, int *live) {
   *live = 0;
 #if CK_X86
-  if (wide) return window_dy_avx2(g, argmax, base, y, xs, OC, live);
+  if (wide) return window_dy_avx2(g, pooled, argmax, base, y, xs, bsum, OC, live);
 #endif
   (void)wide;
-  return window_dy_base(g, argmax, base, y, xs, 0, OC, live);
+  return window_dy_base(g, pooled, argmax, base, y, xs, bsum, 0, OC, live);
 }
 
 void ck_wg_patch(const float *xn, long H, long W, long C, long iy0, long ix0, const float *zeros, const float **p) {

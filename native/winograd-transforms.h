@@ -49,8 +49,11 @@ void ck_wg_dy_transform(int wide, const float *const *q, float *y, long xs, long
 /*
  * Y = A dz A^T of one 2x2 max-pool window from the pooled gradient g and
  * argmax: dz at window position q is g[oc] where argmax[oc] == base[q] + oc,
- * 0 elsewhere. Returns the first channel whose argmax is at none of the four
- * (its term left out), or -1; *live = whether any g[oc] is nonzero.
+ * 0 elsewhere. With `pooled` (may be NULL), g is first masked by relu' =
+ * (pooled > 0); bsum (may be NULL) accumulates the masked g. Returns the first
+ * channel whose argmax is at none of the four (its term left out), or -1;
+ * *live = whether any masked g[oc] is nonzero.
  */
-long ck_wg_window_dy_transform(int wide, const float *g, const int32_t *argmax, const long *base, float *y, long xs, long OC, int *live);
+long ck_wg_window_dy_transform(int wide, const float *g, const float *pooled, const int32_t *argmax, const long *base,
+                               float *y, long xs, float *bsum, long OC, int *live);
 #endif

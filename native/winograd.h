@@ -19,13 +19,16 @@ int ck_conv_relu_pool_winograd(const float *x, const float *w, const float *bias
 void ck_conv2d_backprop_filter_winograd(const float *x, const float *dy, float *dw, const ck_conv_info *g);
 /*
  * The backward of conv (3x3, stride 1) + relu + 2x2/2 max pool from the pooled
- * gradient g (relu mask applied) and argmax, without the conv-sized gradient
- * (winograd-pool-backward.c): dw, and dx when not NULL. Returns -1 when done,
- * -2 (doing nothing) when the shapes do not suit it, or the first pooled index
- * whose argmax is not inside its own window (its term is left out).
+ * gradient g and argmax, without the conv-sized gradient
+ * (winograd-pool-backward.c): dw, and dx when not NULL. With `pooled` (the
+ * pool's output), g is the gradient before the relu and is masked here by
+ * relu' = (pooled > 0); otherwise it is already masked. db, when not NULL,
+ * gets the bias gradient (the column sums of the masked g). Returns -1 when
+ * done, -2 (doing nothing) when the shapes do not suit it, or the first pooled
+ * index whose argmax is not inside its own window (its term is left out).
  */
 long ck_pool_conv_backprop_winograd(const float *g, const int32_t *argmax, const float *x, const float *w, float *dw,
-                                    float *dx, const ck_conv_info *c, const ck_pool_info *p);
+                                    float *dx, const float *pooled, float *db, const ck_conv_info *c, const ck_pool_info *p);
 
 /* ---- shared by the Winograd files ---- */
 

@@ -239,6 +239,23 @@ function convPoolCases(backend: Backend, t: TestContext) {
         } else {
           assert.equal(backend.maxPoolConv2dBackprop!(g, ar, x, wt, dwn, dxn, conv, pool), false, `${label}: no fused dx for 1 channel`);
         }
+        // With the relu too: an unmasked gradient, masked in the call by (pooled > 0), and the bias
+        // gradient (its column sums); the same as the reference's activationBackpropBiasGrad first.
+        const raw = randomArray(ys, seed++), masked = new Float32Array(ys), dbr = new Float32Array(oc);
+        reference.activationBackpropBiasGrad('relu', yr, raw, masked, dbr, ys / oc, oc);
+        const dzRelu = new Float32Array(z.length), dwRelu = new Float32Array(9 * c * oc), dxRelu = new Float32Array(x.length);
+        reference.maxPoolBackprop(masked, ar, dzRelu, pool);
+        reference.conv2dBackpropFilter(x, dzRelu, dwRelu, conv);
+        reference.conv2dBackpropInput(dzRelu, wt, dxRelu, conv);
+        const rawCopy = raw.slice(), dbn = randomArray(oc, seed++), dwf = randomArray(9 * c * oc, seed++), dxf = c >= 4 ? randomArray(x.length, seed++) : null;
+        assert.equal(backend.maxPoolConv2dBackprop!(raw, ar, x, wt, dwf, dxf, conv, pool, { pooled: yr, db: dbn }), true, `${label}: fused relu backward`);
+        assert.deepEqual(raw, rawCopy, `${label}: g is left as it was`);
+        assertClose(dbn, dbr, windows, `${label} bias gradient from the pool`);
+        assertClose(dwf, dwRelu, windows, `${label} filter gradient, relu masked in the call`);
+        if (dxf) assertClose(dxf, dxRelu, 9 * oc, `${label} input gradient, relu masked in the call`);
+        const dwNoBias = randomArray(9 * c * oc, seed++);
+        assert.equal(backend.maxPoolConv2dBackprop!(raw, ar, x, wt, dwNoBias, null, conv, pool, { pooled: yr, db: null }), true);
+        assert.deepEqual(dwNoBias, dwf, `${label}: dw does not depend on whether db is asked`);
       }
     }
     // The conv2 block's backward: dz as a 2x2 max pool scatters it (3/4 zeros, the last row and

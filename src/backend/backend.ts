@@ -23,6 +23,12 @@ export type ElementwiseActivation = 'linear' | 'relu' | 'sigmoid' | 'tanh';
  * y = activation(y + bias) over the last axis, applied by the kernel while each
  * block of y is still in cache. Same result as calling biasActivation after.
  */
+/** The relu of a conv + relu + max-pool block, for maxPoolConv2dBackprop: the pool's output, and where the bias gradient goes. */
+export interface PooledReluGradient {
+  pooled: FloatArray;
+  db: FloatArray | null;
+}
+
 export interface BiasActivationEpilogue {
   readonly bias: FloatArray | null;
   readonly activation: ElementwiseActivation;
@@ -110,11 +116,17 @@ export interface Backend {
   /**
    * Optional fusion, the backward of conv2dReluMaxPool: with dz =
    * maxPoolBackprop(g, argmax), where g is the gradient of the pooled output
-   * with the relu mask already applied, dw = conv2dBackpropFilter(x, dz) and,
-   * when dx is given, dx = conv2dBackpropInput(dz, w), without the conv-sized
-   * dz. Returns false, doing nothing, for shapes it does not fuse.
+   * with the relu mask applied, dw = conv2dBackpropFilter(x, dz) and, when dx
+   * is given, dx = conv2dBackpropInput(dz, w), without the conv-sized dz.
+   * With `relu`, g is the gradient before the relu: the call applies the mask
+   * itself (relu'(pooled) = pooled > 0) and writes the bias gradient, the
+   * column sums of the masked g, to relu.db when given; g is left as it was.
+   * Returns false, doing nothing, for shapes it does not fuse.
    */
-  maxPoolConv2dBackprop?(g: FloatArray, argmax: Int32Array, x: FloatArray, w: FloatArray, dw: FloatArray, dx: FloatArray | null, conv: Conv2DInfo, pool: Pool2DInfo): boolean;
+  maxPoolConv2dBackprop?(
+    g: FloatArray, argmax: Int32Array, x: FloatArray, w: FloatArray, dw: FloatArray, dx: FloatArray | null,
+    conv: Conv2DInfo, pool: Pool2DInfo, relu?: PooledReluGradient,
+  ): boolean;
 
   /** In place on y[rows,cols]: y = act(y + bias[cols]); bias may be null. */
   biasActivation(y: FloatArray, bias: FloatArray | null, rows: number, cols: number, activation: ElementwiseActivation): void;

@@ -3,7 +3,7 @@
  * bias + activation over the last axis, and the matching backward pass.
  * Subclasses supply only the linear part and its two gradients.
  */
-import type { BiasActivationEpilogue, FloatArray } from '../backend/backend.js';
+import type { BiasActivationEpilogue, FloatArray, PooledReluGradient } from '../backend/backend.js';
 import { Layer, type Weight } from './layer.js';
 import type { MaxPooling2D } from './max-pooling2d.js';
 import { activationBackprop, applyBiasActivation, type ActivationName } from './activations.js';
@@ -105,10 +105,11 @@ export abstract class AffineLayer extends Layer {
   }
 
   /**
-   * The kernel gradient, and the input gradient into dx when given, from the
-   * masked pooled gradient `g`, when a subclass and the backend can; false otherwise.
+   * The relu's backward, the bias gradient (into relu.db), the kernel gradient
+   * and the input gradient (into dx when given) from the pooled gradient `g`,
+   * when a subclass and the backend can; false, touching nothing, otherwise.
    */
-  protected fusedBackwardThroughPool(_pool: MaxPooling2D, _g: FloatArray, _x: FloatArray, _dx: FloatArray | null, _batch: number): boolean {
+  protected fusedBackwardThroughPool(_pool: MaxPooling2D, _g: FloatArray, _x: FloatArray, _dx: FloatArray | null, _batch: number, _relu: PooledReluGradient): boolean {
     return false;
   }
 
@@ -123,15 +124,16 @@ export abstract class AffineLayer extends Layer {
    */
   backwardThroughPool(pool: MaxPooling2D, dy: FloatArray, batch: number, needInputGrad: boolean): FloatArray | null {
     if (!this.fusesWithFollowingPool) throw new Error(`${this.displayName}: backwardThroughPool needs a relu activation; it has ${this.activation}.`);
-    this.requireInput();
+    const x = this.requireInput();
     const pooled = pool.lastOutput(batch);
+    // A fusing backend does the whole block from the pooled gradient in one call: relu mask,
+    // bias gradient, kernel and input gradients, without the conv-sized scatter.
+    const dx = needInputGrad ? this.inputGradBuffer(batch) : null;
+    if (this.fusedBackwardThroughPool(pool, dy, x, dx, batch, { pooled, db: this.bias?.grad ?? null })) return dx;
     const rows = pooled.length / this.units;
     // The masked gradient overwrites dy, as in backward(): the caller does not read it again.
     if (this.bias) this.backend.activationBackpropBiasGrad('relu', pooled, dy, dy, this.bias.grad, rows, this.units);
     else activationBackprop(this.backend, 'relu', pooled, dy, dy, rows, this.units);
-    // A fusing backend takes both gradients from the pooled gradient directly, without the pool-sized scatter.
-    const dx = needInputGrad ? this.inputGradBuffer(batch) : null;
-    if (this.fusedBackwardThroughPool(pool, dy, this.requireInput(), dx, batch)) return dx;
     return this.linearBackward(pool.backward(dy, batch, true)!, batch, needInputGrad);
   }
 

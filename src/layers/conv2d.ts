@@ -1,5 +1,5 @@
 /** Conv2D: y[N,OH,OW,OC] = act(conv(x[N,H,W,C], kernel[KH,KW,C,OC]) + bias[OC]). */
-import type { BiasActivationEpilogue, Conv2DInfo, FloatArray } from '../backend/backend.js';
+import type { BiasActivationEpilogue, Conv2DInfo, FloatArray, PooledReluGradient } from '../backend/backend.js';
 import { conv2dInfo, type Padding } from '../core/conv-geometry.js';
 import type { MaxPooling2D } from './max-pooling2d.js';
 import { AffineLayer } from './affine-layer.js';
@@ -97,10 +97,10 @@ export class Conv2D extends AffineLayer {
     return this.backend.conv2dReluMaxPool(x, this.kernel.value, this.bias?.value ?? null, y, argmax, this.info(batch), info) ? y : null;
   }
 
-  protected override fusedBackwardThroughPool(pool: MaxPooling2D, g: FloatArray, x: FloatArray, dx: FloatArray | null, batch: number): boolean {
+  protected override fusedBackwardThroughPool(pool: MaxPooling2D, g: FloatArray, x: FloatArray, dx: FloatArray | null, batch: number, relu: PooledReluGradient): boolean {
     if (!this.backend.maxPoolConv2dBackprop) return false;
     const { argmax, info } = pool.lastArgmax(batch);
-    return this.backend.maxPoolConv2dBackprop(g, argmax, x, this.kernel.value, this.kernel.grad, dx, this.info(batch), info);
+    return this.backend.maxPoolConv2dBackprop(g, argmax, x, this.kernel.value, this.kernel.grad, dx, this.info(batch), info, relu);
   }
 
   protected kernelGrad(x: FloatArray, dz: FloatArray, batch: number): void {

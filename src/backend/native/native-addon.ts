@@ -30,7 +30,7 @@ export interface NativeAddon {
   maxPool(x: F32, y: F32, argmax: Int32Array | null, ...geometry: PoolArgs): void;
   maxPoolBackprop(dy: F32, argmax: Int32Array, dx: F32, ...geometry: PoolArgs): void;
   /** Returns false, doing nothing, when the shapes are not the ones it fuses; throws on an argmax outside its window. */
-  poolConvBackprop(g: F32, argmax: Int32Array, x: F32, w: F32 | null, dw: F32, dx: F32 | null, ...rest: [...conv: ConvArgs, ...pool: PoolArgs]): boolean;
+  poolConvBackprop(g: F32, argmax: Int32Array, x: F32, w: F32 | null, dw: F32, dx: F32 | null, ...rest: [...conv: ConvArgs, ...pool: PoolArgs, pooled: F32 | null, db: F32 | null]): boolean;
   /** Returns false, doing nothing, when the shapes are not the ones it fuses. */
   convReluMaxPool(x: F32, w: F32, y: F32, ...rest: [...conv: ConvArgs, bias: F32 | null, argmax: Int32Array | null, ...pool: PoolArgs]): boolean;
   /** activation: 0 linear, 1 relu, 2 sigmoid, 3 tanh. */

@@ -4,7 +4,7 @@
  * path and thread count, which only change speed (and, for the thread count,
  * nothing else: every reduction has a fixed order independent of it).
  */
-import type { Backend, BiasActivationEpilogue, Conv2DInfo, ElementwiseActivation, FloatArray, Pool2DInfo } from '../backend.js';
+import type { Backend, BiasActivationEpilogue, Conv2DInfo, ElementwiseActivation, FloatArray, Pool2DInfo, PooledReluGradient } from '../backend.js';
 import type { NativeAddon, NativeIsa } from './native-addon.js';
 import { f32, i32, size } from './validate-buffers.js';
 
@@ -157,13 +157,18 @@ export class NativeBackendImpl implements NativeBackend {
     );
   }
 
-  maxPoolConv2dBackprop(g: FloatArray, argmax: Int32Array, x: FloatArray, w: FloatArray, dw: FloatArray, dx: FloatArray | null, conv: Conv2DInfo, pool: Pool2DInfo): boolean {
+  maxPoolConv2dBackprop(
+    g: FloatArray, argmax: Int32Array, x: FloatArray, w: FloatArray, dw: FloatArray, dx: FloatArray | null,
+    conv: Conv2DInfo, pool: Pool2DInfo, relu?: PooledReluGradient,
+  ): boolean {
     const K = 'maxPoolConv2dBackprop', c = convArgs(K, conv), p = poolArgs(K, pool), s = convShapes(conv);
     const ys = pool.batch * pool.outHeight * pool.outWidth * pool.channels;
     const yShape = `[${pool.batch}, ${pool.outHeight}, ${pool.outWidth}, ${pool.channels}]`;
     return this.addon.poolConvBackprop(
       f32(K, 'g', g, ys, yShape), i32(K, 'argmax', argmax, ys, yShape), f32(K, 'x', x, ...s.x), f32(K, 'w', w, ...s.w),
       f32(K, 'dw', dw, ...s.w), dx === null ? null : f32(K, 'dx', dx, ...s.x), ...c, ...p,
+      relu ? f32(K, 'pooled', relu.pooled, ys, yShape) : null,
+      relu?.db ? f32(K, 'db', relu.db, conv.outChannels, `[${conv.outChannels}]`) : null,
     );
   }
 
