@@ -1,7 +1,8 @@
 /*
  * The backward of conv (3x3, stride 1) + relu + 2x2/2 max pool, straight from
- * the pooled gradient g (relu mask applied) and the pool's argmax: the
- * conv-sized gradient dz, 3/4 zeros, is never written or read back.
+ * the pooled gradient g and the pool's argmax: the conv-sized gradient dz, 3/4
+ * zeros, is never written or read back. Given the pool's output, the relu's
+ * mask (pooled > 0) and the bias gradient are taken here too, as g is read.
  *
  * The forward pass (ck_conv_relu_pool_winograd) computes each pool window as
  * one F(2x2, 3x3) tile, y = A^T [U (.) V] A with V = B^T d B. dz is nonzero
