@@ -108,10 +108,8 @@ static void chunk_task(void *ctx, int task, int thread) {
   const float **rows = (const float **)misc;
   float *sink = misc + TB * 2;
   const int wide = ck_isa_avx2(isa);
-  /* Channels past C in the last panel are read by full-width loads and never stored: keep them finite. */
-  memset(v, 0, (size_t)16 * vs * sizeof(float));
-  /* The first block overwrites Mw; a chunk whose windows all have zero gradient leaves it zero. */
-  memset(mw, 0, (size_t)16 * OC * C * sizeof(float));
+  /* Channels past C in a last, partial panel are read by full-width loads and never stored: keep them finite. */
+  if (C % NR) memset(v, 0, (size_t)16 * vs * sizeof(float));
   if (j->dx) memset(j->dx + n0 * H * W * C, 0, (size_t)(n1 - n0) * H * W * C * sizeof(float));
   float *bsum = j->bias_partials ? j->bias_partials + task * OC : NULL;
   if (bsum) memset(bsum, 0, (size_t)OC * sizeof(float));
@@ -134,9 +132,11 @@ static void chunk_task(void *ctx, int task, int thread) {
       window_of[nt++] = win;
     }
     if (nt == 0) continue;
+    /* The first block overwrites Mw, the others add to it. */
     ck_wg_filter_gemm(isa, y, ys, v, vs, TB, nt, rows, j->row_off, mw, C, OC, blocks++ > 0);
     if (j->dx) input_gradient_block(j, y, ys, z, zs, nt, window_of, sink, wide);
   }
+  if (blocks == 0) memset(mw, 0, (size_t)16 * OC * C * sizeof(float)); /* every window's gradient was zero */
 }
 
 /* 1 when conv + pool is the pair the pooled forward (ck_conv_relu_pool_winograd) computes. */

@@ -256,6 +256,10 @@ function convPoolCases(backend: Backend, t: TestContext) {
         const dwNoBias = randomArray(9 * c * oc, seed++);
         assert.equal(backend.maxPoolConv2dBackprop!(raw, ar, x, wt, dwNoBias, null, conv, pool, { pooled: yr, db: null }), true);
         assert.deepEqual(dwNoBias, dwf, `${label}: dw does not depend on whether db is asked`);
+        // A zero gradient (every window skipped) overwrites the outputs with zeros.
+        const dwZero = randomArray(9 * c * oc, seed++), dxZero = c >= 4 ? randomArray(x.length, seed++) : null, dbZero = randomArray(oc, seed++);
+        assert.equal(backend.maxPoolConv2dBackprop!(new Float32Array(ys), ar, x, wt, dwZero, dxZero, conv, pool, { pooled: yr, db: dbZero }), true);
+        assert.ok(dwZero.every((v) => v === 0) && dbZero.every((v) => v === 0) && (dxZero ?? []).every((v) => v === 0), `${label}: zero gradient, zero outputs`);
       }
     }
     // The conv2 block's backward: dz as a 2x2 max pool scatters it (3/4 zeros, the last row and
