@@ -110,7 +110,6 @@ static void chunk_task(void *ctx, int task, int thread) {
   const int wide = ck_isa_avx2(isa);
   /* Channels past C in a last, partial panel are read by full-width loads and never stored: keep them finite. */
   if (C % NR) memset(v, 0, (size_t)16 * vs * sizeof(float));
-  if (j->dx) memset(j->dx + n0 * H * W * C, 0, (size_t)(n1 - n0) * H * W * C * sizeof(float));
   float *bsum = j->bias_partials ? j->bias_partials + task * OC : NULL;
   if (bsum) memset(bsum, 0, (size_t)OC * sizeof(float));
   long window_of[WINDOWS_PER_BLOCK];
@@ -119,6 +118,9 @@ static void chunk_task(void *ctx, int task, int thread) {
     int nt = 0;
     for (; win < end && nt < TB; win++) {
       const long n = win / (PH * PW), py = win % (PH * PW) / PW, px = win % PW;
+      /* An image's dx is cleared when its first window comes up, before any block adds to it, while it
+         can still be in cache when the adds come (not the whole chunk's up front). */
+      if (j->dx && win % (PH * PW) == 0) memset(j->dx + n * H * W * C, 0, (size_t)H * W * C * sizeof(float));
       long base[4];
       for (int q = 0; q < 4; q++) base[q] = ck_window_index(c, n, py, px, q);
       int live;
