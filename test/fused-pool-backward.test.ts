@@ -2,8 +2,9 @@
  * Sequential runs Conv2D(relu) -> MaxPooling2D together: backward as one step
  * (the relu mask and the bias gradient come from the pooled output, and the
  * pool then scatters the masked gradient: AffineLayer.backwardThroughPool),
- * and forward as one kernel where the backend fuses the pair (the native
- * backend, for a 1-channel 3x3 conv and 2x2 pool). These tests compare every
+ * and forward and backward as one kernel each where the backend fuses the pair
+ * (the native backend, for 3x3 convs and 2x2 pools with 1 or at least 4 input
+ * channels: the second block here, and the first with 1 or 4). These tests compare every
  * weight gradient and the predictions with the plain layer-by-layer passes, in
  * float64 on the reference backend and in float32 on the native one, for the
  * seed's 2x2 pooling and for overlapping and 'same'-padded pools.
@@ -30,6 +31,7 @@ const CASES: Case[] = [
   { name: "'same' 2x2 pool on odd sizes", pool: { poolSize: 2, strides: 2, padding: 'same' }, useBias: true },
   { name: 'conv without bias', pool: { poolSize: 2, strides: 2, padding: 'valid' }, useBias: false },
   { name: 'one input channel (fused conv + relu + pool forward on native)', pool: { poolSize: 2, strides: 2, padding: 'valid' }, useBias: true, channels: 1 },
+  { name: 'four input channels, no bias (a first layer by Winograd windows on native)', pool: { poolSize: 2, strides: 2, padding: 'valid' }, useBias: false, channels: 4 },
 ];
 
 function build(c: Case, backend: 'reference' | 'native', dtype: 'float32' | 'float64'): Sequential {
