@@ -18,17 +18,17 @@ export type FloatArray = Float32Array | Float64Array;
 /** Element-wise activations that a kernel can apply; softmax is row-wise and separate. */
 export type ElementwiseActivation = 'linear' | 'relu' | 'sigmoid' | 'tanh';
 
-/**
- * Optional epilogue of a kernel that produces a layer's pre-activation:
- * y = activation(y + bias) over the last axis, applied by the kernel while each
- * block of y is still in cache. Same result as calling biasActivation after.
- */
 /** The relu of a conv + relu + max-pool block, for maxPoolConv2dBackprop: the pool's output, and where the bias gradient goes. */
 export interface PooledReluGradient {
   pooled: FloatArray;
   db: FloatArray | null;
 }
 
+/**
+ * Optional epilogue of a kernel that produces a layer's pre-activation:
+ * y = activation(y + bias) over the last axis, applied by the kernel while each
+ * block of y is still in cache. Same result as calling biasActivation after.
+ */
 export interface BiasActivationEpilogue {
   readonly bias: FloatArray | null;
   readonly activation: ElementwiseActivation;

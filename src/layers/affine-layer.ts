@@ -120,7 +120,9 @@ export abstract class AffineLayer extends Layer {
    * the mask and the bias gradient are computed on the pooled tensor (4x
    * smaller for 2x2 pooling) and the pool then scatters the masked dy, which
    * is dz exactly (every other dz element is zero in both orders). This skips
-   * a full-resolution pass over the activation and its gradient.
+   * a full-resolution pass over the activation and its gradient. A fusing
+   * backend (fusedBackwardThroughPool) does all of it in one call and never
+   * writes the scattered gradient either.
    */
   backwardThroughPool(pool: MaxPooling2D, dy: FloatArray, batch: number, needInputGrad: boolean): FloatArray | null {
     if (!this.fusesWithFollowingPool) throw new Error(`${this.displayName}: backwardThroughPool needs a relu activation; it has ${this.activation}.`);
