@@ -72,7 +72,7 @@ static void input_gradient_block(const pb_job *j, const float *y, long ys, float
     for (long jr = 0; jr < C; jr += NR) {
       int n = (int)(C - jr < NR ? C - jr : NR);
       for (int ir = 0; ir < nt; ir += MR) {
-        /* Rows of a last, partial register tile read other rows of the block: computed, never stored. */
+        /* Rows of a last, partial register tile read rows past nt (cleared by chunk_task): computed, never stored. */
         const float *rows[64];
         for (int i = 0; i < MR; i++) rows[i] = yx + (long)(ir + i) * OC;
         isa->conv_fwd(1, (int)OC, rows, ux + (jr / NR) * OC * NR, zx + (long)ir * C + jr, C, nt - ir < MR ? nt - ir : MR, n, 0);
@@ -134,6 +134,9 @@ static void chunk_task(void *ctx, int task, int thread) {
       window_of[nt++] = win;
     }
     if (nt == 0) continue;
+    /* The input gradient's last, partial register tile reads Y rows past nt: keep them finite. */
+    if (j->dx && nt % isa->mr)
+      for (int xi = 0; xi < 16; xi++) memset(y + (long)xi * ys + (long)nt * OC, 0, (size_t)(isa->mr - nt % isa->mr) * OC * sizeof(float));
     /* The first block overwrites Mw, the others add to it. */
     ck_wg_filter_gemm(isa, y, ys, v, vs, TB, nt, rows, j->row_off, mw, C, OC, blocks++ > 0);
     if (j->dx) input_gradient_block(j, y, ys, z, zs, nt, window_of, sink, wide);

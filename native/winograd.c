@@ -146,8 +146,6 @@ static void block_task(void *ctx, int task, int thread) {
   float *sink = ck_scratch(thread, CK_SLOT_PTRS, (size_t)OC);
   if (!v || !m || !sink) return;
   const int wide = ck_isa_avx2(isa);
-  /* Rows of a last, partial register tile read stale rows of v: computed, never stored. */
-  memset(v, 0, (size_t)16 * vs * sizeof(float));
   /* Without a bias or a pool, a tile whose input patch is zero in every channel has zero
      outputs (relu and linear keep 0; sigmoid and tanh run after, over all of y): it is
      written as zeros and kept out of the GEMMs. The input gradient (a convolution of a
@@ -169,6 +167,9 @@ static void block_task(void *ctx, int task, int thread) {
       tile_of[nt++] = next;
     }
     if (nt == 0) continue;
+    /* A last, partial register tile reads rows past nt (computed, never stored): keep them finite. */
+    if (nt % MR)
+      for (int xi = 0; xi < 16; xi++) memset(v + (long)xi * vs + (long)nt * C, 0, (size_t)(MR - nt % MR) * C * sizeof(float));
     for (int xi = 0; xi < 16; xi++) {
       const float *vx = v + (long)xi * vs, *ux = j->u + (long)xi * C * j->oc_padded;
       float *mx = m + (long)xi * ms;
