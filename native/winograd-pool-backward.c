@@ -185,10 +185,7 @@ long ck_pool_conv_backprop_winograd(const float *g, const int32_t *argmax, const
     float *wt = ck_scratch(0, CK_SLOT_FLIPPED, (size_t)9 * C * OC);
     float *ut = ck_scratch(0, CK_SLOT_PACK_W, (size_t)16 * OC * cpad);
     if (!wt || !ut) return -1;
-    for (long t = 0; t < 9; t++)
-      for (long ch = 0; ch < C; ch++)
-        for (long k = 0; k < OC; k++) wt[(t * OC + k) * C + ch] = w[(t * C + ch) * OC + k];
-    ck_wg_transform_weights(wt, ut, OC, C, cpad, NR, ck_isa_avx2(j.isa));
+    ck_wg_transform_weights_swapped(w, wt, ut, OC, C, cpad, NR, ck_isa_avx2(j.isa));
     j.ut = ut;
   }
   j.partials = partials;

@@ -54,17 +54,19 @@ typedef struct {
 
 /*
  * U[xi] = G g G^T for every (c, oc), packed per xi as NR-column panels
- * [OC/NR][C][NR], zero-padded. Runs on every call (the weights change every
- * step), so it is written for the vectoriser: the inner loops run over up to
- * NR consecutive filters, contiguous in w and in each panel.
+ * [OC/NR][C][NR], zero-padded, for the channels c in [c0, c1). Runs on every
+ * call (the weights change every step), so it is written for the vectoriser:
+ * the inner loops run over up to NR consecutive filters, contiguous in w and
+ * in each panel.
  */
 #define DEFINE_TRANSFORM_WEIGHTS(NAME, ATTR)                                                       \
-  ATTR static void NAME(const float *w, float *u, long C, long OC, long ocp, int NR) {              \
-    memset(u, 0, (size_t)16 * C * ocp * sizeof(float));                                            \
-    for (long c = 0; c < C; c++)                                                                    \
-      for (long o0 = 0; o0 < OC; o0 += NR) {                                                        \
+  ATTR static void NAME(const float *w, float *u, long C, long OC, long ocp, int NR, long c0, long c1) { \
+    for (long c = c0; c < c1; c++)                                                                  \
+      for (long o0 = 0; o0 < ocp; o0 += NR) {                                                       \
         long n = OC - o0 < NR ? OC - o0 : NR;                                                       \
         float *dst = u + (o0 / NR) * C * NR + c * NR;                                               \
+        for (long j = n; j < NR; j++) /* a last panel's columns past OC */                          \
+          for (int xi = 0; xi < 16; xi++) dst[(long)xi * C * ocp + j] = 0.0f;                      \
         for (long j = 0; j < n; j++) {                                                              \
           float g[9];                                                                               \
           for (int t = 0; t < 9; t++) g[t] = w[(t * C + c) * OC + o0 + j];                          \
@@ -92,15 +94,51 @@ DEFINE_TRANSFORM_WEIGHTS(transform_weights_base, )
 DEFINE_TRANSFORM_WEIGHTS(transform_weights_avx2, __attribute__((target("avx2,fma"))))
 #endif
 
-void ck_wg_transform_weights(const float *w, float *u, long C, long OC, long ocp, int NR, int wide) {
+typedef struct {
+  const float *w;       /* [3][3][C][OC], or NULL: take it from `swapped` */
+  const float *swapped; /* [3][3][OC][C], copied into scratch as [3][3][C][OC] */
+  float *scratch, *u;
+  long C, OC, ocp;
+  int NR, wide, parts;
+} tw_job;
+
+/* Each task transforms a range of channels c (first writing those rows of the kernel when it comes swapped). */
+static void transform_task(void *ctx, int task, int thread) {
+  (void)thread;
+  const tw_job *j = ctx;
+  const long C = j->C, OC = j->OC;
+  long lo, hi;
+  ck_split(C, j->parts, task, 1, &lo, &hi);
+  const float *w = j->w;
+  if (!w) {
+    for (long t = 0; t < 9; t++)
+      for (long c = lo; c < hi; c++)
+        for (long o = 0; o < OC; o++) j->scratch[(t * C + c) * OC + o] = j->swapped[(t * OC + o) * C + c];
+    w = j->scratch;
+  }
 #if CK_X86
-  if (wide) {
-    transform_weights_avx2(w, u, C, OC, ocp, NR);
+  if (j->wide) {
+    transform_weights_avx2(w, j->u, C, OC, j->ocp, j->NR, lo, hi);
     return;
   }
 #endif
-  (void)wide;
-  transform_weights_base(w, u, C, OC, ocp, NR);
+  transform_weights_base(w, j->u, C, OC, j->ocp, j->NR, lo, hi);
+}
+
+static void transform_on_pool(tw_job *j) {
+  j->parts = ck_pool_tasks(9.0 * 16 * j->C * j->OC, 32768);
+  if (j->parts > j->C) j->parts = (int)j->C;
+  ck_pool_run(j->parts, transform_task, j);
+}
+
+void ck_wg_transform_weights(const float *w, float *u, long C, long OC, long ocp, int NR, int wide) {
+  tw_job j = {.w = w, .u = u, .C = C, .OC = OC, .ocp = ocp, .NR = NR, .wide = wide};
+  transform_on_pool(&j);
+}
+
+void ck_wg_transform_weights_swapped(const float *swapped, float *scratch, float *u, long C, long OC, long ocp, int NR, int wide) {
+  tw_job j = {.swapped = swapped, .scratch = scratch, .u = u, .C = C, .OC = OC, .ocp = ocp, .NR = NR, .wide = wide};
+  transform_on_pool(&j);
 }
 
 /* 1 when all 16 pixels of the patch are zero in every channel (padding pixels point at `zeros`). */

@@ -32,8 +32,10 @@ long ck_pool_conv_backprop_winograd(const float *g, const int32_t *argmax, const
 
 /* ---- shared by the Winograd files ---- */
 
-/* U = G g G^T for every (c, oc) of w [3][3][C][OC], per xi as NR-column panels [OC/NR][C][NR], zero-padded to ocp. */
+/* U = G g G^T for every (c, oc) of w [3][3][C][OC], per xi as NR-column panels [OC/NR][C][NR], zero-padded to ocp, on the thread pool. */
 void ck_wg_transform_weights(const float *w, float *u, long C, long OC, long ocp, int NR, int wide);
+/* The same for a kernel stored [3][3][OC][C] (channel axes the other way round), through scratch of 9 x C x OC floats. */
+void ck_wg_transform_weights_swapped(const float *swapped, float *scratch, float *u, long C, long OC, long ocp, int NR, int wide);
 /*
  * Mw[xi][oc][c] (+)= sum over the block's nt tiles of Y[xi][t][oc] V[xi][t][c]:
  * y row-major [xi][tile][OC] (plane stride ys), v in NR-channel panels
