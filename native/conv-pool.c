@@ -24,10 +24,7 @@ typedef struct {
 
 int ck_conv_relu_pool_applies(const ck_conv_info *c, const ck_pool_info *p) {
   return c->inC == 1 && c->kH == 3 && c->kW == 3 && c->strideH == 1 && c->strideW == 1 && c->padTop == 0 &&
-         c->padLeft == 0 && c->outH == c->inH - 2 && c->outW == c->inW - 2 && p->poolH == 2 && p->poolW == 2 &&
-         p->strideH == 2 && p->strideW == 2 && p->padTop == 0 && p->padLeft == 0 && p->batch == c->batch &&
-         p->inH == c->outH && p->inW == c->outW && p->C == c->outC && p->outH == c->outH / 2 &&
-         p->outW == c->outW / 2 && c->batch * c->outH * c->outW * c->outC <= 2147483647L;
+         c->padLeft == 0 && c->outH == c->inH - 2 && c->outW == c->inW - 2 && ck_pool_2x2_after(c, p);
 }
 
 /* One pooled row (n, py), channels [oc0, OC) by the scalar path (any OC). */
@@ -167,9 +164,7 @@ typedef struct {
   const float *pooled; /* when not NULL, g is masked here by relu'(pooled) = (pooled > 0) */
   const int32_t *argmax;
   float *partials; /* nchunks x 10 x OC: the 9 taps' sums, then the bias gradient's */
-  float *dw, *db;
   long nchunks, chunk;
-  int parts;
   long unmatched[FILTER_CHUNKS]; /* 1 + first pooled index whose argmax is not in its window, per chunk */
 } cpb_job;
 
@@ -277,7 +272,7 @@ long ck_pool_conv_filter_grad(const float *g, const int32_t *argmax, const float
     if (db) memset(db, 0, (size_t)OC * sizeof(float));
     return -1;
   }
-  cpb_job j = {.c = c, .p = p, .x = x, .g = g, .pooled = pooled, .argmax = argmax, .dw = dw, .db = db};
+  cpb_job j = {.c = c, .p = p, .x = x, .g = g, .pooled = pooled, .argmax = argmax};
   j.nchunks = c->batch < FILTER_CHUNKS ? c->batch : FILTER_CHUNKS;
   j.chunk = (c->batch + j.nchunks - 1) / j.nchunks;
   j.nchunks = (c->batch + j.chunk - 1) / j.chunk;

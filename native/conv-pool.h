@@ -16,6 +16,18 @@ static inline long ck_window_index(const ck_conv_info *c, long n, long py, long 
   return ((n * c->outH + 2 * py + q / 2) * c->outW + 2 * px + q % 2) * c->outC;
 }
 
+/*
+ * 1 when `p` is a 2x2, stride-2, unpadded max pool over the whole output of
+ * conv `c` (an odd last row or column falls outside every window), with flat
+ * indices that fit an int32 argmax: the pool every fused conv + pool kernel
+ * (direct or Winograd, forward or backward) takes.
+ */
+static inline int ck_pool_2x2_after(const ck_conv_info *c, const ck_pool_info *p) {
+  return p->poolH == 2 && p->poolW == 2 && p->strideH == 2 && p->strideW == 2 && p->padTop == 0 && p->padLeft == 0 &&
+         p->batch == c->batch && p->inH == c->outH && p->inW == c->outW && p->C == c->outC &&
+         p->outH == c->outH / 2 && p->outW == c->outW / 2 && c->batch * c->outH * c->outW * c->outC <= 2147483647L;
+}
+
 /* 1 when the pair has the shape conv-pool.c's direct 1-channel kernel handles. */
 int ck_conv_relu_pool_applies(const ck_conv_info *c, const ck_pool_info *p);
 /*

@@ -144,17 +144,9 @@ static void chunk_task(void *ctx, int task, int thread) {
   if (blocks == 0) memset(mw, 0, (size_t)16 * OC * C * sizeof(float)); /* every window's gradient was zero */
 }
 
-/* 1 when conv + pool is the pair the pooled forward (ck_conv_relu_pool_winograd) computes. */
-static int applies(const ck_conv_info *c, const ck_pool_info *p) {
-  return ck_winograd_applies(c) && p->poolH == 2 && p->poolW == 2 && p->strideH == 2 && p->strideW == 2 &&
-         p->padTop == 0 && p->padLeft == 0 && p->batch == c->batch && p->inH == c->outH && p->inW == c->outW &&
-         p->C == c->outC && p->outH == c->outH / 2 && p->outW == c->outW / 2 &&
-         c->batch * c->outH * c->outW * c->outC <= 2147483647L;
-}
-
 long ck_pool_conv_backprop_winograd(const float *g, const int32_t *argmax, const float *x, const float *w, float *dw,
                                     float *dx, const float *pooled, float *db, const ck_conv_info *c, const ck_pool_info *p) {
-  if (!applies(c, p)) return -2;
+  if (!ck_winograd_applies(c) || !ck_pool_2x2_after(c, p)) return -2; /* the pair the pooled forward computes */
   const long C = c->inC, OC = c->outC;
   if (c->batch == 0) {
     memset(dw, 0, (size_t)9 * C * OC * sizeof(float));

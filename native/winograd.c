@@ -256,11 +256,7 @@ static int prepare(wg_job *j, const float *w) {
 
 int ck_conv_relu_pool_winograd(const float *x, const float *w, const float *bias, float *y, int32_t *argmax,
                                const ck_conv_info *g, const ck_pool_info *p) {
-  if (!ck_winograd_applies(g) || p->poolH != 2 || p->poolW != 2 || p->strideH != 2 || p->strideW != 2 ||
-      p->padTop != 0 || p->padLeft != 0 || p->batch != g->batch || p->inH != g->outH || p->inW != g->outW ||
-      p->C != g->outC || p->outH != g->outH / 2 || p->outW != g->outW / 2 ||
-      g->batch * g->outH * g->outW * g->outC > 2147483647L)
-    return 0;
+  if (!ck_winograd_applies(g) || !ck_pool_2x2_after(g, p)) return 0;
   wg_job j = {.isa = ck_isa(), .g = g, .x = x, .y = y, .bias = bias, .act = CK_ACT_RELU, .pool = p, .argmax = argmax};
   if (!prepare(&j, w)) return 1;
   /* One tile per pool window; conv outputs in no window (an odd last row or column) are never computed. */
