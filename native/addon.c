@@ -16,7 +16,6 @@
 
 #include "convkit.h"
 #include "conv-pool.h"
-#include "winograd.h"
 
 static pthread_mutex_t call_lock = PTHREAD_MUTEX_INITIALIZER;
 
@@ -255,8 +254,6 @@ static napi_value js_conv_relu_pool(napi_env env, napi_callback_info info) {
  * g, argmax, x, w|null, dw, dx|null, conv geometry (13), pool geometry (12),
  * pooled|null, db|null: the backward of conv + relu + 2x2 pool from the pooled
  * gradient (masked here by relu' when pooled is given); returns whether it ran.
- * The 1-channel first-layer kernel when dx is null and it applies, Winograd
- * windows otherwise.
  */
 static napi_value js_pool_conv_backprop(napi_env env, napi_callback_info info) {
   ARGS(33);
@@ -280,9 +277,7 @@ static napi_value js_pool_conv_backprop(napi_env env, napi_callback_info info) {
     return NULL;
   }
   long status;
-  LOCKED(status = !dx && ck_conv_relu_pool_applies(&g, &pg)
-                      ? ck_pool_conv_filter_grad(gp, arg, x, dw, pooled, db, &g, &pg)
-                      : ck_pool_conv_backprop_winograd(gp, arg, x, w, dw, dx, pooled, db, &g, &pg));
+  LOCKED(status = ck_pool_conv_backprop(gp, arg, x, w, dw, dx, pooled, db, &g, &pg));
   if (status >= 0) {
     char msg[200];
     snprintf(msg, sizeof msg, "convkit native: argmax[%ld] = %d is not inside its own pooling window", status, arg[status]);

@@ -263,9 +263,9 @@ static void filter_chunk(void *ctx, int task, int thread) {
     }
 }
 
-long ck_pool_conv_filter_grad(const float *g, const int32_t *argmax, const float *x, float *dw,
-                              const float *pooled, float *db, const ck_conv_info *c, const ck_pool_info *p) {
-  if (!ck_conv_relu_pool_applies(c, p)) return -2;
+/* The 1-channel first layer's backward (dw, db): ck_pool_conv_backprop's contract without dx. */
+static long filter_grad(const float *g, const int32_t *argmax, const float *x, float *dw, const float *pooled, float *db,
+                        const ck_conv_info *c, const ck_pool_info *p) {
   const long OC = c->outC;
   if (c->batch == 0) {
     memset(dw, 0, (size_t)9 * OC * sizeof(float));
@@ -288,4 +288,10 @@ long ck_pool_conv_filter_grad(const float *g, const int32_t *argmax, const float
   for (long k = 0; k < j.nchunks; k++)
     if (j.unmatched[k]) return j.unmatched[k] - 1;
   return -1;
+}
+
+long ck_pool_conv_backprop(const float *g, const int32_t *argmax, const float *x, const float *w, float *dw, float *dx,
+                           const float *pooled, float *db, const ck_conv_info *c, const ck_pool_info *p) {
+  if (!dx && ck_conv_relu_pool_applies(c, p)) return filter_grad(g, argmax, x, dw, pooled, db, c, p);
+  return ck_pool_conv_backprop_winograd(g, argmax, x, w, dw, dx, pooled, db, c, p);
 }

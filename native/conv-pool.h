@@ -38,15 +38,17 @@ int ck_conv_relu_pool_applies(const ck_conv_info *c, const ck_pool_info *p);
 int ck_conv_relu_pool(const float *x, const float *w, const float *bias, float *y, int32_t *argmax,
                       const ck_conv_info *c, const ck_pool_info *p);
 /*
- * dw of the conv from the pooled gradient g and argmax, for the first layer
- * (no input gradient), without the conv-sized gradient. With `pooled` (the
- * pool's output), g is the gradient before the relu and is masked here by
- * relu' = (pooled > 0); otherwise it is already masked. db, when not NULL,
- * gets the bias gradient (the column sums of the masked g).
- * Returns -1 when done, -2 (doing nothing) when the shapes do not apply, or the
- * first pooled index whose argmax is not inside its own window (its term is
- * left out; argmax from ck_conv_relu_pool never is).
+ * The backward of the same pair from the pooled gradient g and argmax, without
+ * the conv-sized gradient: dw, and dx when not NULL (w is then needed). With
+ * `pooled` (the pool's output), g is the gradient before the relu and is
+ * masked here by relu' = (pooled > 0); otherwise it is already masked. db,
+ * when not NULL, gets the bias gradient (the column sums of the masked g).
+ * The direct kernel takes a 1-channel first layer (no dx), Winograd windows
+ * (winograd-pool-backward.c) the rest. Returns -1 when done, -2 (doing
+ * nothing) when the shapes do not apply, or the first pooled index whose
+ * argmax is not inside its own window (its term is left out; argmax from
+ * ck_conv_relu_pool never is).
  */
-long ck_pool_conv_filter_grad(const float *g, const int32_t *argmax, const float *x, float *dw,
-                              const float *pooled, float *db, const ck_conv_info *c, const ck_pool_info *p);
+long ck_pool_conv_backprop(const float *g, const int32_t *argmax, const float *x, const float *w, float *dw, float *dx,
+                           const float *pooled, float *db, const ck_conv_info *c, const ck_pool_info *p);
 #endif
