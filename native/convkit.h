@@ -65,6 +65,21 @@ typedef void (*ck_conv_fwd_add_fn)(int taps, int C, const float *const *rows, co
 typedef void (*ck_conv_wgrad_rows_fn)(int kc, const float *const *corners, const int *row_off,
                                       const float *b, long ldb, float *c, long ldc, int m, int n, int accumulate);
 
+/*
+ * panel_gemm: a whole product in one call, C[m x n] (+)= A[m x K] . B, with
+ * no packing: one call per Winograd transform element (depth = a channel
+ * count) instead of one per register tile, and the dense layers' forward
+ * product straight from the weights. A is row-major at stride lda (a last,
+ * partial register tile repeats row m - 1 in its spare rows). B's
+ * column panel p (NR columns) is at b + p * pstride, its row k at + k * ldb:
+ * NR-column packed panels are ldb = NR, pstride = K * NR; a row-major matrix is
+ * ldb = its row length, pstride = NR (then n % NR must be 0: full-width loads).
+ * C (stride ldc) is overwritten, or added to when accumulate is 1. NULL in an
+ * ISA table: ck_panel_gemm loops over conv_fwd instead (packed B only).
+ */
+typedef void (*ck_panel_gemm_fn)(int m, int n, int K, const float *a, long lda, const float *b, long ldb, long pstride,
+                                 float *c, long ldc, int accumulate);
+
 typedef struct {
   ck_isa_id id;
   const char *name;
@@ -77,6 +92,7 @@ typedef struct {
   ck_conv_wgrad_fn conv_wgrad;
   ck_conv_fwd_add_fn conv_fwd_add;
   ck_conv_wgrad_rows_fn conv_wgrad_rows;
+  ck_panel_gemm_fn panel_gemm;
 } ck_gemm_isa;
 
 extern const ck_gemm_isa ck_gemm_portable;
@@ -153,6 +169,9 @@ void ck_pack_kmajor(const void *src, long r0, int rows, long k0, int kc, int R, 
 /* Serial blocked GEMM on the calling thread's scratch: C[M,N] (+)= A[M,K] . B[K,N]. */
 void ck_gemm_serial(const ck_gemm_isa *isa, int thread, long M, long N, long K,
                     ck_operand A, ck_operand B, float *C, long ldc, int accumulate);
+
+/* C = A . B through isa->panel_gemm, B packed as NR-column panels; through isa->conv_fwd where the table has none. */
+void ck_panel_gemm(const ck_gemm_isa *isa, int m, int n, int K, const float *a, long lda, const float *b, float *c, long ldc);
 
 /* Public matmul (backend contract), threaded over M or N, never over K. */
 void ck_matmul(const float *a, const float *b, float *c, long m, long n, long k,

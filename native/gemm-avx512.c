@@ -100,5 +100,5 @@ TARGET static void conv_wgrad_avx512(int kc, const float *const *ptrs, long pstr
 }
 
 const ck_gemm_isa ck_gemm_avx512 = {CK_ISA_AVX512, "avx512", MR, NR, 256, 144, 1024,
-                                    kernel_avx512, conv_fwd_avx512, conv_wgrad_avx512, NULL, NULL};
+                                    kernel_avx512, conv_fwd_avx512, conv_wgrad_avx512, NULL, NULL, NULL};
 #endif

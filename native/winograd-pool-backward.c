@@ -63,22 +63,10 @@ static void patch_rows(float *dxn, const ck_conv_info *c, long iy0, long ix0, fl
 static void input_gradient_block(const pb_job *j, const float *y, long ys, float *z, long zs, int nt,
                                  const long *window_of, float *sink, int wide) {
   const ck_conv_info *c = j->c;
-  const ck_gemm_isa *isa = j->isa;
-  const int MR = isa->mr, NR = isa->nr;
+  const int NR = j->isa->nr;
   const long C = c->inC, OC = c->outC, cpad = (C + NR - 1) / NR * NR;
-  for (int xi = 0; xi < 16; xi++) {
-    const float *yx = y + (long)xi * ys, *ux = j->ut + (long)xi * OC * cpad;
-    float *zx = z + (long)xi * zs;
-    for (long jr = 0; jr < C; jr += NR) {
-      int n = (int)(C - jr < NR ? C - jr : NR);
-      for (int ir = 0; ir < nt; ir += MR) {
-        /* Rows of a last, partial register tile read rows past nt (cleared by chunk_task): computed, never stored. */
-        const float *rows[64];
-        for (int i = 0; i < MR; i++) rows[i] = yx + (long)(ir + i) * OC;
-        isa->conv_fwd(1, (int)OC, rows, ux + (jr / NR) * OC * NR, zx + (long)ir * C + jr, C, nt - ir < MR ? nt - ir : MR, n, 0);
-      }
-    }
-  }
+  for (int xi = 0; xi < 16; xi++)
+    ck_panel_gemm(j->isa, nt, (int)C, (int)OC, y + (long)xi * ys, OC, j->ut + (long)xi * OC * cpad, z + (long)xi * zs, C);
   const long PH = j->p->outH, PW = j->p->outW;
   for (int k = 0; k < nt; k++) {
     long win = window_of[k], n = win / (PH * PW), rem = win % (PH * PW);
@@ -134,9 +122,6 @@ static void chunk_task(void *ctx, int task, int thread) {
       window_of[nt++] = win;
     }
     if (nt == 0) continue;
-    /* The input gradient's last, partial register tile reads Y rows past nt: keep them finite. */
-    if (j->dx && nt % isa->mr)
-      for (int xi = 0; xi < 16; xi++) memset(y + (long)xi * ys + (long)nt * OC, 0, (size_t)(isa->mr - nt % isa->mr) * OC * sizeof(float));
     /* The first block overwrites Mw, the others add to it. */
     ck_wg_filter_gemm(isa, y, ys, v, vs, TB, nt, rows, j->row_off, mw, C, OC, blocks++ > 0);
     if (j->dx) input_gradient_block(j, y, ys, z, zs, nt, window_of, sink, wide);

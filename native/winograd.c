@@ -172,7 +172,7 @@ static void block_task(void *ctx, int task, int thread) {
   const wg_job *j = ctx;
   const ck_conv_info *g = j->g;
   const ck_gemm_isa *isa = j->isa;
-  const int MR = isa->mr, NR = isa->nr, TB = TILES_PER_BLOCK;
+  const int TB = TILES_PER_BLOCK;
   const long C = g->inC, OC = g->outC, H = g->inH, W = g->inW;
   long lo, hi;
   ck_split(j->tiles, j->parts, task, TB, &lo, &hi);
@@ -205,22 +205,8 @@ static void block_task(void *ctx, int task, int thread) {
       tile_of[nt++] = next;
     }
     if (nt == 0) continue;
-    /* A last, partial register tile reads rows past nt (computed, never stored): keep them finite. */
-    if (nt % MR)
-      for (int xi = 0; xi < 16; xi++) memset(v + (long)xi * vs + (long)nt * C, 0, (size_t)(MR - nt % MR) * C * sizeof(float));
-    for (int xi = 0; xi < 16; xi++) {
-      const float *vx = v + (long)xi * vs, *ux = j->u + (long)xi * C * j->oc_padded;
-      float *mx = m + (long)xi * ms;
-      for (long jr = 0; jr < OC; jr += NR) {
-        int n = (int)(OC - jr < NR ? OC - jr : NR);
-        const float *bp = ux + (jr / NR) * C * NR;
-        for (int ir = 0; ir < nt; ir += MR) {
-          const float *rows[64];
-          for (int i = 0; i < MR; i++) rows[i] = vx + (long)(ir + i) * C;
-          isa->conv_fwd(1, (int)C, rows, bp, mx + (long)ir * OC + jr, OC, nt - ir < MR ? nt - ir : MR, n, 0);
-        }
-      }
-    }
+    for (int xi = 0; xi < 16; xi++)
+      ck_panel_gemm(isa, nt, (int)OC, (int)C, v + (long)xi * vs, C, j->u + (long)xi * C * j->oc_padded, m + (long)xi * ms, OC);
     for (int k = 0; k < nt; k++) {
       const long tile = tile_of[k];
       const ck_wg_tile t = ck_wg_tile_at(tile, j->tiles_per_image, j->tiles_w);

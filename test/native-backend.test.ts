@@ -63,6 +63,8 @@ function sameBits(a: Float32Array, b: Float32Array): boolean {
 
 const MATMUL_SIZES: [number, number, number][] = [
   [1, 1, 1], [3, 17, 33], [17, 3, 127], [33, 127, 17], [127, 33, 3], [64, 64, 288], [130, 70, 600], [32, 10, 128],
+  // Column counts that are multiples of 16: the product reads both operands in place (panel_gemm), with a partial last row tile.
+  [17, 32, 600], [5, 16, 1], [1, 128, 300],
 ];
 
 function matmulCases(backend: Backend, t: TestContext) {
@@ -467,7 +469,9 @@ function determinismCases(backend: NativeBackend, t: TestContext) {
       backend.conv2dBackpropFilter(x1, dy1, dw1, g1);
       const c = new Float32Array(64 * 128);
       backend.matmul(randomArray(1600 * 64, 10), randomArray(1600 * 128, 11), c, 64, 128, 1600, true, false, false);
-      return [y, dx, dw, db, c, y1, dw1];
+      const dense = new Float32Array(50 * 128);
+      backend.matmul(randomArray(50 * 1600, 14), randomArray(1600 * 128, 15), dense, 50, 128, 1600, false, false, false);
+      return [y, dx, dw, db, c, y1, dw1, dense];
     };
     const threads = backend.threads;
     try {
