@@ -293,5 +293,5 @@ static long filter_grad(const float *g, const int32_t *argmax, const float *x, f
 long ck_pool_conv_backprop(const float *g, const int32_t *argmax, const float *x, const float *w, float *dw, float *dx,
                            const float *pooled, float *db, const ck_conv_info *c, const ck_pool_info *p) {
   if (!dx && ck_conv_relu_pool_applies(c, p)) return filter_grad(g, argmax, x, dw, pooled, db, c, p);
-  return ck_pool_conv_backprop_winograd(g, argmax, x, w, dw, dx, pooled, db, c, p);
+  return ck_pool_conv_backprop_sparse(g, argmax, x, w, dw, dx, pooled, db, c, p);
 }

@@ -43,12 +43,18 @@ int ck_conv_relu_pool(const float *x, const float *w, const float *bias, float *
  * `pooled` (the pool's output), g is the gradient before the relu and is
  * masked here by relu' = (pooled > 0); otherwise it is already masked. db,
  * when not NULL, gets the bias gradient (the column sums of the masked g).
- * The direct kernel takes a 1-channel first layer (no dx), Winograd windows
- * (winograd-pool-backward.c) the rest. Returns -1 when done, -2 (doing
+ * The direct kernel takes a 1-channel first layer (no dx), the argmax-sparse
+ * direct one (conv-pool-sparse-backward.c) any other stride-1 conv. Returns -1 when done, -2 (doing
  * nothing) when the shapes do not apply, or the first pooled index whose
  * argmax is not inside its own window (its term is left out; argmax from
  * ck_conv_relu_pool never is).
  */
 long ck_pool_conv_backprop(const float *g, const int32_t *argmax, const float *x, const float *w, float *dw, float *dx,
                            const float *pooled, float *db, const ck_conv_info *c, const ck_pool_info *p);
+
+/* 1 when conv-pool-sparse-backward.c takes the pair: stride 1, ck_pool_2x2_after, offsets in int32. */
+int ck_pool_conv_sparse_applies(const ck_conv_info *c, const ck_pool_info *p);
+/* ck_pool_conv_backprop's contract, by direct convolution over the argmax positions (conv-pool-sparse-backward.c). */
+long ck_pool_conv_backprop_sparse(const float *g, const int32_t *argmax, const float *x, const float *w, float *dw,
+                                  float *dx, const float *pooled, float *db, const ck_conv_info *c, const ck_pool_info *p);
 #endif

@@ -6,7 +6,6 @@
  *   input:  V = B^T d B, d a 4x4 input patch
  *   output: y = A^T m A, a 2x2 output block from a 4x4 product
  *   dy:     Y = A dy A^T, a 4x4 block from a 2x2 block of output gradients
- *   input adjoint: B Z B^T, a 4x4 patch gradient from a 4x4 gradient of V
  */
 #include "winograd-transforms.h"
 
@@ -165,126 +164,6 @@ AVX2 static void dy_transform_avx2(const float *const *q, float *y, long xs, lon
 }
 #endif
 
-/*
- * The adjoint of B^T d B: with B^T's rows [1,0,-1,0], [0,1,1,0], [0,-1,1,0],
- * [0,1,0,-1], each patch row (then column) r takes sum_i B^T[i][r] Z_i:
- *   r0 = Z0, r1 = Z1 - Z2 + Z3, r2 = Z1 + Z2 - Z0, r3 = -Z3.
- */
-#define INPUT_ADJOINT(Z, D, ADD, SUB, NEG)                                                     \
-  do {                                                                                         \
-    __typeof__(Z[0]) t[4][4];                                                                  \
-    for (int j = 0; j < 4; j++) {                                                              \
-      t[0][j] = Z[j];                                                                          \
-      t[1][j] = ADD(SUB(Z[4 + j], Z[8 + j]), Z[12 + j]);                                       \
-      t[2][j] = SUB(ADD(Z[4 + j], Z[8 + j]), Z[j]);                                            \
-      t[3][j] = NEG(Z[12 + j]);                                                                \
-    }                                                                                          \
-    for (int r = 0; r < 4; r++) {                                                              \
-      D[r * 4 + 0] = t[r][0];                                                                  \
-      D[r * 4 + 1] = ADD(SUB(t[r][1], t[r][2]), t[r][3]);                                      \
-      D[r * 4 + 2] = SUB(ADD(t[r][1], t[r][2]), t[r][0]);                                      \
-      D[r * 4 + 3] = NEG(t[r][3]);                                                             \
-    }                                                                                          \
-  } while (0)
-
-static void input_adjoint_base(const float *z, long xs, float *const *out, long c0, long c1) {
-  for (long c = c0; c < c1; c++) {
-    float Z[16], D[16];
-    for (int xi = 0; xi < 16; xi++) Z[xi] = z[xi * xs + c];
-    INPUT_ADJOINT(Z, D, S_ADD, S_SUB, S_NEG);
-    for (int i = 0; i < 16; i++) out[i][c] += D[i];
-  }
-}
-
-#if CK_X86
-AVX2 static void input_adjoint_avx2(const float *z, long xs, float *const *out, long C) {
-  long c = 0;
-  for (; c + 8 <= C; c += 8) {
-    __m256 Z[16], D[16];
-    for (int xi = 0; xi < 16; xi++) Z[xi] = _mm256_loadu_ps(z + xi * xs + c);
-    INPUT_ADJOINT(Z, D, V_ADD, V_SUB, V_NEG);
-    for (int i = 0; i < 16; i++) _mm256_storeu_ps(out[i] + c, _mm256_add_ps(_mm256_loadu_ps(out[i] + c), D[i]));
-  }
-  input_adjoint_base(z, xs, out, c, C);
-}
-#endif
-
-void ck_wg_input_transform_adjoint(int wide, const float *z, long xs, float *const *out, long C) {
-#if CK_X86
-  if (wide) {
-    input_adjoint_avx2(z, xs, out, C);
-    return;
-  }
-#endif
-  (void)wide;
-  input_adjoint_base(z, xs, out, 0, C);
-}
-
-/*
- * Y of one 2x2 pool window from its pooled gradient: dz at window position q
- * is g[oc] where argmax[oc] == base[q] + oc and 0 elsewhere (ck_max_pool's
- * scatter), then Y = A dz A^T; with `pooled`, g is first masked by relu' =
- * (pooled > 0), and bsum (when not NULL) accumulates the masked g. Returns the
- * first channel whose argmax is at none of the four (its term left out), or
- * -1; sets *live when any masked g[oc] is nonzero.
- */
-static long window_dy_base(const float *g, const float *pooled, const int32_t *argmax, const long *base, float *y, long xs,
-                           float *bsum, long c0, long c1, int *live) {
-  long bad = -1;
-  for (long oc = c0; oc < c1; oc++) {
-    float d[4], Y[16], go = pooled && !(pooled[oc] > 0.0f) ? 0.0f : g[oc];
-    int hit = 0;
-    for (int q = 0; q < 4; q++) {
-      int here = argmax[oc] == (int32_t)(base[q] + oc);
-      d[q] = here ? go : 0.0f;
-      hit |= here;
-    }
-    if (!hit && bad < 0) bad = oc;
-    if (bsum) bsum[oc] += go;
-    *live |= go != 0.0f;
-    DY_TRANSFORM(d, Y, S_ADD, S_SUB, S_NEG);
-    for (int xi = 0; xi < 16; xi++) y[xi * xs + oc] = Y[xi];
-  }
-  return bad;
-}
-
-#if CK_X86
-AVX2 static long window_dy_avx2(const float *g, const float *pooled, const int32_t *argmax, const long *base, float *y, long xs,
-                                float *bsum, long OC, int *live) {
-  const __m256i lane = _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7);
-  __m256 nonzero = _mm256_setzero_ps();
-  long bad = -1, oc = 0;
-  for (; oc + 8 <= OC; oc += 8) {
-    __m256 gv = _mm256_loadu_ps(g + oc), d[4], Y[16];
-    if (pooled) gv = _mm256_and_ps(gv, _mm256_cmp_ps(_mm256_loadu_ps(pooled + oc), _mm256_setzero_ps(), _CMP_GT_OQ));
-    if (bsum) _mm256_storeu_ps(bsum + oc, _mm256_add_ps(_mm256_loadu_ps(bsum + oc), gv));
-    __m256i a = _mm256_loadu_si256((const __m256i *)(argmax + oc)), hit = _mm256_setzero_si256();
-    for (int q = 0; q < 4; q++) {
-      __m256i here = _mm256_cmpeq_epi32(a, _mm256_add_epi32(_mm256_set1_epi32((int32_t)(base[q] + oc)), lane));
-      d[q] = _mm256_and_ps(gv, _mm256_castsi256_ps(here));
-      hit = _mm256_or_si256(hit, here);
-    }
-    nonzero = _mm256_or_ps(nonzero, _mm256_cmp_ps(gv, _mm256_setzero_ps(), _CMP_NEQ_UQ));
-    int missed = ~_mm256_movemask_ps(_mm256_castsi256_ps(hit)) & 0xff;
-    if (missed && bad < 0) bad = oc + __builtin_ctz((unsigned)missed);
-    DY_TRANSFORM(d, Y, V_ADD, V_SUB, V_NEG);
-    for (int xi = 0; xi < 16; xi++) _mm256_storeu_ps(y + xi * xs + oc, Y[xi]);
-  }
-  *live |= _mm256_movemask_ps(nonzero) != 0;
-  long tail = window_dy_base(g, pooled, argmax, base, y, xs, bsum, oc, OC, live);
-  return bad >= 0 ? bad : tail;
-}
-#endif
-
-long ck_wg_window_dy_transform(int wide, const float *g, const float *pooled, const int32_t *argmax, const long *base,
-                               float *y, long xs, float *bsum, long OC, int *live) {
-  *live = 0;
-#if CK_X86
-  if (wide) return window_dy_avx2(g, pooled, argmax, base, y, xs, bsum, OC, live);
-#endif
-  (void)wide;
-  return window_dy_base(g, pooled, argmax, base, y, xs, bsum, 0, OC, live);
-}
 
 void ck_wg_patch(const float *xn, long H, long W, long C, long iy0, long ix0, const float *zeros, const float **p) {
   for (int r = 0; r < 4; r++)

@@ -38,22 +38,6 @@ void ck_wg_output_transform(int wide, const float *m, long xs, float *const *out
  * before it, as ck_max_pool picks.
  */
 void ck_wg_output_pool(int wide, const float *m, long xs, float *y, int32_t *argmax, const long *base, const float *bias, long OC);
-/*
- * The adjoint of the input transform, added in place: out[r*4+s][c] +=
- * (B Z B^T)[r][s] for Z[xi] = z[xi*xs + c], c < C. It takes a gradient with
- * respect to V back to the 4x4 input patch (the input gradient of a tile).
- */
-void ck_wg_input_transform_adjoint(int wide, const float *z, long xs, float *const *out, long C);
 /* Y = A dy A^T of one 2x2 block of output gradients q[r*2+s][oc] -> y[xi*xs + oc]. */
 void ck_wg_dy_transform(int wide, const float *const *q, float *y, long xs, long OC);
-/*
- * Y = A dz A^T of one 2x2 max-pool window from the pooled gradient g and
- * argmax: dz at window position q is g[oc] where argmax[oc] == base[q] + oc,
- * 0 elsewhere. With `pooled` (may be NULL), g is first masked by relu' =
- * (pooled > 0); bsum (may be NULL) accumulates the masked g. Returns the first
- * channel whose argmax is at none of the four (its term left out), or -1;
- * *live = whether any masked g[oc] is nonzero.
- */
-long ck_wg_window_dy_transform(int wide, const float *g, const float *pooled, const int32_t *argmax, const long *base,
-                               float *y, long xs, float *bsum, long OC, int *live);
 #endif

@@ -95,50 +95,32 @@ DEFINE_TRANSFORM_WEIGHTS(transform_weights_avx2, __attribute__((target("avx2,fma
 #endif
 
 typedef struct {
-  const float *w;       /* [3][3][C][OC], or NULL: take it from `swapped` */
-  const float *swapped; /* [3][3][OC][C], copied into scratch as [3][3][C][OC] */
-  float *scratch, *u;
+  const float *w; /* [3][3][C][OC] */
+  float *u;
   long C, OC, ocp;
   int NR, wide, parts;
 } tw_job;
 
-/* Each task transforms a range of channels c (first writing those rows of the kernel when it comes swapped). */
+/* Each task transforms a range of channels c. */
 static void transform_task(void *ctx, int task, int thread) {
   (void)thread;
   const tw_job *j = ctx;
-  const long C = j->C, OC = j->OC;
   long lo, hi;
-  ck_split(C, j->parts, task, 1, &lo, &hi);
-  const float *w = j->w;
-  if (!w) {
-    for (long t = 0; t < 9; t++)
-      for (long c = lo; c < hi; c++)
-        for (long o = 0; o < OC; o++) j->scratch[(t * C + c) * OC + o] = j->swapped[(t * OC + o) * C + c];
-    w = j->scratch;
-  }
+  ck_split(j->C, j->parts, task, 1, &lo, &hi);
 #if CK_X86
   if (j->wide) {
-    transform_weights_avx2(w, j->u, C, OC, j->ocp, j->NR, lo, hi);
+    transform_weights_avx2(j->w, j->u, j->C, j->OC, j->ocp, j->NR, lo, hi);
     return;
   }
 #endif
-  transform_weights_base(w, j->u, C, OC, j->ocp, j->NR, lo, hi);
-}
-
-static void transform_on_pool(tw_job *j) {
-  j->parts = ck_pool_tasks(9.0 * 16 * j->C * j->OC, 32768);
-  if (j->parts > j->C) j->parts = (int)j->C;
-  ck_pool_run(j->parts, transform_task, j);
+  transform_weights_base(j->w, j->u, j->C, j->OC, j->ocp, j->NR, lo, hi);
 }
 
 void ck_wg_transform_weights(const float *w, float *u, long C, long OC, long ocp, int NR, int wide) {
   tw_job j = {.w = w, .u = u, .C = C, .OC = OC, .ocp = ocp, .NR = NR, .wide = wide};
-  transform_on_pool(&j);
-}
-
-void ck_wg_transform_weights_swapped(const float *swapped, float *scratch, float *u, long C, long OC, long ocp, int NR, int wide) {
-  tw_job j = {.swapped = swapped, .scratch = scratch, .u = u, .C = C, .OC = OC, .ocp = ocp, .NR = NR, .wide = wide};
-  transform_on_pool(&j);
+  j.parts = ck_pool_tasks(9.0 * 16 * C * OC, 32768);
+  if (j.parts > C) j.parts = (int)C;
+  ck_pool_run(j.parts, transform_task, &j);
 }
 
 /* 1 when all 16 pixels of the patch are zero in every channel (padding pixels point at `zeros`). */

@@ -17,25 +17,11 @@ int ck_conv_relu_pool_winograd(const float *x, const float *w, const float *bias
                                const ck_conv_info *g, const ck_pool_info *p);
 /* Filter gradient by F(2x2, 3x3) (winograd-filter.c); same contract as ck_conv2d_backprop_filter. */
 void ck_conv2d_backprop_filter_winograd(const float *x, const float *dy, float *dw, const ck_conv_info *g);
-/*
- * The backward of conv (3x3, stride 1) + relu + 2x2/2 max pool from the pooled
- * gradient g and argmax, without the conv-sized gradient
- * (winograd-pool-backward.c): dw, and dx when not NULL. With `pooled` (the
- * pool's output), g is the gradient before the relu and is masked here by
- * relu' = (pooled > 0); otherwise it is already masked. db, when not NULL,
- * gets the bias gradient (the column sums of the masked g). Returns -1 when
- * done, -2 (doing nothing) when the shapes do not suit it, or the first pooled
- * index whose argmax is not inside its own window (its term is left out).
- */
-long ck_pool_conv_backprop_winograd(const float *g, const int32_t *argmax, const float *x, const float *w, float *dw,
-                                    float *dx, const float *pooled, float *db, const ck_conv_info *c, const ck_pool_info *p);
 
 /* ---- shared by the Winograd files ---- */
 
 /* U = G g G^T for every (c, oc) of w [3][3][C][OC], per xi as NR-column panels [OC/NR][C][NR], zero-padded to ocp, on the thread pool. */
 void ck_wg_transform_weights(const float *w, float *u, long C, long OC, long ocp, int NR, int wide);
-/* The same for a kernel stored [3][3][OC][C] (channel axes the other way round), through scratch of 9 x C x OC floats. */
-void ck_wg_transform_weights_swapped(const float *swapped, float *scratch, float *u, long C, long OC, long ocp, int NR, int wide);
 /*
  * Mw[xi][oc][c] (+)= sum over the block's nt tiles of Y[xi][t][oc] V[xi][t][c]:
  * y row-major [xi][tile][OC] (plane stride ys), v in NR-channel panels

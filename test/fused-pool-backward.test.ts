@@ -31,7 +31,7 @@ const CASES: Case[] = [
   { name: "'same' 2x2 pool on odd sizes", pool: { poolSize: 2, strides: 2, padding: 'same' }, useBias: true },
   { name: 'conv without bias', pool: { poolSize: 2, strides: 2, padding: 'valid' }, useBias: false },
   { name: 'one input channel (fused conv + relu + pool forward on native)', pool: { poolSize: 2, strides: 2, padding: 'valid' }, useBias: true, channels: 1 },
-  { name: 'four input channels, no bias (a first layer by Winograd windows on native)', pool: { poolSize: 2, strides: 2, padding: 'valid' }, useBias: false, channels: 4 },
+  { name: 'four input channels, no bias (forward by Winograd windows, backward over the argmax positions, on native)', pool: { poolSize: 2, strides: 2, padding: 'valid' }, useBias: false, channels: 4 },
 ];
 
 function build(c: Case, backend: 'reference' | 'native', dtype: 'float32' | 'float64'): Sequential {

@@ -220,9 +220,9 @@ function convPoolCases(backend: Backend, t: TestContext) {
         const yNoArg = new Float32Array(ys);
         assert.equal(backend.conv2dReluMaxPool!(x, wt, bias, yNoArg, null, conv, pool), true);
         assert.deepEqual(yNoArg, yn, `${label} values without argmax`);
-        // Its backward straight from the pooled gradient and argmax: dw (1 channel: the first
-        // layer's kernel) and, for 4 or more channels, dx by Winograd windows too. Some windows'
-        // gradients are zero in every channel (as under a relu mask): they are skipped.
+        // Its backward straight from the pooled gradient and argmax: dw (1 channel without dx: the
+        // first layer's kernel) and dx, by direct convolution over the argmax positions. Some windows'
+        // gradients are zero in every channel (as under a relu mask): they add nothing.
         const g = randomArray(ys, seed++), dz = new Float32Array(z.length), dwr = new Float32Array(9 * c * oc);
         for (let o = 0; o < ys; o += 3 * oc) g.fill(0, o, o + oc);
         reference.maxPoolBackprop(g, ar, dz, pool);
@@ -233,14 +233,12 @@ function convPoolCases(backend: Backend, t: TestContext) {
         const windows = batch * pool.outHeight * pool.outWidth;
         assert.equal(backend.maxPoolConv2dBackprop!(g, ar, x, wt, dwn, null, conv, pool), true, `${label}: fused backward, dw`);
         assertClose(dwn, dwr, windows, `${label} filter gradient from the pool`);
-        if (c >= 4) {
-          const dwBoth = randomArray(9 * c * oc, seed++);
-          assert.equal(backend.maxPoolConv2dBackprop!(g, ar, x, wt, dwBoth, dxn, conv, pool), true, `${label}: fused backward, dw and dx`);
-          assert.deepEqual(dwBoth, dwn, `${label}: dw does not depend on whether dx is asked`);
-          assertClose(dxn, dxr, 9 * oc, `${label} input gradient from the pool`);
-        } else {
-          assert.equal(backend.maxPoolConv2dBackprop!(g, ar, x, wt, dwn, dxn, conv, pool), false, `${label}: no fused dx for 1 channel`);
-        }
+        const dwBoth = randomArray(9 * c * oc, seed++);
+        assert.equal(backend.maxPoolConv2dBackprop!(g, ar, x, wt, dwBoth, dxn, conv, pool), true, `${label}: fused backward, dw and dx`);
+        // One channel without dx takes the first layer's own kernel: the same sums, another order.
+        if (c === 1) assertClose(dwBoth, dwn, windows, `${label}: dw with dx asked`);
+        else assert.deepEqual(dwBoth, dwn, `${label}: dw does not depend on whether dx is asked`);
+        assertClose(dxn, dxr, 9 * oc, `${label} input gradient from the pool`);
         // With the relu too: an unmasked gradient, masked in the call by (pooled > 0), and the bias
         // gradient (its column sums); the same as the reference's activationBackpropBiasGrad first.
         const raw = randomArray(ys, seed++), masked = new Float32Array(ys), dbr = new Float32Array(oc);
@@ -249,19 +247,19 @@ function convPoolCases(backend: Backend, t: TestContext) {
         reference.maxPoolBackprop(masked, ar, dzRelu, pool);
         reference.conv2dBackpropFilter(x, dzRelu, dwRelu, conv);
         reference.conv2dBackpropInput(dzRelu, wt, dxRelu, conv);
-        const rawCopy = raw.slice(), dbn = randomArray(oc, seed++), dwf = randomArray(9 * c * oc, seed++), dxf = c >= 4 ? randomArray(x.length, seed++) : null;
+        const rawCopy = raw.slice(), dbn = randomArray(oc, seed++), dwf = randomArray(9 * c * oc, seed++), dxf = randomArray(x.length, seed++);
         assert.equal(backend.maxPoolConv2dBackprop!(raw, ar, x, wt, dwf, dxf, conv, pool, { pooled: yr, db: dbn }), true, `${label}: fused relu backward`);
         assert.deepEqual(raw, rawCopy, `${label}: g is left as it was`);
         assertClose(dbn, dbr, windows, `${label} bias gradient from the pool`);
         assertClose(dwf, dwRelu, windows, `${label} filter gradient, relu masked in the call`);
-        if (dxf) assertClose(dxf, dxRelu, 9 * oc, `${label} input gradient, relu masked in the call`);
+        assertClose(dxf, dxRelu, 9 * oc, `${label} input gradient, relu masked in the call`);
         const dwNoBias = randomArray(9 * c * oc, seed++);
-        assert.equal(backend.maxPoolConv2dBackprop!(raw, ar, x, wt, dwNoBias, null, conv, pool, { pooled: yr, db: null }), true);
+        assert.equal(backend.maxPoolConv2dBackprop!(raw, ar, x, wt, dwNoBias, randomArray(x.length, seed++), conv, pool, { pooled: yr, db: null }), true);
         assert.deepEqual(dwNoBias, dwf, `${label}: dw does not depend on whether db is asked`);
         // A zero gradient (every window skipped) overwrites the outputs with zeros.
-        const dwZero = randomArray(9 * c * oc, seed++), dxZero = c >= 4 ? randomArray(x.length, seed++) : null, dbZero = randomArray(oc, seed++);
+        const dwZero = randomArray(9 * c * oc, seed++), dxZero = randomArray(x.length, seed++), dbZero = randomArray(oc, seed++);
         assert.equal(backend.maxPoolConv2dBackprop!(new Float32Array(ys), ar, x, wt, dwZero, dxZero, conv, pool, { pooled: yr, db: dbZero }), true);
-        assert.ok(dwZero.every((v) => v === 0) && dbZero.every((v) => v === 0) && (dxZero ?? []).every((v) => v === 0), `${label}: zero gradient, zero outputs`);
+        assert.ok(dwZero.every((v) => v === 0) && dbZero.every((v) => v === 0) && dxZero.every((v) => v === 0), `${label}: zero gradient, zero outputs`);
       }
     }
     // The conv2 block's backward: dz as a 2x2 max pool scatters it (3/4 zeros, the last row and
@@ -282,14 +280,45 @@ function convPoolCases(backend: Backend, t: TestContext) {
       reference.conv2dBackpropFilter(x2, dz, dwr, c2);
       assertClose(dwn, dwr, 2 * 121, 'filter gradient of a pooled gradient (zero tiles skipped)');
     }
-    // Other shapes are declined, untouched (2 channels: neither the 1-channel kernel nor Winograd).
+    // The backward takes any stride-1 conv before a 2x2 pool, where the forward fuses only 3x3
+    // kernels (1 channel, or 4 and more): other kernel sizes, 2 or 3 channels, padding, odd sizes.
+    const BACKWARD_ONLY: [batch: number, h: number, w: number, c: number, oc: number, kh: number, kw: number, padding: Padding][] = [
+      [2, 9, 11, 3, 12, 5, 5, 'same'], // 5 x 3 = 15 floats per kernel row: one vector and a scalar tail
+      [3, 8, 7, 2, 5, 3, 3, 'valid'],
+      [2, 10, 10, 40, 9, 3, 3, 'same'], // 120 floats per kernel row: a full 96-float segment, then 24
+      [1, 6, 9, 16, 4, 1, 2, 'valid'],
+    ];
+    for (const [batch, h, w, c, oc, kh, kw, padding] of BACKWARD_ONLY) {
+      const label = `pooled backward ${batch}x${h}x${w}x${c}->${oc} ${kh}x${kw} ${padding}`;
+      const conv = conv2dInfo(batch, h, w, c, oc, kh, kw, 1, 1, padding);
+      const pool = pool2dInfo(batch, conv.outHeight, conv.outWidth, oc, 2, 2, 2, 2, 'valid');
+      const x = randomArray(batch * h * w * c, seed++), wt = randomArray(kh * kw * c * oc, seed++);
+      const z = new Float32Array(batch * conv.outHeight * conv.outWidth * oc);
+      reference.conv2d(x, wt, z, conv, { bias: randomArray(oc, seed++), activation: 'relu' });
+      const ys = batch * pool.outHeight * pool.outWidth * oc, pooled = new Float32Array(ys), ar = new Int32Array(ys);
+      reference.maxPool(z, pooled, ar, pool);
+      const raw = randomArray(ys, seed++), masked = new Float32Array(ys), dbr = new Float32Array(oc);
+      reference.activationBackpropBiasGrad('relu', pooled, raw, masked, dbr, ys / oc, oc);
+      const dz = new Float32Array(z.length), dwr = new Float32Array(wt.length), dxr = new Float32Array(x.length);
+      reference.maxPoolBackprop(masked, ar, dz, pool);
+      reference.conv2dBackpropFilter(x, dz, dwr, conv);
+      reference.conv2dBackpropInput(dz, wt, dxr, conv);
+      const dwn = randomArray(wt.length, seed++), dxn = randomArray(x.length, seed++), dbn = randomArray(oc, seed++);
+      assert.equal(backend.maxPoolConv2dBackprop!(raw, ar, x, wt, dwn, dxn, conv, pool, { pooled, db: dbn }), true, `${label}: fused`);
+      assertClose(dwn, dwr, ys / oc, `${label} filter gradient`);
+      assertClose(dxn, dxr, kh * kw * oc, `${label} input gradient`);
+      assertClose(dbn, dbr, ys / oc, `${label} bias gradient`);
+    }
+    // Other shapes are declined, untouched: a stride-2 conv, and 2 channels for the forward (neither
+    // the 1-channel kernel nor Winograd).
     const conv = conv2dInfo(1, 8, 8, 2, 8, 3, 3, 1, 1, 'valid');
     const pool = pool2dInfo(1, 6, 6, 8, 2, 2, 2, 2, 'valid');
     const y = new Float32Array(72).fill(3), dw = new Float32Array(144).fill(3);
     assert.equal(backend.conv2dReluMaxPool!(randomArray(128, 1), randomArray(144, 2), null, y, null, conv, pool), false);
-    const dx = new Float32Array(128).fill(3);
-    assert.equal(backend.maxPoolConv2dBackprop!(randomArray(72, 3), new Int32Array(72), randomArray(128, 1), randomArray(144, 2), dw, null, conv, pool), false);
-    assert.equal(backend.maxPoolConv2dBackprop!(randomArray(72, 3), new Int32Array(72), randomArray(128, 1), randomArray(144, 2), dw, dx, conv, pool), false);
+    const strided = conv2dInfo(1, 9, 9, 2, 8, 3, 3, 2, 2, 'valid'), stridedPool = pool2dInfo(1, 4, 4, 8, 2, 2, 2, 2, 'valid');
+    const dx = new Float32Array(162).fill(3);
+    assert.equal(backend.maxPoolConv2dBackprop!(randomArray(32, 3), new Int32Array(32), randomArray(162, 1), randomArray(144, 2), dw, null, strided, stridedPool), false);
+    assert.equal(backend.maxPoolConv2dBackprop!(randomArray(32, 3), new Int32Array(32), randomArray(162, 1), randomArray(144, 2), dw, dx, strided, stridedPool), false);
     assert.ok(y.every((v) => v === 3) && dw.every((v) => v === 3) && dx.every((v) => v === 3));
     // An argmax outside its own window is an error, not a silently dropped term.
     const c1 = conv2dInfo(1, 6, 6, 1, 8, 3, 3, 1, 1, 'valid'), p1 = pool2dInfo(1, 4, 4, 8, 2, 2, 2, 2, 'valid');
@@ -298,7 +327,7 @@ function convPoolCases(backend: Backend, t: TestContext) {
       /argmax\[8\] = 0 is not inside its own pooling window/);
     const c4 = conv2dInfo(1, 6, 6, 4, 8, 3, 3, 1, 1, 'valid');
     assert.throws(() => backend.maxPoolConv2dBackprop!(randomArray(32, 4), argmax, randomArray(144, 5), randomArray(288, 6), new Float32Array(288), new Float32Array(144), c4, p1),
-      /argmax\[8\] = 0 is not inside its own pooling window/, 'the Winograd windows check it too');
+      /argmax\[8\] = 0 is not inside its own pooling window/, 'the multi-channel kernel checks it too');
   });
 }
 

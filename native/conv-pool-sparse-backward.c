@@ -1,0 +1,397 @@
+/*
+ * The backward of conv (stride 1) + relu + 2x2/2 max pool, by direct
+ * convolution over the pool's argmax positions only.
+ *
+ * The conv-sized gradient dz has one nonzero per channel in each pool window,
+ * at the window's argmax (oy, ox), and none where relu'(pooled) or g is zero.
+ * Each (window, oc) with s = relu'(pooled) g != 0 therefore adds
+ *   dw[kh][kw][c][oc] += s x[oy + kh][ox + kw][c]
+ *   dx[oy + kh][ox + kw][c] += s w[kh][kw][c][oc]
+ * that is kH kW C multiply-adds for each gradient, against 16 C for a
+ * Winograd F(2x2, 3x3) tile per window and channel (always, dead or not,
+ * plus three transforms): the seed CNN's conv2 backward does 9/16 of the
+ * arithmetic or less, with no rounding from transforms.
+ *
+ * A kernel row (kw = 0..kW-1, every c) is kW C contiguous floats in NHWC, in
+ * x and in dx alike, so both gradients are "sum of scaled rows" loops:
+ *   dw: for each oc and kh, its live windows' input rows, scaled by s,
+ *       summed in registers and added to the chunk's partial dw^T[oc][kh];
+ *   dx: for each window position (window, q) and kh, the kernel rows
+ *       w^T[oc][kh] of its live channels, scaled by s, summed in registers
+ *       and added to the dx row under it.
+ * The live (window, oc) pairs are listed once per image, per oc for dw and per
+ * window position for dx, so the loops have no branches on the data.
+ *
+ * Padding: a padded copy of each image (and a padded dx that is copied back)
+ * when the conv pads; an unpadded conv reads x and writes dx in place.
+ *
+ * Determinism: images are cut into a shape-only number of chunks. A chunk
+ * owns its images' dx and its own dw partial sum, added in chunk order.
+ */
+#include "conv-pool.h"
+
+#include <pthread.h>
+#include <string.h>
+
+/* Chunks of images: enough tasks for every thread, but not a
+   partial dw (OC x kH x kW x C floats, cleared and added every call) for every image or two. */
+#define MAX_CHUNKS 8
+#define MIN_CHUNK_IMAGES 4
+/* Floats per row segment: 12 AVX2 accumulators, the seed CNN's whole kernel row (3 x 32). */
+#define SEGMENT 96
+
+typedef struct {
+  const ck_conv_info *c;
+  const ck_pool_info *p;
+  const float *g, *x, *pooled;
+  const int32_t *argmax;
+  const float *wt;      /* w^T [OC][kH][kW C], when dx is asked */
+  float *dx;
+  float *partials;      /* nchunks x OC x kH x kW C (dw^T), then nchunks x OC (bias) when asked */
+  int bias;
+  long chunk, nchunks;
+  long hp, wp;          /* padded image: outH + kH - 1 rows, outW + kW - 1 columns */
+  int padded;
+  int wide;
+  long unmatched[MAX_CHUNKS]; /* 1 + first pooled index whose argmax is not in its window, per chunk */
+} sb_job;
+
+/* dst[0, len) += sum over e < count of s[e] * src[off[e] + (0, len)]: the scalar path and the tails. */
+static void scaled_rows_base(long len, int count, const int32_t *off, const float *s, const float *src, float *dst) {
+  for (long i = 0; i < len; i++) {
+    float acc = 0.0f;
+    for (int e = 0; e < count; e++) acc += s[e] * src[off[e] + i];
+    dst[i] += acc;
+  }
+}
+
+#if CK_X86
+#include <immintrin.h>
+#define AVX2 __attribute__((target("avx2,fma")))
+
+/* The same on NV full vectors, summed in registers (NV constant after inlining). */
+AVX2 __attribute__((always_inline)) static inline void scaled_rows_nv(const int NV, int count, const int32_t *off, const float *s,
+                                                                      const float *src, float *dst) {
+  __m256 acc[SEGMENT / 8];
+  for (int v = 0; v < NV; v++) acc[v] = _mm256_setzero_ps();
+  for (int e = 0; e < count; e++) {
+    const __m256 sv = _mm256_broadcast_ss(s + e);
+    const float *row = src + off[e];
+    for (int v = 0; v < NV; v++) acc[v] = _mm256_fmadd_ps(sv, _mm256_loadu_ps(row + 8 * v), acc[v]);
+  }
+  for (int v = 0; v < NV; v++) _mm256_storeu_ps(dst + 8 * v, _mm256_add_ps(_mm256_loadu_ps(dst + 8 * v), acc[v]));
+}
+
+#define NV_CASE(n) \
+  case n:          \
+    scaled_rows_nv(n, count, off, s, src, dst); \
+    break
+
+AVX2 static void scaled_rows_avx2(long len, int count, const int32_t *off, const float *s, const float *src, float *dst) {
+  for (; len >= 8; len -= SEGMENT, src += SEGMENT, dst += SEGMENT) {
+    switch (len >= SEGMENT ? SEGMENT / 8 : len / 8) {
+      NV_CASE(1); NV_CASE(2); NV_CASE(3); NV_CASE(4); NV_CASE(5); NV_CASE(6);
+      NV_CASE(7); NV_CASE(8); NV_CASE(9); NV_CASE(10); NV_CASE(11); NV_CASE(12);
+    default: break;
+    }
+    if (len < SEGMENT) {
+      long done = len / 8 * 8;
+      scaled_rows_base(len - done, count, off, s, src + done, dst + done);
+      return;
+    }
+  }
+  if (len > 0) scaled_rows_base(len, count, off, s, src, dst);
+}
+#endif
+
+static void scaled_rows(int wide, long len, int count, const int32_t *off, const float *s, const float *src, float *dst) {
+#if CK_X86
+  if (wide) {
+    scaled_rows_avx2(len, count, off, s, src, dst);
+    return;
+  }
+#endif
+  (void)wide;
+  scaled_rows_base(len, count, off, s, src, dst);
+}
+
+/*
+ * The live (window, oc) pairs of image n, listed for both loops:
+ *   dw list of oc (capacity: windows): the padded-image offsets of its windows' argmax
+ *     positions and their s;
+ *   dx list of window position k = window * 4 + q (capacity: OC + 8, see below): the w^T
+ *     offsets of its channels and their s.
+ */
+typedef struct {
+  int32_t *dw_off, *dw_count, *dx_off, *dx_count, *corner; /* corner[k]: padded-image offset of position k */
+  float *dw_s, *dx_s;
+  long dx_cap;
+} sb_lists;
+
+/* The scalar path (and the channel tail of the AVX2 one): one (window, oc) pair at a time. Returns 1 if the argmax is outside the window. */
+static inline int list_pair(const sb_lists *l, long win, long windows, long oc, long row_len, float s, long d, long OC, long OW,
+                            uint64_t *counts) {
+  const int q = d == 0 ? 0 : d == OC ? 1 : d == OW * OC ? 2 : d == (OW + 1) * OC ? 3 : -1;
+  if (q < 0) return 1;
+  if (s == 0.0f) return 0;
+  const int32_t at = l->dw_count[oc]++;
+  l->dw_off[oc * windows + at] = l->corner[win * 4 + q];
+  l->dw_s[oc * windows + at] = s;
+  const long k = win * 4 + q, at_dx = (long)(*counts >> (16 * q)) & 0xffff;
+  l->dx_off[k * l->dx_cap + at_dx] = (int32_t)(oc * row_len);
+  l->dx_s[k * l->dx_cap + at_dx] = s;
+  *counts += (uint64_t)1 << (16 * q);
+  return 0;
+}
+
+#if CK_X86
+/* For each 8-bit lane mask, the indices of its set lanes, packed 3 bits each from the low end (a left-pack permutation). */
+static uint32_t left_pack[256];
+static pthread_once_t left_pack_once = PTHREAD_ONCE_INIT;
+static void fill_left_pack(void) {
+  for (int m = 0; m < 256; m++) {
+    uint32_t packed = 0;
+    for (int lane = 0, n = 0; lane < 8; lane++)
+      if (m >> lane & 1) packed |= (uint32_t)lane << (3 * n++);
+    left_pack[m] = packed;
+  }
+}
+
+/*
+ * 8 channels at a time. dw: each lane appends to its own oc's list at that list's count
+ * (positions in SIMD, then 8 scalar stores). dx: per q, the live lanes of that q are
+ * packed to the front (left_pack) and stored as 8 lanes at the list's count; lanes past
+ * the live ones land in the list's spare 8 slots or are overwritten by the next append.
+ * Returns the first oc in [0, end) whose argmax is outside the window, or -1.
+ */
+AVX2 static long list_window_avx2(const sb_lists *l, long win, long windows, const float *g, const float *pooled, const int32_t *a,
+                                  long base, long OC, long OW, long row_len, float *bsum, long end, uint64_t *counts) {
+  const __m256i lane = _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7), shifts = _mm256_setr_epi32(0, 3, 6, 9, 12, 15, 18, 21);
+  const long step[4] = {0, OC, OW * OC, (OW + 1) * OC};
+  const __m256i corners = _mm256_castsi128_si256(_mm_loadu_si128((const __m128i *)(l->corner + win * 4)));
+  long bad = -1;
+  int32_t cnt[4];
+  for (int q = 0; q < 4; q++) cnt[q] = (int32_t)((*counts >> (16 * q)) & 0xffff);
+  for (long oc = 0; oc < end; oc += 8) {
+    __m256 v = _mm256_loadu_ps(g + oc);
+    if (pooled) v = _mm256_and_ps(v, _mm256_cmp_ps(_mm256_loadu_ps(pooled + oc), _mm256_setzero_ps(), _CMP_GT_OQ));
+    if (bsum) _mm256_storeu_ps(bsum + oc, _mm256_add_ps(_mm256_loadu_ps(bsum + oc), v));
+    const __m256i av = _mm256_loadu_si256((const __m256i *)(a + oc)), ocv = _mm256_add_epi32(_mm256_set1_epi32((int32_t)oc), lane);
+    __m256i qv = _mm256_set1_epi32(-1), here[4];
+    for (int q = 0; q < 4; q++) {
+      here[q] = _mm256_cmpeq_epi32(av, _mm256_add_epi32(_mm256_set1_epi32((int32_t)(base + step[q])), ocv));
+      qv = _mm256_blendv_epi8(qv, _mm256_set1_epi32(q), here[q]);
+    }
+    const __m256i valid = _mm256_cmpgt_epi32(qv, _mm256_set1_epi32(-1));
+    const int missed = ~_mm256_movemask_ps(_mm256_castsi256_ps(valid)) & 0xff;
+    if (missed && bad < 0) bad = oc + __builtin_ctz((unsigned)missed);
+    const __m256i live = _mm256_and_si256(valid, _mm256_castps_si256(_mm256_cmp_ps(v, _mm256_setzero_ps(), _CMP_NEQ_UQ)));
+    /* dw: position oc * windows + count, value corner[q]; the counts move on by 1 where live. */
+    const __m256i dwc = _mm256_loadu_si256((const __m256i *)(l->dw_count + oc));
+    int32_t pos[8], off[8];
+    float sv[8];
+    _mm256_storeu_si256((__m256i *)pos, _mm256_add_epi32(_mm256_mullo_epi32(ocv, _mm256_set1_epi32((int32_t)windows)), dwc));
+    _mm256_storeu_si256((__m256i *)off, _mm256_permutevar8x32_epi32(corners, _mm256_max_epi32(qv, _mm256_setzero_si256())));
+    _mm256_storeu_ps(sv, v);
+    _mm256_storeu_si256((__m256i *)(l->dw_count + oc), _mm256_sub_epi32(dwc, live));
+    /* A dead lane writes at its list's count, which does not move: the next live entry overwrites it. */
+    for (int i = 0; i < 8; i++) {
+      l->dw_off[pos[i]] = off[i];
+      l->dw_s[pos[i]] = sv[i];
+    }
+    /* dx: w^T offsets oc * row_len of the live lanes of each q, packed to the front. */
+    const __m256i rows = _mm256_mullo_epi32(ocv, _mm256_set1_epi32((int32_t)row_len));
+    for (int q = 0; q < 4; q++) {
+      const int m = _mm256_movemask_ps(_mm256_castsi256_ps(_mm256_and_si256(here[q], live)));
+      if (!m) continue;
+      const __m256i perm = _mm256_and_si256(_mm256_srlv_epi32(_mm256_set1_epi32((int32_t)left_pack[m]), shifts), _mm256_set1_epi32(7));
+      const long at = (win * 4 + q) * l->dx_cap + cnt[q];
+      _mm256_storeu_si256((__m256i *)(l->dx_off + at), _mm256_permutevar8x32_epi32(rows, perm));
+      _mm256_storeu_ps(l->dx_s + at, _mm256_permutevar8x32_ps(v, perm));
+      cnt[q] += __builtin_popcount((unsigned)m);
+    }
+  }
+  *counts = 0;
+  for (int q = 0; q < 4; q++) *counts |= (uint64_t)cnt[q] << (16 * q);
+  return bad;
+}
+#endif
+
+static void list_image(sb_job *j, long task, long n, const sb_lists *l, float *bsum) {
+  const ck_conv_info *c = j->c;
+  const long OC = c->outC, C = c->inC, PW = j->p->outW, windows = j->p->outH * PW, OW = c->outW;
+  const long row_len = c->kH * c->kW * C; /* w^T floats per oc */
+  memset(l->dw_count, 0, (size_t)OC * sizeof(int32_t));
+  for (long win = 0; win < windows; win++) {
+    const long py = win / PW, px = win % PW, at = (n * windows + win) * OC;
+    const long base = ck_window_index(c, n, py, px, 0);
+    for (int q = 0; q < 4; q++) l->corner[win * 4 + q] = (int32_t)(((2 * py + q / 2) * j->wp + 2 * px + q % 2) * C);
+    const float *g = j->g + at, *pooled = j->pooled ? j->pooled + at : NULL;
+    const int32_t *a = j->argmax + at;
+    uint64_t counts = 0; /* the four dx counts of this window, 16 bits each */
+    long bad = -1, oc = 0;
+#if CK_X86
+    if (j->wide) {
+      oc = OC / 8 * 8;
+      bad = list_window_avx2(l, win, windows, g, pooled, a, base, OC, OW, row_len, bsum, oc, &counts);
+    }
+#endif
+    for (; oc < OC; oc++) {
+      const float s = pooled && !(pooled[oc] > 0.0f) ? 0.0f : g[oc];
+      if (bsum) bsum[oc] += s;
+      if (list_pair(l, win, windows, oc, row_len, s, (long)a[oc] - oc - base, OC, OW, &counts) && bad < 0) bad = oc;
+    }
+    if (bad >= 0 && !j->unmatched[task]) j->unmatched[task] = at + bad + 1;
+    for (int q = 0; q < 4; q++) l->dx_count[win * 4 + q] = (int32_t)((counts >> (16 * q)) & 0xffff);
+  }
+}
+
+static void chunk_task(void *ctx, int task, int thread) {
+  sb_job *j = ctx;
+  const ck_conv_info *c = j->c;
+  const long C = c->inC, OC = c->outC, H = c->inH, W = c->inW, KH = c->kH, KW = c->kW;
+  const long windows = j->p->outH * j->p->outW, row = KW * C, plane = j->hp * j->wp * C, stride = j->wp * C;
+  const long n0 = task * j->chunk, n1 = n0 + j->chunk < c->batch ? n0 + j->chunk : c->batch;
+  float *dwt = j->partials + task * OC * KH * row;
+  float *bsum = j->bias ? j->partials + j->nchunks * OC * KH * row + task * OC : NULL;
+  /* Lists: dw (OC x windows) and dx (windows x 4 x OC) offsets and scales, counts, corners. */
+  const long lw = OC * windows, cap = OC + 8, lx = windows * 4 * cap;
+  int32_t *ints = (int32_t *)ck_scratch(thread, CK_SLOT_OFFSETS, (size_t)(lw + lx + OC + 2 * windows * 4));
+  float *scales = ck_scratch(thread, CK_SLOT_COL, (size_t)(lw + lx));
+  float *xpad = j->padded ? ck_scratch(thread, CK_SLOT_PACK_A, (size_t)plane) : NULL;
+  float *dxpad = j->padded && j->dx ? ck_scratch(thread, CK_SLOT_PACK_B, (size_t)plane) : NULL;
+  if (!ints || !scales || (j->padded && !xpad) || (j->padded && j->dx && !dxpad)) return;
+  sb_lists l = {.dw_off = ints, .dx_off = ints + lw, .dw_count = ints + lw + lx, .dx_count = ints + lw + lx + OC,
+                .corner = ints + lw + lx + OC + windows * 4, .dw_s = scales, .dx_s = scales + lw, .dx_cap = cap};
+  memset(dwt, 0, (size_t)OC * KH * row * sizeof(float));
+  if (bsum) memset(bsum, 0, (size_t)OC * sizeof(float));
+  for (long n = n0; n < n1; n++) {
+    const float *xn = j->x + n * H * W * C;
+    float *dxn = j->dx ? j->dx + n * H * W * C : NULL;
+    if (j->padded) {
+      /* Zero border; rows of the image at (padTop, padLeft). */
+      memset(xpad, 0, (size_t)plane * sizeof(float));
+      for (long y = 0; y < H; y++)
+        if (y + c->padTop < j->hp)
+          memcpy(xpad + ((y + c->padTop) * j->wp + c->padLeft) * C, xn + y * W * C,
+                 (size_t)(W < j->wp - c->padLeft ? W : j->wp - c->padLeft) * C * sizeof(float));
+      xn = xpad;
+    }
+    list_image(j, task, n, &l, bsum);
+    for (long oc = 0; oc < OC; oc++) {
+      const int count = l.dw_count[oc];
+      if (count == 0) continue;
+      for (long kh = 0; kh < KH; kh++)
+        scaled_rows(j->wide, row, count, l.dw_off + oc * windows, l.dw_s + oc * windows, xn + kh * stride,
+                    dwt + (oc * KH + kh) * row);
+    }
+    if (!dxn) continue;
+    float *dxp = j->padded ? dxpad : dxn;
+    memset(dxp, 0, (size_t)(j->padded ? plane : H * W * C) * sizeof(float));
+    for (long kh = 0; kh < KH; kh++)
+      for (long k = 0; k < windows * 4; k++) {
+        const int count = l.dx_count[k];
+        if (count) scaled_rows(j->wide, row, count, l.dx_off + k * cap, l.dx_s + k * cap, j->wt + kh * row, dxp + l.corner[k] + kh * stride);
+      }
+    if (j->padded)
+      for (long y = 0; y < H; y++)
+        for (long x = 0; x < W; x++) {
+          const long py = y + c->padTop, px = x + c->padLeft;
+          if (py < j->hp && px < j->wp) memcpy(dxn + (y * W + x) * C, dxp + (py * j->wp + px) * C, (size_t)C * sizeof(float));
+          else memset(dxn + (y * W + x) * C, 0, (size_t)C * sizeof(float));
+        }
+  }
+}
+
+/* w^T[oc][kh][kw][c] = w[kh][kw][c][oc], oc range split over tasks. */
+typedef struct {
+  const float *w;
+  float *wt;
+  long taps, C, OC;
+  int parts;
+} wt_job;
+
+static void transpose_task(void *ctx, int task, int thread) {
+  (void)thread;
+  const wt_job *j = ctx;
+  long lo, hi;
+  ck_split(j->OC, j->parts, task, 1, &lo, &hi);
+  const long per_oc = j->taps * j->C;
+  for (long oc = lo; oc < hi; oc++)
+    for (long e = 0; e < per_oc; e++) j->wt[oc * per_oc + e] = j->w[e * j->OC + oc];
+}
+
+/* dw[tap][c][oc] = the chunks' dw^T[oc][tap][c], added in chunk order; rows (tap, c) split over tasks. */
+typedef struct {
+  const float *partials;
+  float *dw;
+  long rows, OC, nchunks;
+  int parts;
+} sb_finish;
+
+static void finish_task(void *ctx, int task, int thread) {
+  (void)thread;
+  const sb_finish *f = ctx;
+  long lo, hi;
+  ck_split(f->rows, f->parts, task, 1, &lo, &hi);
+  const long part = f->OC * f->rows;
+  for (long e = lo; e < hi; e++)
+    for (long oc = 0; oc < f->OC; oc++) {
+      float s = 0.0f;
+      for (long k = 0; k < f->nchunks; k++) s += f->partials[k * part + oc * f->rows + e];
+      f->dw[e * f->OC + oc] = s;
+    }
+}
+
+int ck_pool_conv_sparse_applies(const ck_conv_info *c, const ck_pool_info *p) {
+  return c->strideH == 1 && c->strideW == 1 && c->kH >= 1 && c->kW >= 1 && ck_pool_2x2_after(c, p) &&
+         c->outC < 65536 && /* the dx lists' counts are 16 bits (list_image) */
+         /* padded-image offsets fit int32 */
+         (c->outH + c->kH) * (c->outW + c->kW) * c->inC < 2147483647L && c->kH * c->kW * c->inC * c->outC < 2147483647L;
+}
+
+long ck_pool_conv_backprop_sparse(const float *g, const int32_t *argmax, const float *x, const float *w, float *dw,
+                                  float *dx, const float *pooled, float *db, const ck_conv_info *c, const ck_pool_info *p) {
+  if (!ck_pool_conv_sparse_applies(c, p)) return -2;
+  const long C = c->inC, OC = c->outC, taps = c->kH * c->kW, row = c->kW * C;
+  if (c->batch == 0) {
+    memset(dw, 0, (size_t)taps * C * OC * sizeof(float));
+    if (db) memset(db, 0, (size_t)OC * sizeof(float));
+    return -1;
+  }
+  sb_job j = {.c = c, .p = p, .g = g, .x = x, .pooled = pooled, .argmax = argmax, .dx = dx, .bias = db != NULL};
+  j.wide = ck_isa_avx2(ck_isa());
+#if CK_X86
+  if (j.wide) pthread_once(&left_pack_once, fill_left_pack);
+#endif
+  j.hp = c->outH + c->kH - 1;
+  j.wp = c->outW + c->kW - 1;
+  j.padded = !(c->padTop == 0 && c->padLeft == 0 && j.hp == c->inH && j.wp == c->inW);
+  j.chunk = (c->batch + MAX_CHUNKS - 1) / MAX_CHUNKS;
+  if (j.chunk < MIN_CHUNK_IMAGES) j.chunk = MIN_CHUNK_IMAGES;
+  j.nchunks = (c->batch + j.chunk - 1) / j.chunk;
+  const long part = OC * c->kH * row;
+  float *partials = ck_scratch(0, CK_SLOT_PARTIAL, (size_t)(j.nchunks * (part + OC)));
+  if (!partials) return -1; /* out of memory: recorded by ck_scratch, thrown by addon.c */
+  j.partials = partials;
+  if (dx) {
+    float *wt = ck_scratch(0, CK_SLOT_FLIPPED, (size_t)taps * C * OC);
+    if (!wt) return -1;
+    wt_job t = {.w = w, .wt = wt, .taps = taps, .C = C, .OC = OC};
+    t.parts = ck_pool_tasks((double)taps * C * OC, 8192);
+    ck_pool_run(t.parts, transpose_task, &t);
+    j.wt = wt;
+  }
+  ck_pool_run((int)j.nchunks, chunk_task, &j);
+  sb_finish f = {.partials = partials, .dw = dw, .rows = taps * C, .OC = OC, .nchunks = j.nchunks};
+  f.parts = ck_pool_tasks((double)f.rows * OC * j.nchunks, 16384);
+  ck_pool_run(f.parts, finish_task, &f);
+  for (long oc = 0; db && oc < OC; oc++) {
+    float s = 0.0f;
+    for (long k = 0; k < j.nchunks; k++) s += partials[j.nchunks * part + k * OC + oc];
+    db[oc] = s;
+  }
+  for (long k = 0; k < j.nchunks; k++)
+    if (j.unmatched[k]) return j.unmatched[k] - 1;
+  return -1;
+}
