@@ -148,10 +148,9 @@ int ck_conv_relu_pool(const float *x, const float *w, const float *bias, float *
  * pooled output, here or before) and the argmax, without the conv-sized dz that
  * ck_max_pool_backprop would write and ck_conv2d_backprop_filter read back:
  *   dw[t][oc] = sum over pooled o of g[o][oc] * x[window pixel argmax(o, oc) + tap t].
- * Each window pixel q takes g where argmax equals q's index (a mask per
- * channel), so the products stay dense in registers: 4 pixels x 9 taps
- * multiply-adds per pooled output and channel, as the dense gradient does, and
- * no memory traffic beyond x, g and argmax.
+ * Each pooled output and channel takes the 9 products of its argmax pixel
+ * only (a quarter of the dense gradient's), with no memory traffic beyond x,
+ * g and argmax.
  * Images are cut into a shape-only number of chunks summed separately and
  * added in chunk order, so the result does not depend on the thread count.
  */
@@ -192,47 +191,53 @@ static void filter_rows_scalar(cpb_job *j, int task, long n, long py, long oc0, 
 
 #if CK_X86
 /*
- * 8 channels at a time: 9 tap accumulators and one masked g per window pixel
- * q. The loop runs over the 16 pixels of the window's 4x4 input patch, each
- * broadcast once: pixel (r, s) meets window pixel q = (qy, qx) at tap
- * (r - qy, s - qx) when that is inside the 3x3 kernel (36 multiply-adds from
- * 16 loads, instead of one load each). Returns the first channel not done.
+ * 8 channels at a time, 9 tap accumulators: each channel takes only its own
+ * argmax pixel's 9 products. For every window of the row, cand[t] holds the 4
+ * input values that tap t meets from the 4 window pixels (a 2x2 block of the
+ * window's 4x4 patch, read once per row for all channel groups); a permute by
+ * each lane's argmax position picks its value. 9 multiply-adds per window and
+ * channel instead of 4 x 9 with 3 of 4 masked out. cand holds PW x 9 x 4
+ * floats. Returns the first channel not done.
  */
-__attribute__((target("avx2,fma"))) static long filter_rows_avx2(cpb_job *j, int task, long n, long py, float *acc) {
+__attribute__((target("avx2,fma"))) static long filter_rows_avx2(cpb_job *j, int task, long n, long py, float *acc, float *cand) {
   const ck_conv_info *c = j->c;
   const long W = c->inW, OC = c->outC, PW = j->p->outW;
   const float *xn = j->x + n * c->inH * W;
   const __m256i lane = _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7);
   __m256i offset[4];
   for (int q = 0; q < 4; q++) offset[q] = _mm256_set1_epi32((int32_t)(ck_window_index(c, 0, 0, 0, q) - ck_window_index(c, 0, 0, 0, 0)));
+  for (long px = 0; px < PW; px++) {
+    const float *corner = xn + 2 * py * W + 2 * px;
+    for (int t = 0; t < 9; t++) {
+      const float *p = corner + (t / 3) * W + t % 3;
+      const __m128 top = _mm_castpd_ps(_mm_load_sd((const double *)p));
+      _mm_storeu_ps(cand + (px * 9 + t) * 4, _mm_loadh_pi(top, (const __m64 *)(p + W)));
+    }
+  }
   long oc0 = 0;
   for (; oc0 + 8 <= OC; oc0 += 8) {
     __m256 sum[10]; /* the 9 taps, then the bias */
     for (int t = 0; t < 10; t++) sum[t] = _mm256_loadu_ps(acc + t * OC + oc0);
     for (long px = 0; px < PW; px++) {
       long out = ((n * j->p->outH + py) * PW + px) * OC + oc0;
-      __m256 g = _mm256_loadu_ps(j->g + out), gq[4];
+      __m256 g = _mm256_loadu_ps(j->g + out);
       if (j->pooled) g = _mm256_and_ps(g, _mm256_cmp_ps(_mm256_loadu_ps(j->pooled + out), _mm256_setzero_ps(), _CMP_GT_OQ));
       sum[9] = _mm256_add_ps(sum[9], g);
-      __m256i a = _mm256_loadu_si256((const __m256i *)(j->argmax + out)), matched = _mm256_setzero_si256();
+      const __m256i a = _mm256_loadu_si256((const __m256i *)(j->argmax + out));
       const __m256i at0 = _mm256_add_epi32(_mm256_set1_epi32((int32_t)(ck_window_index(c, n, py, px, 0) + oc0)), lane);
+      __m256i matched = _mm256_setzero_si256(), qv = _mm256_setzero_si256();
 #pragma GCC unroll 4
       for (int q = 0; q < 4; q++) {
-        __m256i hit = _mm256_cmpeq_epi32(a, _mm256_add_epi32(at0, offset[q]));
+        const __m256i hit = _mm256_cmpeq_epi32(a, _mm256_add_epi32(at0, offset[q]));
         matched = _mm256_or_si256(matched, hit);
-        gq[q] = _mm256_and_ps(g, _mm256_castsi256_ps(hit));
+        qv = _mm256_or_si256(qv, _mm256_and_si256(hit, _mm256_set1_epi32(q)));
       }
-      const float *corner = xn + 2 * py * W + 2 * px;
-#pragma GCC unroll 16
-      for (int rs = 0; rs < 16; rs++) {
-        const int r = rs / 4, s = rs % 4;
-        __m256 xv = _mm256_broadcast_ss(corner + r * W + s);
-#pragma GCC unroll 4
-        for (int q = 0; q < 4; q++) {
-          const int ty = r - q / 2, tx = s - q % 2;
-          if (ty >= 0 && ty < 3 && tx >= 0 && tx < 3) sum[ty * 3 + tx] = _mm256_fmadd_ps(xv, gq[q], sum[ty * 3 + tx]);
-        }
-      }
+      /* A channel whose argmax is in none of the four adds nothing (reported below). */
+      const __m256 gm = _mm256_and_ps(g, _mm256_castsi256_ps(matched));
+      const float *cp = cand + px * 36;
+#pragma GCC unroll 9
+      for (int t = 0; t < 9; t++)
+        sum[t] = _mm256_fmadd_ps(gm, _mm256_permutevar8x32_ps(_mm256_broadcast_ps((const __m128 *)(cp + 4 * t)), qv), sum[t]);
       if (_mm256_movemask_ps(_mm256_castsi256_ps(matched)) != 0xff && !j->unmatched[task]) {
         int32_t lanes[8];
         _mm256_storeu_si256((__m256i *)lanes, matched);
@@ -247,17 +252,23 @@ __attribute__((target("avx2,fma"))) static long filter_rows_avx2(cpb_job *j, int
 #endif
 
 static void filter_chunk(void *ctx, int task, int thread) {
-  (void)thread;
   cpb_job *j = ctx;
   const long OC = j->c->outC, PH = j->p->outH;
   float *acc = j->partials + task * 10 * OC;
+#if CK_X86
+  const int wide = ck_isa_avx2(ck_isa());
+  float *cand = wide ? ck_scratch(thread, CK_SLOT_COL, (size_t)j->p->outW * 36) : NULL;
+  if (wide && !cand) return; /* out of memory: recorded by ck_scratch, thrown by addon.c */
+#else
+  (void)thread;
+#endif
   memset(acc, 0, (size_t)10 * OC * sizeof(float));
   long lo = task * j->chunk, hi = lo + j->chunk < j->c->batch ? lo + j->chunk : j->c->batch;
   for (long n = lo; n < hi; n++)
     for (long py = 0; py < PH; py++) {
       long done = 0;
 #if CK_X86
-      if (ck_isa_avx2(ck_isa())) done = filter_rows_avx2(j, task, n, py, acc);
+      if (wide) done = filter_rows_avx2(j, task, n, py, acc, cand);
 #endif
       if (done < OC) filter_rows_scalar(j, task, n, py, done, acc);
     }
