@@ -309,6 +309,36 @@ function convPoolCases(backend: Backend, t: TestContext) {
       assertClose(dxn, dxr, kh * kw * oc, `${label} input gradient`);
       assertClose(dbn, dbr, ys / oc, `${label} bias gradient`);
     }
+    // x and dx at every 4-byte offset within a cache line: an image is read and written in place
+    // when both are 64-byte aligned, and through aligned copies otherwise; both give the same sums.
+    {
+      const conv = conv2dInfo(2, 9, 9, 16, 8, 3, 3, 1, 1, 'valid');
+      const pool = pool2dInfo(2, 7, 7, 8, 2, 2, 2, 2, 'valid');
+      const x = randomArray(2 * 81 * 16, seed++), wt = randomArray(9 * 16 * 8, seed++);
+      const z = new Float32Array(2 * 49 * 8);
+      reference.conv2d(x, wt, z, conv, { bias: null, activation: 'relu' });
+      const ys = 2 * 9 * 8, pooled = new Float32Array(ys), ar = new Int32Array(ys);
+      reference.maxPool(z, pooled, ar, pool);
+      const g = randomArray(ys, seed++), dz = new Float32Array(z.length), dwr = new Float32Array(wt.length), dxr = new Float32Array(x.length);
+      reference.maxPoolBackprop(g, ar, dz, pool);
+      reference.conv2dBackpropFilter(x, dz, dwr, conv);
+      reference.conv2dBackpropInput(dz, wt, dxr, conv);
+      const xBuffer = new Float32Array(x.length + 16), dxBuffer = new Float32Array(x.length + 16);
+      let first: Float32Array | null = null;
+      for (let xOffset = 0; xOffset < 16; xOffset++) {
+        for (let dxOffset = 0; dxOffset < 16; dxOffset++) {
+          const xAt = xBuffer.subarray(xOffset, xOffset + x.length), dxAt = dxBuffer.subarray(dxOffset, dxOffset + x.length);
+          xAt.set(x);
+          dxAt.fill(7);
+          const dw = new Float32Array(wt.length), label = `x at +${xOffset}, dx at +${dxOffset}`;
+          assert.equal(backend.maxPoolConv2dBackprop!(g, ar, xAt, wt, dw, dxAt, conv, pool), true);
+          assertClose(dxAt, dxr, 9 * 8, `input gradient, ${label}`);
+          assertClose(dw, dwr, ys / 8, `filter gradient, ${label}`);
+          if (first) assert.deepEqual(dw, first, `filter gradient, ${label}: the same sums at every offset`);
+          first ??= dw;
+        }
+      }
+    }
     // Other shapes are declined, untouched: a stride-2 conv, and 2 channels for the forward (neither
     // the 1-channel kernel nor Winograd).
     const conv = conv2dInfo(1, 8, 8, 2, 8, 3, 3, 1, 1, 'valid');
