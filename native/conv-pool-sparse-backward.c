@@ -22,12 +22,13 @@
  * The live (window, oc) pairs are listed once per image, per oc for dw and per
  * window position for dx, so the loops have no branches on the data.
  *
- * Staging: each image is copied into 64-byte-aligned scratch (and dx is
- * computed there and copied back) when the conv pads (the copy has the zero
- * border) or when x or dx is not 64-byte aligned: a kernel row then starts on
- * a cache line when C is a multiple of 16, and no 32-byte load straddles two
- * lines (misaligned rows made the seed CNN's backward about 9% slower). An
- * unpadded, aligned conv reads x and writes dx in place.
+ * Staging: each image of x is copied into 64-byte-aligned scratch (and dx is
+ * computed in such scratch and copied back) when the conv pads (the copies
+ * have the zero border) or when that array is not 64-byte aligned: a kernel
+ * row then starts on a cache line when C is a multiple of 16, and no 32-byte
+ * load straddles two lines (reading misaligned x made the seed CNN's backward
+ * about 9% slower; for dx the copy and the misalignment cost about the same).
+ * An unpadded conv reads an aligned x and writes an aligned dx in place.
  *
  * Determinism: images are cut into a shape-only number of chunks. A chunk
  * owns its images' dx and its own dw partial sum, added in chunk order.
@@ -55,8 +56,8 @@ typedef struct {
   int bias;
   long chunk, nchunks;
   long hp, wp;          /* padded image: outH + kH - 1 rows, outW + kW - 1 columns */
-  int padded; /* the conv pads: staged copies have a zero border */
-  int staged; /* images go through aligned scratch (padded, or x or dx misaligned) */
+  int padded; /* the conv pads: the staged copies have a zero border */
+  int stage_x, stage_dx; /* x (dx) goes through aligned scratch: padded, or misaligned */
   int wide;
   long unmatched[MAX_CHUNKS]; /* 1 + first pooled index whose argmax is not in its window, per chunk */
 } sb_job;
@@ -207,8 +208,8 @@ AVX2 static long list_window_avx2(const sb_lists *l, long win, long windows, con
     /* dx: w^T offsets oc * row_len of the live lanes of each q, packed to the front. */
     const __m256i rows = _mm256_mullo_epi32(ocv, _mm256_set1_epi32((int32_t)row_len));
     for (int q = 0; q < 4; q++) {
+      /* No test for an empty mask: it would be mispredicted about as often as taken. */
       const int m = _mm256_movemask_ps(_mm256_castsi256_ps(_mm256_and_si256(here[q], live)));
-      if (!m) continue;
       const __m256i perm = _mm256_and_si256(_mm256_srlv_epi32(_mm256_set1_epi32((int32_t)left_pack[m]), shifts), _mm256_set1_epi32(7));
       const long at = (win * 4 + q) * l->dx_cap + cnt[q];
       _mm256_storeu_si256((__m256i *)(l->dx_off + at), _mm256_permutevar8x32_epi32(rows, perm));
@@ -263,9 +264,9 @@ static void chunk_task(void *ctx, int task, int thread) {
   const long lw = OC * windows, cap = OC + 8, lx = windows * 4 * cap;
   int32_t *ints = (int32_t *)ck_scratch(thread, CK_SLOT_OFFSETS, (size_t)(lw + lx + OC + 2 * windows * 4));
   float *scales = ck_scratch(thread, CK_SLOT_COL, (size_t)(lw + lx));
-  float *xpad = j->staged ? ck_scratch(thread, CK_SLOT_PACK_A, (size_t)plane) : NULL;
-  float *dxpad = j->staged && j->dx ? ck_scratch(thread, CK_SLOT_PACK_B, (size_t)plane) : NULL;
-  if (!ints || !scales || (j->staged && !xpad) || (j->staged && j->dx && !dxpad)) return;
+  float *xpad = j->stage_x ? ck_scratch(thread, CK_SLOT_PACK_A, (size_t)plane) : NULL;
+  float *dxpad = j->stage_dx ? ck_scratch(thread, CK_SLOT_PACK_B, (size_t)plane) : NULL;
+  if (!ints || !scales || (j->stage_x && !xpad) || (j->stage_dx && !dxpad)) return;
   sb_lists l = {.dw_off = ints, .dx_off = ints + lw, .dw_count = ints + lw + lx, .dx_count = ints + lw + lx + OC,
                 .corner = ints + lw + lx + OC + windows * 4, .dw_s = scales, .dx_s = scales + lw, .dx_cap = cap};
   memset(dwt, 0, (size_t)OC * KH * row * sizeof(float));
@@ -281,7 +282,7 @@ static void chunk_task(void *ctx, int task, int thread) {
           memcpy(xpad + ((y + c->padTop) * j->wp + c->padLeft) * C, xn + y * W * C,
                  (size_t)(W < j->wp - c->padLeft ? W : j->wp - c->padLeft) * C * sizeof(float));
       xn = xpad;
-    } else if (j->staged) {
+    } else if (j->stage_x) {
       memcpy(xpad, xn, (size_t)plane * sizeof(float));
       xn = xpad;
     }
@@ -294,14 +295,14 @@ static void chunk_task(void *ctx, int task, int thread) {
                     dwt + (oc * KH + kh) * row);
     }
     if (!dxn) continue;
-    float *dxp = j->staged ? dxpad : dxn;
+    float *dxp = j->stage_dx ? dxpad : dxn;
     memset(dxp, 0, (size_t)plane * sizeof(float));
     for (long kh = 0; kh < KH; kh++)
       for (long k = 0; k < windows * 4; k++) {
         const int count = l.dx_count[k];
         if (count) scaled_rows(j->wide, row, count, l.dx_off + k * cap, l.dx_s + k * cap, j->wt + kh * row, dxp + l.corner[k] + kh * stride);
       }
-    if (j->staged && !j->padded) memcpy(dxn, dxp, (size_t)plane * sizeof(float));
+    if (j->stage_dx && !j->padded) memcpy(dxn, dxp, (size_t)plane * sizeof(float));
     if (j->padded)
       for (long y = 0; y < H; y++)
         for (long x = 0; x < W; x++) {
@@ -377,7 +378,8 @@ long ck_pool_conv_backprop_sparse(const float *g, const int32_t *argmax, const f
   j.wp = c->outW + c->kW - 1;
   j.padded = !(c->padTop == 0 && c->padLeft == 0 && j.hp == c->inH && j.wp == c->inW);
   const size_t image_bytes = (size_t)(c->inH * c->inW * C) * sizeof(float);
-  j.staged = j.padded || (uintptr_t)x % 64 || (dx && (uintptr_t)dx % 64) || image_bytes % 64;
+  j.stage_x = j.padded || (uintptr_t)x % 64 || image_bytes % 64;
+  j.stage_dx = dx && (j.padded || (uintptr_t)dx % 64 || image_bytes % 64);
   j.chunk = (c->batch + MAX_CHUNKS - 1) / MAX_CHUNKS;
   if (j.chunk < MIN_CHUNK_IMAGES) j.chunk = MIN_CHUNK_IMAGES;
   j.nchunks = (c->batch + j.chunk - 1) / j.chunk;
