@@ -529,6 +529,25 @@ static napi_value js_supported_isas(napi_env env, napi_callback_info info) {
   return arr;
 }
 
+/*
+ * The bytes to skip from the start of an ArrayBuffer so that a view there is
+ * 64-byte aligned (0 to 63): JS allocates 64 spare bytes and makes its
+ * Float32Array at this offset. V8 never moves a backing store, so the
+ * alignment holds for the buffer's life.
+ */
+static napi_value js_alignment_offset(napi_env env, napi_callback_info info) {
+  ARGS(1);
+  bool is_buffer = false;
+  void *data = NULL;
+  size_t length = 0;
+  if (napi_is_arraybuffer(env, argv[0], &is_buffer) != napi_ok || !is_buffer ||
+      napi_get_arraybuffer_info(env, argv[0], &data, &length) != napi_ok) {
+    napi_throw_type_error(env, NULL, "convkit native: alignmentOffset expects an ArrayBuffer");
+    return NULL;
+  }
+  return number(env, (double)((64 - (uintptr_t)data % 64) % 64));
+}
+
 static int initialised;
 static char init_error[200];
 
@@ -558,6 +577,7 @@ static napi_value init(napi_env env, napi_value exports) {
     FN("adamUpdate", js_adam), FN("sgdUpdate", js_sgd), FN("rmspropUpdate", js_rmsprop),
     FN("getThreads", js_get_threads), FN("setThreads", js_set_threads), FN("getIsa", js_get_isa),
     FN("setIsa", js_set_isa), FN("supportedIsas", js_supported_isas), FN("measurePeakGflops", js_peak_gflops),
+    FN("alignmentOffset", js_alignment_offset),
 #undef FN
   };
   napi_define_properties(env, exports, sizeof props / sizeof props[0], props);

@@ -11,6 +11,9 @@ import type { Backend, ElementwiseActivation } from '../src/backend/backend.js';
 import { createReferenceBackend } from '../src/backend/reference/reference-backend.js';
 import { conv2dInfo, pool2dInfo, type Padding } from '../src/core/conv-geometry.js';
 import { loadNativeBackend, type NativeBackend, type NativeIsa } from '../src/backend/native/index.js';
+import { Sequential } from '../src/model/sequential.js';
+import { layers } from '../src/index.js';
+import { Tensor } from '../src/core/tensor.js';
 
 const reference = createReferenceBackend();
 const loaded = loadNativeBackend();
@@ -578,6 +581,25 @@ if ('error' in loaded) {
     assert.match(backend.description, /^native \((avx512|avx2|portable), \d+ threads?\)$/);
     assert.ok(backend.supportedIsas.includes('portable'));
     assert.throws(() => backend.setThreads(0), /thread count/);
+  });
+
+  test('allocateFloat32: zeroed views 64-byte aligned in their buffer, used by layers for activations, gradients and weights', () => {
+    for (const length of [0, 1, 17, 1600 * 128]) {
+      const a = backend.allocateFloat32(length);
+      assert.ok(a instanceof Float32Array && a.length === length && a.every((v) => v === 0));
+      // 64 spare bytes, of which byteOffset (the alignment offset the addon reported) come first.
+      assert.equal(a.buffer.byteLength, length * 4 + 64);
+      assert.ok(a.byteOffset % 4 === 0 && a.byteOffset < 64, `byteOffset ${a.byteOffset}`);
+    }
+    assert.throws(() => backend.allocateFloat32(-1), /allocateFloat32: length must be a non-negative integer; received -1/);
+    const model = new Sequential([layers.conv2d({ filters: 4, kernelSize: 3, activation: 'relu' }), layers.flatten(), layers.dense({ units: 3 })], { backend, seed: 1 });
+    model.build([6, 6, 1]);
+    for (const w of model.weights()) {
+      assert.equal(w.value.buffer.byteLength, w.value.byteLength + 64, `${w.name} value from allocateFloat32`);
+      assert.equal(w.grad.buffer.byteLength, w.grad.byteLength + 64, `${w.name} gradient from allocateFloat32`);
+    }
+    const y = model.predict(new Tensor(new Float32Array(2 * 36).fill(0.5), [2, 6, 6, 1]));
+    assert.ok(y.data.every(Number.isFinite));
   });
 
   test('measurePeakGflops returns a positive rate and restores the thread count', () => {

@@ -79,6 +79,15 @@ export interface Backend {
   readonly supportsFloat64: boolean;
 
   /**
+   * Optional: a zeroed Float32Array of `length` elements laid out as this
+   * backend's kernels read fastest. The native backend aligns the data to 64
+   * bytes (a cache line), so no 32-byte vector load straddles two lines; layers
+   * allocate their activations, gradients and weights through it. Without it,
+   * buffers are plain `new Float32Array(length)`.
+   */
+  allocateFloat32?(length: number): Float32Array;
+
+  /**
    * C[m,n] = op(A)[m,k] . op(B)[k,n]   (C += ... when accumulate).
    * A is stored [m,k], or [k,m] when transA; B is stored [k,n], or [n,k] when transB.
    */

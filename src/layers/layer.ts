@@ -135,11 +135,18 @@ export abstract class Layer {
   /** A buffer of `size` elements, reused when the size is unchanged. */
   protected reuse(buffer: FloatArray | undefined, size: number): FloatArray {
     if (buffer && buffer.length === size && (this.dtype === 'float64') === buffer instanceof Float64Array) return buffer;
-    return allocate(this.dtype, size);
+    return this.allocate(size);
+  }
+
+  /** A zeroed buffer, laid out as the backend reads fastest when it says how (backend.allocateFloat32). */
+  protected allocate(size: number): FloatArray {
+    return this.dtype === 'float32' && this.backend.allocateFloat32 ? this.backend.allocateFloat32(size) : allocate(this.dtype, size);
   }
 
   protected makeWeight(suffix: string, shape: readonly number[], init: (size: number) => FloatArray): Weight {
-    const value = init(shape.reduce((a, b) => a * b, 1));
-    return { name: `${this.name}/${suffix}`, shape: [...shape], value, grad: allocate(this.dtype, value.length), trainable: true };
+    const initial = init(shape.reduce((a, b) => a * b, 1));
+    const value = this.allocate(initial.length);
+    value.set(initial);
+    return { name: `${this.name}/${suffix}`, shape: [...shape], value, grad: this.allocate(value.length), trainable: true };
   }
 }

@@ -52,4 +52,6 @@ export interface NativeAddon {
   supportedIsas(): NativeIsa[];
   /** Peak FMA GFLOPS of the active ISA on all pool threads, measured for `milliseconds`. */
   measurePeakGflops(milliseconds: number): number;
+  /** Bytes (0-63) from the start of `buffer` to its first 64-byte-aligned address. */
+  alignmentOffset(buffer: ArrayBuffer): number;
 }

@@ -13,6 +13,8 @@ export type { NativeIsa } from './native-addon.js';
 export interface NativeBackend extends Backend {
   readonly name: 'native';
   readonly supportsFloat64: false;
+  /** Views 64-byte aligned within their ArrayBuffer (64 spare bytes): see Backend.allocateFloat32. */
+  allocateFloat32(length: number): Float32Array;
   /** The GEMM / SIMD path in use. */
   readonly isa: NativeIsa;
   /** Paths this CPU can run, best first. */
@@ -74,6 +76,12 @@ export class NativeBackendImpl implements NativeBackend {
 
   constructor(private readonly addon: NativeAddon) {
     this.supportedIsas = Object.freeze(addon.supportedIsas());
+  }
+
+  allocateFloat32(length: number): Float32Array {
+    if (!Number.isSafeInteger(length) || length < 0) throw new RangeError(`native allocateFloat32: length must be a non-negative integer; received ${length}.`);
+    const buffer = new ArrayBuffer(length * 4 + 64);
+    return new Float32Array(buffer, this.addon.alignmentOffset(buffer), length);
   }
 
   get description(): string {
