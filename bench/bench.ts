@@ -9,6 +9,7 @@ import { writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { defaultMnistDir } from '../src/data/mnist.js';
+import { RECIPES } from '../src/models/recipes.js';
 
 type PhaseResult = Record<string, unknown> & { maxRssMb: number };
 
@@ -54,13 +55,18 @@ const pytorch128 = quick ? null : runPytorch(128);
 
 const num = (value: unknown) => value as number;
 const peakGflops = num(peak.gflops);
+/** An epoch's line; the training recipe's batch size is marked. */
+function epochRow(batch: number, phase: Record<string, unknown>): [string, string] {
+  const recipe = batch === RECIPES.cnn.batchSize ? "; the recipe's batch" : '';
+  return [`epoch, batch ${batch}`, `${num(phase.secondsPerEpoch).toFixed(2)} s  (${num(phase.gflops).toFixed(1)} effective GFLOPS, ${((100 * num(phase.gflops)) / peakGflops).toFixed(1)}% of peak${recipe})`];
+}
 const rows: [string, string][] = [
   ['machine', `${os.cpus()[0]?.model ?? 'unknown CPU'}, ${os.availableParallelism()} threads, Node ${process.version}`],
   ['backend', String(batch128.backend)],
   ['measured FMA peak', `${peakGflops.toFixed(0)} GFLOPS (${String(peak.isa)}, ${String(peak.threads)} threads)`],
-  ['epoch, batch 32', `${num(batch32.secondsPerEpoch).toFixed(2)} s  (${num(batch32.gflops).toFixed(1)} effective GFLOPS, ${((100 * num(batch32.gflops)) / peakGflops).toFixed(1)}% of peak)`],
-  ['epoch, batch 64', `${num(batch64.secondsPerEpoch).toFixed(2)} s  (${num(batch64.gflops).toFixed(1)} effective GFLOPS, ${((100 * num(batch64.gflops)) / peakGflops).toFixed(1)}% of peak; the recipe's batch)`],
-  ['epoch, batch 128', `${num(batch128.secondsPerEpoch).toFixed(2)} s  (${num(batch128.gflops).toFixed(1)} effective GFLOPS, ${((100 * num(batch128.gflops)) / peakGflops).toFixed(1)}% of peak)`],
+  epochRow(32, batch32),
+  epochRow(64, batch64),
+  epochRow(128, batch128),
   ['  direct conv only', `${num(batch128Direct.secondsPerEpoch).toFixed(2)} s  (${num(batch128Direct.gflops).toFixed(1)} GFLOPS, ${((100 * num(batch128Direct.gflops)) / peakGflops).toFixed(1)}% of peak; CONVKIT_WINOGRAD=0; Winograd is ${(num(batch128Direct.secondsPerEpoch) / num(batch128.secondsPerEpoch)).toFixed(2)}x faster)`],
   ['inference (10k test)', `${Math.round(num(batch128.inferenceImagesPerSecond)).toLocaleString('en-US')} images/s, median of ${String(batch128.inferencePasses)} passes at batch ${String(batch128.inferenceBatchSize)} (best ${Math.round(num(batch128.inferenceBestImagesPerSecond)).toLocaleString('en-US')}; direct conv only: ${Math.round(num(batch128Direct.inferenceImagesPerSecond)).toLocaleString('en-US')})`],
   ['peak RSS, training epoch', `${Math.max(batch32.maxRssMb, batch64.maxRssMb, batch128.maxRssMb).toFixed(0)} MB`],

@@ -22,6 +22,6 @@ export interface Recipe {
 }
 
 export const RECIPES: Record<ModelKind, Recipe> = {
-  cnn: { epochs: 2, batchSize: 64, learningRate: 0.004, schedule: 'warmup-cosine' },
+  cnn: { epochs: 3, batchSize: 128, learningRate: 0.005, schedule: 'warmup-cosine' },
   dense: { epochs: 10, batchSize: 64, learningRate: 0.001, schedule: 'cosine' },
 };
