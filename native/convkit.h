@@ -137,7 +137,9 @@ double ck_peak_gflops(double milliseconds);
 
 /* ---------- per-thread grow-only scratch (scratch.c) ---------- */
 
-enum { CK_SLOT_PACK_A, CK_SLOT_PACK_B, CK_SLOT_PACK_W, CK_SLOT_COL, CK_SLOT_PARTIAL, CK_SLOT_PTRS, CK_SLOT_ZERO, CK_SLOT_OFFSETS, CK_SLOT_FLIPPED, CK_SLOT_COUNT };
+/* CK_SLOT_WG_U and CK_SLOT_WG_W belong to winograd.c alone: they keep its transformed weights between calls. */
+enum { CK_SLOT_PACK_A, CK_SLOT_PACK_B, CK_SLOT_PACK_W, CK_SLOT_COL, CK_SLOT_PARTIAL, CK_SLOT_PTRS, CK_SLOT_ZERO, CK_SLOT_OFFSETS, CK_SLOT_FLIPPED,
+       CK_SLOT_WG_U, CK_SLOT_WG_W, CK_SLOT_COUNT };
 /* 64-byte aligned, at least nfloats; NULL on allocation failure, which is also
    recorded so the addon can throw once the kernel returns (kernels just stop). */
 float *ck_scratch(int thread, int slot, size_t nfloats);

@@ -214,16 +214,39 @@ static void block_task(void *ctx, int task, int thread) {
 }
 
 /* Weights transformed, zeros ready: 0 on allocation failure (recorded by ck_scratch, thrown by addon.c). */
+/*
+ * What the transformed weights in CK_SLOT_WG_U were made from: the shape, the panel width,
+ * and (in CK_SLOT_WG_W) a copy of the kernel. predict() and evaluate() run batch after batch
+ * on the same weights; the transform is skipped while the kernel is bitwise the same. In
+ * training the weights change every step and the comparison stops at the first float.
+ * Only the calling thread prepares, so one record is enough.
+ */
+static struct {
+  long C, OC, ocp;
+  int NR, wide, valid;
+} cached;
+
 static int prepare(wg_job *j, const float *w) {
   const ck_conv_info *g = j->g;
-  const int NR = j->isa->nr;
+  const int NR = j->isa->nr, wide = ck_isa_avx2(j->isa);
   if (j->isa->mr > 64) return 0; /* cannot happen: fixed ISA tables */
   j->oc_padded = (g->outC + NR - 1) / NR * NR;
-  float *u = ck_scratch(0, CK_SLOT_PACK_W, (size_t)16 * g->inC * j->oc_padded);
+  const size_t wn = (size_t)9 * g->inC * g->outC;
+  float *u = ck_scratch(0, CK_SLOT_WG_U, (size_t)16 * g->inC * j->oc_padded);
+  float *seen = ck_scratch(0, CK_SLOT_WG_W, wn);
   float *zeros = ck_scratch(0, CK_SLOT_ZERO, (size_t)g->inC);
-  if (!u || !zeros) return 0;
+  if (!u || !seen || !zeros) {
+    cached.valid = 0;
+    return 0;
+  }
   memset(zeros, 0, (size_t)g->inC * sizeof(float));
-  ck_wg_transform_weights(w, u, g->inC, g->outC, j->oc_padded, NR, ck_isa_avx2(j->isa));
+  const int same = cached.valid && cached.C == g->inC && cached.OC == g->outC && cached.ocp == j->oc_padded &&
+                   cached.NR == NR && cached.wide == wide && memcmp(seen, w, wn * sizeof(float)) == 0;
+  if (!same) {
+    ck_wg_transform_weights(w, u, g->inC, g->outC, j->oc_padded, NR, wide);
+    memcpy(seen, w, wn * sizeof(float));
+    cached.C = g->inC, cached.OC = g->outC, cached.ocp = j->oc_padded, cached.NR = NR, cached.wide = wide, cached.valid = 1;
+  }
   j->u = u;
   j->zeros = zeros;
   return 1;

@@ -312,6 +312,24 @@ function convPoolCases(backend: Backend, t: TestContext) {
       assertClose(dxn, dxr, kh * kw * oc, `${label} input gradient`);
       assertClose(dbn, dbr, ys / oc, `${label} bias gradient`);
     }
+    // The Winograd forward keeps its transformed weights while the kernel is bitwise the same
+    // (predict runs many batches on one set): a kernel changed in place, even one float, is seen.
+    {
+      const conv = conv2dInfo(2, 8, 8, 8, 16, 3, 3, 1, 1, 'valid');
+      const pool = pool2dInfo(2, 6, 6, 16, 2, 2, 2, 2, 'valid');
+      const x = randomArray(2 * 64 * 8, seed++), wt = randomArray(9 * 8 * 16, seed++), y = new Float32Array(2 * 9 * 16);
+      for (const change of [null, 0, wt.length - 1, 500]) {
+        if (change !== null) wt[change] += 0.25;
+        const z = new Float32Array(2 * 36 * 16), yr = new Float32Array(y.length);
+        reference.conv2d(x, wt, z, conv, { bias: null, activation: 'relu' });
+        reference.maxPool(z, yr, null, pool);
+        assert.equal(backend.conv2dReluMaxPool!(x, wt, null, y, null, conv, pool), true);
+        assertClose(y, yr, 9 * 8, `Winograd forward after changing kernel element ${change}`);
+        const again = new Float32Array(y.length);
+        backend.conv2dReluMaxPool!(x, wt, null, again, null, conv, pool);
+        assert.deepEqual(again, y, 'the same kernel twice: the same result');
+      }
+    }
     // x and dx at every 4-byte offset within a cache line: an image is read and written in place
     // when both are 64-byte aligned, and through aligned copies otherwise; both give the same sums.
     {
