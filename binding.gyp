@@ -18,6 +18,7 @@
         "native/conv-input-grad.c",
         "native/conv-pool.c",
         "native/conv-pool-sparse-backward.c",
+        "native/pool-live-pairs.c",
         "native/winograd.c",
         "native/winograd-transforms.c",
         "native/winograd-filter.c",

@@ -19,7 +19,7 @@
  *   dx: for each window position (window, q) and kh, the kernel rows
  *       w^T[oc][kh] of its live channels, scaled by s, summed in registers
  *       and added to the dx row under it.
- * The live (window, oc) pairs are listed once per image, per oc for dw and per
+ * The live (window, oc) pairs are listed once per image (pool-live-pairs.c), per oc for dw and per
  * window position for dx, so the loops have no branches on the data.
  *
  * Staging: each image of x is copied into 64-byte-aligned scratch (and dx is
@@ -34,8 +34,8 @@
  * owns its images' dx and its own dw partial sum, added in chunk order.
  */
 #include "conv-pool.h"
+#include "pool-live-pairs.h"
 
-#include <pthread.h>
 #include <string.h>
 
 /* Chunks of images: enough tasks for every thread, but not a
@@ -121,137 +121,6 @@ static void scaled_rows(int wide, long len, int count, const int32_t *off, const
   scaled_rows_base(len, count, off, s, src, dst);
 }
 
-/*
- * The live (window, oc) pairs of image n, listed for both loops:
- *   dw list of oc (capacity: windows): the padded-image offsets of its windows' argmax
- *     positions and their s;
- *   dx list of window position k = window * 4 + q (capacity: OC + 8, see below): the w^T
- *     offsets of its channels and their s.
- */
-typedef struct {
-  int32_t *dw_off, *dw_count, *dx_off, *dx_count, *corner; /* corner[k]: padded-image offset of position k */
-  float *dw_s, *dx_s;
-  long dx_cap;
-} sb_lists;
-
-/* The scalar path (and the channel tail of the AVX2 one): one (window, oc) pair at a time. Returns 1 if the argmax is outside the window. */
-static inline int list_pair(const sb_lists *l, long win, long windows, long oc, long row_len, float s, long d, long OC, long OW,
-                            uint64_t *counts) {
-  const int q = d == 0 ? 0 : d == OC ? 1 : d == OW * OC ? 2 : d == (OW + 1) * OC ? 3 : -1;
-  if (q < 0) return 1;
-  if (s == 0.0f) return 0;
-  const int32_t at = l->dw_count[oc]++;
-  l->dw_off[oc * windows + at] = l->corner[win * 4 + q];
-  l->dw_s[oc * windows + at] = s;
-  const long k = win * 4 + q, at_dx = (long)(*counts >> (16 * q)) & 0xffff;
-  l->dx_off[k * l->dx_cap + at_dx] = (int32_t)(oc * row_len);
-  l->dx_s[k * l->dx_cap + at_dx] = s;
-  *counts += (uint64_t)1 << (16 * q);
-  return 0;
-}
-
-#if CK_X86
-/* For each 8-bit lane mask, the indices of its set lanes, packed 3 bits each from the low end (a left-pack permutation). */
-static uint32_t left_pack[256];
-static pthread_once_t left_pack_once = PTHREAD_ONCE_INIT;
-static void fill_left_pack(void) {
-  for (int m = 0; m < 256; m++) {
-    uint32_t packed = 0;
-    for (int lane = 0, n = 0; lane < 8; lane++)
-      if (m >> lane & 1) packed |= (uint32_t)lane << (3 * n++);
-    left_pack[m] = packed;
-  }
-}
-
-/*
- * 8 channels at a time. dw: each lane appends to its own oc's list at that list's count
- * (positions in SIMD, then 8 scalar stores). dx: per q, the live lanes of that q are
- * packed to the front (left_pack) and stored as 8 lanes at the list's count; lanes past
- * the live ones land in the list's spare 8 slots or are overwritten by the next append.
- * Returns the first oc in [0, end) whose argmax is outside the window, or -1.
- */
-AVX2 static long list_window_avx2(const sb_lists *l, long win, long windows, const float *g, const float *pooled, const int32_t *a,
-                                  long base, long OC, long OW, long row_len, float *bsum, long end, uint64_t *counts) {
-  const __m256i lane = _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7), shifts = _mm256_setr_epi32(0, 3, 6, 9, 12, 15, 18, 21);
-  const long step[4] = {0, OC, OW * OC, (OW + 1) * OC};
-  const __m256i corners = _mm256_castsi128_si256(_mm_loadu_si128((const __m128i *)(l->corner + win * 4)));
-  long bad = -1;
-  int32_t cnt[4];
-  for (int q = 0; q < 4; q++) cnt[q] = (int32_t)((*counts >> (16 * q)) & 0xffff);
-  for (long oc = 0; oc < end; oc += 8) {
-    __m256 v = _mm256_loadu_ps(g + oc);
-    if (pooled) v = _mm256_and_ps(v, _mm256_cmp_ps(_mm256_loadu_ps(pooled + oc), _mm256_setzero_ps(), _CMP_GT_OQ));
-    if (bsum) _mm256_storeu_ps(bsum + oc, _mm256_add_ps(_mm256_loadu_ps(bsum + oc), v));
-    const __m256i av = _mm256_loadu_si256((const __m256i *)(a + oc)), ocv = _mm256_add_epi32(_mm256_set1_epi32((int32_t)oc), lane);
-    __m256i qv = _mm256_set1_epi32(-1), here[4];
-    for (int q = 0; q < 4; q++) {
-      here[q] = _mm256_cmpeq_epi32(av, _mm256_add_epi32(_mm256_set1_epi32((int32_t)(base + step[q])), ocv));
-      qv = _mm256_blendv_epi8(qv, _mm256_set1_epi32(q), here[q]);
-    }
-    const __m256i valid = _mm256_cmpgt_epi32(qv, _mm256_set1_epi32(-1));
-    const int missed = ~_mm256_movemask_ps(_mm256_castsi256_ps(valid)) & 0xff;
-    if (missed && bad < 0) bad = oc + __builtin_ctz((unsigned)missed);
-    const __m256i live = _mm256_and_si256(valid, _mm256_castps_si256(_mm256_cmp_ps(v, _mm256_setzero_ps(), _CMP_NEQ_UQ)));
-    /* dw: position oc * windows + count, value corner[q]; the counts move on by 1 where live. */
-    const __m256i dwc = _mm256_loadu_si256((const __m256i *)(l->dw_count + oc));
-    int32_t pos[8], off[8];
-    float sv[8];
-    _mm256_storeu_si256((__m256i *)pos, _mm256_add_epi32(_mm256_mullo_epi32(ocv, _mm256_set1_epi32((int32_t)windows)), dwc));
-    _mm256_storeu_si256((__m256i *)off, _mm256_permutevar8x32_epi32(corners, _mm256_max_epi32(qv, _mm256_setzero_si256())));
-    _mm256_storeu_ps(sv, v);
-    _mm256_storeu_si256((__m256i *)(l->dw_count + oc), _mm256_sub_epi32(dwc, live));
-    /* A dead lane writes at its list's count, which does not move: the next live entry overwrites it. */
-    for (int i = 0; i < 8; i++) {
-      l->dw_off[pos[i]] = off[i];
-      l->dw_s[pos[i]] = sv[i];
-    }
-    /* dx: w^T offsets oc * row_len of the live lanes of each q, packed to the front. */
-    const __m256i rows = _mm256_mullo_epi32(ocv, _mm256_set1_epi32((int32_t)row_len));
-    for (int q = 0; q < 4; q++) {
-      /* No test for an empty mask: it would be mispredicted about as often as taken. */
-      const int m = _mm256_movemask_ps(_mm256_castsi256_ps(_mm256_and_si256(here[q], live)));
-      const __m256i perm = _mm256_and_si256(_mm256_srlv_epi32(_mm256_set1_epi32((int32_t)left_pack[m]), shifts), _mm256_set1_epi32(7));
-      const long at = (win * 4 + q) * l->dx_cap + cnt[q];
-      _mm256_storeu_si256((__m256i *)(l->dx_off + at), _mm256_permutevar8x32_epi32(rows, perm));
-      _mm256_storeu_ps(l->dx_s + at, _mm256_permutevar8x32_ps(v, perm));
-      cnt[q] += __builtin_popcount((unsigned)m);
-    }
-  }
-  *counts = 0;
-  for (int q = 0; q < 4; q++) *counts |= (uint64_t)cnt[q] << (16 * q);
-  return bad;
-}
-#endif
-
-static void list_image(sb_job *j, long task, long n, const sb_lists *l, float *bsum) {
-  const ck_conv_info *c = j->c;
-  const long OC = c->outC, C = c->inC, PW = j->p->outW, windows = j->p->outH * PW, OW = c->outW;
-  const long row_len = c->kH * c->kW * C; /* w^T floats per oc */
-  memset(l->dw_count, 0, (size_t)OC * sizeof(int32_t));
-  for (long win = 0; win < windows; win++) {
-    const long py = win / PW, px = win % PW, at = (n * windows + win) * OC;
-    const long base = ck_window_index(c, n, py, px, 0);
-    for (int q = 0; q < 4; q++) l->corner[win * 4 + q] = (int32_t)(((2 * py + q / 2) * j->wp + 2 * px + q % 2) * C);
-    const float *g = j->g + at, *pooled = j->pooled ? j->pooled + at : NULL;
-    const int32_t *a = j->argmax + at;
-    uint64_t counts = 0; /* the four dx counts of this window, 16 bits each */
-    long bad = -1, oc = 0;
-#if CK_X86
-    if (j->wide) {
-      oc = OC / 8 * 8;
-      bad = list_window_avx2(l, win, windows, g, pooled, a, base, OC, OW, row_len, bsum, oc, &counts);
-    }
-#endif
-    for (; oc < OC; oc++) {
-      const float s = pooled && !(pooled[oc] > 0.0f) ? 0.0f : g[oc];
-      if (bsum) bsum[oc] += s;
-      if (list_pair(l, win, windows, oc, row_len, s, (long)a[oc] - oc - base, OC, OW, &counts) && bad < 0) bad = oc;
-    }
-    if (bad >= 0 && !j->unmatched[task]) j->unmatched[task] = at + bad + 1;
-    for (int q = 0; q < 4; q++) l->dx_count[win * 4 + q] = (int32_t)((counts >> (16 * q)) & 0xffff);
-  }
-}
-
 static void chunk_task(void *ctx, int task, int thread) {
   sb_job *j = ctx;
   const ck_conv_info *c = j->c;
@@ -267,8 +136,8 @@ static void chunk_task(void *ctx, int task, int thread) {
   float *xpad = j->stage_x ? ck_scratch(thread, CK_SLOT_PACK_A, (size_t)plane) : NULL;
   float *dxpad = j->stage_dx ? ck_scratch(thread, CK_SLOT_PACK_B, (size_t)plane) : NULL;
   if (!ints || !scales || (j->stage_x && !xpad) || (j->stage_dx && !dxpad)) return;
-  sb_lists l = {.dw_off = ints, .dx_off = ints + lw, .dw_count = ints + lw + lx, .dx_count = ints + lw + lx + OC,
-                .corner = ints + lw + lx + OC + windows * 4, .dw_s = scales, .dx_s = scales + lw, .dx_cap = cap};
+  ck_live_pairs l = {.dw_off = ints, .dx_off = ints + lw, .dw_count = ints + lw + lx, .dx_count = ints + lw + lx + OC,
+                     .corner = ints + lw + lx + OC + windows * 4, .dw_s = scales, .dx_s = scales + lw, .dx_cap = cap};
   memset(dwt, 0, (size_t)OC * KH * row * sizeof(float));
   if (bsum) memset(bsum, 0, (size_t)OC * sizeof(float));
   for (long n = n0; n < n1; n++) {
@@ -286,7 +155,8 @@ static void chunk_task(void *ctx, int task, int thread) {
       memcpy(xpad, xn, (size_t)plane * sizeof(float));
       xn = xpad;
     }
-    list_image(j, task, n, &l, bsum);
+    const long bad = ck_list_live_pairs(&l, c, j->p, j->wp, j->g, j->pooled, j->argmax, n, bsum, j->wide);
+    if (bad >= 0 && !j->unmatched[task]) j->unmatched[task] = bad + 1;
     for (long oc = 0; oc < OC; oc++) {
       const int count = l.dw_count[oc];
       if (count == 0) continue;
@@ -355,7 +225,7 @@ static void finish_task(void *ctx, int task, int thread) {
 
 int ck_pool_conv_sparse_applies(const ck_conv_info *c, const ck_pool_info *p) {
   return c->strideH == 1 && c->strideW == 1 && c->kH >= 1 && c->kW >= 1 && ck_pool_2x2_after(c, p) &&
-         c->outC < 65536 && /* the dx lists' counts are 16 bits (list_image) */
+         c->outC < 65536 && /* the dx lists' counts are 16 bits (pool-live-pairs.c) */
          /* padded-image offsets fit int32 */
          (c->outH + c->kH) * (c->outW + c->kW) * c->inC < 2147483647L && c->kH * c->kW * c->inC * c->outC < 2147483647L;
 }
@@ -371,9 +241,7 @@ long ck_pool_conv_backprop_sparse(const float *g, const int32_t *argmax, const f
   }
   sb_job j = {.c = c, .p = p, .g = g, .x = x, .pooled = pooled, .argmax = argmax, .dx = dx, .bias = db != NULL};
   j.wide = ck_isa_avx2(ck_isa());
-#if CK_X86
-  if (j.wide) pthread_once(&left_pack_once, fill_left_pack);
-#endif
+  ck_live_pairs_init();
   j.hp = c->outH + c->kH - 1;
   j.wp = c->outW + c->kW - 1;
   j.padded = !(c->padTop == 0 && c->padLeft == 0 && j.hp == c->inH && j.wp == c->inW);
