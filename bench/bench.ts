@@ -67,7 +67,7 @@ const rows: [string, string][] = [
   epochRow(32, batch32),
   epochRow(64, batch64),
   epochRow(128, batch128),
-  ['  direct conv only', `${num(batch128Direct.secondsPerEpoch).toFixed(2)} s  (${num(batch128Direct.gflops).toFixed(1)} GFLOPS, ${((100 * num(batch128Direct.gflops)) / peakGflops).toFixed(1)}% of peak; CONVKIT_WINOGRAD=0; Winograd is ${(num(batch128Direct.secondsPerEpoch) / num(batch128.secondsPerEpoch)).toFixed(2)}x faster)`],
+  ['  direct conv only', `${num(batch128Direct.secondsPerEpoch).toFixed(2)} s  (${num(batch128Direct.gflops).toFixed(1)} effective GFLOPS, ${((100 * num(batch128Direct.gflops)) / peakGflops).toFixed(1)}% of peak; CONVKIT_WINOGRAD=0; Winograd is ${(num(batch128Direct.secondsPerEpoch) / num(batch128.secondsPerEpoch)).toFixed(2)}x faster)`],
   ['inference (10k test)', `${Math.round(num(batch128.inferenceImagesPerSecond)).toLocaleString('en-US')} images/s, median of ${String(batch128.inferencePasses)} passes at batch ${String(batch128.inferenceBatchSize)} (best ${Math.round(num(batch128.inferenceBestImagesPerSecond)).toLocaleString('en-US')}; direct conv only: ${Math.round(num(batch128Direct.inferenceImagesPerSecond)).toLocaleString('en-US')})`],
   ['peak RSS, training epoch', `${Math.max(batch32.maxRssMb, batch64.maxRssMb, batch128.maxRssMb).toFixed(0)} MB`],
   ['reference backend, batch 32', `${num(reference.secondsPerEpoch).toFixed(0)} s/epoch (from ${String(reference.images)} images; native is ${(num(reference.secondsPerEpoch) / num(batch32.secondsPerEpoch)).toFixed(0)}x faster)`],
@@ -87,7 +87,7 @@ if (recipe) {
 }
 const width = Math.max(...rows.map(([k]) => k.length));
 console.log(rows.map(([k, v]) => `${k.padEnd(width)}  ${v}`).join('\n'));
-console.log('effective GFLOPS: the FLOPs of direct convolution (what the layers compute) per second; Winograd F(2x2, 3x3) does fewer multiplies for the same outputs, so its effective rate can pass what the FMA units do.');
+console.log('effective GFLOPS: the FLOPs of direct convolution over every output (what the layers compute) per second; Winograd F(2x2, 3x3) and the pooled backward (argmax positions only) do fewer multiplies for the same results, so the effective rate can pass what the FMA units do.');
 if (quick) console.log('(--quick: epochs extrapolated from 6,000 images; no recipe run)');
 
 const results = { date: new Date().toISOString(), quick, machine: { cpu: os.cpus()[0]?.model, threads: os.availableParallelism(), node: process.version }, peak, batch32, batch64, batch128, batch128Direct, reference, recipe, binimg, pytorch32, pytorch128 };
