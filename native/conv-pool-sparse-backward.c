@@ -38,10 +38,11 @@
 
 #include <string.h>
 
-/* Chunks of images: enough tasks for every thread, but not a
-   partial dw (OC x kH x kW x C floats, cleared and added every call) for every image or two. */
+/* Chunks of images: enough tasks for every thread, but each with enough images to pay for its
+   partial dw (OC x kH x kW x C floats, cleared and added every call): at batch 32, 4 chunks of
+   8 images took about 10% less time than 8 of 4. */
 #define MAX_CHUNKS 8
-#define MIN_CHUNK_IMAGES 4
+#define MIN_CHUNK_IMAGES 8
 /* Floats per row segment: 12 AVX2 accumulators, the seed CNN's whole kernel row (3 x 32). */
 #define SEGMENT 96
 
