@@ -19,6 +19,7 @@
         "native/conv-pool.c",
         "native/conv-pool-sparse-backward.c",
         "native/pool-live-pairs.c",
+        "native/parallel-helpers.c",
         "native/winograd.c",
         "native/winograd-transforms.c",
         "native/winograd-filter.c",

@@ -53,7 +53,7 @@ typedef struct {
   const int32_t *argmax;
   const float *wt;      /* w^T [OC][kH][kW C], when dx is asked */
   float *dx;
-  float *partials;      /* nchunks x OC x kH x kW C (dw^T), then nchunks x OC (bias) when asked */
+  float *partials;      /* per chunk: dw^T (OC x kH x kW C), then the bias gradient (OC) */
   int bias;
   long chunk, nchunks;
   long hp, wp;          /* padded image: outH + kH - 1 rows, outW + kW - 1 columns */
@@ -128,8 +128,8 @@ static void chunk_task(void *ctx, int task, int thread) {
   const long C = c->inC, OC = c->outC, H = c->inH, W = c->inW, KH = c->kH, KW = c->kW;
   const long windows = j->p->outH * j->p->outW, row = KW * C, plane = j->hp * j->wp * C, stride = j->wp * C;
   const long n0 = task * j->chunk, n1 = n0 + j->chunk < c->batch ? n0 + j->chunk : c->batch;
-  float *dwt = j->partials + task * OC * KH * row;
-  float *bsum = j->bias ? j->partials + j->nchunks * OC * KH * row + task * OC : NULL;
+  float *dwt = j->partials + task * (OC * KH * row + OC);
+  float *bsum = j->bias ? dwt + OC * KH * row : NULL;
   /* Lists: dw (OC x windows) and dx (windows x 4 x OC) offsets and scales, counts, corners. */
   const long lw = OC * windows, cap = OC + 8, lx = windows * 4 * cap;
   int32_t *ints = (int32_t *)ck_scratch(thread, CK_SLOT_OFFSETS, (size_t)(lw + lx + OC + 2 * windows * 4));
@@ -184,46 +184,6 @@ static void chunk_task(void *ctx, int task, int thread) {
   }
 }
 
-/* w^T[oc][kh][kw][c] = w[kh][kw][c][oc], oc range split over tasks. */
-typedef struct {
-  const float *w;
-  float *wt;
-  long taps, C, OC;
-  int parts;
-} wt_job;
-
-static void transpose_task(void *ctx, int task, int thread) {
-  (void)thread;
-  const wt_job *j = ctx;
-  long lo, hi;
-  ck_split(j->OC, j->parts, task, 1, &lo, &hi);
-  const long per_oc = j->taps * j->C;
-  for (long oc = lo; oc < hi; oc++)
-    for (long e = 0; e < per_oc; e++) j->wt[oc * per_oc + e] = j->w[e * j->OC + oc];
-}
-
-/* dw[tap][c][oc] = the chunks' dw^T[oc][tap][c], added in chunk order; rows (tap, c) split over tasks. */
-typedef struct {
-  const float *partials;
-  float *dw;
-  long rows, OC, nchunks;
-  int parts;
-} sb_finish;
-
-static void finish_task(void *ctx, int task, int thread) {
-  (void)thread;
-  const sb_finish *f = ctx;
-  long lo, hi;
-  ck_split(f->rows, f->parts, task, 1, &lo, &hi);
-  const long part = f->OC * f->rows;
-  for (long e = lo; e < hi; e++)
-    for (long oc = 0; oc < f->OC; oc++) {
-      float s = 0.0f;
-      for (long k = 0; k < f->nchunks; k++) s += f->partials[k * part + oc * f->rows + e];
-      f->dw[e * f->OC + oc] = s;
-    }
-}
-
 int ck_pool_conv_sparse_applies(const ck_conv_info *c, const ck_pool_info *p) {
   return c->strideH == 1 && c->strideW == 1 && c->kH >= 1 && c->kW >= 1 && ck_pool_2x2_after(c, p) &&
          c->outC < 65536 && /* the dx lists' counts are 16 bits (pool-live-pairs.c) */
@@ -259,20 +219,14 @@ long ck_pool_conv_backprop_sparse(const float *g, const int32_t *argmax, const f
   if (dx) {
     float *wt = ck_scratch(0, CK_SLOT_FLIPPED, (size_t)taps * C * OC);
     if (!wt) return -1;
-    wt_job t = {.w = w, .wt = wt, .taps = taps, .C = C, .OC = OC};
-    t.parts = ck_pool_tasks((double)taps * C * OC, 8192);
-    ck_pool_run(t.parts, transpose_task, &t);
+    ck_transpose(w, wt, taps * C, OC); /* w^T[oc][kh][kw][c] */
     j.wt = wt;
   }
   ck_pool_run((int)j.nchunks, chunk_task, &j);
-  sb_finish f = {.partials = partials, .dw = dw, .rows = taps * C, .OC = OC, .nchunks = j.nchunks};
-  f.parts = ck_pool_tasks((double)f.rows * OC * j.nchunks, 16384);
-  ck_pool_run(f.parts, finish_task, &f);
-  for (long oc = 0; db && oc < OC; oc++) {
-    float s = 0.0f;
-    for (long k = 0; k < j.nchunks; k++) s += partials[j.nchunks * part + k * OC + oc];
-    db[oc] = s;
-  }
+  /* The chunks' sums, in chunk order, in chunk 0's; dw[tap][c][oc] from its dw^T[oc][tap][c]. */
+  ck_add_partials(partials, j.nchunks, part + OC);
+  ck_transpose(partials, dw, OC, taps * C);
+  if (db) memcpy(db, partials + part, (size_t)OC * sizeof(float));
   for (long k = 0; k < j.nchunks; k++)
     if (j.unmatched[k]) return j.unmatched[k] - 1;
   return -1;

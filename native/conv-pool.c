@@ -290,12 +290,9 @@ static long filter_grad(const float *g, const int32_t *argmax, const float *x, f
   j.partials = ck_scratch(0, CK_SLOT_PARTIAL, (size_t)j.nchunks * 10 * OC);
   if (!j.partials) return -1; /* out of memory: recorded by ck_scratch, thrown by addon.c */
   ck_pool_run((int)j.nchunks, filter_chunk, &j);
-  for (long i = 0; i < 10 * OC; i++) {
-    float s = 0.0f;
-    for (long k = 0; k < j.nchunks; k++) s += j.partials[k * 10 * OC + i];
-    if (i < 9 * OC) dw[i] = s;
-    else if (db) db[i - 9 * OC] = s;
-  }
+  ck_add_partials(j.partials, j.nchunks, 10 * OC); /* in chunk order, into chunk 0's */
+  memcpy(dw, j.partials, (size_t)9 * OC * sizeof(float));
+  if (db) memcpy(db, j.partials + 9 * OC, (size_t)OC * sizeof(float));
   for (long k = 0; k < j.nchunks; k++)
     if (j.unmatched[k]) return j.unmatched[k] - 1;
   return -1;

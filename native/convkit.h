@@ -132,6 +132,11 @@ int ck_pool_tasks(double work, double grain);
 void ck_pool_set_threads(int n);
 int ck_cpu_count(void);
 
+/* On the pool (parallel-helpers.c): chunk 0 of `partials` (nchunks chunks of `stride` floats)
+   += chunks 1..nchunks-1, added in chunk order; and dst[c][r] = src[r][c] for src [rows][cols]. */
+void ck_add_partials(float *partials, long nchunks, long stride);
+void ck_transpose(const float *src, float *dst, long rows, long cols);
+
 /* Peak FMA GFLOPS of the active ISA on all pool threads (peak-flops.c). */
 double ck_peak_gflops(double milliseconds);
 

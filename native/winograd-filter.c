@@ -37,6 +37,28 @@ typedef struct {
   long tiles_w, tiles_per_image, tiles, chunk, nchunks;
 } wf_job;
 
+/*
+ * Mw[xi][oc][c] (+)= sum over the block's nt tiles of Y[xi][t][oc] V[xi][t][c]:
+ * y row-major [xi][tile][OC] (plane stride ys), v in NR-channel panels
+ * [xi][panel][tile][NR] of tb tiles (plane stride vs); rows: nt pointers of scratch.
+ */
+static void filter_gemm(const ck_gemm_isa *isa, const float *y, long ys, const float *v, long vs, int tb, int nt,
+                        const float **rows, const int *row_off, float *mw, long C, long OC, int accumulate) {
+  const int MR = isa->mr, NR = isa->nr;
+  for (int xi = 0; xi < 16; xi++) {
+    const float *yx = y + (long)xi * ys, *vx = v + (long)xi * vs;
+    for (int k = 0; k < nt; k++) rows[k] = yx + (long)k * OC;
+    for (long oc0 = 0; oc0 < OC; oc0 += MR) {
+      int m = (int)(OC - oc0 < MR ? OC - oc0 : MR);
+      for (long jr = 0; jr < C; jr += NR) {
+        int n = (int)(C - jr < NR ? C - jr : NR);
+        isa->conv_wgrad_rows(nt, rows, row_off + oc0, vx + (jr / NR) * tb * NR, NR,
+                             mw + ((long)xi * OC + oc0) * C + jr, C, m, n, accumulate);
+      }
+    }
+  }
+}
+
 static void chunk_task(void *ctx, int task, int thread) {
   const wf_job *j = ctx;
   const ck_conv_info *g = j->g;
@@ -80,48 +102,17 @@ static void chunk_task(void *ctx, int task, int thread) {
       nt++;
     }
     if (nt == 0) continue;
-    ck_wg_filter_gemm(isa, y, ys, v, vs, TB, nt, rows, j->row_off, mw, C, OC, blocks++ > 0);
+    filter_gemm(isa, y, ys, v, vs, TB, nt, rows, j->row_off, mw, C, OC, blocks++ > 0);
   }
 }
 
-void ck_wg_filter_gemm(const ck_gemm_isa *isa, const float *y, long ys, const float *v, long vs, int tb, int nt,
-                       const float **rows, const int *row_off, float *mw, long C, long OC, int accumulate) {
-  const int MR = isa->mr, NR = isa->nr;
-  for (int xi = 0; xi < 16; xi++) {
-    const float *yx = y + (long)xi * ys, *vx = v + (long)xi * vs;
-    for (int k = 0; k < nt; k++) rows[k] = yx + (long)k * OC;
-    for (long oc0 = 0; oc0 < OC; oc0 += MR) {
-      int m = (int)(OC - oc0 < MR ? OC - oc0 : MR);
-      for (long jr = 0; jr < C; jr += NR) {
-        int n = (int)(C - jr < NR ? C - jr : NR);
-        isa->conv_wgrad_rows(nt, rows, row_off + oc0, vx + (jr / NR) * tb * NR, NR,
-                             mw + ((long)xi * OC + oc0) * C + jr, C, m, n, accumulate);
-      }
-    }
-  }
-}
-
-/* The chunks' Mw, added and turned into dw by ck_wg_filter_finish. */
+/* The chunks' Mw, added and turned into dw by filter_finish. */
 typedef struct {
   float *partials; /* nchunks x 16 x OC x C */
   float *dw;
-  long C, OC, nchunks;
+  long C, OC;
   int parts;
 } wf_finish;
-
-/* M = the chunks' Mw added in chunk order, into chunk 0's (contiguous, vectorisable). */
-static void reduce_task(void *ctx, int task, int thread) {
-  (void)thread;
-  const wf_finish *j = ctx;
-  const long total = 16 * j->OC * j->C;
-  long lo, hi;
-  ck_split(total, j->parts, task, 16, &lo, &hi);
-  float *sum = j->partials;
-  for (long k = 1; k < j->nchunks; k++) {
-    const float *part = j->partials + k * total;
-    for (long e = lo; e < hi; e++) sum[e] += part[e];
-  }
-}
 
 /* dw[kh][kw][c][oc] = (G^T M[.][oc][c] G)[kh][kw]. */
 static void finish_task(void *ctx, int task, int thread) {
@@ -151,10 +142,11 @@ static void finish_task(void *ctx, int task, int thread) {
   }
 }
 
-void ck_wg_filter_finish(float *partials, long nchunks, float *dw, long C, long OC) {
-  wf_finish f = {.partials = partials, .dw = dw, .C = C, .OC = OC, .nchunks = nchunks};
-  f.parts = ck_pool_tasks((double)OC * C * 16 * nchunks, 65536);
-  if (nchunks > 1) ck_pool_run(f.parts, reduce_task, &f);
+/* dw = G^T (sum of the nchunks partial Mw, in chunk order) G; partials is overwritten. */
+static void filter_finish(float *partials, long nchunks, float *dw, long C, long OC) {
+  wf_finish f = {.partials = partials, .dw = dw, .C = C, .OC = OC};
+  ck_add_partials(partials, nchunks, 16 * OC * C); /* M = the chunks' Mw, in chunk 0's */
+  f.parts = ck_pool_tasks((double)OC * C * 16, 65536);
   ck_pool_run(f.parts, finish_task, &f);
 }
 
@@ -182,5 +174,5 @@ void ck_conv2d_backprop_filter_winograd(const float *x, const float *dy, float *
   j.zeros = zeros;
   j.row_off = row_off;
   ck_pool_run((int)j.nchunks, chunk_task, &j);
-  ck_wg_filter_finish(partials, j.nchunks, dw, C, OC);
+  filter_finish(partials, j.nchunks, dw, C, OC);
 }

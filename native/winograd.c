@@ -116,7 +116,8 @@ static void transform_task(void *ctx, int task, int thread) {
   transform_weights_base(j->w, j->u, j->C, j->OC, j->ocp, j->NR, lo, hi);
 }
 
-void ck_wg_transform_weights(const float *w, float *u, long C, long OC, long ocp, int NR, int wide) {
+/* U = G g G^T for every (c, oc) of w [3][3][C][OC], per xi as NR-column panels [OC/NR][C][NR], zero-padded to ocp, on the thread pool. */
+static void transform_weights(const float *w, float *u, long C, long OC, long ocp, int NR, int wide) {
   tw_job j = {.w = w, .u = u, .C = C, .OC = OC, .ocp = ocp, .NR = NR, .wide = wide};
   j.parts = ck_pool_tasks(9.0 * 16 * C * OC, 32768);
   if (j.parts > C) j.parts = (int)C;
@@ -243,7 +244,7 @@ static int prepare(wg_job *j, const float *w) {
   const int same = cached.valid && cached.C == g->inC && cached.OC == g->outC && cached.ocp == j->oc_padded &&
                    cached.NR == NR && cached.wide == wide && memcmp(seen, w, wn * sizeof(float)) == 0;
   if (!same) {
-    ck_wg_transform_weights(w, u, g->inC, g->outC, j->oc_padded, NR, wide);
+    transform_weights(w, u, g->inC, g->outC, j->oc_padded, NR, wide);
     memcpy(seen, w, wn * sizeof(float));
     cached.C = g->inC, cached.OC = g->outC, cached.ocp = j->oc_padded, cached.NR = NR, cached.wide = wide, cached.valid = 1;
   }

@@ -18,17 +18,4 @@ int ck_conv_relu_pool_winograd(const float *x, const float *w, const float *bias
 /* Filter gradient by F(2x2, 3x3) (winograd-filter.c); same contract as ck_conv2d_backprop_filter. */
 void ck_conv2d_backprop_filter_winograd(const float *x, const float *dy, float *dw, const ck_conv_info *g);
 
-/* ---- shared by the Winograd files ---- */
-
-/* U = G g G^T for every (c, oc) of w [3][3][C][OC], per xi as NR-column panels [OC/NR][C][NR], zero-padded to ocp, on the thread pool. */
-void ck_wg_transform_weights(const float *w, float *u, long C, long OC, long ocp, int NR, int wide);
-/*
- * Mw[xi][oc][c] (+)= sum over the block's nt tiles of Y[xi][t][oc] V[xi][t][c]:
- * y row-major [xi][tile][OC] (plane stride ys), v in NR-channel panels
- * [xi][panel][tile][NR] of tb tiles (plane stride vs); rows: nt pointers of scratch.
- */
-void ck_wg_filter_gemm(const ck_gemm_isa *isa, const float *y, long ys, const float *v, long vs, int tb, int nt,
-                       const float **rows, const int *row_off, float *mw, long C, long OC, int accumulate);
-/* dw = G^T (sum of the nchunks partial Mw, in chunk order) G; partials is overwritten. */
-void ck_wg_filter_finish(float *partials, long nchunks, float *dw, long C, long OC);
 #endif
