@@ -81,8 +81,9 @@ export interface Backend {
   /**
    * Optional: a zeroed Float32Array of `length` elements laid out as this
    * backend's kernels read fastest. The native backend aligns the data to 64
-   * bytes (a cache line), so no 32-byte vector load straddles two lines; layers
-   * allocate their activations, gradients and weights through it. Without it,
+   * bytes (a cache line), so rows of a multiple of 16 floats start on a line and
+   * their 32-byte loads never straddle two; layers allocate their activations,
+   * gradients and weights through it. Without it,
    * buffers are plain `new Float32Array(length)`.
    */
   allocateFloat32?(length: number): Float32Array;
