@@ -20,7 +20,7 @@
  *       w^T[oc][kh] of its live channels, scaled by s, summed in registers
  *       and added to the dx row under it.
  * The live (window, oc) pairs are listed once per image (pool-live-pairs.c), per oc for dw and per
- * window position for dx, so the loops have no branches on the data.
+ * window position for dx, so the multiply loops test no pair.
  *
  * Staging: each image of x is copied into 64-byte-aligned scratch (and dx is
  * computed in such scratch and copied back) when the conv pads (the copies
