@@ -171,6 +171,10 @@ typedef struct {
   long ld;
 } ck_plain;
 void ck_pack_rmajor(const void *src, long r0, int rows, long k0, int kc, int R, float *dst);
+#if CK_X86
+/* One full panel of ck_pack_rmajor (R rows from `rows`, R a multiple of 8) by 8x8 AVX2 transposes. */
+void ck_pack_rmajor_panel_avx2(const float *rows, long ld, int kc, int R, float *dst);
+#endif
 void ck_pack_kmajor(const void *src, long r0, int rows, long k0, int kc, int R, float *dst);
 
 /* Serial blocked GEMM on the calling thread's scratch: C[M,N] (+)= A[M,K] . B[K,N]. */

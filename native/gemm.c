@@ -51,6 +51,13 @@ void ck_pack_rmajor(const void *src, long r0, int rows, long k0, int kc, int R, 
   for (int r = 0; r < rows; r += R) {
     int w = rows - r < R ? rows - r : R;
     const float *base = s->p + (r0 + r) * s->ld + k0;
+#if CK_X86
+    if (w == R && R % 8 == 0 && ck_isa_avx2(ck_isa())) {
+      ck_pack_rmajor_panel_avx2(base, s->ld, kc, R, dst);
+      dst += (size_t)kc * R;
+      continue;
+    }
+#endif
     /* Walk 8 depth steps at a time so each source row is read a cache line at a time. */
     int k = 0;
     for (; k + 8 <= kc; k += 8) {
