@@ -47,7 +47,7 @@ const batch64 = runPhase('train-epoch', ['--batch', '64', ...trainLimit]);
 const batch128 = runPhase('train-epoch', ['--batch', '128', ...trainLimit]);
 // The same epoch with direct convolution only, for the Winograd ratio and the FLOP-true % of peak.
 const batch128Direct = runPhase('train-epoch', ['--batch', '128', ...trainLimit], { CONVKIT_WINOGRAD: '0' });
-const reference = runPhase('train-epoch', ['--batch', '32', '--backend', 'reference', '--limit', quick ? '128' : '512', '--inference-limit', '256']);
+const reference = runPhase('train-epoch', ['--batch', '32', '--backend', 'reference', '--epochs', '1', '--limit', quick ? '128' : '512', '--inference-limit', '256']);
 const recipe = quick ? null : runPhase('time-to-accuracy', []);
 const binimg = runPhase('binimg-throughput', []);
 const pytorch32 = quick ? null : runPytorch(32);
@@ -55,10 +55,16 @@ const pytorch128 = quick ? null : runPytorch(128);
 
 const num = (value: unknown) => value as number;
 const peakGflops = num(peak.gflops);
+/** "median of 3 epochs: 3.43-3.80 s" for a phase's epochs (or nothing for a single one). */
+function epochSpread(phase: Record<string, unknown>): string {
+  const each = phase.epochSecondsPerEpoch as number[];
+  if (each.length < 2) return '';
+  return `, median of ${each.length} epochs: ${Math.min(...each).toFixed(2)}-${Math.max(...each).toFixed(2)} s`;
+}
 /** An epoch's line; the training recipe's batch size is marked. */
 function epochRow(batch: number, phase: Record<string, unknown>): [string, string] {
   const recipe = batch === RECIPES.cnn.batchSize ? "; the recipe's batch" : '';
-  return [`epoch, batch ${batch}`, `${num(phase.secondsPerEpoch).toFixed(2)} s  (${num(phase.gflops).toFixed(1)} effective GFLOPS, ${((100 * num(phase.gflops)) / peakGflops).toFixed(1)}% of peak${recipe})`];
+  return [`epoch, batch ${batch}`, `${num(phase.secondsPerEpoch).toFixed(2)} s  (${num(phase.gflops).toFixed(1)} effective GFLOPS, ${((100 * num(phase.gflops)) / peakGflops).toFixed(1)}% of peak${epochSpread(phase)}${recipe})`];
 }
 const rows: [string, string][] = [
   ['machine', `${os.cpus()[0]?.model ?? 'unknown CPU'}, ${os.availableParallelism()} threads, Node ${process.version}`],
@@ -67,7 +73,7 @@ const rows: [string, string][] = [
   epochRow(32, batch32),
   epochRow(64, batch64),
   epochRow(128, batch128),
-  ['  direct conv only', `${num(batch128Direct.secondsPerEpoch).toFixed(2)} s  (${num(batch128Direct.gflops).toFixed(1)} effective GFLOPS, ${((100 * num(batch128Direct.gflops)) / peakGflops).toFixed(1)}% of peak; CONVKIT_WINOGRAD=0; Winograd is ${(num(batch128Direct.secondsPerEpoch) / num(batch128.secondsPerEpoch)).toFixed(2)}x faster)`],
+  ['  direct conv only', `${num(batch128Direct.secondsPerEpoch).toFixed(2)} s  (${num(batch128Direct.gflops).toFixed(1)} effective GFLOPS, ${((100 * num(batch128Direct.gflops)) / peakGflops).toFixed(1)}% of peak${epochSpread(batch128Direct)}; CONVKIT_WINOGRAD=0; Winograd is ${(num(batch128Direct.secondsPerEpoch) / num(batch128.secondsPerEpoch)).toFixed(2)}x faster)`],
   ['inference (10k test)', `${Math.round(num(batch128.inferenceImagesPerSecond)).toLocaleString('en-US')} images/s, median of ${String(batch128.inferencePasses)} passes at batch ${String(batch128.inferenceBatchSize)} (best ${Math.round(num(batch128.inferenceBestImagesPerSecond)).toLocaleString('en-US')}; direct conv only: ${Math.round(num(batch128Direct.inferenceImagesPerSecond)).toLocaleString('en-US')})`],
   ['peak RSS, training epoch', `${Math.max(batch32.maxRssMb, batch64.maxRssMb, batch128.maxRssMb).toFixed(0)} MB`],
   ['reference backend, batch 32', `${num(reference.secondsPerEpoch).toFixed(0)} s/epoch (from ${String(reference.images)} images; native is ${(num(reference.secondsPerEpoch) / num(batch32.secondsPerEpoch)).toFixed(0)}x faster)`],
