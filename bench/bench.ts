@@ -10,6 +10,7 @@ import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { defaultMnistDir } from '../src/data/mnist.js';
 import { RECIPES } from '../src/models/recipes.js';
+import { median } from './phases/phase-output.js';
 
 type PhaseResult = Record<string, unknown> & { maxRssMb: number };
 
@@ -66,6 +67,12 @@ function epochRow(batch: number, phase: Record<string, unknown>): [string, strin
   const recipe = batch === RECIPES.cnn.batchSize ? "; the recipe's batch" : '';
   return [`epoch, batch ${batch}`, `${num(phase.secondsPerEpoch).toFixed(2)} s  (${num(phase.gflops).toFixed(1)} effective GFLOPS, ${((100 * num(phase.gflops)) / peakGflops).toFixed(1)}% of peak${epochSpread(phase)}${recipe})`];
 }
+/** The recipe's own epochs (the time-to-accuracy run), for the recipe's batch: they train at another learning rate than the epoch lines. */
+function recipeEpochRows(): [string, string][] {
+  if (!recipe) return [];
+  const each = recipe.epochSeconds as number[];
+  return [[`  with the recipe's schedule`, `${median(each).toFixed(2)} s  (median of the recipe's ${each.length} epochs: ${each.map((s) => s.toFixed(2)).join(', ')} s; lr ${RECIPES.cnn.learningRate} ${RECIPES.cnn.schedule}, as convkit train runs it; the epoch lines train at Adam's default 0.001)`]];
+}
 const rows: [string, string][] = [
   ['machine', `${os.cpus()[0]?.model ?? 'unknown CPU'}, ${os.availableParallelism()} threads, Node ${process.version}`],
   ['backend', String(batch128.backend)],
@@ -73,6 +80,7 @@ const rows: [string, string][] = [
   epochRow(32, batch32),
   epochRow(64, batch64),
   epochRow(128, batch128),
+  ...recipeEpochRows(),
   ['  direct conv only', `${num(batch128Direct.secondsPerEpoch).toFixed(2)} s  (${num(batch128Direct.gflops).toFixed(1)} effective GFLOPS, ${((100 * num(batch128Direct.gflops)) / peakGflops).toFixed(1)}% of peak${epochSpread(batch128Direct)}; CONVKIT_WINOGRAD=0; Winograd is ${(num(batch128Direct.secondsPerEpoch) / num(batch128.secondsPerEpoch)).toFixed(2)}x faster)`],
   ['inference (10k test)', `${Math.round(num(batch128.inferenceImagesPerSecond)).toLocaleString('en-US')} images/s, median of ${String(batch128.inferencePasses)} passes at batch ${String(batch128.inferenceBatchSize)} (best ${Math.round(num(batch128.inferenceBestImagesPerSecond)).toLocaleString('en-US')}; direct conv only: ${Math.round(num(batch128Direct.inferenceImagesPerSecond)).toLocaleString('en-US')})`],
   ['peak RSS, training epoch', `${Math.max(batch32.maxRssMb, batch64.maxRssMb, batch128.maxRssMb).toFixed(0)} MB`],

@@ -8,3 +8,9 @@ export function argument(name: string, fallback: string): string {
   const index = process.argv.indexOf(`--${name}`);
   return index >= 0 ? process.argv[index + 1] : fallback;
 }
+
+/** The middle value (the lower of the two middle ones for an even count): the figure a noisy machine's repeated passes are reported by. */
+export function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor((sorted.length - 1) / 2)];
+}

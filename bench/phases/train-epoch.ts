@@ -13,7 +13,7 @@ import { createSeedCnn } from '../../src/models/seed-models.js';
 import { trainingFlopsPerSample } from '../../src/model/flops.js';
 import { Tensor } from '../../src/core/tensor.js';
 import type { BackendName } from '../../src/backend/select-backend.js';
-import { argument, report } from './phase-output.js';
+import { argument, median, report } from './phase-output.js';
 
 const batchSize = Number(argument('batch', '128'));
 const backend = argument('backend', 'native') as BackendName;
@@ -43,12 +43,6 @@ for (let pass = 0; pass < inferencePasses; pass++) {
   const inferStart = performance.now();
   model.predict(testX, { batchSize: inferenceBatch });
   rates.push(data.test.count / ((performance.now() - inferStart) / 1000));
-}
-
-/** The middle value (the lower of the two middle ones for an even count). */
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor((sorted.length - 1) / 2)];
 }
 
 report({
