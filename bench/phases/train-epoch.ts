@@ -20,6 +20,7 @@ const batchSize = Number(argument('batch', '128'));
 const backend = argument('backend', 'native') as BackendName;
 const limit = Number(argument('limit', '60000'));
 const epochs = Number(argument('epochs', '3'));
+if (!Number.isInteger(epochs) || epochs < 1) throw new Error(`--epochs: expected a whole number of epochs, at least 1; received ${argument('epochs', '3')}`);
 const inferenceLimit = Number(argument('inference-limit', '10000'));
 const inferencePasses = Number(argument('inference-passes', '5'));
 const inferenceBatch = 256;
