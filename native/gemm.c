@@ -77,6 +77,13 @@ void ck_pack_rmajor(const void *src, long r0, int rows, long k0, int kc, int R, 
 
 static long round_up(long v, long a) { return (v + a - 1) / a * a; }
 
+/* The depth of the blocks K is cut into: equal blocks of at most kc_max (K=288 with kc_max=256
+   gives 2x144, not 256+32). Both GEMM drivers use it, so their sums are in the same order. */
+static long depth_block(const ck_gemm_isa *isa, long K) {
+  long kblocks = (K + isa->kc_max - 1) / isa->kc_max;
+  return (K + kblocks - 1) / kblocks;
+}
+
 void ck_gemm_serial(const ck_gemm_isa *isa, int thread, long M, long N, long K,
                     ck_operand A, ck_operand B, float *C, long ldc, int accumulate) {
   if (M <= 0 || N <= 0) return;
@@ -86,9 +93,7 @@ void ck_gemm_serial(const ck_gemm_isa *isa, int thread, long M, long N, long K,
     return;
   }
   const int MR = isa->mr, NR = isa->nr;
-  /* Equal depth blocks: K=288 with kc_max=256 gives 2x144, not 256+32. */
-  long kblocks = (K + isa->kc_max - 1) / isa->kc_max;
-  int kc_len = (int)((K + kblocks - 1) / kblocks);
+  int kc_len = (int)depth_block(isa, K);
   long nc_max = N < isa->nc ? N : isa->nc;
   long mc_max = M < isa->mc ? M : isa->mc;
   float *bpack = ck_scratch(thread, CK_SLOT_PACK_B, (size_t)round_up(nc_max, NR) * kc_len);
@@ -145,11 +150,10 @@ typedef struct {
  * C (+)= A . B with both operands row-major, read in place by isa->panel_gemm
  * (N % NR == 0). Packing B cost a quarter of the dense layer's forward product
  * at batch 128: each packed weight is used only M / MR times. The depth blocks
- * are ck_gemm_serial's, so the sums are the same.
+ * are ck_gemm_serial's (depth_block), so the sums are the same.
  */
 static void nopack_gemm(const ck_gemm_isa *isa, long M, long N, long K, ck_plain a, ck_plain b, float *C, long ldc, int accumulate) {
-  long kblocks = (K + isa->kc_max - 1) / isa->kc_max;
-  long kc_len = (K + kblocks - 1) / kblocks;
+  const long kc_len = depth_block(isa, K);
   for (long pc = 0; pc < K; pc += kc_len) {
     long kc = K - pc < kc_len ? K - pc : kc_len;
     for (long ic = 0; ic < M; ic += isa->mc) {

@@ -214,7 +214,6 @@ static void block_task(void *ctx, int task, int thread) {
   }
 }
 
-/* Weights transformed, zeros ready: 0 on allocation failure (recorded by ck_scratch, thrown by addon.c). */
 /*
  * What the transformed weights in CK_SLOT_WG_U were made from: the shape, the panel width,
  * and (in CK_SLOT_WG_W) a copy of the kernel. predict() and evaluate() run batch after batch
@@ -227,6 +226,7 @@ static struct {
   int NR, wide, valid;
 } cached;
 
+/* Weights transformed, zeros ready: 0 on allocation failure (recorded by ck_scratch, thrown by addon.c). */
 static int prepare(wg_job *j, const float *w) {
   const ck_conv_info *g = j->g;
   const int NR = j->isa->nr, wide = ck_isa_avx2(j->isa);
