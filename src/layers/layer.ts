@@ -6,10 +6,12 @@
  * forward caches what backward needs (its input, activation output, max-pool
  * argmax); backward overwrites the parameter gradients (one batch, no
  * accumulation). Output and gradient buffers are owned by the layer and reused
- * between steps of the same batch size, so a training step allocates nothing.
+ * between steps, so a training step allocates nothing; a smaller last batch
+ * gets views of them (core/batch-buffer.ts).
  */
 import type { Backend, FloatArray } from '../backend/backend.js';
 import type { Random } from '../core/random.js';
+import { batchBuffer, holdsDType } from '../core/batch-buffer.js';
 import { allocate, type DType } from '../core/tensor.js';
 
 export interface Weight {
@@ -132,10 +134,9 @@ export abstract class Layer {
     return `${this.className} layer "${this.name ?? this.namePrefix}"`;
   }
 
-  /** A buffer of `size` elements, reused when the size is unchanged. */
+  /** A buffer of `size` elements: `buffer` itself or a view of its allocation when large enough (batchBuffer), else a new one. */
   protected reuse(buffer: FloatArray | undefined, size: number): FloatArray {
-    if (buffer && buffer.length === size && (this.dtype === 'float64') === buffer instanceof Float64Array) return buffer;
-    return this.allocate(size);
+    return batchBuffer(buffer, size, (n) => this.allocate(n), holdsDType(this.dtype));
   }
 
   /** A zeroed buffer, laid out as the backend reads fastest when it says how (backend.allocateFloat32). */

@@ -1,5 +1,6 @@
 /** MaxPooling2D: y[N,OH,OW,C] = max over each window of x[N,H,W,C]; backward routes dy to the argmax. */
 import type { FloatArray, Pool2DInfo } from '../backend/backend.js';
+import { batchBuffer } from '../core/batch-buffer.js';
 import { pool2dInfo, type Padding } from '../core/conv-geometry.js';
 import { shapeSize } from '../core/tensor.js';
 import { Layer, type BuildContext, type LayerPlan, type LayerDetails } from './layer.js';
@@ -73,7 +74,7 @@ export class MaxPooling2D extends Layer {
     const info = this.info(batch);
     const size = batch * shapeSize(this.outputShape);
     const y = (this.output = this.reuse(this.output, size));
-    if (training && this.argmax?.length !== size) this.argmax = new Int32Array(size);
+    if (training) this.argmax = batchBuffer(this.argmax, size, (n) => new Int32Array(n));
     return { y, argmax: training ? this.argmax! : null, info };
   }
 

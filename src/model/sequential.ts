@@ -5,6 +5,7 @@
  */
 import type { Backend, FloatArray } from '../backend/backend.js';
 import { resolveBackend, type BackendChoice } from '../backend/select-backend.js';
+import { batchBuffer, holdsDType } from '../core/batch-buffer.js';
 import { Random, randomSeed } from '../core/random.js';
 import { allocate, shapeSize, Tensor, type DType } from '../core/tensor.js';
 import { AffineLayer } from '../layers/affine-layer.js';
@@ -228,7 +229,9 @@ export class Sequential {
   }
 
   private lossScratch(size: number): { probs: FloatArray; grad: FloatArray } {
-    if (this.scratch.probs?.length !== size) this.scratch = { probs: allocate(this.dtype, size), grad: allocate(this.dtype, size) };
+    const make = (n: number): FloatArray => allocate(this.dtype, n);
+    const fits = holdsDType(this.dtype);
+    this.scratch = { probs: batchBuffer(this.scratch.probs, size, make, fits), grad: batchBuffer(this.scratch.grad, size, make, fits) };
     return this.scratch as { probs: FloatArray; grad: FloatArray };
   }
 
