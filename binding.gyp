@@ -27,6 +27,7 @@
         "native/simd-loops.c",
         "native/elementwise.c",
         "native/optimizers.c",
+        "native/gather-rows.c",
         "native/peak-flops.c"
       ],
       "cflags_c": ["-std=gnu11", "-O3", "-fno-math-errno", "-fvisibility=hidden", "-Wall", "-Wextra", "-Wno-unused-parameter"],

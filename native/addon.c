@@ -309,6 +309,36 @@ static napi_value js_max_pool_bp(napi_env env, napi_callback_info info) {
   return undefined(env);
 }
 
+/* Elements of a typed array (0 when it is not one; typed() then reports the type). */
+static long typed_length(napi_env env, napi_value v) {
+  bool is_ta = false;
+  napi_is_typedarray(env, v, &is_ta);
+  if (!is_ta) return 0;
+  size_t length = 0;
+  napi_get_typedarray_info(env, v, NULL, &length, NULL, NULL, NULL);
+  return (long)length;
+}
+
+static napi_value js_gather_rows(napi_env env, napi_callback_info info) {
+  ARGS(4);
+  int ok = 1;
+  long len = INT(1);
+  long count = typed_length(env, argv[2]);
+  long src_rows = len > 0 ? typed_length(env, argv[0]) / len : 0;
+  float *src = F32(0, "source", src_rows * len);
+  int32_t *rows = I32(2, "rows", count);
+  float *dst = F32(3, "target", count * len);
+  long bad;
+  LOCKED(bad = ck_gather_rows(src, src_rows, len, rows, count, dst));
+  if (bad >= 0) {
+    char msg[200];
+    snprintf(msg, sizeof msg, "convkit native: gatherRows: rows[%ld] = %d is not a row of the source (%ld rows of %ld)",
+             bad, rows[bad], src_rows, len);
+    napi_throw_range_error(env, NULL, msg);
+  }
+  return undefined(env);
+}
+
 static napi_value js_bias_activation(napi_env env, napi_callback_info info) {
   ARGS(5);
   int ok = 1;
@@ -577,7 +607,7 @@ static napi_value init(napi_env env, napi_value exports) {
     FN("adamUpdate", js_adam), FN("sgdUpdate", js_sgd), FN("rmspropUpdate", js_rmsprop),
     FN("getThreads", js_get_threads), FN("setThreads", js_set_threads), FN("getIsa", js_get_isa),
     FN("setIsa", js_set_isa), FN("supportedIsas", js_supported_isas), FN("measurePeakGflops", js_peak_gflops),
-    FN("alignmentOffset", js_alignment_offset),
+    FN("alignmentOffset", js_alignment_offset), FN("gatherRows", js_gather_rows),
 #undef FN
   };
   napi_define_properties(env, exports, sizeof props / sizeof props[0], props);

@@ -237,6 +237,12 @@ void ck_sgd(float *param, const float *grad, float *velocity, long n,
             float lr, float momentum, int nesterov);
 void ck_rmsprop(float *param, const float *grad, float *ms, long n, float lr, float rho, float eps);
 
+/* ---------- data movement (gather-rows.c) ---------- */
+
+/* Row i of dst (len floats) = row rows[i] of src (src_rows rows), for i < count. Returns -1, or
+   the first i whose rows[i] is outside [0, src_rows) (then nothing is written). */
+long ck_gather_rows(const float *src, long src_rows, long len, const int32_t *rows, long count, float *dst);
+
 /* Splits [0, total) into parts pieces; piece i is [*lo, *hi), aligned to `align` except the end. */
 static inline void ck_split(long total, int parts, int i, long align, long *lo, long *hi) {
   long units = (total + align - 1) / align;

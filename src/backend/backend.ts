@@ -175,6 +175,13 @@ export interface Backend {
   ): number;
 
   /**
+   * Row i of `target` = row rows[i] of `source`, rows of `rowLength` elements: the
+   * shuffled batch that fit() trains on. Every index is checked before anything is
+   * copied; one outside the source is a RangeError and `target` is left as it was.
+   */
+  gatherRows(source: FloatArray, rowLength: number, rows: Int32Array, target: FloatArray): void;
+
+  /**
    * Adam step (Keras 3 form): m += (g - m)(1 - beta1); v += (g^2 - v)(1 - beta2);
    * param -= alpha * m / (sqrt(v) + epsilon), where the caller has folded the bias
    * correction into alpha = lr * sqrt(1 - beta2^t) / (1 - beta1^t).

@@ -52,6 +52,8 @@ export interface NativeAddon {
   supportedIsas(): NativeIsa[];
   /** Peak FMA GFLOPS of the active ISA on all pool threads, measured for `milliseconds`. */
   measurePeakGflops(milliseconds: number): number;
+  /** Row i of target = row rows[i] of source; throws a RangeError, copying nothing, on a row outside the source. */
+  gatherRows(source: F32, rowLength: number, rows: Int32Array, target: F32): void;
   /** Bytes (0-63) from the start of `buffer` to its first 64-byte-aligned address. */
   alignmentOffset(buffer: ArrayBuffer): number;
 }

@@ -270,6 +270,13 @@ export class NativeBackendImpl implements NativeBackend {
     );
   }
 
+  gatherRows(source: FloatArray, rowLength: number, rows: Int32Array, target: FloatArray): void {
+    const K = 'gatherRows';
+    size(K, 'rowLength', rowLength);
+    const shape = `[${rows.length} rows of ${rowLength}]`;
+    this.addon.gatherRows(f32(K, 'source', source, 0, shape), rowLength, i32(K, 'rows', rows, 0, shape), f32(K, 'target', target, rows.length * rowLength, shape));
+  }
+
   adamUpdate(param: FloatArray, grad: FloatArray, m: FloatArray, v: FloatArray, n: number, alpha: number, beta1: number, beta2: number, epsilon: number): void {
     const K = 'adamUpdate', shape = `[${n}]`;
     size(K, 'n', n);

@@ -12,6 +12,7 @@ import {
   softmaxCrossEntropyDense, softmaxCrossEntropySparse,
 } from './elementwise.js';
 import { adamUpdate, rmspropUpdate, sgdUpdate } from './optimizer-updates.js';
+import { gatherRows } from './gather-rows.js';
 
 export function createReferenceBackend(): Backend {
   return {
@@ -22,6 +23,6 @@ export function createReferenceBackend(): Backend {
     maxPool, maxPoolBackprop,
     biasActivation, activationBackprop, biasGrad, activationBackpropBiasGrad, softmax, softmaxBackprop,
     softmaxCrossEntropySparse, softmaxCrossEntropyDense,
-    adamUpdate, sgdUpdate, rmspropUpdate,
+    adamUpdate, sgdUpdate, rmspropUpdate, gatherRows,
   };
 }
