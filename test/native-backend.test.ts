@@ -583,6 +583,9 @@ function badInputCases(backend: NativeBackend, t: TestContext) {
     assert.throws(() => backend.maxPoolBackprop(new Float32Array(4), Int32Array.of(0, 1, 2, 99), new Float32Array(16), p), /argmax\[3\] = 99/);
     assert.throws(() => backend.softmaxCrossEntropySparse(new Float32Array(4), Int32Array.of(0, 2), new Float32Array(4), new Float32Array(4), 2, 2, 1), /labels\[1\] = 2/);
     assert.throws(() => backend.biasActivation(new Float32Array(4), null, 2, 2, 'gelu' as ElementwiseActivation), /unknown activation/);
+    // A geometry field that is not a count: named by its position, with the value received.
+    assert.throws(() => backend.conv2d(x, w, y, { ...g, batch: 1.5 }), (e: Error) => e instanceof RangeError && /info field 0 must be a non-negative integer; received 1\.5/.test(e.message));
+    assert.throws(() => backend.maxPool(new Float32Array(16), new Float32Array(4), null, { ...p, channels: -1 }), /info field 3 must be a non-negative integer; received -1/);
   });
 }
 

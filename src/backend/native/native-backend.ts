@@ -42,12 +42,17 @@ function activationCode(kernel: string, activation: ElementwiseActivation): numb
   return code;
 }
 
+/** Every geometry field a non-negative integer; the field's name is built only for the error (this runs on every kernel call). */
+function checkFields(kernel: string, fields: readonly number[]): void {
+  for (let i = 0; i < fields.length; i++) if (!Number.isInteger(fields[i]) || fields[i] < 0) size(kernel, `info field ${i}`, fields[i]);
+}
+
 function convArgs(kernel: string, g: Conv2DInfo) {
   const v = [
     g.batch, g.inHeight, g.inWidth, g.inChannels, g.outHeight, g.outWidth, g.outChannels,
     g.kernelHeight, g.kernelWidth, g.strideHeight, g.strideWidth, g.padTop, g.padLeft,
   ] as const;
-  v.forEach((x, i) => size(kernel, `info field ${i}`, x));
+  checkFields(kernel, v);
   if (g.strideHeight < 1 || g.strideWidth < 1) throw new RangeError(`native ${kernel}: strides must be >= 1; received ${g.strideHeight}x${g.strideWidth}.`);
   return v;
 }
@@ -57,7 +62,7 @@ function poolArgs(kernel: string, g: Pool2DInfo) {
     g.batch, g.inHeight, g.inWidth, g.channels, g.outHeight, g.outWidth,
     g.poolHeight, g.poolWidth, g.strideHeight, g.strideWidth, g.padTop, g.padLeft,
   ] as const;
-  v.forEach((x, i) => size(kernel, `info field ${i}`, x));
+  checkFields(kernel, v);
   return v;
 }
 
