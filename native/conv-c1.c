@@ -102,13 +102,12 @@ typedef struct {
   ck_c1_fwd_fn kernel;
 } fwd_job;
 
-static void forward_task(void *ctx, int task, int thread) {
+/* Output rows (n, oh) in [lo, hi). */
+static void forward_rows(void *ctx, long lo, long hi, int thread) {
   const fwd_job *j = ctx;
   const ck_conv_info *g = j->g;
   const long taps = g->kH * g->kW, OC = g->outC;
-  long lo, hi, off[MAX_TAPS];
-  ck_split(g->batch * g->outH, j->parts, task, 1, &lo, &hi);
-  if (lo >= hi) return;
+  long off[MAX_TAPS];
   float *patch = ck_scratch(thread, CK_SLOT_COL, (size_t)(g->outW * taps));
   if (!patch) return;
   direct_offsets(g, off);
@@ -125,7 +124,7 @@ void ck_conv_c1_forward(const float *x, const float *w, float *y, const ck_conv_
   fwd_job j = {g, x, w, bias, y, 1, act, fwd_kernel()};
   double flops = 2.0 * g->batch * g->outH * g->outW * g->kH * g->kW * g->outC;
   j.parts = ck_pool_tasks(flops, 1e6);
-  ck_pool_run(j.parts, forward_task, &j);
+  ck_pool_for(g->batch * g->outH, j.parts, 1, forward_rows, &j);
 }
 
 void ck_conv_c1_filter_chunk(const float *x, const float *dy, const ck_conv_info *g, long rows_per_chunk,

@@ -44,15 +44,13 @@ static void scatter_tile(const ck_conv_info *g, const float *tile, int NR, float
   }
 }
 
-static void input_task(void *ctx, int task, int thread) {
+/* Images n in [lo, hi). */
+static void input_images(void *ctx, long lo, long hi, int thread) {
   (void)thread;
   const input_job *j = ctx;
   const ck_conv_info *g = j->g;
   const int MR = j->isa->mr, NR = j->isa->nr;
   const long plane = g->outH * g->outW, OC = g->outC, KC = g->kH * g->kW * g->inC, image = g->inH * g->inW * g->inC;
-  long lo, hi;
-  ck_split(g->batch, j->parts, task, 1, &lo, &hi);
-  if (lo >= hi) return;
   memset(j->dx + lo * image, 0, (size_t)(hi - lo) * image * sizeof(float));
   if (plane == 0 || KC == 0 || OC == 0) return;
   /* Position blocks whose dy rows (block x OC floats, ~32 KB) stay in L1/L2
@@ -149,5 +147,5 @@ void ck_conv2d_backprop_input(const float *dy, const float *w, float *dx, const 
   double flops = 2.0 * g->batch * g->outH * g->outW * KC * OC;
   j.parts = ck_pool_tasks(flops, 2e6);
   if (j.parts > g->batch) j.parts = (int)(g->batch > 0 ? g->batch : 1);
-  ck_pool_run(j.parts, input_task, &j);
+  ck_pool_for(g->batch, j.parts, 1, input_images, &j);
 }

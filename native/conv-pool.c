@@ -19,7 +19,6 @@ typedef struct {
   const float *x, *w, *bias;
   float *y;
   int32_t *argmax;
-  int parts;
 } cp_job;
 
 int ck_conv_relu_pool_applies(const ck_conv_info *c, const ck_pool_info *p) {
@@ -118,11 +117,10 @@ __attribute__((target("avx2,fma"))) static long pooled_row_avx2(const cp_job *j,
 }
 #endif
 
-static void rows_task(void *ctx, int task, int thread) {
+/* Pooled output rows (n, py) in [lo, hi). */
+static void pooled_rows(void *ctx, long lo, long hi, int thread) {
   (void)thread;
   const cp_job *j = ctx;
-  long lo, hi;
-  ck_split(j->c->batch * j->p->outH, j->parts, task, 1, &lo, &hi);
   for (long row = lo; row < hi; row++) {
     long n = row / j->p->outH, py = row % j->p->outH, done = 0;
 #if CK_X86
@@ -137,8 +135,7 @@ int ck_conv_relu_pool(const float *x, const float *w, const float *bias, float *
   if (!ck_conv_relu_pool_applies(c, p)) return ck_conv_relu_pool_winograd(x, w, bias, y, argmax, c, p);
   cp_job j = {.c = c, .p = p, .x = x, .w = w, .bias = bias, .y = y, .argmax = argmax};
   double flops = 2.0 * c->batch * c->outH * c->outW * c->outC * 9;
-  j.parts = ck_pool_tasks(flops, 1e6);
-  ck_pool_run(j.parts, rows_task, &j);
+  ck_pool_for(c->batch * p->outH, ck_pool_tasks(flops, 1e6), 1, pooled_rows, &j);
   return 1;
 }
 

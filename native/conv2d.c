@@ -92,14 +92,12 @@ static void init_tap_offsets(conv_job *j) {
     for (long kw = 0; kw < g->kW && t < 64; kw++, t++) j->tap_offset[t] = (kh * g->inW + kw) * g->inC;
 }
 
-static void forward_task(void *ctx, int task, int thread) {
+/* Output positions in [lo, hi) (whole MR-row tiles but the last). */
+static void forward_positions(void *ctx, long lo, long hi, int thread) {
   const conv_job *j = ctx;
   const ck_conv_info *g = j->g;
   const int MR = j->isa->mr, NR = j->isa->nr, taps = (int)(g->kH * g->kW), C = (int)g->inC;
   const long OC = g->outC, KC = depth(g), mc_max = j->isa->mc;
-  long lo, hi;
-  ck_split(positions(g), j->parts, task, MR, &lo, &hi);
-  if (lo >= hi) return;
   const float *bpack = j->wpack;
   const float **table = pointer_scratch(thread, round_up(mc_max, MR) * taps);
   if (!table) return;
@@ -167,7 +165,7 @@ void ck_conv2d(const float *x, const float *w, float *y, const ck_conv_info *g, 
     ck_plain wp = {w, g->outC};
     ck_pack_kmajor(&wp, 0, (int)g->outC, 0, (int)depth(g), j.isa->nr, wpack);
     j.wpack = wpack;
-    ck_pool_run(j.parts, forward_task, &j);
+    ck_pool_for(positions(g), j.parts, j.isa->mr, forward_positions, &j);
     return;
   }
   /* Kernels with more than 64 taps: packed GEMM over an explicit im2col packer. */
@@ -317,12 +315,10 @@ static void filter_c1_task(void *ctx, int task, int thread) {
 }
 
 /* dw[i] = sum of chunk partials in chunk order; threads split i, not the sum. */
-static void filter_reduce_task(void *ctx, int task, int thread) {
+static void filter_reduce_range(void *ctx, long lo, long hi, int thread) {
   (void)thread;
   const conv_job *j = ctx;
-  long total = depth(j->g) * j->g->outC, lo, hi;
-  ck_split(total, j->parts, task, 16, &lo, &hi);
-  if (lo >= hi) return;
+  const long total = depth(j->g) * j->g->outC;
   memcpy(j->out + lo, j->partials + lo, (size_t)(hi - lo) * sizeof(float));
   for (long c = 1; c < j->nchunks; c++) {
     const float *p = j->partials + c * total;
@@ -384,6 +380,6 @@ void ck_conv2d_backprop_filter(const float *x, const float *dy, float *dw, const
   }
   if (j.nchunks > 1) {
     j.parts = ck_pool_tasks((double)KC * g->outC * j.nchunks, 65536);
-    ck_pool_run(j.parts, filter_reduce_task, &j);
+    ck_pool_for(depth(g) * g->outC, j.parts, 16, filter_reduce_range, &j);
   }
 }

@@ -125,6 +125,13 @@ int ck_isa_init(char *err, size_t errlen);
  */
 typedef void (*ck_task_fn)(void *ctx, int task, int thread);
 void ck_pool_run(int ntasks, ck_task_fn fn, void *ctx);
+/*
+ * body(ctx, lo, hi, thread) on the non-empty pieces [lo, hi) of [0, total), cut into
+ * `parts` pieces aligned to `align` by ck_split: the pieces depend on the arguments
+ * only, so an element-wise or per-range result does not depend on the thread count.
+ */
+typedef void (*ck_range_fn)(void *ctx, long lo, long hi, int thread);
+void ck_pool_for(long total, int parts, long align, ck_range_fn body, void *ctx);
 int ck_pool_threads(void);
 /* Task count for `work` units when one task should hold at least `grain` units:
    1 below the grain or with one thread, else up to CK_TASKS_PER_THREAD per thread. */

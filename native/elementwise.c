@@ -15,7 +15,7 @@ typedef struct {
   float *y, *dx, *out;
   const float *bias, *cy, *dy;
   long rows, cols, n, chunk, nchunks;
-  int act, parts;
+  int act;
   float *partials;
 } ew_job;
 
@@ -37,19 +37,15 @@ void ck_bias_act_rows(float *y, const float *bias, long rows, long cols, int act
     for (long c = 0; c < cols; c++) y[c] = act_scalar(act, y[c] + (bias ? bias[c] : 0.0f));
 }
 
-static void bias_act_task(void *ctx, int task, int thread) {
+static void bias_act_range(void *ctx, long lo, long hi, int thread) {
   (void)thread;
   const ew_job *j = ctx;
-  long lo, hi;
-  ck_split(j->rows, j->parts, task, 1, &lo, &hi);
-  if (lo >= hi) return;
   ck_bias_act_rows(j->y + lo * j->cols, j->bias, hi - lo, j->cols, j->act);
 }
 
 void ck_bias_activation(float *y, const float *bias, long rows, long cols, int act) {
   ew_job j = {.y = y, .bias = bias, .rows = rows, .cols = cols, .act = act};
-  j.parts = ck_pool_tasks((double)rows * cols, PARALLEL_MIN);
-  ck_pool_run(j.parts, bias_act_task, &j);
+  ck_pool_for(rows, ck_pool_tasks((double)rows * cols, PARALLEL_MIN), 1, bias_act_range, &j);
 }
 
 /* dx[lo, hi) = dy * act'(y) on one range. */
@@ -67,19 +63,15 @@ static void act_backprop_range(int act, const float *y, const float *dy, float *
   }
 }
 
-static void act_backprop_task(void *ctx, int task, int thread) {
+static void act_backprop_part(void *ctx, long lo, long hi, int thread) {
   (void)thread;
   const ew_job *j = ctx;
-  long lo, hi;
-  ck_split(j->n, j->parts, task, 16, &lo, &hi);
-  if (lo >= hi) return;
   act_backprop_range(j->act, j->cy, j->dy, j->dx, lo, hi);
 }
 
 void ck_activation_backprop(int act, const float *y, const float *dy, float *dx, long n) {
   ew_job j = {.cy = y, .dy = dy, .dx = dx, .n = n, .act = act};
-  j.parts = ck_pool_tasks((double)n, PARALLEL_MIN);
-  ck_pool_run(j.parts, act_backprop_task, &j);
+  ck_pool_for(n, ck_pool_tasks((double)n, PARALLEL_MIN), 16, act_backprop_part, &j);
 }
 
 /* Column sums of one row chunk; with act >= 0 the chunk's dx = dy * act'(y) is

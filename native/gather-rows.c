@@ -15,15 +15,12 @@ typedef struct {
   const float *src;
   const int32_t *rows;
   float *dst;
-  long len, count;
-  int parts;
+  long len;
 } gather_job;
 
-static void gather_task(void *ctx, int task, int thread) {
+static void gather_range(void *ctx, long lo, long hi, int thread) {
   (void)thread;
   const gather_job *j = ctx;
-  long lo, hi;
-  ck_split(j->count, j->parts, task, 1, &lo, &hi);
   const long bytes = j->len * (long)sizeof(float);
   for (long i = lo; i < hi; i++) memcpy(j->dst + i * j->len, j->src + (long)j->rows[i] * j->len, (size_t)bytes);
 }
@@ -33,8 +30,7 @@ long ck_gather_rows(const float *src, long src_rows, long len, const int32_t *ro
   for (long i = 0; i < count; i++)
     if (rows[i] < 0 || rows[i] >= src_rows) return i;
   if (len == 0 || count == 0) return -1;
-  gather_job j = {.src = src, .rows = rows, .dst = dst, .len = len, .count = count};
-  j.parts = ck_pool_tasks((double)len * count, 16384);
-  ck_pool_run(j.parts, gather_task, &j);
+  gather_job j = {.src = src, .rows = rows, .dst = dst, .len = len};
+  ck_pool_for(count, ck_pool_tasks((double)len * count, 16384), 1, gather_range, &j);
   return -1;
 }

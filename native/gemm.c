@@ -141,7 +141,7 @@ void ck_panel_gemm(const ck_gemm_isa *isa, int m, int n, int K, const float *a, 
 typedef struct {
   const ck_gemm_isa *isa;
   ck_plain a, b;
-  int transA, transB, accumulate, splitM, parts, nopack;
+  int transA, transB, accumulate, splitM, nopack;
   long m, n, k, ldc;
   float *c;
 } matmul_job;
@@ -164,11 +164,9 @@ static void nopack_gemm(const ck_gemm_isa *isa, long M, long N, long K, ck_plain
   }
 }
 
-static void matmul_task(void *ctx, int task, int thread) {
+/* Rows [lo, hi) of C (splitM), or columns. */
+static void matmul_range(void *ctx, long lo, long hi, int thread) {
   const matmul_job *j = ctx;
-  long lo, hi;
-  ck_split(j->splitM ? j->m : j->n, j->parts, task, j->splitM ? j->isa->mr : j->isa->nr, &lo, &hi);
-  if (lo >= hi) return;
   ck_plain a = j->a, b = j->b;
   long M = j->m, N = j->n;
   float *c = j->c;
@@ -214,6 +212,5 @@ void ck_matmul(const float *a, const float *b, float *c, long m, long n, long k,
   /* Split the dimension with more register tiles; M wins ties (A packs are bigger). */
   j.splitM = (m + j.isa->mr - 1) / j.isa->mr >= (n + j.isa->nr - 1) / j.isa->nr;
   j.nopack = !transA && !transB && j.isa->panel_gemm && n % j.isa->nr == 0 && k > 0;
-  j.parts = parts;
-  ck_pool_run(parts, matmul_task, &j);
+  ck_pool_for(j.splitM ? m : n, parts, j.splitM ? j.isa->mr : j.isa->nr, matmul_range, &j);
 }

@@ -8,19 +8,16 @@
 #define PARALLEL_MIN 32768 /* elements per task */
 
 typedef struct {
-  int kind, nesterov, parts;
+  int kind, nesterov;
   float *p, *m, *v;
   const float *g;
   long n;
   float a, b, c, d;
 } opt_job;
 
-static void opt_task(void *ctx, int task, int thread) {
+static void opt_range(void *ctx, long lo, long hi, int thread) {
   (void)thread;
   const opt_job *j = ctx;
-  long lo, hi;
-  ck_split(j->n, j->parts, task, 16, &lo, &hi);
-  if (lo >= hi) return;
   const ck_simd_loops *L = ck_loops();
   long len = hi - lo;
   switch (j->kind) {
@@ -30,10 +27,7 @@ static void opt_task(void *ctx, int task, int thread) {
   }
 }
 
-static void run(opt_job *j) {
-  j->parts = ck_pool_tasks((double)j->n, PARALLEL_MIN);
-  ck_pool_run(j->parts, opt_task, j);
-}
+static void run(opt_job *j) { ck_pool_for(j->n, ck_pool_tasks((double)j->n, PARALLEL_MIN), 16, opt_range, j); }
 
 void ck_adam(float *param, const float *grad, float *m, float *v, long n,
              float alpha, float beta1, float beta2, float eps) {

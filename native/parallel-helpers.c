@@ -8,14 +8,11 @@
 typedef struct {
   float *partials;
   long nchunks, stride;
-  int parts;
 } add_job;
 
-static void add_task(void *ctx, int task, int thread) {
+static void add_range(void *ctx, long lo, long hi, int thread) {
   (void)thread;
   const add_job *j = ctx;
-  long lo, hi;
-  ck_split(j->stride, j->parts, task, 16, &lo, &hi);
   float *sum = j->partials;
   for (long k = 1; k < j->nchunks; k++) {
     const float *part = j->partials + k * j->stride;
@@ -26,30 +23,26 @@ static void add_task(void *ctx, int task, int thread) {
 void ck_add_partials(float *partials, long nchunks, long stride) {
   if (nchunks < 2) return;
   add_job j = {.partials = partials, .nchunks = nchunks, .stride = stride};
-  j.parts = ck_pool_tasks((double)stride * nchunks, 65536);
-  ck_pool_run(j.parts, add_task, &j);
+  ck_pool_for(stride, ck_pool_tasks((double)stride * nchunks, 65536), 16, add_range, &j);
 }
 
 typedef struct {
   const float *src;
   float *dst;
   long rows, cols;
-  int parts;
 } transpose_job;
 
-/* Each task writes a range of dst rows (src columns). */
-static void transpose_task(void *ctx, int task, int thread) {
+/* A range of dst rows (src columns). */
+static void transpose_range(void *ctx, long lo, long hi, int thread) {
   (void)thread;
   const transpose_job *j = ctx;
-  long lo, hi;
-  ck_split(j->cols, j->parts, task, 1, &lo, &hi);
   for (long c = lo; c < hi; c++)
     for (long r = 0; r < j->rows; r++) j->dst[c * j->rows + r] = j->src[r * j->cols + c];
 }
 
 void ck_transpose(const float *src, float *dst, long rows, long cols) {
   transpose_job j = {.src = src, .dst = dst, .rows = rows, .cols = cols};
-  j.parts = ck_pool_tasks((double)rows * cols, 8192);
-  if (j.parts > cols) j.parts = (int)(cols > 0 ? cols : 1);
-  ck_pool_run(j.parts, transpose_task, &j);
+  int parts = ck_pool_tasks((double)rows * cols, 8192);
+  if (parts > cols) parts = (int)(cols > 0 ? cols : 1);
+  ck_pool_for(cols, parts, 1, transpose_range, &j);
 }

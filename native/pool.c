@@ -18,14 +18,13 @@ typedef struct {
   long bad[CK_MAX_TASKS]; /* first out-of-image argmax output index + 1, per task */
 } pool_job;
 
-static void pool_task(void *ctx, int task, int thread) {
+/* Output rows (n, oh) in [lo, hi). */
+static void pool_rows(void *ctx, long lo, long hi, int thread) {
   (void)thread;
   pool_job *j = ctx;
   const ck_pool_info *g = j->g;
   const ck_simd_loops *loops = ck_loops();
   const long C = g->C;
-  long lo, hi;
-  ck_split(g->batch * g->outH, j->parts, task, 1, &lo, &hi);
   for (long row = lo; row < hi; row++) {
     long n = row / g->outH, oh = row % g->outH;
     for (long ow = 0; ow < g->outW; ow++) {
@@ -70,7 +69,7 @@ void ck_max_pool(const float *x, float *y, int32_t *argmax, const ck_pool_info *
   pool_job j = {.g = g, .x = x, .y = y, .argmax = argmax};
   double work = (double)g->batch * g->outH * g->outW * g->C * g->poolH * g->poolW;
   j.parts = ck_pool_tasks(work, 32768);
-  ck_pool_run(j.parts, pool_task, &j);
+  ck_pool_for(g->batch * g->outH, j.parts, 1, pool_rows, &j);
 }
 
 /*

@@ -208,3 +208,23 @@ void ck_pool_run(int ntasks, ck_task_fn fn, void *ctx) {
     }
   }
 }
+
+/* ck_pool_for's task: its piece of the range, by ck_split. */
+typedef struct {
+  ck_range_fn body;
+  void *ctx;
+  long total, align;
+  int parts;
+} range_job;
+
+static void range_task(void *ctx, int task, int thread) {
+  const range_job *r = ctx;
+  long lo, hi;
+  ck_split(r->total, r->parts, task, r->align, &lo, &hi);
+  if (lo < hi) r->body(r->ctx, lo, hi, thread);
+}
+
+void ck_pool_for(long total, int parts, long align, ck_range_fn body, void *ctx) {
+  range_job r = {.body = body, .ctx = ctx, .total = total, .align = align, .parts = parts};
+  ck_pool_run(parts, range_task, &r);
+}

@@ -111,16 +111,13 @@ typedef struct {
   float *partials; /* nchunks x 16 x OC x C */
   float *dw;
   long C, OC;
-  int parts;
 } wf_finish;
 
 /* dw[kh][kw][c][oc] = (G^T M[.][oc][c] G)[kh][kw]. */
-static void finish_task(void *ctx, int task, int thread) {
+static void finish_range(void *ctx, long lo, long hi, int thread) {
   (void)thread;
   const wf_finish *j = ctx;
   const long C = j->C, OC = j->OC, plane = OC * C;
-  long lo, hi;
-  ck_split(plane, j->parts, task, 1, &lo, &hi);
   for (long e = lo; e < hi; e++) {
     long oc = e / C, c = e % C;
     float t[3][4], r[3][3];
@@ -146,8 +143,7 @@ static void finish_task(void *ctx, int task, int thread) {
 static void filter_finish(float *partials, long nchunks, float *dw, long C, long OC) {
   wf_finish f = {.partials = partials, .dw = dw, .C = C, .OC = OC};
   ck_add_partials(partials, nchunks, 16 * OC * C); /* M = the chunks' Mw, in chunk 0's */
-  f.parts = ck_pool_tasks((double)OC * C * 16, 65536);
-  ck_pool_run(f.parts, finish_task, &f);
+  ck_pool_for(OC * C, ck_pool_tasks((double)OC * C * 16, 65536), 1, finish_range, &f);
 }
 
 void ck_conv2d_backprop_filter_winograd(const float *x, const float *dy, float *dw, const ck_conv_info *g) {

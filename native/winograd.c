@@ -98,15 +98,13 @@ typedef struct {
   const float *w; /* [3][3][C][OC] */
   float *u;
   long C, OC, ocp;
-  int NR, wide, parts;
+  int NR, wide;
 } tw_job;
 
-/* Each task transforms a range of channels c. */
-static void transform_task(void *ctx, int task, int thread) {
+/* The channels c in [lo, hi). */
+static void transform_range(void *ctx, long lo, long hi, int thread) {
   (void)thread;
   const tw_job *j = ctx;
-  long lo, hi;
-  ck_split(j->C, j->parts, task, 1, &lo, &hi);
 #if CK_X86
   if (j->wide) {
     transform_weights_avx2(j->w, j->u, j->C, j->OC, j->ocp, j->NR, lo, hi);
@@ -119,9 +117,9 @@ static void transform_task(void *ctx, int task, int thread) {
 /* U = G g G^T for every (c, oc) of w [3][3][C][OC], per xi as NR-column panels [OC/NR][C][NR], zero-padded to ocp, on the thread pool. */
 static void transform_weights(const float *w, float *u, long C, long OC, long ocp, int NR, int wide) {
   tw_job j = {.w = w, .u = u, .C = C, .OC = OC, .ocp = ocp, .NR = NR, .wide = wide};
-  j.parts = ck_pool_tasks(9.0 * 16 * C * OC, 32768);
-  if (j.parts > C) j.parts = (int)C;
-  ck_pool_run(j.parts, transform_task, &j);
+  int parts = ck_pool_tasks(9.0 * 16 * C * OC, 32768);
+  if (parts > C) parts = (int)C;
+  ck_pool_for(C, parts, 1, transform_range, &j);
 }
 
 /* 1 when all 16 pixels of the patch are zero in every channel (padding pixels point at `zeros`). */
@@ -151,15 +149,13 @@ static void write_zero_tile(const wg_job *j, ck_wg_tile t) {
     if (out[q]) memset(out[q], 0, (size_t)j->g->outC * sizeof(float));
 }
 
-static void block_task(void *ctx, int task, int thread) {
+/* Tiles in [lo, hi), in blocks of TILES_PER_BLOCK. */
+static void tile_range(void *ctx, long lo, long hi, int thread) {
   const wg_job *j = ctx;
   const ck_conv_info *g = j->g;
   const ck_gemm_isa *isa = j->isa;
   const int TB = TILES_PER_BLOCK;
   const long C = g->inC, OC = g->outC, H = g->inH, W = g->inW;
-  long lo, hi;
-  ck_split(j->tiles, j->parts, task, TB, &lo, &hi);
-  if (lo >= hi) return;
   const long vs = ck_wg_stride(TB * C), ms = ck_wg_stride(TB * OC);
   float *v = ck_scratch(thread, CK_SLOT_PACK_A, (size_t)16 * vs);
   float *m = ck_scratch(thread, CK_SLOT_COL, (size_t)16 * ms);
@@ -263,7 +259,7 @@ int ck_conv_relu_pool_winograd(const float *x, const float *w, const float *bias
   j.tiles_per_image = p->outH * p->outW;
   j.tiles = g->batch * j.tiles_per_image;
   j.parts = ck_pool_tasks(2.0 * j.tiles * 16 * g->inC * g->outC, 1e6);
-  ck_pool_run(j.parts, block_task, &j);
+  ck_pool_for(j.tiles, j.parts, TILES_PER_BLOCK, tile_range, &j);
   return 1;
 }
 
@@ -277,7 +273,7 @@ void ck_conv2d_winograd(const float *x, const float *w, float *y, const ck_conv_
   if (act != CK_ACT_RELU && act != CK_ACT_LINEAR) j.act = -1;
   double flops = 2.0 * j.tiles * 16 * g->inC * g->outC;
   j.parts = ck_pool_tasks(flops, 1e6);
-  ck_pool_run(j.parts, block_task, &j);
+  ck_pool_for(j.tiles, j.parts, TILES_PER_BLOCK, tile_range, &j);
   if (act >= 0 && act != CK_ACT_RELU && act != CK_ACT_LINEAR)
     ck_bias_activation(y, NULL, g->batch * g->outH * g->outW, g->outC, act);
 }
