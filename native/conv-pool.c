@@ -160,8 +160,7 @@ typedef struct {
   const float *pooled; /* when not NULL, g is masked here by relu'(pooled) = (pooled > 0) */
   const int32_t *argmax;
   float *partials; /* nchunks x 10 x OC: the 9 taps' sums, then the bias gradient's */
-  long nchunks;
-  long start[FILTER_CHUNKS + 1]; /* chunk k is images [start[k], start[k + 1]) */
+  long nchunks, chunk;
   long unmatched[FILTER_CHUNKS]; /* 1 + first pooled index whose argmax is not in its window, per chunk */
 } cpb_job;
 
@@ -261,7 +260,8 @@ static void filter_chunk(void *ctx, int task, int thread) {
   (void)thread;
 #endif
   memset(acc, 0, (size_t)10 * OC * sizeof(float));
-  for (long n = j->start[task]; n < j->start[task + 1]; n++)
+  long lo = task * j->chunk, hi = lo + j->chunk < j->c->batch ? lo + j->chunk : j->c->batch;
+  for (long n = lo; n < hi; n++)
     for (long py = 0; py < PH; py++) {
       long done = 0;
 #if CK_X86
@@ -282,9 +282,8 @@ static long filter_grad(const float *g, const int32_t *argmax, const float *x, f
   }
   cpb_job j = {.c = c, .p = p, .x = x, .g = g, .pooled = pooled, .argmax = argmax};
   j.nchunks = c->batch < FILTER_CHUNKS ? c->batch : FILTER_CHUNKS;
-  const long chunk = (c->batch + j.nchunks - 1) / j.nchunks;
-  j.nchunks = (c->batch + chunk - 1) / chunk;
-  ck_shrinking_chunks(c->batch, j.nchunks, j.start);
+  j.chunk = (c->batch + j.nchunks - 1) / j.nchunks;
+  j.nchunks = (c->batch + j.chunk - 1) / j.chunk;
   j.partials = ck_scratch(0, CK_SLOT_PARTIAL, (size_t)j.nchunks * 10 * OC);
   if (!j.partials) return -1; /* out of memory: recorded by ck_scratch, thrown by addon.c */
   ck_pool_run((int)j.nchunks, filter_chunk, &j);
