@@ -5,7 +5,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { batchBuffer, holdsDType } from '../src/core/batch-buffer.js';
+import { batchBuffer } from '../src/core/batch-buffer.js';
 import { createSeedCnn } from '../src/models/seed-models.js';
 import { loadNativeBackend } from '../src/backend/native/index.js';
 import { Random } from '../src/core/random.js';
@@ -17,17 +17,17 @@ test('batchBuffer: same size is the same array; smaller is a view of it; larger 
     allocated.push(n);
     return new Float32Array(n);
   };
-  const full = batchBuffer(undefined, 8, make);
-  assert.equal(batchBuffer(full, 8, make), full);
-  const small = batchBuffer(full, 3, make);
+  const full = batchBuffer(undefined, 8, Float32Array, make);
+  assert.equal(batchBuffer(full, 8, Float32Array, make), full);
+  const small = batchBuffer(full, 3, Float32Array, make);
   assert.equal(small.length, 3);
   assert.equal(small.buffer, full.buffer);
   assert.equal(small.byteOffset, full.byteOffset);
-  const again = batchBuffer(small, 8, make);
+  const again = batchBuffer(small, 8, Float32Array, make);
   assert.equal(again.length, 8);
   assert.equal(again.buffer, full.buffer);
   assert.deepEqual(allocated, [8]);
-  const larger = batchBuffer(again, 9, make);
+  const larger = batchBuffer(again, 9, Float32Array, make);
   assert.equal(larger.length, 9);
   assert.notEqual(larger.buffer, full.buffer);
   assert.deepEqual(allocated, [8, 9]);
@@ -35,10 +35,10 @@ test('batchBuffer: same size is the same array; smaller is a view of it; larger 
 
 test('batchBuffer: an allocation of the wrong element type is not reused', () => {
   const f32 = new Float32Array(8);
-  const f64 = batchBuffer<Float32Array | Float64Array>(f32, 4, (n) => new Float64Array(n), holdsDType('float64'));
+  const f64 = batchBuffer(f32, 4, Float64Array, (n) => new Float64Array(n));
   assert.ok(f64 instanceof Float64Array);
   assert.equal(f64.length, 4);
-  assert.equal(batchBuffer(f32, 4, (n) => new Float32Array(n), holdsDType('float32')).buffer, f32.buffer);
+  assert.equal(batchBuffer(f32, 4, Float32Array, (n) => new Float32Array(n)).buffer, f32.buffer);
 });
 
 function images(count: number, seed: number): { x: Float32Array; labels: Int32Array } {

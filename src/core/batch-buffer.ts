@@ -13,29 +13,28 @@
  * so a view of the first `size` elements is exactly a smaller batch's buffer.
  */
 
-import type { DType } from './tensor.js';
-
 type Buffer = Float32Array | Float64Array | Int32Array;
+type BufferType = Float32ArrayConstructor | Float64ArrayConstructor | Int32ArrayConstructor;
 
 /* The allocation each view handed out was cut from: a view's own length is its batch's size. */
 const allocationOf = new WeakMap<Buffer, Buffer>();
 
 /**
- * `current` when it has exactly `size` elements; else a view of the first `size`
- * elements of its allocation when that is large enough and `fits` accepts it
- * (the element type the caller needs); else a new buffer from `allocate`.
- * Contents are not cleared: callers overwrite what they use.
+ * `current` when it is a `type` of exactly `size` elements; else a view of the
+ * first `size` elements of its allocation when that is large enough; else a new
+ * buffer from `allocate` (which returns a `type`). Contents are not cleared:
+ * callers overwrite what they use. Runs on every layer call, so the fast path
+ * takes no closures of its own.
  */
-export function batchBuffer<T extends Buffer>(current: T | undefined, size: number, allocate: (size: number) => T, fits: (buffer: Buffer) => boolean = () => true): T {
-  if (current && current.length === size && fits(current)) return current;
-  const allocation = current ? (allocationOf.get(current) ?? current) : undefined;
-  if (!allocation || allocation.length < size || !fits(allocation)) return allocate(size);
-  const view = allocation.subarray(0, size) as T;
-  allocationOf.set(view, allocation);
-  return view;
-}
-
-/** batchBuffer's `fits` for float buffers: the element type of a model's dtype. */
-export function holdsDType(dtype: DType): (buffer: Buffer) => boolean {
-  return (buffer) => (dtype === 'float64') === buffer instanceof Float64Array;
+export function batchBuffer<T extends Buffer>(current: Buffer | undefined, size: number, type: BufferType, allocate: (size: number) => T): T {
+  if (current instanceof type) {
+    if (current.length === size) return current as T;
+    const allocation = allocationOf.get(current) ?? current;
+    if (allocation.length >= size) {
+      const view = allocation.subarray(0, size) as T;
+      allocationOf.set(view, allocation);
+      return view;
+    }
+  }
+  return allocate(size);
 }

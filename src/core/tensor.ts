@@ -60,5 +60,10 @@ export function tensor(data: FloatArray | number[], shape: readonly number[]): T
 }
 
 export function allocate(dtype: DType, size: number): FloatArray {
-  return dtype === 'float64' ? new Float64Array(size) : new Float32Array(size);
+  return new (arrayType(dtype))(size);
+}
+
+/** The typed-array class that holds a dtype's values. */
+export function arrayType(dtype: DType): Float32ArrayConstructor | Float64ArrayConstructor {
+  return dtype === 'float64' ? Float64Array : Float32Array;
 }

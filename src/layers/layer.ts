@@ -11,8 +11,8 @@
  */
 import type { Backend, FloatArray } from '../backend/backend.js';
 import type { Random } from '../core/random.js';
-import { batchBuffer, holdsDType } from '../core/batch-buffer.js';
-import { allocate, type DType } from '../core/tensor.js';
+import { batchBuffer } from '../core/batch-buffer.js';
+import { allocate, arrayType, type DType } from '../core/tensor.js';
 
 export interface Weight {
   /** Keras-style variable name, e.g. "conv2d/kernel". */
@@ -136,8 +136,11 @@ export abstract class Layer {
 
   /** A buffer of `size` elements: `buffer` itself or a view of its allocation when large enough (batchBuffer), else a new one. */
   protected reuse(buffer: FloatArray | undefined, size: number): FloatArray {
-    return batchBuffer(buffer, size, (n) => this.allocate(n), holdsDType(this.dtype));
+    return batchBuffer(buffer, size, arrayType(this.dtype), this.allocateBuffer);
   }
+
+  /** allocate() as a function value, made once (reuse runs on every layer call). */
+  private readonly allocateBuffer = (size: number): FloatArray => this.allocate(size);
 
   /** A zeroed buffer, laid out as the backend reads fastest when it says how (backend.allocateFloat32). */
   protected allocate(size: number): FloatArray {

@@ -6,6 +6,8 @@ import { shapeSize } from '../core/tensor.js';
 import { Layer, type BuildContext, type LayerPlan, type LayerDetails } from './layer.js';
 import { expectInputRank, oneOf, pairOfPositiveIntegers } from './validate-options.js';
 
+const newInt32Array = (size: number): Int32Array => new Int32Array(size);
+
 export interface MaxPooling2DOptions {
   poolSize?: number | [number, number];
   /** Defaults to poolSize, as in Keras. */
@@ -74,7 +76,7 @@ export class MaxPooling2D extends Layer {
     const info = this.info(batch);
     const size = batch * shapeSize(this.outputShape);
     const y = (this.output = this.reuse(this.output, size));
-    if (training) this.argmax = batchBuffer(this.argmax, size, (n) => new Int32Array(n));
+    if (training) this.argmax = batchBuffer(this.argmax, size, Int32Array, newInt32Array);
     return { y, argmax: training ? this.argmax! : null, info };
   }
 

@@ -5,9 +5,9 @@
  */
 import type { Backend, FloatArray } from '../backend/backend.js';
 import { resolveBackend, type BackendChoice } from '../backend/select-backend.js';
-import { batchBuffer, holdsDType } from '../core/batch-buffer.js';
+import { batchBuffer } from '../core/batch-buffer.js';
 import { Random, randomSeed } from '../core/random.js';
-import { allocate, shapeSize, Tensor, type DType } from '../core/tensor.js';
+import { allocate, arrayType, shapeSize, Tensor, type DType } from '../core/tensor.js';
 import { AffineLayer } from '../layers/affine-layer.js';
 import type { Layer, Weight } from '../layers/layer.js';
 import { MaxPooling2D } from '../layers/max-pooling2d.js';
@@ -228,10 +228,11 @@ export class Sequential {
     return out;
   }
 
+  private readonly allocateScratch = (size: number): FloatArray => allocate(this.dtype, size);
+
   private lossScratch(size: number): { probs: FloatArray; grad: FloatArray } {
-    const make = (n: number): FloatArray => allocate(this.dtype, n);
-    const fits = holdsDType(this.dtype);
-    this.scratch = { probs: batchBuffer(this.scratch.probs, size, make, fits), grad: batchBuffer(this.scratch.grad, size, make, fits) };
+    const type = arrayType(this.dtype);
+    this.scratch = { probs: batchBuffer(this.scratch.probs, size, type, this.allocateScratch), grad: batchBuffer(this.scratch.grad, size, type, this.allocateScratch) };
     return this.scratch as { probs: FloatArray; grad: FloatArray };
   }
 
