@@ -98,7 +98,7 @@ typedef struct {
   const ck_conv_info *g;
   const float *x, *w, *bias;
   float *y;
-  int parts, act;
+  int act;
   ck_c1_fwd_fn kernel;
 } fwd_job;
 
@@ -121,10 +121,9 @@ static void forward_rows(void *ctx, long lo, long hi, int thread) {
 }
 
 void ck_conv_c1_forward(const float *x, const float *w, float *y, const ck_conv_info *g, const float *bias, int act) {
-  fwd_job j = {g, x, w, bias, y, 1, act, fwd_kernel()};
+  fwd_job j = {g, x, w, bias, y, act, fwd_kernel()};
   double flops = 2.0 * g->batch * g->outH * g->outW * g->kH * g->kW * g->outC;
-  j.parts = ck_pool_tasks(flops, 1e6);
-  ck_pool_for(g->batch * g->outH, j.parts, 1, forward_rows, &j);
+  ck_pool_for(g->batch * g->outH, ck_pool_tasks(flops, 1e6), 1, forward_rows, &j);
 }
 
 void ck_conv_c1_filter_chunk(const float *x, const float *dy, const ck_conv_info *g, long rows_per_chunk,

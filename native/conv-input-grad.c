@@ -24,7 +24,6 @@ typedef struct {
   const ck_conv_info *g;
   const float *dy, *wt, *zeros;
   float *dx;
-  int parts;
 } input_job;
 
 /* Window corner (ih0, iw0) of each position of a block, computed once per block (no divisions per tile). */
@@ -145,7 +144,7 @@ void ck_conv2d_backprop_input(const float *dy, const float *w, float *dx, const 
     j.zeros = zeros;
   }
   double flops = 2.0 * g->batch * g->outH * g->outW * KC * OC;
-  j.parts = ck_pool_tasks(flops, 2e6);
-  if (j.parts > g->batch) j.parts = (int)(g->batch > 0 ? g->batch : 1);
-  ck_pool_for(g->batch, j.parts, 1, input_images, &j);
+  int parts = ck_pool_tasks(flops, 2e6);
+  if (parts > g->batch) parts = (int)(g->batch > 0 ? g->batch : 1);
+  ck_pool_for(g->batch, parts, 1, input_images, &j);
 }

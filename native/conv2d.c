@@ -27,7 +27,6 @@ typedef struct {
   const float *bias;  /* forward epilogue: bias (or NULL) and activation (-1: none) */
   int act;
   float *out;
-  int parts;
   long chunk;      /* positions per filter-gradient chunk */
   const int *row_off; /* filter gradient, windows inside: offset of dw row k from a window's corner */
   long nchunks;
@@ -158,14 +157,14 @@ void ck_conv2d(const float *x, const float *w, float *y, const ck_conv_info *g, 
   init_tap_offsets(&j);
   double flops = 2.0 * P * depth(g) * g->outC;
   /* Tasks of at least ~1 MFLOP; the split only moves row boundaries, never a sum. */
-  j.parts = ck_pool_tasks(flops, 1e6);
+  const int parts = ck_pool_tasks(flops, 1e6);
   if (g->kH * g->kW <= 64) {
     float *wpack = ck_scratch(0, CK_SLOT_PACK_W, (size_t)round_up(g->outC, j.isa->nr) * depth(g));
     if (!wpack) return;
     ck_plain wp = {w, g->outC};
     ck_pack_kmajor(&wp, 0, (int)g->outC, 0, (int)depth(g), j.isa->nr, wpack);
     j.wpack = wpack;
-    ck_pool_for(positions(g), j.parts, j.isa->mr, forward_positions, &j);
+    ck_pool_for(positions(g), parts, j.isa->mr, forward_positions, &j);
     return;
   }
   /* Kernels with more than 64 taps: packed GEMM over an explicit im2col packer. */
@@ -379,7 +378,6 @@ void ck_conv2d_backprop_filter(const float *x, const float *dy, float *dw, const
     ck_pool_run((int)j.nchunks, filter_chunk_task, &j);
   }
   if (j.nchunks > 1) {
-    j.parts = ck_pool_tasks((double)KC * g->outC * j.nchunks, 65536);
-    ck_pool_for(depth(g) * g->outC, j.parts, 16, filter_reduce_range, &j);
+    ck_pool_for(KC * g->outC, ck_pool_tasks((double)KC * g->outC * j.nchunks, 65536), 16, filter_reduce_range, &j);
   }
 }

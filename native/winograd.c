@@ -49,7 +49,6 @@ typedef struct {
   int32_t *argmax;
   long tiles_w, tiles_per_image, tiles;
   long oc_padded;
-  int parts;
 } wg_job;
 
 /*
@@ -258,8 +257,7 @@ int ck_conv_relu_pool_winograd(const float *x, const float *w, const float *bias
   j.tiles_w = p->outW;
   j.tiles_per_image = p->outH * p->outW;
   j.tiles = g->batch * j.tiles_per_image;
-  j.parts = ck_pool_tasks(2.0 * j.tiles * 16 * g->inC * g->outC, 1e6);
-  ck_pool_for(j.tiles, j.parts, TILES_PER_BLOCK, tile_range, &j);
+  ck_pool_for(j.tiles, ck_pool_tasks(2.0 * j.tiles * 16 * g->inC * g->outC, 1e6), TILES_PER_BLOCK, tile_range, &j);
   return 1;
 }
 
@@ -272,8 +270,7 @@ void ck_conv2d_winograd(const float *x, const float *w, float *y, const ck_conv_
   /* Inline epilogue: bias always, relu when asked; other activations in one pass after. */
   if (act != CK_ACT_RELU && act != CK_ACT_LINEAR) j.act = -1;
   double flops = 2.0 * j.tiles * 16 * g->inC * g->outC;
-  j.parts = ck_pool_tasks(flops, 1e6);
-  ck_pool_for(j.tiles, j.parts, TILES_PER_BLOCK, tile_range, &j);
+  ck_pool_for(j.tiles, ck_pool_tasks(flops, 1e6), TILES_PER_BLOCK, tile_range, &j);
   if (act >= 0 && act != CK_ACT_RELU && act != CK_ACT_LINEAR)
     ck_bias_activation(y, NULL, g->batch * g->outH * g->outW, g->outC, act);
 }
