@@ -10,19 +10,31 @@ import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { defaultMnistDir } from '../src/data/mnist.js';
 import { RECIPES } from '../src/models/recipes.js';
+import { readCpuTicks, stealPercent } from './host-steal.js';
 import { median } from './phases/phase-output.js';
 
 type PhaseResult = Record<string, unknown> & { maxRssMb: number };
 
 const quick = process.argv.includes('--quick');
 
+/**
+ * Runs one phase's process and returns the JSON object its last stdout line
+ * holds, with the host's CPU steal over the phase (host-steal.ts) added.
+ */
+function spawnPhase(label: string, command: string, args: string[], env: Record<string, string> = {}): PhaseResult {
+  process.stderr.write(`bench: ${label}\n`);
+  const before = readCpuTicks();
+  const child = spawnSync(command, args, { encoding: 'utf8', maxBuffer: 16 << 20, env: { ...process.env, ...env } });
+  const hostStealPercent = stealPercent(before, readCpuTicks());
+  if (child.status !== 0) throw new Error(`bench phase ${label} failed (exit ${child.status}):\n${child.stderr}`);
+  const lines = child.stdout.trim().split('\n');
+  return { ...(JSON.parse(lines[lines.length - 1]) as PhaseResult), hostStealPercent };
+}
+
 function runPhase(script: string, args: string[], env: Record<string, string> = {}): PhaseResult {
   const path = fileURLToPath(new URL(`./phases/${script}.js`, import.meta.url));
-  process.stderr.write(`bench: ${script} ${args.join(' ')}${Object.entries(env).map(([k, v]) => ` ${k}=${v}`).join('')}\n`);
-  const child = spawnSync(process.execPath, [path, ...args], { encoding: 'utf8', maxBuffer: 16 << 20, env: { ...process.env, ...env } });
-  if (child.status !== 0) throw new Error(`bench phase ${script} ${args.join(' ')} failed (exit ${child.status}):\n${child.stderr}`);
-  const lines = child.stdout.trim().split('\n');
-  return JSON.parse(lines[lines.length - 1]) as PhaseResult;
+  const label = `${script} ${args.join(' ')}${Object.entries(env).map(([k, v]) => ` ${k}=${v}`).join('')}`;
+  return spawnPhase(label, process.execPath, [path, ...args], env);
 }
 
 /**
@@ -34,11 +46,7 @@ function runPytorch(batch: number): PhaseResult | null {
   const python = '/usr/bin/python3';
   if (spawnSync(python, ['-c', 'import torch'], { encoding: 'utf8' }).status !== 0) return null;
   const script = fileURLToPath(new URL('../../bench/pytorch/seed_cnn_epoch.py', import.meta.url));
-  process.stderr.write(`bench: pytorch batch ${batch}\n`);
-  const child = spawnSync(python, [script, defaultMnistDir(), String(batch), String(os.availableParallelism())], { encoding: 'utf8' });
-  if (child.status !== 0) throw new Error(`PyTorch phase failed (exit ${child.status}):\n${child.stderr}`);
-  const lines = child.stdout.trim().split('\n');
-  return JSON.parse(lines[lines.length - 1]) as PhaseResult;
+  return spawnPhase(`pytorch batch ${batch}`, python, [script, defaultMnistDir(), String(batch), String(os.availableParallelism())]);
 }
 
 const trainLimit = quick ? ['--limit', '6000'] : [];
@@ -73,6 +81,17 @@ function recipeEpochRows(): [string, string][] {
   const each = recipe.epochSeconds as number[];
   return [[`  with the recipe's schedule`, `${median(each).toFixed(2)} s  (median of the recipe's ${each.length} epochs: ${each.map((s) => s.toFixed(2)).join(', ')} s; lr ${RECIPES.cnn.learningRate} ${RECIPES.cnn.schedule}, as convkit train runs it; the epoch lines train at Adam's default 0.001)`]];
 }
+/** Each phase's share of CPU time taken by other guests of the host while it ran (host-steal.ts). */
+function stealRow(): string {
+  const phases: [string, PhaseResult | null][] = [
+    ['peak', peak], ['batch 32', batch32], ['batch 64', batch64], ['batch 128', batch128], ['direct', batch128Direct],
+    ['reference', reference], ['recipe', recipe], ['binimg', binimg], ['PyTorch 32', pytorch32], ['PyTorch 128', pytorch128],
+  ];
+  const measured = phases.filter(([, phase]) => phase && typeof phase.hostStealPercent === 'number');
+  if (measured.length === 0) return 'not measured (no steal counter in /proc/stat on this system)';
+  const each = measured.map(([name, phase]) => `${name} ${num(phase?.hostStealPercent).toFixed(1)}%`).join(', ');
+  return `${each} (of all CPU time while the phase ran; time a shared host gave to other guests)`;
+}
 const rows: [string, string][] = [
   ['machine', `${os.cpus()[0]?.model ?? 'unknown CPU'}, ${os.availableParallelism()} threads, Node ${process.version}`],
   ['backend', String(batch128.backend)],
@@ -99,6 +118,7 @@ rows.push(['  ceiling at zlib level 1', `zlib level 1 alone ${num(binimg.deflate
 if (recipe) {
   rows.push(['time to accuracy (recipe)', `${(num(recipe.testAccuracy) * 100).toFixed(2)}% test accuracy after ${num(recipe.trainSeconds).toFixed(1)} s of training (${JSON.stringify(recipe.recipe)})`]);
 }
+rows.push(['host CPU steal', stealRow()]);
 const width = Math.max(...rows.map(([k]) => k.length));
 console.log(rows.map(([k, v]) => `${k.padEnd(width)}  ${v}`).join('\n'));
 console.log('effective GFLOPS: the FLOPs of direct convolution over every output (what the layers compute) per second; Winograd F(2x2, 3x3) and the pooled backward (argmax positions only) do fewer multiplies for the same results, so the effective rate can pass what the FMA units do.');
