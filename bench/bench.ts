@@ -79,7 +79,7 @@ function epochRow(batch: number, phase: Record<string, unknown>): [string, strin
 function recipeEpochRows(): [string, string][] {
   if (!recipe) return [];
   const each = recipe.epochSeconds as number[];
-  return [[`  with the recipe's schedule`, `${median(each).toFixed(2)} s  (median of the recipe's ${each.length} epochs: ${each.map((s) => s.toFixed(2)).join(', ')} s; lr ${RECIPES.cnn.learningRate} ${RECIPES.cnn.schedule}, as convkit train runs it; the epoch lines train at Adam's default 0.001)`]];
+  return [[`  with the recipe's schedule`, `${median(each).toFixed(2)} s  (median of the recipe's ${each.length} epochs: ${each.map((s) => s.toFixed(2)).join(', ')} s; lr ${RECIPES.cnn.learningRate} ${RECIPES.cnn.schedule}, beta_2 ${RECIPES.cnn.beta2}, as convkit train runs it; the epoch lines train at Adam's default 0.001)`]];
 }
 /** Each phase's share of CPU time taken by other guests of the host while it ran (host-steal.ts). */
 function stealRow(): string {

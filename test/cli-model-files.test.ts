@@ -10,6 +10,7 @@ import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { loadModelFile } from '../src/index.js';
 
 const cli = fileURLToPath(new URL('../src/cli/main.js', import.meta.url));
 // Small and on the reference backend, so each run takes a second or two and is exactly repeatable.
@@ -67,6 +68,30 @@ test('a file that is not a convkit model is refused with a message, not a stack 
     const notCheckpoint = run(dir, 'train', ...small, '--resume', 'missing.safetensors');
     assert.equal(notCheckpoint.status, 1);
     assert.match(notCheckpoint.stderr, /ENOENT.*missing\.safetensors/);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});
+
+test("train --beta2 sets Adam's beta_2 of the run: printed, saved with the optimizer and in the run record; a value outside (0, 1) is refused", async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'convkit-cli-'));
+  try {
+    const trained = run(dir, 'train', ...small, '--epochs', '1', '--beta2', '0.95', '--save', 'b.safetensors');
+    assert.equal(trained.status, 0, trained.stderr);
+    assert.match(trained.stdout, /Adam lr 0\.001 \(cosine\), beta_2 0\.95/);
+    const { model, metadata } = await loadModelFile(join(dir, 'b.safetensors'), { backend: 'reference' });
+    assert.equal(model.optimizer?.getConfig().beta2, 0.95);
+    assert.equal(JSON.parse(metadata.get('convkit_cli_run') ?? '{}').beta2, 0.95);
+
+    // Without the flag the recipe's value applies (the Dense baseline keeps Keras's 0.999).
+    const plain = run(dir, 'train', ...small, '--epochs', '1');
+    assert.match(plain.stdout, /beta_2 0\.999/);
+
+    for (const bad of ['1', '0', 'x']) {
+      const refused = run(dir, 'train', ...small, '--beta2', bad);
+      assert.equal(refused.status, 1);
+      assert.match(refused.stderr, new RegExp(`--beta2 expects a number in \\(0, 1\\); received '${bad}'`));
+    }
   } finally {
     await rm(dir, { recursive: true, force: true });
   }

@@ -20,6 +20,15 @@ export function positiveNumberOption(flag: string) {
   };
 }
 
+/** A number inside part of [0, 1], `interval` as the error message writes it. */
+function unitIntervalOption(flag: string, interval: string, inside: (n: number) => boolean) {
+  return (value: string): number => {
+    const n = Number(value);
+    if (!inside(n)) throw new InvalidArgumentError(`${flag} expects a number in ${interval}; received '${value}'.`);
+    return n;
+  };
+}
+
 export function integerOption(flag: string) {
   return (value: string): number => {
     const n = Number(value);
@@ -44,6 +53,7 @@ export interface TrainingOptions {
   batchSize?: number;
   lr?: number;
   schedule?: ScheduleKind;
+  beta2?: number;
   validationSplit?: number;
   verbose: 0 | 1 | 2;
 }
@@ -69,12 +79,9 @@ export function addTrainingOptions(command: Command): Command {
   return command
     .option('--epochs <n>', 'epochs (default: the recipe of the model)', positiveIntegerOption('--epochs'))
     .option('--batch-size <n>', 'batch size (default: the recipe of the model)', positiveIntegerOption('--batch-size'))
-    .option('--lr <rate>', 'initial Adam learning rate (default 0.001)', positiveNumberOption('--lr'))
+    .option('--lr <rate>', 'initial Adam learning rate (default: the recipe)', positiveNumberOption('--lr'))
     .addOption(new Option('--schedule <kind>', 'learning-rate schedule (default: the recipe)').choices([...SCHEDULE_KINDS]))
-    .option('--validation-split <fraction>', 'hold out the last fraction of the training data for validation', (v: string) => {
-      const n = Number(v);
-      if (!(n >= 0 && n < 1)) throw new InvalidArgumentError(`--validation-split expects a number in [0, 1); received '${v}'.`);
-      return n;
-    })
+    .option('--beta2 <decay>', "Adam's beta_2, the decay of its mean of squared gradients (default: the recipe)", unitIntervalOption('--beta2', '(0, 1)', (n) => n > 0 && n < 1))
+    .option('--validation-split <fraction>', 'hold out the last fraction of the training data for validation', unitIntervalOption('--validation-split', '[0, 1)', (n) => n >= 0 && n < 1))
     .addOption(new Option('--verbose <level>', '0 silent, 1 progress bar, 2 one line per epoch').choices(['0', '1', '2']).default(1).argParser((v) => Number(v) as 0 | 1 | 2));
 }

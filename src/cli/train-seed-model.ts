@@ -31,6 +31,7 @@ export function resolveRecipe(kind: ModelKind, options: TrainingOptions): Recipe
     batchSize: options.batchSize ?? base.batchSize,
     learningRate: options.lr ?? base.learningRate,
     schedule: options.schedule ?? base.schedule,
+    beta2: options.beta2 ?? base.beta2,
   };
 }
 
@@ -51,6 +52,7 @@ export async function trainSeedModel(
     seed: options.seed,
     backend: options.backend,
     learningRate: recipe.learningRate,
+    beta2: recipe.beta2,
   });
   const callbacks: Callback[] = [];
   if (recipe.schedule === 'cosine') callbacks.push(new LearningRateScheduler(cosineDecay(recipe.learningRate, recipe.epochs)));

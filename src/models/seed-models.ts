@@ -18,6 +18,8 @@ export interface SeedModelOptions {
   seed?: number;
   backend?: BackendChoice;
   learningRate?: number;
+  /** Adam's beta_2 (default 0.999, Keras's). */
+  beta2?: number;
 }
 
 export function createSeedCnn(options: SeedModelOptions = {}): Sequential {
@@ -33,7 +35,7 @@ export function createSeedCnn(options: SeedModelOptions = {}): Sequential {
     ],
     { name: 'cnn', seed: options.seed, backend: options.backend },
   );
-  compileForClassification(model, options.learningRate);
+  compileForClassification(model, options);
   return model;
 }
 
@@ -46,12 +48,12 @@ export function createDenseBaseline(options: SeedModelOptions = {}): Sequential 
     ],
     { name: 'dense_baseline', seed: options.seed, backend: options.backend },
   );
-  compileForClassification(model, options.learningRate);
+  compileForClassification(model, options);
   return model;
 }
 
-function compileForClassification(model: Sequential, learningRate = 0.001): void {
-  model.compile({ optimizer: new Adam({ learningRate }), loss: 'sparse_categorical_crossentropy', metrics: ['accuracy'] });
+function compileForClassification(model: Sequential, { learningRate = 0.001, beta2 }: SeedModelOptions): void {
+  model.compile({ optimizer: new Adam({ learningRate, beta2 }), loss: 'sparse_categorical_crossentropy', metrics: ['accuracy'] });
 }
 
 export function createSeedModel(kind: ModelKind, options: SeedModelOptions = {}): Sequential {

@@ -34,7 +34,8 @@ function readRunRecord(text: string | undefined, file: string): RunRecord | unde
   // Only plain values of the expected types are taken; anything else is refused rather than guessed.
   const positive = (v: unknown) => typeof v === 'number' && v > 0 && Number.isFinite(v);
   if (typeof run !== 'object' || run === null || !MODEL_KINDS.includes(run.model as ModelKind) || !Number.isInteger(run.epochs) || !positive(run.epochs)
-    || !Number.isInteger(run.batchSize) || !positive(run.batchSize) || !positive(run.learningRate) || !(SCHEDULE_KINDS as readonly unknown[]).includes(run.schedule)) {
+    || !Number.isInteger(run.batchSize) || !positive(run.batchSize) || !positive(run.learningRate) || !(SCHEDULE_KINDS as readonly unknown[]).includes(run.schedule)
+    || (run.beta2 !== undefined && !(typeof run.beta2 === 'number' && run.beta2 > 0 && run.beta2 < 1))) {
     throw new Error(`${file}: metadata "${RUN_KEY}" does not describe a convkit train run.`);
   }
   return run as RunRecord;
@@ -53,6 +54,7 @@ async function prepareResume(options: TrainCommandOptions): Promise<{ kind: Mode
     options.batchSize ??= run.batchSize;
     options.lr ??= run.learningRate;
     options.schedule ??= run.schedule;
+    options.beta2 ??= run.beta2;
     options.validationSplit ??= run.validationSplit;
     if (options.data !== run.data || options.trainLimit !== run.trainLimit) {
       process.stderr.write(`convkit: warning: ${file} was trained with ${run.data ? `--data ${run.data}` : 'the built-in MNIST'}${run.trainLimit ? ` --train-limit ${run.trainLimit}` : ''}; resuming on other data will not reproduce the run.\n`);
@@ -86,7 +88,7 @@ export function registerTrain(program: Command): void {
       if (terminate.stoppedAt) {
         throw new Error(`training diverged (loss ${terminate.stoppedAt.loss} at epoch ${terminate.stoppedAt.epoch + 1}, step ${terminate.stoppedAt.step + 1}); nothing was saved${options.checkpoint ? ' after the last good checkpoint' : ''}.`);
       }
-      console.log(`Backend: ${model.backend.description}; seed ${model.seed}; ${recipe.epochs} epoch${recipe.epochs === 1 ? "" : "s"}, batch ${recipe.batchSize}, Adam lr ${recipe.learningRate} (${recipe.schedule})`);
+      console.log(`Backend: ${model.backend.description}; seed ${model.seed}; ${recipe.epochs} epoch${recipe.epochs === 1 ? "" : "s"}, batch ${recipe.batchSize}, Adam lr ${recipe.learningRate} (${recipe.schedule}), beta_2 ${recipe.beta2}`);
       const evaluation = evaluateOnTestSet(model, data.test);
       const perEpoch = trained.history.epochSeconds.reduce((a, b) => a + b, 0) / trained.history.epochSeconds.length;
       console.log(
