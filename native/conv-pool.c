@@ -150,6 +150,9 @@ int ck_conv_relu_pool(const float *x, const float *w, const float *bias, float *
  * g and argmax.
  * Images are cut into a shape-only number of chunks summed separately and
  * added in chunk order, so the result does not depend on the thread count.
+ * The chunks are equal: with 16 of them the caller waited 1.2-1.6% of this
+ * kernel's time at batch 128, and 5.2-7.2% with ck_shrinking_chunks, whose
+ * first chunks are then twice the size (conv2's 8 chunks gain from it).
  */
 #define FILTER_CHUNKS 16
 

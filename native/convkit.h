@@ -147,6 +147,14 @@ int ck_cpu_count(void);
    += chunks 1..nchunks-1, added in chunk order; and dst[c][r] = src[r][c] for src [rows][cols]. */
 void ck_add_partials(float *partials, long nchunks, long stride);
 void ck_transpose(const float *src, float *dst, long rows, long cols);
+/*
+ * Chunk boundaries for work summed per chunk (partial sums added in chunk order): chunk k of K
+ * is [start[k], start[k + 1]) of [0, total), a share 2(K - k) - 1 of K^2 (for 8 chunks of 128:
+ * 30, 26, 22, 18, 14, 10, 6, 2). Threads claim chunks in order, so the last ones claimed are
+ * small and a thread that finishes first waits for at most a small one. Depends on total and
+ * K only. start has K + 1 entries.
+ */
+void ck_shrinking_chunks(long total, long K, long *start);
 
 /* Peak FMA GFLOPS of the active ISA on all pool threads (peak-flops.c). */
 double ck_peak_gflops(double milliseconds);

@@ -1,7 +1,7 @@
 /*
- * Two data-parallel passes on the thread pool that several kernels end with:
- * adding per-chunk partial sums in chunk order (so a result does not depend on
- * the thread count), and transposing a matrix.
+ * Helpers that several kernels share: adding per-chunk partial sums in chunk
+ * order on the pool (so a result does not depend on the thread count), the
+ * chunk boundaries of such sums, and transposing a matrix on the pool.
  */
 #include "convkit.h"
 
@@ -24,6 +24,10 @@ void ck_add_partials(float *partials, long nchunks, long stride) {
   if (nchunks < 2) return;
   add_job j = {.partials = partials, .nchunks = nchunks, .stride = stride};
   ck_pool_for(stride, ck_pool_tasks((double)stride * nchunks, 65536), 16, add_range, &j);
+}
+
+void ck_shrinking_chunks(long total, long K, long *start) {
+  for (long k = 0; k <= K; k++) start[k] = total * k * (2 * K - k) / (K * K);
 }
 
 typedef struct {
