@@ -73,7 +73,7 @@ test('a file that is not a convkit model is refused with a message, not a stack 
   }
 });
 
-test("train --beta2 sets Adam's beta_2 of the run: printed, saved with the optimizer and in the run record; a value outside (0, 1) is refused", async () => {
+test("train --beta2 sets Adam's beta_2 of the run: printed, saved with the optimizer and in the run record, kept on resume; a value outside (0, 1) is refused", async () => {
   const dir = await mkdtemp(join(tmpdir(), 'convkit-cli-'));
   try {
     const trained = run(dir, 'train', ...small, '--epochs', '1', '--beta2', '0.95', '--save', 'b.safetensors');
@@ -82,6 +82,14 @@ test("train --beta2 sets Adam's beta_2 of the run: printed, saved with the optim
     const { model, metadata } = await loadModelFile(join(dir, 'b.safetensors'), { backend: 'reference' });
     assert.equal(model.optimizer?.getConfig().beta2, 0.95);
     assert.equal(JSON.parse(metadata.get('convkit_cli_run') ?? '{}').beta2, 0.95);
+
+    // A resumed run keeps the checkpoint's optimizer, beta_2 included, and says so if asked for another.
+    const resumed = run(dir, 'train', ...small, '--epochs', '2', '--resume', 'b.safetensors');
+    assert.equal(resumed.status, 0, resumed.stderr);
+    assert.match(resumed.stdout, /beta_2 0\.95/);
+    const changed = run(dir, 'train', ...small, '--epochs', '2', '--resume', 'b.safetensors', '--beta2', '0.9');
+    assert.equal(changed.status, 1);
+    assert.match(changed.stderr, /b\.safetensors was trained with Adam beta_2 0\.95, and a resumed run keeps its optimizer; received --beta2 0\.9/);
 
     // Without the flag the recipe's value applies (the Dense baseline keeps Keras's 0.999).
     const plain = run(dir, 'train', ...small, '--epochs', '1');

@@ -54,11 +54,18 @@ async function prepareResume(options: TrainCommandOptions): Promise<{ kind: Mode
     options.batchSize ??= run.batchSize;
     options.lr ??= run.learningRate;
     options.schedule ??= run.schedule;
-    options.beta2 ??= run.beta2;
     options.validationSplit ??= run.validationSplit;
     if (options.data !== run.data || options.trainLimit !== run.trainLimit) {
       process.stderr.write(`convkit: warning: ${file} was trained with ${run.data ? `--data ${run.data}` : 'the built-in MNIST'}${run.trainLimit ? ` --train-limit ${run.trainLimit}` : ''}; resuming on other data will not reproduce the run.\n`);
     }
+  }
+  // Adam's beta_2 is part of the optimizer the checkpoint restores; a resumed run keeps it.
+  const savedBeta2 = model.optimizer.getConfig().beta2;
+  if (typeof savedBeta2 === 'number') {
+    if (options.beta2 !== undefined && options.beta2 !== savedBeta2) {
+      throw new Error(`${file} was trained with Adam beta_2 ${savedBeta2}, and a resumed run keeps its optimizer; received --beta2 ${options.beta2}.`);
+    }
+    options.beta2 = savedBeta2;
   }
   const recipe = resolveRecipe(kind, options);
   if (epoch >= recipe.epochs) throw new Error(`${file} has already completed ${epoch} of ${recipe.epochs} epochs; pass --epochs above ${epoch} to train further.`);
