@@ -35,9 +35,9 @@ static int is_nullish(napi_env env, napi_value v) {
   return t == napi_null || t == napi_undefined;
 }
 
-/* Returns the data of a typed array of the given type holding at least `need` elements. */
+/* Returns the data of a typed array of the given type holding at least `need` elements, and its length in length_out (may be NULL). */
 static void *typed(napi_env env, napi_value v, napi_typedarray_type want, const char *name,
-                   long need, int optional, int *ok) {
+                   long need, int optional, int *ok, long *length_out) {
   *ok = 0;
   if (optional && is_nullish(env, v)) {
     *ok = 1;
@@ -67,6 +67,7 @@ static void *typed(napi_env env, napi_value v, napi_typedarray_type want, const 
     napi_throw_range_error(env, NULL, msg);
     return NULL;
   }
+  if (length_out) *length_out = (long)length;
   *ok = 1;
   return data;
 }
@@ -93,9 +94,9 @@ static int bool_arg(napi_env env, napi_value v) {
   return b;
 }
 
-#define F32(i, name, need) typed(env, argv[i], napi_float32_array, name, need, 0, &ok); if (!ok) return NULL
-#define F32_OPT(i, name, need) typed(env, argv[i], napi_float32_array, name, need, 1, &ok); if (!ok) return NULL
-#define I32(i, name, need) typed(env, argv[i], napi_int32_array, name, need, 0, &ok); if (!ok) return NULL
+#define F32(i, name, need) typed(env, argv[i], napi_float32_array, name, need, 0, &ok, NULL); if (!ok) return NULL
+#define F32_OPT(i, name, need) typed(env, argv[i], napi_float32_array, name, need, 1, &ok, NULL); if (!ok) return NULL
+#define I32(i, name, need) typed(env, argv[i], napi_int32_array, name, need, 0, &ok, NULL); if (!ok) return NULL
 #define INT(i) int_arg(env, argv[i], &ok); if (!ok) return NULL
 /* Runs a kernel under the call lock; a failed scratch allocation inside it
    (the kernel then stops early, its output incomplete) becomes a JS Error. */
@@ -222,7 +223,7 @@ static napi_value js_max_pool(napi_env env, napi_callback_info info) {
   long xs = g.batch * g.inH * g.inW * g.C, ys = g.batch * g.outH * g.outW * g.C;
   float *x = F32(0, "x", xs);
   float *y = F32(1, "y", ys);
-  int32_t *arg = typed(env, argv[2], napi_int32_array, "argmax", ys, 1, &ok);
+  int32_t *arg = typed(env, argv[2], napi_int32_array, "argmax", ys, 1, &ok, NULL);
   if (!ok) return NULL;
   LOCKED(ck_max_pool(x, y, arg, &g));
   return undefined(env);
@@ -241,7 +242,7 @@ static napi_value js_conv_relu_pool(napi_env env, napi_callback_info info) {
   float *w = F32(1, "w", ws);
   float *y = F32(2, "y", ps);
   float *bias = F32_OPT(16, "bias", g.outC);
-  int32_t *arg = typed(env, argv[17], napi_int32_array, "argmax", ps, 1, &ok);
+  int32_t *arg = typed(env, argv[17], napi_int32_array, "argmax", ps, 1, &ok, NULL);
   if (!ok) return NULL;
   (void)ys;
   LOCKED(done = ck_conv_relu_pool(x, w, bias, y, arg, &g, &pg));
@@ -309,24 +310,17 @@ static napi_value js_max_pool_bp(napi_env env, napi_callback_info info) {
   return undefined(env);
 }
 
-/* Elements of a typed array (0 when it is not one; typed() then reports the type). */
-static long typed_length(napi_env env, napi_value v) {
-  bool is_ta = false;
-  napi_is_typedarray(env, v, &is_ta);
-  if (!is_ta) return 0;
-  size_t length = 0;
-  napi_get_typedarray_info(env, v, NULL, &length, NULL, NULL, NULL);
-  return (long)length;
-}
-
 static napi_value js_gather_rows(napi_env env, napi_callback_info info) {
   ARGS(4);
   int ok = 1;
   long len = INT(1);
-  long count = typed_length(env, argv[2]);
-  long src_rows = len > 0 ? typed_length(env, argv[0]) / len : 0;
-  float *src = F32(0, "source", src_rows * len);
-  int32_t *rows = I32(2, "rows", count);
+  long src_length = 0, count = 0;
+  /* The row counts come from the arrays themselves: the source's whole rows, and every index. */
+  float *src = typed(env, argv[0], napi_float32_array, "source", 0, 0, &ok, &src_length);
+  if (!ok) return NULL;
+  int32_t *rows = typed(env, argv[2], napi_int32_array, "rows", 0, 0, &ok, &count);
+  if (!ok) return NULL;
+  const long src_rows = len > 0 ? src_length / len : 0;
   float *dst = F32(3, "target", count * len);
   long bad;
   LOCKED(bad = ck_gather_rows(src, src_rows, len, rows, count, dst));
