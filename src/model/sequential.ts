@@ -231,9 +231,11 @@ export class Sequential {
   private readonly allocateScratch = (size: number): FloatArray => allocate(this.dtype, size);
 
   private lossScratch(size: number): { probs: FloatArray; grad: FloatArray } {
-    const type = arrayType(this.dtype);
-    this.scratch = { probs: batchBuffer(this.scratch.probs, size, type, this.allocateScratch), grad: batchBuffer(this.scratch.grad, size, type, this.allocateScratch) };
-    return this.scratch as { probs: FloatArray; grad: FloatArray };
+    // Updated in place: this runs on every step, and the pair object need not be remade.
+    const type = arrayType(this.dtype), scratch = this.scratch;
+    scratch.probs = batchBuffer(scratch.probs, size, type, this.allocateScratch);
+    scratch.grad = batchBuffer(scratch.grad, size, type, this.allocateScratch);
+    return scratch as { probs: FloatArray; grad: FloatArray };
   }
 
   /**
