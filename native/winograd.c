@@ -19,6 +19,7 @@
 #include "winograd.h"
 #include "conv-pool.h"
 #include "winograd-transforms.h"
+#include "winograd-f5.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -50,76 +51,6 @@ typedef struct {
   long tiles_w, tiles_per_image, tiles;
   long oc_padded;
 } wg_job;
-
-/*
- * U[xi] = G g G^T for every (c, oc), packed per xi as NR-column panels
- * [OC/NR][C][NR], zero-padded, for the channels c in [c0, c1). Runs on every
- * call (the weights change every step), so it is written for the vectoriser:
- * the inner loops run over up to NR consecutive filters, contiguous in w and
- * in each panel.
- */
-#define DEFINE_TRANSFORM_WEIGHTS(NAME, ATTR)                                                       \
-  ATTR static void NAME(const float *w, float *u, long C, long OC, long ocp, int NR, long c0, long c1) { \
-    for (long c = c0; c < c1; c++)                                                                  \
-      for (long o0 = 0; o0 < ocp; o0 += NR) {                                                       \
-        long n = OC - o0 < NR ? OC - o0 : NR;                                                       \
-        float *dst = u + (o0 / NR) * C * NR + c * NR;                                               \
-        for (long j = n; j < NR; j++) /* a last panel's columns past OC */                          \
-          for (int xi = 0; xi < 16; xi++) dst[(long)xi * C * ocp + j] = 0.0f;                      \
-        for (long j = 0; j < n; j++) {                                                              \
-          float g[9];                                                                               \
-          for (int t = 0; t < 9; t++) g[t] = w[(t * C + c) * OC + o0 + j];                          \
-          float t0[3], t1[3], t2[3], t3[3];                                                         \
-          for (int k = 0; k < 3; k++) { /* rows: G g */                                             \
-            t0[k] = g[k];                                                                           \
-            t1[k] = 0.5f * (g[k] + g[3 + k] + g[6 + k]);                                            \
-            t2[k] = 0.5f * (g[k] - g[3 + k] + g[6 + k]);                                            \
-            t3[k] = g[6 + k];                                                                       \
-          }                                                                                         \
-          const float *rows[4] = {t0, t1, t2, t3};                                                  \
-          for (int i = 0; i < 4; i++) { /* columns: (G g) G^T */                                    \
-            const float *r = rows[i];                                                               \
-            dst[(long)(i * 4 + 0) * C * ocp + j] = r[0];                                            \
-            dst[(long)(i * 4 + 1) * C * ocp + j] = 0.5f * (r[0] + r[1] + r[2]);                     \
-            dst[(long)(i * 4 + 2) * C * ocp + j] = 0.5f * (r[0] - r[1] + r[2]);                     \
-            dst[(long)(i * 4 + 3) * C * ocp + j] = r[2];                                            \
-          }                                                                                         \
-        }                                                                                           \
-      }                                                                                             \
-  }
-
-DEFINE_TRANSFORM_WEIGHTS(transform_weights_base, )
-#if CK_X86
-DEFINE_TRANSFORM_WEIGHTS(transform_weights_avx2, __attribute__((target("avx2,fma"))))
-#endif
-
-typedef struct {
-  const float *w; /* [3][3][C][OC] */
-  float *u;
-  long C, OC, ocp;
-  int NR, wide;
-} tw_job;
-
-/* The channels c in [lo, hi). */
-static void transform_range(void *ctx, long lo, long hi, int thread) {
-  (void)thread;
-  const tw_job *j = ctx;
-#if CK_X86
-  if (j->wide) {
-    transform_weights_avx2(j->w, j->u, j->C, j->OC, j->ocp, j->NR, lo, hi);
-    return;
-  }
-#endif
-  transform_weights_base(j->w, j->u, j->C, j->OC, j->ocp, j->NR, lo, hi);
-}
-
-/* U = G g G^T for every (c, oc) of w [3][3][C][OC], per xi as NR-column panels [OC/NR][C][NR], zero-padded to ocp, on the thread pool. */
-static void transform_weights(const float *w, float *u, long C, long OC, long ocp, int NR, int wide) {
-  tw_job j = {.w = w, .u = u, .C = C, .OC = OC, .ocp = ocp, .NR = NR, .wide = wide};
-  int parts = ck_pool_tasks(9.0 * 16 * C * OC, 32768);
-  if (parts > C) parts = (int)C;
-  ck_pool_for(C, parts, 1, transform_range, &j);
-}
 
 /* 1 when all 16 pixels of the patch are zero in every channel (padding pixels point at `zeros`). */
 static int patch_is_zero(const float *const *p, const float *zeros, long C) {
@@ -209,40 +140,12 @@ static void tile_range(void *ctx, long lo, long hi, int thread) {
   }
 }
 
-/*
- * What the transformed weights in CK_SLOT_WG_U were made from: the shape, the panel width,
- * and (in CK_SLOT_WG_W) a copy of the kernel. predict() and evaluate() run batch after batch
- * on the same weights; the transform is skipped while the kernel is bitwise the same. In
- * training the weights change every step and the comparison stops at the first float.
- * Only the calling thread prepares, so one record is enough.
- */
-static struct {
-  long C, OC, ocp;
-  int NR, wide, valid;
-} cached;
-
 /* Weights transformed, zeros ready: 0 on allocation failure (recorded by ck_scratch, thrown by addon.c). */
 static int prepare(wg_job *j, const float *w) {
-  const ck_conv_info *g = j->g;
-  const int NR = j->isa->nr, wide = ck_isa_avx2(j->isa);
-  if (j->isa->mr > 64) return 0; /* cannot happen: fixed ISA tables */
-  j->oc_padded = (g->outC + NR - 1) / NR * NR;
-  const size_t wn = (size_t)9 * g->inC * g->outC;
-  float *u = ck_scratch(0, CK_SLOT_WG_U, (size_t)16 * g->inC * j->oc_padded);
-  float *seen = ck_scratch(0, CK_SLOT_WG_W, wn);
-  float *zeros = ck_scratch(0, CK_SLOT_ZERO, (size_t)g->inC);
-  if (!u || !seen || !zeros) {
-    cached.valid = 0;
-    return 0;
-  }
-  memset(zeros, 0, (size_t)g->inC * sizeof(float));
-  const int same = cached.valid && cached.C == g->inC && cached.OC == g->outC && cached.ocp == j->oc_padded &&
-                   cached.NR == NR && cached.wide == wide && memcmp(seen, w, wn * sizeof(float)) == 0;
-  if (!same) {
-    transform_weights(w, u, g->inC, g->outC, j->oc_padded, NR, wide);
-    memcpy(seen, w, wn * sizeof(float));
-    cached.C = g->inC, cached.OC = g->outC, cached.ocp = j->oc_padded, cached.NR = NR, cached.wide = wide, cached.valid = 1;
-  }
+  const float *u = ck_wg_weights(w, j->g, j->isa, 2, &j->oc_padded);
+  float *zeros = ck_scratch(0, CK_SLOT_ZERO, (size_t)j->g->inC);
+  if (!u || !zeros) return 0;
+  memset(zeros, 0, (size_t)j->g->inC * sizeof(float));
   j->u = u;
   j->zeros = zeros;
   return 1;
@@ -251,6 +154,7 @@ static int prepare(wg_job *j, const float *w) {
 int ck_conv_relu_pool_winograd(const float *x, const float *w, const float *bias, float *y, int32_t *argmax,
                                const ck_conv_info *g, const ck_pool_info *p) {
   if (!ck_winograd_applies(g) || !ck_pool_2x2_after(g, p)) return 0;
+  if (ck_conv_relu_pool_winograd_f5(x, w, bias, y, argmax, g, p)) return 1; /* fewer multiplies where it applies */
   wg_job j = {.isa = ck_isa(), .g = g, .x = x, .y = y, .bias = bias, .act = CK_ACT_RELU, .pool = p, .argmax = argmax};
   if (!prepare(&j, w)) return 1;
   /* One tile per pool window; conv outputs in no window (an odd last row or column) are never computed. */

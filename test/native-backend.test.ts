@@ -186,8 +186,9 @@ const POOL_CASES: PoolCase[] = [
 
 /**
  * [batch, h, w, c, oc, padding]: 3x3 stride-1 conv + relu + 2x2 pool, which the
- * native backend runs in one pass: by a direct kernel for 1 channel, and by
- * Winograd F(2x2, 3x3) tiles that are each one pool window for 4 or more.
+ * native backend runs in one pass: by a direct kernel for 1 channel, and for 4
+ * or more by Winograd F(5x5, 3x3) tiles (up to 36 per image), or by F(2x2, 3x3)
+ * tiles that are each one pool window (larger images, or CONVKIT_WINOGRAD=2).
  */
 const CONV_POOL_CASES: [number, number, number, number, number, Padding][] = [
   [3, 28, 28, 1, 32, 'valid'], // the seed CNN's first block
@@ -195,7 +196,38 @@ const CONV_POOL_CASES: [number, number, number, number, number, Padding][] = [
   [1, 7, 8, 1, 5, 'valid'], // scalar channels only; odd conv output height (5)
   [3, 13, 13, 32, 64, 'valid'], // the seed CNN's second block (11x11 conv output: its last row and column are in no window)
   [2, 9, 10, 5, 12, 'same'], // Winograd pooled, padded input, 8 + 4 channels
+  [13, 13, 13, 32, 64, 'valid'], // F(5x5): blocks of 6 images and a last one of 1, on both threads
+  [1, 32, 32, 4, 8, 'same'], // 7x7 = 49 F(5x5) tiles per image, over the limit: F(2x2) windows
 ];
+
+/**
+ * CONVKIT_WINOGRAD=2 keeps the fused conv + pool forward on F(2x2, 3x3): on the seed CNN's second
+ * block that changes the rounding (F(5x5) is the default there), and both stay close to the reference.
+ */
+function winogradTileSwitchCases(backend: Backend, t: TestContext) {
+  return t.test('conv2dReluMaxPool with CONVKIT_WINOGRAD=2 (F(2x2) windows only)', () => {
+    const saved = process.env.CONVKIT_WINOGRAD;
+    const conv = conv2dInfo(2, 13, 13, 32, 64, 3, 3, 1, 1, 'valid');
+    const pool = pool2dInfo(2, 11, 11, 64, 2, 2, 2, 2, 'valid');
+    const x = randomArray(2 * 13 * 13 * 32, 31), wt = randomArray(9 * 32 * 64, 32), bias = randomArray(64, 33);
+    const z = new Float32Array(2 * 11 * 11 * 64), yr = new Float32Array(2 * 5 * 5 * 64);
+    reference.conv2d(x, wt, z, conv, { bias, activation: 'relu' });
+    reference.maxPool(z, yr, null, pool);
+    const tiles5 = new Float32Array(yr.length), tiles2 = new Float32Array(yr.length);
+    try {
+      delete process.env.CONVKIT_WINOGRAD;
+      assert.equal(backend.conv2dReluMaxPool!(x, wt, bias, tiles5, null, conv, pool), true);
+      process.env.CONVKIT_WINOGRAD = '2';
+      assert.equal(backend.conv2dReluMaxPool!(x, wt, bias, tiles2, null, conv, pool), true);
+    } finally {
+      if (saved === undefined) delete process.env.CONVKIT_WINOGRAD;
+      else process.env.CONVKIT_WINOGRAD = saved;
+    }
+    assert.ok(!sameBits(tiles5, tiles2), 'CONVKIT_WINOGRAD=2 should change the tile size');
+    assertClose(tiles5, yr, 288, 'F(5x5) vs reference');
+    assertClose(tiles2, yr, 288, 'F(2x2) vs reference');
+  });
+}
 
 function convPoolCases(backend: Backend, t: TestContext) {
   return t.test('conv2dReluMaxPool == conv2d + relu + maxPool (values, argmax)', () => {
@@ -645,6 +677,7 @@ if ('error' in loaded) {
         await directConvCases(backend, t);
         await poolCases(backend, t);
         await convPoolCases(backend, t);
+        await winogradTileSwitchCases(backend, t);
         await elementwiseCases(backend, t);
         await softmaxCases(backend, t);
         await optimizerCases(backend, t);

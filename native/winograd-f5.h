@@ -1,0 +1,25 @@
+/*
+ * Winograd F(5x5, 3x3) for conv (3x3, stride 1) + bias + relu + 2x2 max pool
+ * (winograd-f5.c), and its transforms (winograd-f5-transforms.c).
+ */
+#ifndef CONVKIT_WINOGRAD_F5_H
+#define CONVKIT_WINOGRAD_F5_H
+#include "convkit.h"
+
+/* One ISA's copy of the loops in winograd-f5-loops.h (see there for each contract). */
+typedef struct {
+  void (*input)(const float *const *p, float *v, long xs, long C);
+  void (*output)(const float *m, long xs, float *out, long row, const float *bias, long OC);
+  void (*pool_row)(const float *top, long row, float *y, int32_t *argmax, long index, long conv_row, long PW, long C);
+} ck_wf5_loops;
+
+/* The AVX2 copy when `wide`, else the portable one. */
+const ck_wf5_loops *ck_wf5_loops_for(int wide);
+
+/*
+ * ck_conv_relu_pool_winograd's contract by 5x5-output tiles. Returns 0, doing
+ * nothing, when the shapes do not suit it (see winograd-f5.c).
+ */
+int ck_conv_relu_pool_winograd_f5(const float *x, const float *w, const float *bias, float *y, int32_t *argmax,
+                                  const ck_conv_info *g, const ck_pool_info *p);
+#endif
