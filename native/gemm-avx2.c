@@ -158,18 +158,54 @@ TARGET static void conv_wgrad_rows_avx2(int kc, const float *const *corners, con
   store_tile(acc, c, ldc, m, n, accumulate);
 }
 
+/* The six row pointers of the register tile at row ir (m rows in all): spare rows of a last,
+   partial tile repeat its last row, so every read stays inside A. */
+#define TILE_ROWS(a, lda, m, ir)                                                                                    \
+  const int mm = (m) - (ir) < MR ? (m) - (ir) : MR;                                                                 \
+  const float *r0 = (a) + (long)(ir) * (lda);                                                                       \
+  const float *r1 = r0 + (mm > 1) * (lda), *r2 = r0 + (mm > 2 ? 2 : mm - 1) * (lda), *r3 = r0 + (mm > 3 ? 3 : mm - 1) * (lda); \
+  const float *r4 = r0 + (mm > 4 ? 4 : mm - 1) * (lda), *r5 = r0 + (mm > 5 ? 5 : mm - 1) * (lda)
+
+/*
+ * B read in place as a row-major matrix (the dense layer's weights, rows ldb apart): a panel's
+ * rows are ldb floats apart, 512 bytes for 128 units, so a panel falls in a few of L1's sets and
+ * is read from L2 whichever loop is outside. Row tiles go outside, so the A tile stays in L1, and
+ * B is prefetched 8 rows ahead. In-process A/B on the seed CNN's 128x128x1600 forward: 5-6%
+ * faster on one thread, 12-13% on two, than panels outside without the prefetch.
+ */
+TARGET static void panel_gemm_rowmajor_b(int m, int n, int K, const float *a, long lda, const float *b, long ldb,
+                                         long pstride, float *c, long ldc, int accumulate) {
+  for (int ir = 0; ir < m; ir += MR) {
+    TILE_ROWS(a, lda, m, ir);
+    const float *bj = b;
+    for (int jr = 0; jr < n; jr += NR, bj += pstride) {
+      const int nn = n - jr < NR ? n - jr : NR;
+      const float *bp = bj;
+      ZERO_ACC;
+      for (int p = 0; p < K; p++, bp += ldb) {
+        _mm_prefetch((const char *)(bp + 8 * ldb), _MM_HINT_T0);
+        __m256 b0 = _mm256_loadu_ps(bp), b1 = _mm256_loadu_ps(bp + 8);
+        const float *rp[MR] = {r0 + p, r1 + p, r2 + p, r3 + p, r4 + p, r5 + p};
+        FMA_ROWS(A_ROWS)
+      }
+      store_tile(acc, c + (long)ir * ldc + jr, ldc, mm, nn, accumulate);
+    }
+  }
+}
+
 /* The whole product in one call: the loops and the six row pointers stay in registers
-   (a call per 6x16 tile of depth 32 cost about a tenth of its arithmetic). */
+   (a call per 6x16 tile of depth 32 cost about a tenth of its arithmetic). Packed B
+   (ldb == NR, the Winograd GEMMs): a panel stays in L1 while the row tiles pass over it. */
 TARGET static void panel_gemm_avx2(int m, int n, int K, const float *a, long lda, const float *b, long ldb, long pstride,
                                    float *c, long ldc, int accumulate) {
+  if (ldb != NR) {
+    panel_gemm_rowmajor_b(m, n, K, a, lda, b, ldb, pstride, c, ldc, accumulate);
+    return;
+  }
   for (int jr = 0; jr < n; jr += NR, b += pstride) {
     const int nn = n - jr < NR ? n - jr : NR;
     for (int ir = 0; ir < m; ir += MR) {
-      /* Spare rows of a last, partial tile repeat its last row: every read stays inside A. */
-      const int mm = m - ir < MR ? m - ir : MR;
-      const float *r0 = a + (long)ir * lda;
-      const float *r1 = r0 + (mm > 1) * lda, *r2 = r0 + (mm > 2 ? 2 : mm - 1) * lda, *r3 = r0 + (mm > 3 ? 3 : mm - 1) * lda;
-      const float *r4 = r0 + (mm > 4 ? 4 : mm - 1) * lda, *r5 = r0 + (mm > 5 ? 5 : mm - 1) * lda;
+      TILE_ROWS(a, lda, m, ir);
       const float *bp = b;
       ZERO_ACC;
       for (int p = 0; p < K; p++, bp += ldb) {
