@@ -121,7 +121,7 @@ if (recipe) {
 rows.push(['host CPU steal', stealRow()]);
 const width = Math.max(...rows.map(([k]) => k.length));
 console.log(rows.map(([k, v]) => `${k.padEnd(width)}  ${v}`).join('\n'));
-console.log('effective GFLOPS: the FLOPs of direct convolution over every output (what the layers compute) per second; Winograd F(2x2, 3x3) and the pooled backward (argmax positions only) do fewer multiplies for the same results, so the effective rate can pass what the FMA units do.');
+console.log('effective GFLOPS: the FLOPs of direct convolution over every output (what the layers compute) per second; Winograd (F(5x5, 3x3) for conv + pool, F(2x2, 3x3) elsewhere) and the pooled backward (argmax positions only) do fewer multiplies for the same results, so the effective rate can pass what the FMA units do.');
 if (quick) console.log('(--quick: epochs extrapolated from 6,000 images; no recipe run)');
 
 const results = { date: new Date().toISOString(), quick, machine: { cpu: os.cpus()[0]?.model, threads: os.availableParallelism(), node: process.version }, peak, batch32, batch64, batch128, batch128Direct, reference, recipe, binimg, pytorch32, pytorch128 };
