@@ -34,7 +34,7 @@ static void pool_rows(void *ctx, long lo, long hi, int thread) {
       long ih0 = oh * g->strideH - g->padTop, iw0 = ow * g->strideW - g->padLeft;
       if (g->poolH == 2 && g->poolW == 2 && ih0 >= 0 && iw0 >= 0 && ih0 + 2 <= g->inH && iw0 + 2 <= g->inW) {
         long index = ((n * g->inH + ih0) * g->inW + iw0) * C;
-        loops->pool_max_2x2(j->x + index, g->inW * C, best, arg, (int32_t)index, C);
+        loops->pool_max_2x2(j->x + index, g->inW * C, g->inW * C, best, arg, (int32_t)index, C);
         continue;
       }
       int first = 1;

@@ -8,7 +8,7 @@ typedef struct {
   void (*relu_backprop)(const float *y, const float *dy, float *dx, long n);
   void (*col_sums)(const float *dy, float *out, long rows, long cols);
   void (*pool_max_step)(const float *x, float *best, int32_t *arg, int32_t index, long C);
-  void (*pool_max_2x2)(const float *x, long row, float *best, int32_t *arg, int32_t index, long C);
+  void (*pool_max_2x2)(const float *x, long row, long index_row, float *best, int32_t *arg, int32_t index, long C);
   int (*pool_unpool_2x2)(const float *dy, const int32_t *arg, float *dx, long row, int32_t index, long C);
   void (*adam)(float *p, const float *g, float *m, float *v, long n, float alpha, float b1, float b2, float eps);
   void (*sgd)(float *p, const float *g, float *vel, long n, float lr, float mom, int nesterov);

@@ -54,8 +54,11 @@ CK_TARGET static void CK_FN(pool_max_step)(const float *restrict x, float *restr
  * x points at the top-left pixel, `row` floats to the pixel below. Same
  * result as pool_max_step over the four elements in row-major order: the
  * first element always starts, a later one wins only if strictly greater.
+ * arg gets index + (0, C, index_row or index_row + C) + channel: index_row is
+ * `row` when x is the pooled tensor itself, and the tensor's row when x is a
+ * buffer holding part of it (winograd-f5.c's conv outputs).
  */
-CK_TARGET static void CK_FN(pool_max_2x2)(const float *restrict x, long row, float *restrict best,
+CK_TARGET static void CK_FN(pool_max_2x2)(const float *restrict x, long row, long index_row, float *restrict best,
                                           int32_t *restrict arg, int32_t index, long C) {
   const float *a = x, *b = x + C, *c = x + row, *d = x + row + C;
   if (arg) {
@@ -63,8 +66,8 @@ CK_TARGET static void CK_FN(pool_max_2x2)(const float *restrict x, long row, flo
       float m = a[i];
       int32_t k = index + (int32_t)i;
       if (b[i] > m) { m = b[i]; k = index + (int32_t)(C + i); }
-      if (c[i] > m) { m = c[i]; k = index + (int32_t)(row + i); }
-      if (d[i] > m) { m = d[i]; k = index + (int32_t)(row + C + i); }
+      if (c[i] > m) { m = c[i]; k = index + (int32_t)(index_row + i); }
+      if (d[i] > m) { m = d[i]; k = index + (int32_t)(index_row + C + i); }
       best[i] = m;
       arg[i] = k;
     }

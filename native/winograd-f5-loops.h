@@ -2,7 +2,7 @@
  * The transforms of Winograd F(5x5, 3x3) (winograd-f5.c), written once on a
  * type-generic vector of 8 channels (GCC vector extensions: AVX2 registers in
  * the AVX2 copy, two SSE or NEON registers in the portable one) and compiled
- * twice by winograd-f5-transforms.c, as simd-loops.h is. The same macros run
+ * once per ISA by winograd-f5-transforms.c, as simd-loops.h is. The same macros run
  * on plain floats for a channel count's tail.
  *
  * Points 0, 1, -1, 1/2, -1/2, 2 and infinity (Toom-Cook; the row of B^T for
@@ -121,37 +121,8 @@ CK_TARGET static void CK_FN(f5_output)(const float *m, long xs, float *out, long
   }
 }
 
-/*
- * One row of 2x2 max-pool windows over relu'd conv rows `top` and `top + row`
- * (PW windows, C channels each): y[px*C + c], and argmax (may be NULL) the
- * conv-output index index + px*2*C + c (+C right, +conv_row below) of the first
- * window element, row-major, strictly greater than those before it: what
- * ck_max_pool gives. The buffer's row stride and the conv output's differ.
- */
-CK_TARGET static void CK_FN(f5_pool_row)(const float *top, long row, float *y, int32_t *argmax, long index, long conv_row,
-                                         long PW, long C) {
-  for (long px = 0; px < PW; px++, top += 2 * C, y += C, index += 2 * C) {
-    const float *a = top, *b = top + C, *c = top + row, *d = top + row + C;
-    if (argmax) {
-      int32_t *arg = argmax + px * C;
-      for (long i = 0; i < C; i++) {
-        float m = a[i];
-        int32_t k = (int32_t)(index + i);
-        if (b[i] > m) m = b[i], k = (int32_t)(index + C + i);
-        if (c[i] > m) m = c[i], k = (int32_t)(index + conv_row + i);
-        if (d[i] > m) m = d[i], k = (int32_t)(index + conv_row + C + i);
-        y[i] = m;
-        arg[i] = k;
-      }
-    } else {
-      for (long i = 0; i < C; i++) {
-        float m = a[i];
-        m = b[i] > m ? b[i] : m;
-        m = c[i] > m ? c[i] : m;
-        y[i] = d[i] > m ? d[i] : m;
-      }
-    }
-  }
-}
+static const ck_wf5_loops CK_FN(ck_wf5_loops) = {CK_FN(f5_input), CK_FN(f5_output)};
 
-static const ck_wf5_loops CK_CAT(ck_wf5_loops, CK_SUFFIX) = {CK_FN(f5_input), CK_FN(f5_output), CK_FN(f5_pool_row)};
+#undef CK_CAT2
+#undef CK_CAT
+#undef CK_FN

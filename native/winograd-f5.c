@@ -21,6 +21,7 @@
  */
 #include "winograd-f5.h"
 #include "conv-pool.h"
+#include "simd-loops-table.h"
 #include "winograd.h"
 #include "winograd-transforms.h"
 
@@ -36,6 +37,7 @@
 typedef struct {
   const ck_gemm_isa *isa;
   const ck_wf5_loops *loops;
+  const ck_simd_loops *simd; /* its pool_max_2x2 pools the conv buffer */
   const ck_conv_info *g;
   const ck_pool_info *p;
   const float *x, *u, *zeros, *bias;
@@ -85,11 +87,12 @@ static void image_range(void *ctx, long lo, long hi, int thread) {
       const long n = n0 + i;
       for (long t = 0; t < T; t++)
         j->loops->output(m + (i * T + t) * OC, ms, conv + (t / j->tiles_w) * 5 * row + (t % j->tiles_w) * 5 * OC, row, j->bias, OC);
-      for (long py = 0; py < pool->outH; py++) {
-        const long out = (n * pool->outH + py) * pool->outW * OC;
-        j->loops->pool_row(conv + 2 * py * row, row, j->y + out, j->argmax ? j->argmax + out : NULL,
-                           ck_window_index(g, n, py, 0, 0), g->outW * OC, pool->outW, OC);
-      }
+      for (long py = 0; py < pool->outH; py++)
+        for (long px = 0; px < pool->outW; px++) {
+          const long out = ((n * pool->outH + py) * pool->outW + px) * OC;
+          j->simd->pool_max_2x2(conv + 2 * py * row + 2 * px * OC, row, g->outW * OC, j->y + out, j->argmax ? j->argmax + out : NULL,
+                                (int32_t)ck_window_index(g, n, py, px, 0), OC);
+        }
     }
   }
 }
@@ -102,7 +105,8 @@ int ck_conv_relu_pool_winograd_f5(const float *x, const float *w, const float *b
   if (tiles_h * tiles_w > MAX_TILES_PER_IMAGE) return 0;
   f5_job j = {.isa = ck_isa(), .g = g, .p = p, .x = x, .y = y, .bias = bias, .argmax = argmax,
               .tiles_h = tiles_h, .tiles_w = tiles_w, .tiles_per_image = tiles_h * tiles_w};
-  j.loops = ck_wf5_loops_for(ck_isa_avx2(j.isa));
+  j.loops = ck_wf5_active();
+  j.simd = ck_loops();
   j.images_per_block = TILES_PER_BLOCK / j.tiles_per_image > 0 ? TILES_PER_BLOCK / j.tiles_per_image : 1;
   j.u = ck_wg_weights(w, g, j.isa, 5, &j.ocp);
   float *zeros = ck_scratch(0, CK_SLOT_ZERO, (size_t)g->inC);

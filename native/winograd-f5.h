@@ -10,11 +10,10 @@
 typedef struct {
   void (*input)(const float *const *p, float *v, long xs, long C);
   void (*output)(const float *m, long xs, float *out, long row, const float *bias, long OC);
-  void (*pool_row)(const float *top, long row, float *y, int32_t *argmax, long index, long conv_row, long PW, long C);
 } ck_wf5_loops;
 
-/* The AVX2 copy when `wide`, else the portable one. */
-const ck_wf5_loops *ck_wf5_loops_for(int wide);
+/* The copy that matches the current ISA path (ck_isa()). */
+const ck_wf5_loops *ck_wf5_active(void);
 
 /*
  * ck_conv_relu_pool_winograd's contract by 5x5-output tiles. Returns 0, doing
