@@ -1,9 +1,9 @@
 /*
  * The transforms of Winograd F(5x5, 3x3) (winograd-f5.c), written once on a
- * type-generic vector of 8 channels (GCC vector extensions: AVX2 registers in
- * the AVX2 copy, two SSE or NEON registers in the portable one) and compiled
- * once per ISA by winograd-f5-transforms.c, as simd-loops.h is. The same macros run
- * on plain floats for a channel count's tail.
+ * vector of 8 channels (GCC vector extensions: one 256-bit register in the
+ * AVX2 and AVX-512 copies, two SSE or NEON registers in the portable one) and
+ * compiled once per ISA by winograd-f5-transforms.c (isa-copies.h). The same
+ * macros run on plain floats for a channel count's tail.
  *
  * Points 0, 1, -1, 1/2, -1/2, 2 and infinity (Toom-Cook; the row of B^T for
  * point a holds the coefficients of the product of (x - b) over the other
