@@ -26,8 +26,6 @@
 #include "winograd.h"
 #include "winograd-transforms.h"
 
-#include <stdlib.h>
-#include <string.h>
 
 /* Tiles per GEMM block (whole images; at least one image). The block's V (49 x tiles x C)
    and M (49 x tiles x OC) are written by the transforms and read back by the GEMMs. */
@@ -46,12 +44,6 @@ typedef struct {
   int32_t *argmax;
   long ocp, tiles_h, tiles_w, tiles_per_image, images_per_block;
 } f5_job;
-
-/* 1 when CONVKIT_WINOGRAD asks for F(2x2, 3x3) only. */
-static int f5_disabled(void) {
-  const char *env = getenv("CONVKIT_WINOGRAD");
-  return env && env[0] == '2' && env[1] == '\0';
-}
 
 /* p[r*7+s] = pixel (iy0+r, ix0+s) of image xn (H x W x C), or `zeros` outside it. */
 static void patch7(const float *xn, long H, long W, long C, long iy0, long ix0, const float *zeros, const float **p) {
@@ -100,7 +92,6 @@ static void image_range(void *ctx, long lo, long hi, int thread) {
 
 int ck_conv_relu_pool_winograd_f5(const float *x, const float *w, const float *bias, float *y, int32_t *argmax,
                                   const ck_conv_info *g, const ck_pool_info *p) {
-  if (!ck_winograd_applies(g) || !ck_pool_2x2_after(g, p) || f5_disabled()) return 0;
   /* Tiles over the conv outputs the pool reads (2 PH x 2 PW); outputs past those are computed and dropped. */
   const long tiles_h = (2 * p->outH + 4) / 5, tiles_w = (2 * p->outW + 4) / 5;
   if (tiles_h * tiles_w > MAX_TILES_PER_IMAGE) return 0;
@@ -110,10 +101,8 @@ int ck_conv_relu_pool_winograd_f5(const float *x, const float *w, const float *b
   j.simd = ck_loops();
   j.images_per_block = TILES_PER_BLOCK / j.tiles_per_image > 0 ? TILES_PER_BLOCK / j.tiles_per_image : 1;
   j.u = ck_wg_weights(w, g, j.isa, 5, &j.ocp);
-  float *zeros = ck_scratch(0, CK_SLOT_ZERO, (size_t)g->inC);
-  if (!j.u || !zeros) return 1; /* the allocation failure is recorded; addon.c throws */
-  memset(zeros, 0, (size_t)g->inC * sizeof(float));
-  j.zeros = zeros;
+  j.zeros = ck_wg_zeros(g->inC);
+  if (!j.u || !j.zeros) return 1; /* the allocation failure is recorded; addon.c throws */
   const double flops = 2.0 * g->batch * j.tiles_per_image * 49 * g->inC * g->outC;
   ck_pool_for(g->batch, ck_pool_tasks(flops, 1e6), j.images_per_block, image_range, &j);
   return 1;

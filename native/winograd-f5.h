@@ -16,8 +16,9 @@ typedef struct {
 const ck_wf5_loops *ck_wf5_active(void);
 
 /*
- * ck_conv_relu_pool_winograd's contract by 5x5-output tiles. Returns 0, doing
- * nothing, when the shapes do not suit it (see winograd-f5.c).
+ * ck_conv_relu_pool_winograd's contract by 5x5-output tiles, for shapes that
+ * function has checked (Winograd's and the 2x2 pool's). Returns 0, doing
+ * nothing, when an image would need more tiles than it takes (winograd-f5.c).
  */
 int ck_conv_relu_pool_winograd_f5(const float *x, const float *w, const float *bias, float *y, int32_t *argmax,
                                   const ck_conv_info *g, const ck_pool_info *p);

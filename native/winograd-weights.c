@@ -154,3 +154,9 @@ const float *ck_wg_weights(const float *w, const ck_conv_info *g, const ck_gemm_
   }
   return u;
 }
+
+const float *ck_wg_zeros(long C) {
+  float *zeros = ck_scratch(0, CK_SLOT_ZERO, (size_t)C);
+  if (zeros) memset(zeros, 0, (size_t)C * sizeof(float));
+  return zeros;
+}

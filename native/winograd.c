@@ -31,12 +31,19 @@
    96 10-20% slower. */
 #define TILES_PER_BLOCK 24
 
-int ck_winograd_applies(const ck_conv_info *g) {
-  if (g->kH != 3 || g->kW != 3 || g->strideH != 1 || g->strideW != 1 || g->inC < 4) return 0;
-  if (g->outH <= 0 || g->outW <= 0 || g->outC <= 0 || g->batch <= 0) return 0;
+int ck_winograd_tile(void) {
   const char *env = getenv("CONVKIT_WINOGRAD");
-  return !(env && env[0] == '0' && env[1] == '\0');
+  if (env && (env[0] == '0' || env[0] == '2') && env[1] == '\0') return env[0] - '0';
+  return 5;
 }
+
+/* 3x3, stride 1, at least 4 input channels, something to compute. */
+static int winograd_shape(const ck_conv_info *g) {
+  return g->kH == 3 && g->kW == 3 && g->strideH == 1 && g->strideW == 1 && g->inC >= 4 && g->outH > 0 && g->outW > 0 &&
+         g->outC > 0 && g->batch > 0;
+}
+
+int ck_winograd_applies(const ck_conv_info *g) { return winograd_shape(g) && ck_winograd_tile() != 0; }
 
 typedef struct {
   const ck_gemm_isa *isa;
@@ -142,19 +149,16 @@ static void tile_range(void *ctx, long lo, long hi, int thread) {
 
 /* Weights transformed, zeros ready: 0 on allocation failure (recorded by ck_scratch, thrown by addon.c). */
 static int prepare(wg_job *j, const float *w) {
-  const float *u = ck_wg_weights(w, j->g, j->isa, 2, &j->oc_padded);
-  float *zeros = ck_scratch(0, CK_SLOT_ZERO, (size_t)j->g->inC);
-  if (!u || !zeros) return 0;
-  memset(zeros, 0, (size_t)j->g->inC * sizeof(float));
-  j->u = u;
-  j->zeros = zeros;
-  return 1;
+  j->u = ck_wg_weights(w, j->g, j->isa, 2, &j->oc_padded);
+  j->zeros = ck_wg_zeros(j->g->inC);
+  return j->u && j->zeros;
 }
 
 int ck_conv_relu_pool_winograd(const float *x, const float *w, const float *bias, float *y, int32_t *argmax,
                                const ck_conv_info *g, const ck_pool_info *p) {
-  if (!ck_winograd_applies(g) || !ck_pool_2x2_after(g, p)) return 0;
-  if (ck_conv_relu_pool_winograd_f5(x, w, bias, y, argmax, g, p)) return 1; /* fewer multiplies where it applies */
+  const int tile = ck_winograd_tile();
+  if (tile == 0 || !winograd_shape(g) || !ck_pool_2x2_after(g, p)) return 0;
+  if (tile == 5 && ck_conv_relu_pool_winograd_f5(x, w, bias, y, argmax, g, p)) return 1; /* fewer multiplies where it applies */
   wg_job j = {.isa = ck_isa(), .g = g, .x = x, .y = y, .bias = bias, .act = CK_ACT_RELU, .pool = p, .argmax = argmax};
   if (!prepare(&j, w)) return 1;
   /* One tile per pool window; conv outputs in no window (an odd last row or column) are never computed. */

@@ -3,7 +3,9 @@
 #define CONVKIT_WINOGRAD_H
 #include "convkit.h"
 
-/* 1 when the shape suits it (3x3, stride 1, at least 4 input channels) and CONVKIT_WINOGRAD is not "0" (any tile size). */
+/* The largest Winograd tile CONVKIT_WINOGRAD allows: 0 ("0": none), 2 ("2": F(2x2, 3x3) only), else 5. */
+int ck_winograd_tile(void);
+/* 1 when the shape suits it (3x3, stride 1, at least 4 input channels) and ck_winograd_tile() is not 0. */
 int ck_winograd_applies(const ck_conv_info *g);
 /* Same contract as ck_conv2d (overwrites y; bias may be NULL; act -1 for none). */
 void ck_conv2d_winograd(const float *x, const float *w, float *y, const ck_conv_info *g, const float *bias, int act);
@@ -23,6 +25,8 @@ int ck_conv_relu_pool_winograd(const float *x, const float *w, const float *bias
  * while w is bitwise the same; NULL on allocation failure.
  */
 const float *ck_wg_weights(const float *w, const ck_conv_info *g, const ck_gemm_isa *isa, int tile, long *ocp);
+/* C zeros in the calling thread's scratch, where a patch's pixels outside the image point; NULL on allocation failure. */
+const float *ck_wg_zeros(long C);
 /* Filter gradient by F(2x2, 3x3) (winograd-filter.c); same contract as ck_conv2d_backprop_filter. */
 void ck_conv2d_backprop_filter_winograd(const float *x, const float *dy, float *dw, const ck_conv_info *g);
 
