@@ -203,29 +203,39 @@ const CONV_POOL_CASES: [number, number, number, number, number, Padding][] = [
 /**
  * CONVKIT_WINOGRAD=2 keeps the fused conv + pool forward on F(2x2, 3x3): on the seed CNN's second
  * block that changes the rounding (F(5x5) is the default there), and both stay close to the reference.
+ * An image of more than 36 F(5x5) tiles takes F(2x2) by default: there the switch changes nothing.
  */
 function winogradTileSwitchCases(backend: Backend, t: TestContext) {
   return t.test('conv2dReluMaxPool with CONVKIT_WINOGRAD=2 (F(2x2) windows only)', () => {
-    const saved = process.env.CONVKIT_WINOGRAD;
-    const conv = conv2dInfo(2, 13, 13, 32, 64, 3, 3, 1, 1, 'valid');
-    const pool = pool2dInfo(2, 11, 11, 64, 2, 2, 2, 2, 'valid');
-    const x = randomArray(2 * 13 * 13 * 32, 31), wt = randomArray(9 * 32 * 64, 32), bias = randomArray(64, 33);
-    const z = new Float32Array(2 * 11 * 11 * 64), yr = new Float32Array(2 * 5 * 5 * 64);
-    reference.conv2d(x, wt, z, conv, { bias, activation: 'relu' });
-    reference.maxPool(z, yr, null, pool);
-    const tiles5 = new Float32Array(yr.length), tiles2 = new Float32Array(yr.length);
-    try {
-      delete process.env.CONVKIT_WINOGRAD;
-      assert.equal(backend.conv2dReluMaxPool!(x, wt, bias, tiles5, null, conv, pool), true);
-      process.env.CONVKIT_WINOGRAD = '2';
-      assert.equal(backend.conv2dReluMaxPool!(x, wt, bias, tiles2, null, conv, pool), true);
-    } finally {
-      if (saved === undefined) delete process.env.CONVKIT_WINOGRAD;
-      else process.env.CONVKIT_WINOGRAD = saved;
-    }
-    assert.ok(!sameBits(tiles5, tiles2), 'CONVKIT_WINOGRAD=2 should change the tile size');
-    assertClose(tiles5, yr, 288, 'F(5x5) vs reference');
-    assertClose(tiles2, yr, 288, 'F(2x2) vs reference');
+    /** The fused forward of a random case, by default and with CONVKIT_WINOGRAD=2, and the reference. */
+    const forwards = (batch: number, h: number, c: number, oc: number, padding: Padding, seed: number) => {
+      const conv = conv2dInfo(batch, h, h, c, oc, 3, 3, 1, 1, padding);
+      const pool = pool2dInfo(batch, conv.outHeight, conv.outWidth, oc, 2, 2, 2, 2, 'valid');
+      const x = randomArray(batch * h * h * c, seed), wt = randomArray(9 * c * oc, seed + 1), bias = randomArray(oc, seed + 2);
+      const z = new Float32Array(batch * conv.outHeight * conv.outWidth * oc);
+      const reference2 = new Float32Array(batch * pool.outHeight * pool.outWidth * oc);
+      reference.conv2d(x, wt, z, conv, { bias, activation: 'relu' });
+      reference.maxPool(z, reference2, null, pool);
+      const byDefault = new Float32Array(reference2.length), tiles2 = new Float32Array(reference2.length);
+      const saved = process.env.CONVKIT_WINOGRAD;
+      try {
+        delete process.env.CONVKIT_WINOGRAD;
+        assert.equal(backend.conv2dReluMaxPool!(x, wt, bias, byDefault, null, conv, pool), true);
+        process.env.CONVKIT_WINOGRAD = '2';
+        assert.equal(backend.conv2dReluMaxPool!(x, wt, bias, tiles2, null, conv, pool), true);
+      } finally {
+        if (saved === undefined) delete process.env.CONVKIT_WINOGRAD;
+        else process.env.CONVKIT_WINOGRAD = saved;
+      }
+      return { byDefault, tiles2, reference: reference2 };
+    };
+    const seedBlock = forwards(2, 13, 32, 64, 'valid', 31);
+    assert.ok(!sameBits(seedBlock.byDefault, seedBlock.tiles2), 'CONVKIT_WINOGRAD=2 should change the tile size');
+    assertClose(seedBlock.byDefault, seedBlock.reference, 288, 'F(5x5) vs reference');
+    assertClose(seedBlock.tiles2, seedBlock.reference, 288, 'F(2x2) vs reference');
+    const large = forwards(1, 32, 4, 8, 'same', 41); // 7x7 = 49 F(5x5) tiles per image
+    assert.ok(sameBits(large.byDefault, large.tiles2), 'an image over 36 tiles should stay on F(2x2)');
+    assertClose(large.byDefault, large.reference, 36, 'F(2x2) on a large image vs reference');
   });
 }
 
