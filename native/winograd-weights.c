@@ -8,53 +8,18 @@
 
 #include <string.h>
 
-/*
- * F(2x2, 3x3): U[xi] = G g G^T for every (c, oc), packed per xi as NR-column
- * panels [OC/NR][C][NR], zero-padded, for the channels c in [c0, c1). Runs on
- * every call in training (the weights change every step), so it is written for
- * the vectoriser: the inner loops run over up to NR consecutive filters,
- * contiguous in w and in each panel.
- */
-#define DEFINE_TRANSFORM_WEIGHTS_F2(NAME, ATTR)                                                       \
-  ATTR static void NAME(const float *w, float *u, long C, long OC, long ocp, int NR, long c0, long c1) { \
-    for (long c = c0; c < c1; c++)                                                                  \
-      for (long o0 = 0; o0 < ocp; o0 += NR) {                                                       \
-        long n = OC - o0 < NR ? OC - o0 : NR;                                                       \
-        float *dst = u + (o0 / NR) * C * NR + c * NR;                                               \
-        for (long j = n; j < NR; j++) /* a last panel's columns past OC */                          \
-          for (int xi = 0; xi < 16; xi++) dst[(long)xi * C * ocp + j] = 0.0f;                      \
-        for (long j = 0; j < n; j++) {                                                              \
-          float g[9];                                                                               \
-          for (int t = 0; t < 9; t++) g[t] = w[(t * C + c) * OC + o0 + j];                          \
-          float t0[3], t1[3], t2[3], t3[3];                                                         \
-          for (int k = 0; k < 3; k++) { /* rows: G g */                                             \
-            t0[k] = g[k];                                                                           \
-            t1[k] = 0.5f * (g[k] + g[3 + k] + g[6 + k]);                                            \
-            t2[k] = 0.5f * (g[k] - g[3 + k] + g[6 + k]);                                            \
-            t3[k] = g[6 + k];                                                                       \
-          }                                                                                         \
-          const float *rows[4] = {t0, t1, t2, t3};                                                  \
-          for (int i = 0; i < 4; i++) { /* columns: (G g) G^T */                                    \
-            const float *r = rows[i];                                                               \
-            dst[(long)(i * 4 + 0) * C * ocp + j] = r[0];                                            \
-            dst[(long)(i * 4 + 1) * C * ocp + j] = 0.5f * (r[0] + r[1] + r[2]);                     \
-            dst[(long)(i * 4 + 2) * C * ocp + j] = 0.5f * (r[0] - r[1] + r[2]);                     \
-            dst[(long)(i * 4 + 3) * C * ocp + j] = r[2];                                            \
-          }                                                                                         \
-        }                                                                                           \
-      }                                                                                             \
-  }
-
-DEFINE_TRANSFORM_WEIGHTS_F2(f2_weights_base, )
-#if CK_X86
-DEFINE_TRANSFORM_WEIGHTS_F2(f2_weights_avx2, __attribute__((target("avx2,fma"))))
-#endif
+/* G (points x 3) of F(2x2, 3x3) (Lavin & Gray 2016): points 0, 1, -1 and infinity. */
+static const float G2[4][3] = {
+    {1.0f, 0.0f, 0.0f},
+    {0.5f, 0.5f, 0.5f},
+    {0.5f, -0.5f, 0.5f},
+    {0.0f, 0.0f, 1.0f},
+};
 
 /*
- * F(5x5, 3x3): the same on 7x7 elements, G the 7x3 matrix for points 0, 1,
- * -1, 1/2, -1/2, 2 and infinity (row a: a^k divided by the product of a - b
- * over the other finite points b), derived and checked with the transforms in
- * winograd-f5-loops.h.
+ * G of F(5x5, 3x3): points 0, 1, -1, 1/2, -1/2, 2 and infinity (row a: a^k
+ * divided by the product of a - b over the other finite points b), derived and
+ * checked with the transforms in winograd-f5-loops.h.
  */
 static const float G5[7][3] = {
     {-2.0f, 0.0f, 0.0f},
@@ -66,37 +31,41 @@ static const float G5[7][3] = {
     {0.0f, 0.0f, 1.0f},
 };
 
-/* Widest panel (NR) of any ISA table: the F(5x5) transform works on one panel at a time. */
+/* Widest panel (NR) of any ISA table, and the most points of a tile size: the transform's stack arrays. */
 #define MAX_NR 32
+#define MAX_POINTS 7
 
 /*
- * Per NR-column panel, with the filters innermost so that every step is a
- * loop over NR contiguous floats for the vectoriser; a last panel's columns
+ * U[xi] = G g G^T (xi = i * points + k) for every (c, oc), for the channels c
+ * in [c0, c1). Runs on every call in training (the weights change every step),
+ * so it works per NR-column panel with the filters innermost: every step is a
+ * loop over NR contiguous floats for the vectoriser. A last panel's columns
  * past OC get a zero kernel, hence zero U.
  */
-#define DEFINE_TRANSFORM_WEIGHTS_F5(NAME, ATTR)                                                    \
-  ATTR static void NAME(const float *w, float *u, long C, long OC, long ocp, int NR, long c0, long c1) { \
-    float g[9][MAX_NR], h[7][3][MAX_NR];                                                            \
-    for (long c = c0; c < c1; c++)                                                                  \
-      for (long o0 = 0; o0 < ocp; o0 += NR) {                                                       \
-        const long n = OC - o0 < NR ? OC - o0 : NR;                                                 \
-        float *dst = u + (o0 / NR) * C * NR + c * NR;                                               \
-        for (int t = 0; t < 9; t++)                                                                 \
-          for (long j = 0; j < NR; j++) g[t][j] = j < n ? w[(t * C + c) * OC + o0 + j] : 0.0f;      \
-        for (int i = 0; i < 7; i++) /* rows: G g */                                                 \
-          for (int k = 0; k < 3; k++)                                                               \
-            for (long j = 0; j < NR; j++) h[i][k][j] = G5[i][0] * g[k][j] + G5[i][1] * g[3 + k][j] + G5[i][2] * g[6 + k][j]; \
-        for (int i = 0; i < 7; i++) /* columns: (G g) G^T */                                        \
-          for (int k = 0; k < 7; k++) {                                                             \
-            float *out = dst + (long)(i * 7 + k) * C * ocp;                                         \
-            for (long j = 0; j < NR; j++) out[j] = h[i][0][j] * G5[k][0] + h[i][1][j] * G5[k][1] + h[i][2][j] * G5[k][2]; \
-          }                                                                                         \
-      }                                                                                             \
+#define DEFINE_TRANSFORM_WEIGHTS(NAME, ATTR)                                                          \
+  ATTR static void NAME(const float (*G)[3], int points, const float *w, float *u, long C, long OC, long ocp, int NR, \
+                        long c0, long c1) {                                                          \
+    float g[9][MAX_NR], h[MAX_POINTS][3][MAX_NR];                                                     \
+    for (long c = c0; c < c1; c++)                                                                    \
+      for (long o0 = 0; o0 < ocp; o0 += NR) {                                                         \
+        const long n = OC - o0 < NR ? OC - o0 : NR;                                                   \
+        float *dst = u + (o0 / NR) * C * NR + c * NR;                                                 \
+        for (int t = 0; t < 9; t++)                                                                   \
+          for (long j = 0; j < NR; j++) g[t][j] = j < n ? w[(t * C + c) * OC + o0 + j] : 0.0f;        \
+        for (int i = 0; i < points; i++) /* rows: G g */                                              \
+          for (int k = 0; k < 3; k++)                                                                 \
+            for (long j = 0; j < NR; j++) h[i][k][j] = G[i][0] * g[k][j] + G[i][1] * g[3 + k][j] + G[i][2] * g[6 + k][j]; \
+        for (int i = 0; i < points; i++) /* columns: (G g) G^T */                                     \
+          for (int k = 0; k < points; k++) {                                                          \
+            float *out = dst + (long)(i * points + k) * C * ocp;                                      \
+            for (long j = 0; j < NR; j++) out[j] = h[i][0][j] * G[k][0] + h[i][1][j] * G[k][1] + h[i][2][j] * G[k][2]; \
+          }                                                                                           \
+      }                                                                                               \
   }
 
-DEFINE_TRANSFORM_WEIGHTS_F5(f5_weights_base, )
+DEFINE_TRANSFORM_WEIGHTS(transform_weights_base, )
 #if CK_X86
-DEFINE_TRANSFORM_WEIGHTS_F5(f5_weights_avx2, __attribute__((target("avx2,fma"))))
+DEFINE_TRANSFORM_WEIGHTS(transform_weights_avx2, __attribute__((target("avx2,fma"))))
 #endif
 
 typedef struct {
@@ -110,13 +79,15 @@ typedef struct {
 static void transform_range(void *ctx, long lo, long hi, int thread) {
   (void)thread;
   const tw_job *j = ctx;
+  const float (*G)[3] = j->tile == 5 ? G5 : G2;
+  const int points = j->tile + 2;
 #if CK_X86
   if (j->wide) {
-    (j->tile == 5 ? f5_weights_avx2 : f2_weights_avx2)(j->w, j->u, j->C, j->OC, j->ocp, j->NR, lo, hi);
+    transform_weights_avx2(G, points, j->w, j->u, j->C, j->OC, j->ocp, j->NR, lo, hi);
     return;
   }
 #endif
-  (j->tile == 5 ? f5_weights_base : f2_weights_base)(j->w, j->u, j->C, j->OC, j->ocp, j->NR, lo, hi);
+  transform_weights_base(G, points, j->w, j->u, j->C, j->OC, j->ocp, j->NR, lo, hi);
 }
 
 /*
