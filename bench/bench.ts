@@ -9,7 +9,7 @@ import { writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { defaultMnistDir } from '../src/data/mnist.js';
-import { RECIPES } from '../src/models/recipes.js';
+import { RECIPES } from '../src/apps/lab/recipes.js';
 import { readCpuTicks, stealPercent } from './host-steal.js';
 import { median } from './phases/phase-output.js';
 
@@ -45,7 +45,7 @@ function runPhase(script: string, args: string[], env: Record<string, string> = 
 function runPytorch(batch: number): PhaseResult | null {
   const python = '/usr/bin/python3';
   if (spawnSync(python, ['-c', 'import torch'], { encoding: 'utf8' }).status !== 0) return null;
-  const script = fileURLToPath(new URL('../../bench/pytorch/seed_cnn_epoch.py', import.meta.url));
+  const script = fileURLToPath(new URL('../../bench/pytorch/lab_cnn_epoch.py', import.meta.url));
   return spawnPhase(`pytorch batch ${batch}`, python, [script, defaultMnistDir(), String(batch), String(os.availableParallelism())]);
 }
 

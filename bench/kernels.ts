@@ -1,5 +1,5 @@
 /**
- * Micro-benchmark of the native kernels on the seed CNN's shapes (see
+ * Micro-benchmark of the native kernels on the lab CNN's shapes (see
  * /work/shared/DESIGN.md): time per call, GFLOPS for the GEMM-shaped kernels,
  * and the estimated seconds per 60k-image epoch if a training step were just
  * these kernel calls (framework overhead excluded).

@@ -1,6 +1,6 @@
 /**
  * Where a training step's time goes: wraps every backend kernel with a timer,
- * trains the seed CNN on a slice of MNIST, and prints time and GFLOPS per
+ * trains the lab CNN on a slice of MNIST, and prints time and GFLOPS per
  * kernel call site (for convolutions, direct-convolution FLOPs: "effective"
  * GFLOPS where Winograd or a fused pool does less work). With --inference, the same
  * for model.predict over the images (the bench's inference phase) instead of a training epoch.
@@ -10,7 +10,7 @@ import type { Backend } from '../src/backend/backend.js';
 import { resolveBackend, type BackendName } from '../src/backend/select-backend.js';
 import { Tensor } from '../src/core/tensor.js';
 import { loadMnist } from '../src/data/mnist.js';
-import { createSeedCnn } from '../src/models/seed-models.js';
+import { createLabCnn } from '../src/apps/lab/lab-models.js';
 import { argument } from './phases/phase-output.js';
 
 const batch = Number(argument('batch', '128'));
@@ -56,7 +56,7 @@ const timed = new Proxy(inner, {
 }) as Backend;
 
 const data = await loadMnist({ trainLimit: images, testLimit: 1 });
-const model = createSeedCnn({ seed: 1, backend: timed });
+const model = createLabCnn({ seed: 1, backend: timed });
 const x = new Tensor(data.train.images, [data.train.count, 28, 28, 1]);
 const inference = process.argv.includes('--inference');
 if (inference) model.predict(x.slice(0, Math.min(batch, data.train.count)), { batchSize: batch }); // warm-up, like the bench

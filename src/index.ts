@@ -1,4 +1,9 @@
-/** convkit public API: Keras-shaped model building, training and inspection. */
+/**
+ * convkit's library API: Keras-shaped model building, training, model files
+ * and export. The apps have their own entry points (package.json "exports"):
+ * convkit/lab (the MNIST lab's models and recipes) and convkit/malware
+ * (binary-to-image conversion and family classification).
+ */
 export { Sequential, type SequentialOptions, type CompileOptions } from './model/sequential.js';
 export type { FitOptions } from './model/fit.js';
 export { History, type Callback, type Logs } from './model/callbacks.js';
@@ -19,18 +24,7 @@ export { EarlyStopping, type EarlyStoppingOptions } from './model/callbacks/earl
 export { ModelCheckpoint, type ModelCheckpointOptions } from './model/callbacks/model-checkpoint.js';
 export { TerminateOnNaN, type NonFiniteLoss } from './model/callbacks/terminate-on-nan.js';
 export { CSVLogger, type CSVLoggerOptions } from './model/callbacks/csv-logger.js';
-export { convertSample, type BinimgOptions, type BinimgResult } from './malware/binimg.js';
-export { natarajWidth } from './malware/byteplot-width.js';
-export { bytesToImage } from './malware/sample-image.js';
-export { loadFamilyFolder, type FamilyDataset } from './malware/family-dataset.js';
-export { trainFamilies, evaluateFamilies } from './malware/train-families.js';
-export { robustnessTable } from './malware/robustness.js';
-export { ROBUSTNESS_MUTATIONS } from './malware/mutations.js';
-export { measureConversionThroughput, measureDeflateThroughput, type ThroughputResult } from './malware/throughput.js';
-export { readZipSamples, DEFAULT_ZIP_PASSWORD, type ZipReadResult } from './malware/zip-samples.js';
-export { alignToModel, evaluateModelOn } from './malware/evaluate-model.js';
 export { loadMnist, loadIdxDataset, type MnistData, type ImageSet } from './data/mnist.js';
 export { parseIdx, readIdxFile, encodeIdx, writeIdxFile } from './data/idx.js';
-export { createSeedCnn, createDenseBaseline } from './models/seed-models.js';
 export { confusionReport, type ConfusionReport } from './metrics/confusion-matrix.js';
 export { trainingFlopsPerSample, forwardFlopsPerSample } from './model/flops.js';

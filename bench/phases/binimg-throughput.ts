@@ -5,7 +5,7 @@
  * path) it gives the most level 1 can stream on this machine's cores.
  */
 import { availableParallelism } from 'node:os';
-import { measureConversionThroughput, measureDeflateThroughput } from '../../src/malware/throughput.js';
+import { measureConversionThroughput, measureDeflateThroughput } from '../../src/apps/malware/throughput.js';
 import { report } from './phase-output.js';
 
 const byteplot = await measureConversionThroughput({ mode: 'byteplot' });

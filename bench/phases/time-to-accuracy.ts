@@ -9,8 +9,8 @@
  * 31% with its former beta_2 0.999).
  */
 import { loadMnist } from '../../src/data/mnist.js';
-import { trainSeedModel } from '../../src/cli/train-seed-model.js';
-import { evaluateOnTestSet } from '../../src/cli/evaluation-report.js';
+import { trainLabModel } from '../../src/apps/lab/train-lab-model.js';
+import { evaluateOnTestSet } from '../../src/apps/lab/evaluate-on-test-set.js';
 import type { BackendName } from '../../src/backend/select-backend.js';
 import { argument, report } from './phase-output.js';
 
@@ -22,7 +22,7 @@ const epochTimer = {
   onEpochBegin: () => { epochStarted = performance.now(); },
   onEpochEnd: () => { epochSeconds.push((performance.now() - epochStarted) / 1000); },
 };
-const trained = await trainSeedModel('cnn', data, { backend, seed: 42, verbose: 0 }, { callbacks: [epochTimer] });
+const trained = await trainLabModel('cnn', data, { backend, seed: 42, verbose: 0 }, { callbacks: [epochTimer] });
 const evaluation = evaluateOnTestSet(trained.model, data.test);
 report({
   phase: 'time-to-accuracy', backend: trained.model.backend.description, recipe: trained.recipe,

@@ -1,5 +1,5 @@
 /**
- * Full training epochs of the seed CNN on all 60,000 MNIST images at a given
+ * Full training epochs of the lab CNN on all 60,000 MNIST images at a given
  * batch size (consecutive epochs of one model; the median is reported, with
  * every epoch's time), plus inference over the 10,000 test images: several
  * passes, reported as the median (and the best) rate. One epoch or one pass
@@ -10,7 +10,7 @@
  * --epochs N (default 3) --inference-limit N --inference-passes N (default 5).
  */
 import { loadMnist } from '../../src/data/mnist.js';
-import { createSeedCnn } from '../../src/models/seed-models.js';
+import { createLabCnn } from '../../src/apps/lab/lab-models.js';
 import { trainingFlopsPerSample } from '../../src/model/flops.js';
 import { Tensor } from '../../src/core/tensor.js';
 import type { BackendName } from '../../src/backend/select-backend.js';
@@ -26,7 +26,7 @@ const inferencePasses = Number(argument('inference-passes', '5'));
 const inferenceBatch = 256;
 
 const data = await loadMnist({ trainLimit: limit, testLimit: inferenceLimit });
-const model = createSeedCnn({ seed: 1, backend });
+const model = createLabCnn({ seed: 1, backend });
 const x = new Tensor(data.train.images, [data.train.count, 28, 28, 1]);
 const epochSeconds: number[] = [];
 let history: Awaited<ReturnType<typeof model.fit>> | undefined;

@@ -1,8 +1,10 @@
 /** Options shared by the CLI commands, parsed and checked in one place. */
 import { InvalidArgumentError, Option, type Command } from 'commander';
-import type { BackendName } from '../backend/select-backend.js';
-import { SCHEDULE_KINDS, type ScheduleKind } from '../models/recipes.js';
-import { MODEL_KINDS, type ModelKind } from '../models/seed-models.js';
+import { MODEL_KINDS, type ModelKind } from '../apps/lab/lab-models.js';
+import { SCHEDULE_KINDS } from '../apps/lab/recipes.js';
+
+// The option records live with the lab that consumes them; the commands import them from here with the flags.
+export type { DataOptions, RuntimeOptions, TrainingOptions } from '../apps/lab/lab-options.js';
 
 export function positiveIntegerOption(flag: string) {
   return (value: string): number => {
@@ -37,29 +39,8 @@ export function integerOption(flag: string) {
   };
 }
 
-export interface DataOptions {
-  data?: string;
-  trainLimit?: number;
-  testLimit?: number;
-}
-
-export interface RuntimeOptions {
-  backend: BackendName;
-  seed: number;
-}
-
-export interface TrainingOptions {
-  epochs?: number;
-  batchSize?: number;
-  lr?: number;
-  schedule?: ScheduleKind;
-  beta2?: number;
-  validationSplit?: number;
-  verbose: 0 | 1 | 2;
-}
-
 export function addModelOption(command: Command): Command {
-  return command.addOption(new Option('-m, --model <kind>', 'which model: the seed CNN or the Dense baseline').choices([...MODEL_KINDS]).default('cnn' as ModelKind));
+  return command.addOption(new Option('-m, --model <kind>', 'which model: the lab CNN or the Dense baseline').choices([...MODEL_KINDS]).default('cnn' as ModelKind));
 }
 
 export function addRuntimeOptions(command: Command): Command {

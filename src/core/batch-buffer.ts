@@ -6,7 +6,7 @@
  * with 16) is smaller. Allocating at the exact size made every layer allocate
  * fresh zeroed buffers twice per pass (the short batch, then the next full one),
  * and the full batch after it paid the page faults: 0.7-1.7 ms more for the
- * seed CNN's predict() at batch 256, against about 7 ms for a steady batch.
+ * lab CNN's predict() at batch 256, against about 7 ms for a steady batch.
  *
  * Instead a smaller batch gets a view of the buffer it already has, and a later
  * larger one the whole buffer again. Every buffer here is laid out batch-first,

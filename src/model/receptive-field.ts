@@ -3,7 +3,7 @@
  * a unit's field grows by (kernel - 1) * jump, and the jump (distance in input
  * pixels between neighbouring units) multiplies by the stride:
  *   r_out = r_in + (k - 1) * j_in,   j_out = j_in * s,   starting from r = 1, j = 1.
- * For the seed CNN: conv 3 -> pool 4 -> conv 8 -> pool 10 input pixels.
+ * For the lab CNN: conv 3 -> pool 4 -> conv 8 -> pool 10 input pixels.
  */
 import type { Layer } from '../layers/layer.js';
 

@@ -1,9 +1,9 @@
 /** convkit binimg: sample files (and the entries of zip archives, in memory, one at a time) to byteplot (or entropy) greyscale PNGs named by SHA-256. */
 import { InvalidArgumentError, Option, type Command } from 'commander';
-import { checkWidth, convertBytes, convertSample, type BinimgOptions } from '../../malware/binimg.js';
-import { PIXEL_MODES, type PixelMode } from '../../malware/pixel-modes.js';
-import { DEFAULT_MAX_BYTES } from '../../malware/safe-read.js';
-import { sampleInputs } from '../../malware/sample-inputs.js';
+import { checkWidth, convertBytes, convertSample, type BinimgOptions } from '../../apps/malware/binimg.js';
+import { PIXEL_MODES, type PixelMode } from '../../apps/malware/pixel-modes.js';
+import { DEFAULT_MAX_BYTES } from '../../apps/malware/safe-read.js';
+import { sampleInputs } from '../../apps/malware/sample-inputs.js';
 import { positiveIntegerOption } from '../common-options.js';
 import { addZipPasswordOption, zipPasswordOf, type ZipPasswordOptions } from './zip-password-option.js';
 

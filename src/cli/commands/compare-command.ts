@@ -7,7 +7,7 @@ import { InvalidArgumentError, type Command } from 'commander';
 import { formatCount } from '../../model/summary.js';
 import { addDataOptions, addRuntimeOptions, addTrainingOptions, type DataOptions, type RuntimeOptions, type TrainingOptions } from '../common-options.js';
 import { evaluateOnTestSet, formatEvaluation, type Evaluation } from '../evaluation-report.js';
-import { loadData, trainSeedModel, type TrainedModel } from '../train-seed-model.js';
+import { loadData, trainLabModel, type TrainedModel } from '../../apps/lab/train-lab-model.js';
 
 type CompareCommandOptions = DataOptions & RuntimeOptions & TrainingOptions & { eventsPerDay: number; reports: boolean };
 
@@ -62,7 +62,7 @@ export function registerCompare(program: Command): void {
       const rows: Row[] = [];
       for (const [kind, title] of [['dense', 'Dense baseline'], ['cnn', 'CNN']] as const) {
         console.log(`\nTraining the ${title}`);
-        const trained = await trainSeedModel(kind, data, options);
+        const trained = await trainLabModel(kind, data, options);
         rows.push({ title, trained, evaluation: evaluateOnTestSet(trained.model, data.test) });
       }
       console.log(`\nBackend: ${rows[1].trained.model.backend.description}; seed ${options.seed}\n`);

@@ -6,10 +6,10 @@
 import type { Command } from 'commander';
 import { shapeSize } from '../../core/tensor.js';
 import { loadModel } from '../../io/model-file.js';
-import type { ModelKind } from '../../models/seed-models.js';
+import type { ModelKind } from '../../apps/lab/lab-models.js';
 import { addDataOptions, addModelOption, addRuntimeOptions, addTrainingOptions, type DataOptions, type RuntimeOptions, type TrainingOptions } from '../common-options.js';
 import { evaluateOnTestSet, formatEvaluation } from '../evaluation-report.js';
-import { loadData, trainSeedModel } from '../train-seed-model.js';
+import { loadData, trainLabModel } from '../../apps/lab/train-lab-model.js';
 import { loadTestSet } from './predict-command.js';
 
 type EvaluateCommandOptions = { model: ModelKind; modelFile?: string } & DataOptions & RuntimeOptions & TrainingOptions;
@@ -26,7 +26,7 @@ export function registerEvaluate(program: Command): void {
         return;
       }
       const data = await loadData(options);
-      const trained = await trainSeedModel(options.model, data, options);
+      const trained = await trainLabModel(options.model, data, options);
       console.log(formatEvaluation(options.model === 'cnn' ? 'CNN' : 'Dense baseline', evaluateOnTestSet(trained.model, data.test)));
     });
 }

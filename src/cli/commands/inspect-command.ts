@@ -4,7 +4,7 @@
  * layer's activation maps (feature-maps-<layer>.png), and a text report of
  * shapes, receptive fields (the feature hierarchy) and the prediction.
  * The image is an MNIST test image (--image N, default 0) or a PNG (--png) of
- * the model's input size; see src/inspect/ for the choices made.
+ * the model's input size; see src/apps/inspect/ for the choices made.
  */
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import { mkdir, stat } from 'node:fs/promises';
@@ -12,8 +12,8 @@ import { shapeSize } from '../../core/tensor.js';
 import { loadModel } from '../../io/model-file.js';
 import { loadTfjsModel } from '../../io/tfjs-import.js';
 import type { BackendName } from '../../backend/select-backend.js';
-import { imageShapeOf, inspectModel, type InspectImage } from '../../inspect/inspect.js';
-import { readInputPng } from '../../inspect/png.js';
+import { imageShapeOf, inspectModel, type InspectImage } from '../../apps/inspect/inspect.js';
+import { readInputPng } from '../../apps/inspect/input-png.js';
 import type { Sequential } from '../../model/sequential.js';
 import { formatCount } from '../../model/summary.js';
 import { loadTestSet } from './predict-command.js';

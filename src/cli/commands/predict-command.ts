@@ -15,7 +15,7 @@ import type { Sequential } from '../../model/sequential.js';
 import { formatCount } from '../../model/summary.js';
 import type { BackendName } from '../../backend/select-backend.js';
 import { positiveIntegerOption } from '../common-options.js';
-import { imagesTensor } from '../train-seed-model.js';
+import { imagesTensor } from '../../apps/lab/train-lab-model.js';
 
 interface PredictOptions {
   backend: BackendName;

@@ -1,6 +1,6 @@
-/** convkit summary: the Keras-style table for the seed CNN or the Dense baseline. */
+/** convkit summary: the Keras-style table for the lab CNN or the Dense baseline. */
 import type { Command } from 'commander';
-import { createSeedModel, type ModelKind } from '../../models/seed-models.js';
+import { createLabModel, type ModelKind } from '../../apps/lab/lab-models.js';
 import { addModelOption } from '../common-options.js';
 
 export function registerSummary(program: Command): void {
@@ -8,7 +8,7 @@ export function registerSummary(program: Command): void {
     .option('--details', 'add parameter formulas, FLOPs per layer and receptive fields')
     .action((options: { model: ModelKind; details?: boolean }) => {
       // Building weights needs no compute backend beyond initialisation: use the reference one.
-      const model = createSeedModel(options.model, { seed: 0, backend: 'reference' });
+      const model = createLabModel(options.model, { seed: 0, backend: 'reference' });
       model.summary({ details: options.details });
       if (options.model === 'cnn') {
         console.log('\nNote: some lab texts quote "~34,826" parameters for this CNN; that figure belongs to the keras.io MNIST convnet');

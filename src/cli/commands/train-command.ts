@@ -1,13 +1,13 @@
-/** convkit train: trains the seed CNN or the Dense baseline on MNIST with its recipe and reports test accuracy. */
+/** convkit train: trains the lab CNN or the Dense baseline on MNIST with its recipe and reports test accuracy. */
 import type { Command } from 'commander';
 import { loadModelFile } from '../../io/model-file.js';
 import { ModelCheckpoint } from '../../model/callbacks/model-checkpoint.js';
 import { TerminateOnNaN } from '../../model/callbacks/terminate-on-nan.js';
-import { SCHEDULE_KINDS, type Recipe } from '../../models/recipes.js';
-import { MODEL_KINDS, type ModelKind } from '../../models/seed-models.js';
+import { SCHEDULE_KINDS, type Recipe } from '../../apps/lab/recipes.js';
+import { MODEL_KINDS, type ModelKind } from '../../apps/lab/lab-models.js';
 import { addDataOptions, addModelOption, addRuntimeOptions, addTrainingOptions, type DataOptions, type RuntimeOptions, type TrainingOptions } from '../common-options.js';
 import { evaluateOnTestSet } from '../evaluation-report.js';
-import { loadData, resolveRecipe, trainSeedModel, type TrainExtras } from '../train-seed-model.js';
+import { loadData, resolveRecipe, trainLabModel, type TrainExtras } from '../../apps/lab/train-lab-model.js';
 
 type TrainCommandOptions = { model: ModelKind; save?: string; resume?: string; checkpoint?: string } & DataOptions & RuntimeOptions & TrainingOptions;
 
@@ -90,7 +90,7 @@ export function registerTrain(program: Command): void {
       const metadata = { [RUN_KEY]: JSON.stringify(run) };
       const terminate = new TerminateOnNaN();
       const callbacks = [terminate, ...(options.checkpoint ? [new ModelCheckpoint(options.checkpoint, { metadata })] : [])];
-      const trained = await trainSeedModel(kind, data, options, { ...resumed.extras, callbacks });
+      const trained = await trainLabModel(kind, data, options, { ...resumed.extras, callbacks });
       const { recipe, model } = trained;
       if (terminate.stoppedAt) {
         throw new Error(`training diverged (loss ${terminate.stoppedAt.loss} at epoch ${terminate.stoppedAt.epoch + 1}, step ${terminate.stoppedAt.step + 1}); nothing was saved${options.checkpoint ? ' after the last good checkpoint' : ''}.`);

@@ -1,6 +1,6 @@
 /** --password (alias --zip-password) for the commands that take sample paths: binimg, malware predict. */
 import { Option, type Command } from 'commander';
-import { DEFAULT_ZIP_PASSWORD } from '../../malware/zip-samples.js';
+import { DEFAULT_ZIP_PASSWORD } from '../../apps/malware/zip-samples.js';
 
 export interface ZipPasswordOptions {
   password?: string;

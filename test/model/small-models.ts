@@ -1,0 +1,33 @@
+/** Small models shared by the tests of rejected input (errors are checked on the reference backend, seed 1). */
+import { Sequential, Tensor, layers } from '../../src/index.js';
+
+export const onReference = { backend: 'reference' as const, seed: 1 };
+
+/** The lab CNN's layers on 28x28x1 inputs, built but not compiled. */
+export function labShapedCnn(): Sequential {
+  return new Sequential([
+    layers.conv2d({ filters: 32, kernelSize: 3, activation: 'relu', inputShape: [28, 28, 1] }),
+    layers.maxPooling2d({ poolSize: 2 }),
+    layers.conv2d({ filters: 64, kernelSize: 3, activation: 'relu' }),
+    layers.maxPooling2d({ poolSize: 2 }),
+    layers.flatten(),
+    layers.dense({ units: 128, activation: 'relu' }),
+    layers.dense({ units: 10, activation: 'softmax' }),
+  ], onReference);
+}
+
+/** A small compiled model on [4, 4, 1] inputs with 3 classes. */
+export function smallClassifier(): Sequential {
+  const model = new Sequential([
+    layers.conv2d({ filters: 2, kernelSize: 3, inputShape: [4, 4, 1] }),
+    layers.flatten(),
+    layers.dense({ units: 3, activation: 'softmax' }),
+  ], onReference);
+  model.compile({ optimizer: 'adam', loss: 'sparse_categorical_crossentropy', metrics: ['accuracy'] });
+  return model;
+}
+
+/** n images of 4x4x1 zeros. */
+export function zeroImages4x4(n: number): Tensor {
+  return new Tensor(new Float32Array(n * 16), [n, 4, 4, 1]);
+}
