@@ -132,7 +132,7 @@ test('encodePng writes grey and RGB images that pngjs decodes to the same pixels
     assert.equal(pngjsRgba(greyPng).colorType, 0);
     assert.deepEqual(decodeGreyPng(greyPng, 1000).pixels, grey, `level ${level}`);
   }
-  // The same image gives the same bytes; a flat picture compresses (level 9 by default).
+  // The same image gives the same bytes; a flat picture compresses (level 6 by default).
   const flat = new Uint8Array(64 * 64 * 3).fill(200);
   const once = encodePng({ width: 64, height: 64, data: flat }, { colour: 'rgb' });
   assert.deepEqual(once, encodePng({ width: 64, height: 64, data: flat }, { colour: 'rgb' }));
