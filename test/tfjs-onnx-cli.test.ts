@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as ort from 'onnxruntime-node';
-import { Tensor, createDenseBaseline, loadMnist } from '../src/index.js';
+import { Tensor, createDenseBaseline, loadMnist, saveModel } from '../src/index.js';
 import { maxAbsDiff, TOLERANCE } from './tfjs-onnx-fixtures.js';
 
 const cli = fileURLToPath(new URL('../src/cli/main.js', import.meta.url));
@@ -27,7 +27,7 @@ test('export --format tfjs|onnx writes files that predict like the model file; f
     const { train } = await loadMnist({ trainLimit: 256, testLimit: 1 });
     const model = createDenseBaseline({ seed: 4, backend: 'reference' });
     await model.fit(new Tensor(train.images, [train.count, 28, 28, 1]), train.labels, { epochs: 1, verbose: 0 });
-    await model.save(join(dir, 'm.safetensors'));
+    await saveModel(model, join(dir, 'm.safetensors'));
 
     const tfjs = run(dir, 'export', '--format', 'tfjs', '--model', 'm.safetensors', '--out', 'web');
     assert.equal(tfjs.status, 0, tfjs.stderr);

@@ -1,7 +1,6 @@
 /** Conv2D: y[N,OH,OW,OC] = act(conv(x[N,H,W,C], kernel[KH,KW,C,OC]) + bias[OC]). */
-import type { BiasActivationEpilogue, Conv2DInfo, FloatArray, PooledReluGradient } from '../backend/backend.js';
+import type { BiasActivationEpilogue, Conv2DInfo, FloatArray } from '../backend/backend.js';
 import { conv2dInfo, type Padding } from '../core/conv-geometry.js';
-import type { MaxPooling2D } from './max-pooling2d.js';
 import { AffineLayer } from './affine-layer.js';
 import { parseActivation, type ActivationName } from './activations.js';
 import type { BuildContext, LayerDetails, LayerPlan } from './layer.js';
@@ -72,7 +71,8 @@ export class Conv2D extends AffineLayer {
     return conv2dInfo(batch, h, w, c, this.filters, this.kernelSize[0], this.kernelSize[1], this.strides[0], this.strides[1], this.padding);
   }
 
-  private info(batch: number): Conv2DInfo {
+  /** The convolution's geometry on `batch` samples (kept while the batch size stays). */
+  convInfo(batch: number): Conv2DInfo {
     if (this.geometry?.batch !== batch) {
       const [h, w, c] = this.inputShape;
       this.geometry = this.infoFor(batch, h, w, c);
@@ -81,34 +81,16 @@ export class Conv2D extends AffineLayer {
   }
 
   protected linearForward(x: FloatArray, y: FloatArray, batch: number, epilogue: BiasActivationEpilogue | null): boolean {
-    this.backend.conv2d(x, this.kernel.value, y, this.info(batch), epilogue ?? undefined);
+    this.backend.conv2d(x, this.kernel.value, y, this.convInfo(batch), epilogue ?? undefined);
     return epilogue !== null;
   }
 
-  /**
-   * Forward through this layer and `pool` in one backend call when the backend
-   * fuses the pair (conv2dReluMaxPool); the full-resolution activation is then
-   * never stored, and the backward pass goes through backwardThroughPool, which
-   * needs only the pool's output and argmax. Returns null when not fused.
-   */
-  protected override fusedForwardThroughPool(pool: MaxPooling2D, x: FloatArray, batch: number, training: boolean): FloatArray | null {
-    if (!this.backend.conv2dReluMaxPool || this.activation !== 'relu') return null;
-    const { y, argmax, info } = pool.prepareOutput(batch, training);
-    return this.backend.conv2dReluMaxPool(x, this.kernel.value, this.bias?.value ?? null, y, argmax, this.info(batch), info) ? y : null;
-  }
-
-  protected override fusedBackwardThroughPool(pool: MaxPooling2D, g: FloatArray, x: FloatArray, dx: FloatArray | null, batch: number, relu: PooledReluGradient): boolean {
-    if (!this.backend.maxPoolConv2dBackprop) return false;
-    const { argmax, info } = pool.lastArgmax(batch);
-    return this.backend.maxPoolConv2dBackprop(g, argmax, x, this.kernel.value, this.kernel.grad, dx, this.info(batch), info, relu);
-  }
-
   protected kernelGrad(x: FloatArray, dz: FloatArray, batch: number): void {
-    this.backend.conv2dBackpropFilter(x, dz, this.kernel.grad, this.info(batch));
+    this.backend.conv2dBackpropFilter(x, dz, this.kernel.grad, this.convInfo(batch));
   }
 
   protected inputGradient(dz: FloatArray, dx: FloatArray, batch: number): void {
-    this.backend.conv2dBackpropInput(dz, this.kernel.value, dx, this.info(batch));
+    this.backend.conv2dBackpropInput(dz, this.kernel.value, dx, this.convInfo(batch));
   }
 
   details(): LayerDetails {

@@ -56,47 +56,25 @@ export class MaxPooling2D extends Layer {
     return pool2dInfo(batch, shape[0], shape[1], shape[2], this.poolSize[0], this.poolSize[1], this.strides[0], this.strides[1], this.padding);
   }
 
-  private info(batch: number): Pool2DInfo {
+  /** The pooling geometry on `batch` samples (kept while the batch size stays). */
+  poolInfo(batch: number): Pool2DInfo {
     if (this.geometry?.batch !== batch) this.geometry = this.infoFor(batch, this.inputShape);
     return this.geometry;
   }
 
   forward(x: FloatArray, batch: number, training: boolean): FloatArray {
-    const { y, argmax, info } = this.prepareOutput(batch, training);
-    this.backend.maxPool(x, y, argmax, info);
-    return y;
-  }
-
-  /**
-   * The output (and, when training, argmax) buffers of a forward pass on
-   * `batch` samples, with this layer's geometry: filled by forward(), or by the
-   * layer before when it computes the pair in one call (Conv2D.fusedForwardThroughPool).
-   */
-  prepareOutput(batch: number, training: boolean): { y: FloatArray; argmax: Int32Array | null; info: Pool2DInfo } {
-    const info = this.info(batch);
+    const info = this.poolInfo(batch);
     const size = batch * shapeSize(this.outputShape);
     const y = (this.output = this.reuse(this.output, size));
     if (training) this.argmax = batchBuffer(this.argmax, size, Int32Array, newInt32Array);
-    return { y, argmax: training ? this.argmax! : null, info };
-  }
-
-  /** The argmax of the last training forward pass on `batch` samples, with the geometry it indexes. */
-  lastArgmax(batch: number): { argmax: Int32Array; info: Pool2DInfo } {
-    this.lastOutput(batch);
-    return { argmax: this.argmax!, info: this.info(batch) };
-  }
-
-  /** The pooled output of the last training forward pass on `batch` samples. */
-  lastOutput(batch: number): FloatArray {
-    const size = batch * shapeSize(this.outputShape);
-    if (!this.output || !this.argmax || this.output.length !== size) throw new Error(`${this.displayName}: no training forward pass on ${batch} samples to take the output of.`);
-    return this.output;
+    this.backend.maxPool(x, y, training ? this.argmax! : null, info);
+    return y;
   }
 
   backward(dy: FloatArray, batch: number, needInputGrad: boolean): FloatArray | null {
     if (!needInputGrad) return null;
     if (!this.argmax) throw new Error(`${this.displayName}: backward called without a training forward pass.`);
-    const info = this.info(batch);
+    const info = this.poolInfo(batch);
     const dx = (this.inputGrad = this.reuse(this.inputGrad, batch * info.inHeight * info.inWidth * info.channels));
     this.backend.maxPoolBackprop(dy, this.argmax, dx, info);
     return dx;
