@@ -20,12 +20,11 @@ const none = (reason: string): KernelSupport => ({ kernel: null, reason });
 function poolMismatch(conv: Conv2DInfo, pool: Pool2DInfo): string | null {
   if (pool.poolHeight !== 2 || pool.poolWidth !== 2) return `pool is ${pool.poolHeight}x${pool.poolWidth}, fused kernel needs 2x2`;
   if (pool.strideHeight !== 2 || pool.strideWidth !== 2) return `pool stride is ${pool.strideHeight}x${pool.strideWidth}, fused kernel needs 2x2`;
-  if (pool.padTop !== 0 || pool.padLeft !== 0) return `pool is padded ('same'), fused kernel needs 'valid'`;
+  // 'same' padding on an odd size adds a window past the edge (padTop stays 0; the output grows).
+  const padded = pool.outHeight !== Math.floor(pool.inHeight / 2) || pool.outWidth !== Math.floor(pool.inWidth / 2);
+  if (pool.padTop !== 0 || pool.padLeft !== 0 || padded) return `pool is padded ('same'), fused kernel needs 'valid'`;
   if (pool.inHeight !== conv.outHeight || pool.inWidth !== conv.outWidth || pool.channels !== conv.outChannels || pool.batch !== conv.batch) {
     return `pool input ${pool.inHeight}x${pool.inWidth}x${pool.channels} is not the conv output ${conv.outHeight}x${conv.outWidth}x${conv.outChannels}`;
-  }
-  if (pool.outHeight !== Math.floor(conv.outHeight / 2) || pool.outWidth !== Math.floor(conv.outWidth / 2)) {
-    return `pool output ${pool.outHeight}x${pool.outWidth} does not cover the conv output in 2x2 windows`;
   }
   if (conv.batch * conv.outHeight * conv.outWidth * conv.outChannels > INT32_MAX) return 'the conv output has more elements than an int32 argmax can index';
   return null;

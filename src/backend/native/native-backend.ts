@@ -31,6 +31,10 @@ export interface NativeBackend extends Backend {
    * every thread, for about `milliseconds`): the ceiling kernels are compared to.
    */
   measurePeakGflops(threads: number, milliseconds: number): number;
+  /** The native backend has both fused conv + relu + max-pool kernels, for the geometries this names. */
+  convReluMaxPoolSupport(conv: Conv2DInfo, pool: Pool2DInfo): FusedConvPoolSupport;
+  conv2dReluMaxPool: NonNullable<Backend['conv2dReluMaxPool']>;
+  maxPoolConv2dBackprop: NonNullable<Backend['maxPoolConv2dBackprop']>;
 }
 
 const ACTIVATIONS: Record<ElementwiseActivation, number> = { linear: 0, relu: 1, sigmoid: 2, tanh: 3 };
