@@ -4,6 +4,7 @@ import { conv2dInfo, type Padding } from '../core/conv-geometry.js';
 import { AffineLayer } from './affine-layer.js';
 import { parseActivation, type ActivationName } from './activations.js';
 import type { BuildContext, LayerDetails, LayerPlan } from './layer.js';
+import { CHANNELS_LAST, KERNEL_AND_BIAS_EXTRAS, onnxActivation, onnxPads, type LayerDescriptor } from './layer-descriptor.js';
 import { expectInputRank, oneOf, optionalBoolean, pairOfPositiveIntegers, positiveInteger } from './validate-options.js';
 import { glorotUniform, zeros } from './initializers.js';
 
@@ -113,3 +114,52 @@ export class Conv2D extends AffineLayer {
     };
   }
 }
+
+/** Keras conv kernel [KH, KW, C, OC] -> ONNX weight [OC, C, KH, KW]. */
+function toOihw(kernel: ArrayLike<number>, kh: number, kw: number, c: number, oc: number): Float32Array {
+  const out = new Float32Array(kernel.length);
+  for (let y = 0; y < kh; y++) {
+    for (let x = 0; x < kw; x++) {
+      for (let ci = 0; ci < c; ci++) {
+        for (let o = 0; o < oc; o++) out[((o * c + ci) * kh + y) * kw + x] = kernel[((y * kw + x) * c + ci) * oc + o];
+      }
+    }
+  }
+  return out;
+}
+
+const ones = (value: unknown): boolean => value === 1 || (Array.isArray(value) && value.length > 0 && value.every((v) => v === 1));
+
+export const conv2dDescriptor: LayerDescriptor<Conv2D> = {
+  className: 'Conv2D',
+  config: [
+    { name: 'name', keras: 'name' },
+    { name: 'filters', keras: 'filters' },
+    { name: 'kernelSize', keras: 'kernel_size' },
+    { name: 'strides', keras: 'strides', default: [1, 1] },
+    { name: 'padding', keras: 'padding', default: 'valid' },
+    { name: 'activation', keras: 'activation', default: 'linear' },
+    { name: 'useBias', keras: 'use_bias', default: true },
+  ],
+  fixed: [
+    CHANNELS_LAST,
+    { keras: 'dilation_rate', exported: [1, 1], ok: ones, expected: '1 or [1, 1]' },
+    { keras: 'groups', exported: undefined, ok: (v) => v === 1, expected: '1' },
+  ],
+  kerasExtras: KERNEL_AND_BIAS_EXTRAS,
+  example: { filters: 32, kernelSize: 3, activation: 'relu' },
+  create: (options) => new Conv2D(options as never),
+  onnx(layer, graph) {
+    const c = layer.inputShape[2];
+    const [kh, kw] = layer.kernelSize;
+    graph.toLayout('NCHW', `${layer.name}/to_nchw`);
+    const kernel = layer.kernelWeight, bias = layer.biasWeight;
+    graph.addInitializer(kernel.name, [layer.filters, c, kh, kw], toOihw(kernel.value, kh, kw, c, layer.filters));
+    if (bias) graph.addInitializer(bias.name, [layer.filters], bias.value);
+    graph.add(`${layer.name}/Conv`, 'Conv', bias ? [kernel.name, bias.name] : [kernel.name], [
+      { name: 'kernel_shape', ints: [kh, kw] }, { name: 'strides', ints: layer.strides }, { name: 'dilations', ints: [1, 1] },
+      { name: 'pads', ints: onnxPads(layer.inputShape, layer.kernelSize, layer.strides, layer.padding) },
+    ]);
+    onnxActivation(graph, layer.name!, layer.activation);
+  },
+};

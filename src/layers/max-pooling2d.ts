@@ -5,6 +5,7 @@ import { pool2dInfo, type Padding } from '../core/conv-geometry.js';
 import { shapeSize } from '../core/tensor.js';
 import { Layer, type BuildContext, type LayerPlan, type LayerDetails } from './layer.js';
 import { expectInputRank, oneOf, pairOfPositiveIntegers } from './validate-options.js';
+import { CHANNELS_LAST, onnxPads, type LayerDescriptor } from './layer-descriptor.js';
 
 const newInt32Array = (size: number): Int32Array => new Int32Array(size);
 
@@ -90,3 +91,25 @@ export class MaxPooling2D extends Layer {
     return { name: this.name, poolSize: this.poolSize, strides: this.strides, padding: this.padding, inputShape: this.declaredInputShape };
   }
 }
+
+export const maxPooling2dDescriptor: LayerDescriptor<MaxPooling2D> = {
+  className: 'MaxPooling2D',
+  config: [
+    { name: 'name', keras: 'name' },
+    { name: 'poolSize', keras: 'pool_size', default: [2, 2] },
+    // Absent (Keras: null), strides are the pool size.
+    { name: 'strides', keras: 'strides' },
+    { name: 'padding', keras: 'padding', default: 'valid' },
+  ],
+  fixed: [CHANNELS_LAST],
+  example: { poolSize: 2 },
+  create: (options) => new MaxPooling2D(options as never),
+  onnx(layer, graph) {
+    graph.toLayout('NCHW', `${layer.name}/to_nchw`);
+    // ONNX MaxPool ignores padded cells, as TF's 'same' max pooling does.
+    graph.add(`${layer.name}/MaxPool`, 'MaxPool', [], [
+      { name: 'kernel_shape', ints: layer.poolSize }, { name: 'strides', ints: layer.strides },
+      { name: 'pads', ints: onnxPads(layer.inputShape, layer.poolSize, layer.strides, layer.padding) },
+    ]);
+  },
+};
