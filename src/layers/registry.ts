@@ -7,6 +7,7 @@
  */
 import type { Layer } from './layer.js';
 import type { LayerDescriptor } from './layer-descriptor.js';
+import { activationDescriptor } from './activation.js';
 import { conv2dDescriptor } from './conv2d.js';
 import { denseDescriptor } from './dense.js';
 import { dropoutDescriptor } from './dropout.js';
@@ -19,6 +20,7 @@ const DESCRIPTORS: readonly LayerDescriptor[] = [
   flattenDescriptor,
   denseDescriptor,
   dropoutDescriptor,
+  activationDescriptor,
 ];
 
 const BY_CLASS_NAME: ReadonlyMap<string, LayerDescriptor> = new Map(DESCRIPTORS.map((d) => [d.className, d]));
