@@ -11,6 +11,7 @@
  */
 import type { Backend, FloatArray, FusedConvPoolSupport } from '../../backend/backend.js';
 import type { DType } from '../../core/tensor.js';
+import { Activation } from '../../layers/activation.js';
 import { AffineLayer } from '../../layers/affine-layer.js';
 import { Conv2D } from '../../layers/conv2d.js';
 import type { Layer } from '../../layers/layer.js';
@@ -42,21 +43,29 @@ export interface FusionRule {
   match(layers: readonly Layer[], start: number, context: RuleContext): RuleMatch | { readonly reason: string } | null;
 }
 
+function relu(layer: Layer): boolean {
+  return layer instanceof Activation && layer.activation === 'relu';
+}
+
 function noFusedKernels(backend: Backend): FusedConvPoolSupport {
   const reason = `backend '${backend.name}' has no fused conv + relu + max-pool kernels`;
   return { forward: { kernel: null, reason }, backward: { kernel: null, reason } };
 }
 
 /**
- * Conv2D(relu) -> MaxPooling2D: one block (conv-relu-pool-block.ts) whose backward runs the relu on the pooled tensor.
+ * Conv2D(relu) -> MaxPooling2D, or Conv2D(linear) -> Activation('relu') -> MaxPooling2D:
+ * one block (conv-relu-pool-block.ts) whose backward runs the relu on the pooled tensor.
  */
 const convReluMaxPool: FusionRule = {
   name: 'conv-relu-maxpool',
   match(layers, start, { backend, dtype }) {
     const conv = layers[start];
     if (!(conv instanceof Conv2D)) return null;
-    if (conv.activation !== 'relu') return { reason: `activation is ${conv.activation}; the block needs relu` };
-    const poolAt = start + 1;
+    const separateRelu = conv.activation === 'linear' && start + 1 < layers.length && relu(layers[start + 1]);
+    if (conv.activation !== 'relu' && !separateRelu) {
+      return { reason: `activation is ${conv.activation}; the block needs relu (in the conv or as Activation('relu') right after it)` };
+    }
+    const poolAt = start + (separateRelu ? 2 : 1);
     const pool = layers[poolAt];
     if (!(pool instanceof MaxPooling2D)) {
       const next = pool ? `${pool.name} (${pool.className})` : 'nothing';
@@ -86,11 +95,11 @@ export interface SoftmaxOutput {
   backwardFromPreActivation(dz: FloatArray, batch: number, needInputGrad: boolean): FloatArray | null;
 }
 
-/** The softmax + cross-entropy rule: the last layer's softmax (a Dense or Conv2D activation), or why not. */
+/** The softmax + cross-entropy rule: the last layer's softmax (Dense/Conv2D activation or Activation('softmax')), or why not. */
 export function softmaxOutputOf(layers: readonly Layer[]): { readonly layer: Layer & SoftmaxOutput } | { readonly reason: string } {
   const last = layers[layers.length - 1];
-  if (last instanceof AffineLayer && last.activation === 'softmax') return { layer: last };
-  const activation = last instanceof AffineLayer ? last.activation : 'none';
+  if ((last instanceof AffineLayer || last instanceof Activation) && last.activation === 'softmax') return { layer: last };
+  const activation = last instanceof AffineLayer || last instanceof Activation ? last.activation : 'none';
   return { reason: `the last layer's activation is ${activation}, not softmax` };
 }
 
