@@ -7,7 +7,13 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Sequential, layers } from '../src/index.js';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import * as tf from '@tensorflow/tfjs';
+import * as ort from 'onnxruntime-node';
+import { Sequential, Tensor, encodeOnnx, exportTfjs, layers, loadTfjsModel } from '../src/index.js';
+import { maxAbsDiff, tfjsFolderHandler, tfjsPredict, TOLERANCE } from './tfjs-onnx-fixtures.js';
 import { Activation } from '../src/layers/activation.js';
 import type { Layer } from '../src/layers/layer.js';
 import { Random } from '../src/core/random.js';
@@ -76,4 +82,28 @@ test('model files, TF.js and ONNX know Activation through its descriptor', () =>
   assert.deepEqual(kerasLayerConfig(m.layers[1], undefined), { name: 'activation', trainable: true, dtype: 'float32', activation: 'relu' });
   const ops = onnxModel(m).graph.node.map((n) => n.opType);
   assert.deepEqual(ops, ['Gemm', 'Relu']);
+});
+
+test('a convkit model with Activation layers exports to TF.js and ONNX, which predict as convkit does, and loads back', async () => {
+  const model = new Sequential([
+    layers.conv2d({ filters: 4, kernelSize: 3, inputShape: [9, 9, 2] }), new Activation('relu'), layers.maxPooling2d({ poolSize: 2 }),
+    new Activation('tanh'), layers.flatten(), layers.dense({ units: 3 }), new Activation('softmax'),
+  ], { backend: 'reference', seed: 4 });
+  const images = new Tensor(Float32Array.from({ length: 3 * 9 * 9 * 2 }, (_, i) => Math.sin(i * 0.37)), [3, 9, 9, 2]);
+  const ours = model.predict(images).data;
+  const dir = await mkdtemp(join(tmpdir(), 'convkit-activation-'));
+  try {
+    await exportTfjs(model, dir);
+    const theirs = tfjsPredict(await tf.loadLayersModel(tfjsFolderHandler(dir)), images);
+    assert.ok(maxAbsDiff(theirs, ours) <= TOLERANCE, `TF.js differs by ${maxAbsDiff(theirs, ours)}`);
+    const back = await loadTfjsModel(dir, { backend: 'reference' });
+    assert.deepEqual(back.layers.map((l) => l.className), model.layers.map((l) => l.className));
+    assert.deepEqual(back.predict(images).data, ours);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+  const session = await ort.InferenceSession.create(encodeOnnx(model));
+  const result = await session.run({ input: new ort.Tensor('float32', images.data as Float32Array, [...images.shape]) });
+  const onnx = result.output.data as Float32Array;
+  assert.ok(maxAbsDiff(onnx, ours) <= TOLERANCE, `ONNX Runtime differs by ${maxAbsDiff(onnx, ours)}`);
 });
