@@ -9,6 +9,7 @@ export { Random } from './core/random.js';
 export type { Backend, FloatArray } from './backend/backend.js';
 export { resolveBackend, referenceBackend, type BackendChoice } from './backend/select-backend.js';
 export { receptiveFields } from './model/receptive-field.js';
+export type { ExecutionPlan, StepDecision } from './model/plan/execution-plan.js';
 export { loadModel, loadModelFile, saveModel, type LoadedModelFile, type LoadOptions, type SaveOptions } from './io/model-file.js';
 export { exportTfjs, tfjsArtifacts, type TfjsArtifacts } from './io/tfjs-export.js';
 export { loadTfjsModel, type TfjsLoadOptions } from './io/tfjs-import.js';
