@@ -24,6 +24,15 @@ export interface PooledReluGradient {
   db: FloatArray | null;
 }
 
+/** A fused kernel a backend runs for a geometry, or why it has none: "pool is 3x3, fused kernel needs 2x2". */
+export type KernelSupport = { readonly kernel: string; readonly reason?: undefined } | { readonly kernel: null; readonly reason: string };
+
+/** convReluMaxPoolSupport's answer: the fused forward and backward apply separately. */
+export interface FusedConvPoolSupport {
+  readonly forward: KernelSupport;
+  readonly backward: KernelSupport;
+}
+
 /**
  * Optional epilogue of a kernel that produces a layer's pre-activation:
  * y = activation(y + bias) over the last axis, applied by the kernel while each
@@ -117,26 +126,36 @@ export interface Backend {
   /** dx (overwritten, size N*H*W*C) = scatter-add of dy to the recorded argmax positions. */
   maxPoolBackprop(dy: FloatArray, argmax: Int32Array, dx: FloatArray, info: Pool2DInfo): void;
   /**
-   * Optional fusion: y = maxPool(relu(conv2d(x, w) + bias)) and argmax exactly as
-   * maxPool gives them on the conv output, which is never stored. A backend
-   * implements the shapes it accelerates and returns false, doing nothing, for
-   * the others (the caller then runs conv2d and maxPool).
+   * Optional: which fused conv + relu + max-pool kernels this backend has for
+   * a geometry, forward and backward apart, each the kernel's name or why it
+   * does not apply. The model's execution plan asks once when it compiles and
+   * then calls conv2dReluMaxPool / maxPoolConv2dBackprop only where the answer
+   * named a kernel, so it can list why a block did not fuse. The answer holds
+   * for any batch size of the same per-sample geometry. A backend without this
+   * method has neither fused kernel.
    */
-  conv2dReluMaxPool?(x: FloatArray, w: FloatArray, bias: FloatArray | null, y: FloatArray, argmax: Int32Array | null, conv: Conv2DInfo, pool: Pool2DInfo): boolean;
+  convReluMaxPoolSupport?(conv: Conv2DInfo, pool: Pool2DInfo): FusedConvPoolSupport;
   /**
-   * Optional fusion, the backward of conv2dReluMaxPool: with dz =
-   * maxPoolBackprop(g, argmax), where g is the gradient of the pooled output
-   * with the relu mask applied, dw = conv2dBackpropFilter(x, dz) and, when dx
-   * is given, dx = conv2dBackpropInput(dz, w), without the conv-sized dz.
+   * Fused forward, where convReluMaxPoolSupport named a forward kernel:
+   * y = maxPool(relu(conv2d(x, w) + bias)) and argmax exactly as maxPool gives
+   * them on the conv output, which is never stored. Throws for a geometry it
+   * said it does not fuse.
+   */
+  conv2dReluMaxPool?(x: FloatArray, w: FloatArray, bias: FloatArray | null, y: FloatArray, argmax: Int32Array | null, conv: Conv2DInfo, pool: Pool2DInfo): void;
+  /**
+   * Fused backward, where convReluMaxPoolSupport named a backward kernel: with
+   * dz = maxPoolBackprop(g, argmax), where g is the gradient of the pooled
+   * output with the relu mask applied, dw = conv2dBackpropFilter(x, dz) and,
+   * when dx is given, dx = conv2dBackpropInput(dz, w), without the conv-sized dz.
    * With `relu`, g is the gradient before the relu: the call applies the mask
    * itself (relu'(pooled) = pooled > 0) and writes the bias gradient, the
    * column sums of the masked g, to relu.db when given; g is left as it was.
-   * Returns false, doing nothing, for shapes it does not fuse.
+   * Throws for a geometry it said it does not fuse.
    */
   maxPoolConv2dBackprop?(
     g: FloatArray, argmax: Int32Array, x: FloatArray, w: FloatArray, dw: FloatArray, dx: FloatArray | null,
     conv: Conv2DInfo, pool: Pool2DInfo, relu?: PooledReluGradient,
-  ): boolean;
+  ): void;
 
   /** In place on y[rows,cols]: y = act(y + bias[cols]); bias may be null. */
   biasActivation(y: FloatArray, bias: FloatArray | null, rows: number, cols: number, activation: ElementwiseActivation): void;

@@ -14,11 +14,8 @@
  * and emits nothing. N batch, H, W, C channels, OC output channels.
  */
 import { join } from 'node:path';
-import { windowGeometry, type Padding } from '../core/conv-geometry.js';
-import type { Conv2D } from '../layers/conv2d.js';
-import type { Dense } from '../layers/dense.js';
-import type { Layer } from '../layers/layer.js';
-import type { MaxPooling2D } from '../layers/max-pooling2d.js';
+import type { OnnxAttributeValue, OnnxGraph } from '../layers/layer-descriptor.js';
+import { descriptorOf } from '../layers/registry.js';
 import type { Sequential } from '../model/sequential.js';
 import { writeExportFiles } from './export-folder.js';
 import {
@@ -41,89 +38,40 @@ function ints(name: string, values: number[]): OnnxAttribute {
   return { name, type: ATTRIBUTE_INTS, ints: values };
 }
 
-function floatTensor(name: string, dims: number[], values: ArrayLike<number>): OnnxTensor {
+function floatTensor(name: string, dims: readonly number[], values: ArrayLike<number>): OnnxTensor {
   const rawData = new Uint8Array(values.length * 4);
   float32LittleEndian(values, rawData, 0);
-  return { name, dims, dataType: ONNX_FLOAT, rawData };
+  return { name, dims: [...dims], dataType: ONNX_FLOAT, rawData };
 }
 
-/** Keras conv kernel [KH, KW, C, OC] -> ONNX weight [OC, C, KH, KW]. */
-function toOihw(kernel: ArrayLike<number>, kh: number, kw: number, c: number, oc: number): Float32Array {
-  const out = new Float32Array(kernel.length);
-  for (let y = 0; y < kh; y++) {
-    for (let x = 0; x < kw; x++) {
-      for (let ci = 0; ci < c; ci++) {
-        for (let o = 0; o < oc; o++) out[((o * c + ci) * kh + y) * kw + x] = kernel[((y * kw + x) * c + ci) * oc + o];
-      }
-    }
-  }
-  return out;
+function attribute(value: OnnxAttributeValue): OnnxAttribute {
+  return 'ints' in value ? ints(value.name, [...value.ints]) : { name: value.name, type: ATTRIBUTE_INT, i: value.int };
 }
 
-/** Builds the node list while tracking the current tensor name and layout. */
-class GraphBuilder {
+/** Builds the node list while tracking the current tensor name and layout; each layer's descriptor writes into it. */
+class GraphBuilder implements OnnxGraph {
   readonly nodes: OnnxNode[] = [];
   readonly initializers: OnnxTensor[] = [];
   current = ONNX_INPUT;
   layout: 'NHWC' | 'NCHW' = 'NHWC';
 
-  add(name: string, opType: string, inputs: string[], attribute?: OnnxAttribute[]): void {
+  add(name: string, opType: string, inputs: readonly string[], attributes?: readonly OnnxAttributeValue[]): void {
     const output = `${name}:0`;
-    this.nodes.push({ name, opType, input: [this.current, ...inputs], output: [output], ...(attribute ? { attribute } : {}) });
+    const node: OnnxNode = { name, opType, input: [this.current, ...inputs], output: [output] };
+    if (attributes) node.attribute = attributes.map(attribute);
+    this.nodes.push(node);
     this.current = output;
+  }
+
+  addInitializer(name: string, dims: readonly number[], values: ArrayLike<number>): void {
+    this.initializers.push(floatTensor(name, dims, values));
   }
 
   toLayout(layout: 'NHWC' | 'NCHW', name: string): void {
     if (this.layout === layout) return;
-    this.add(name, 'Transpose', [], [ints('perm', layout === 'NCHW' ? TO_NCHW : TO_NHWC)]);
+    this.add(name, 'Transpose', [], [{ name: 'perm', ints: layout === 'NCHW' ? TO_NCHW : TO_NHWC }]);
     this.layout = layout;
   }
-
-  activation(layer: Layer & { activation: string }): void {
-    const op = { relu: 'Relu', sigmoid: 'Sigmoid', tanh: 'Tanh', softmax: 'Softmax', linear: undefined }[layer.activation];
-    if (!op) return;
-    // convkit applies softmax over the last NHWC axis: the channels, axis 1 in NCHW.
-    const attribute = op === 'Softmax' ? [{ name: 'axis', type: ATTRIBUTE_INT, i: this.layout === 'NCHW' ? 1 : -1 }] : undefined;
-    this.add(`${layer.name}/${op}`, op, [], attribute);
-  }
-}
-
-/** ONNX pads [top, left, bottom, right] from convkit's geometry of the two spatial axes. */
-function pads(inputShape: readonly number[], window: [number, number], strides: [number, number], padding: Padding): number[] {
-  const rows = windowGeometry(inputShape[0], window[0], strides[0], padding);
-  const cols = windowGeometry(inputShape[1], window[1], strides[1], padding);
-  return [rows.padBefore, cols.padBefore, rows.padAfter, cols.padAfter];
-}
-
-function addConv(g: GraphBuilder, layer: Conv2D): void {
-  const c = layer.inputShape[2];
-  const [kh, kw] = layer.kernelSize;
-  const [sh, sw] = layer.strides;
-  g.toLayout('NCHW', `${layer.name}/to_nchw`);
-  const [kernel, bias] = layer.weights();
-  g.initializers.push(floatTensor(kernel.name, [layer.filters, c, kh, kw], toOihw(kernel.value, kh, kw, c, layer.filters)));
-  if (bias) g.initializers.push(floatTensor(bias.name, [layer.filters], bias.value));
-  g.add(`${layer.name}/Conv`, 'Conv', bias ? [kernel.name, bias.name] : [kernel.name], [
-    ints('kernel_shape', [kh, kw]), ints('strides', [sh, sw]), ints('dilations', [1, 1]),
-    ints('pads', pads(layer.inputShape, layer.kernelSize, layer.strides, layer.padding)),
-  ]);
-  g.activation(layer);
-}
-
-function addMaxPool(g: GraphBuilder, layer: MaxPooling2D): void {
-  g.toLayout('NCHW', `${layer.name}/to_nchw`);
-  // ONNX MaxPool ignores padded cells, as TF's 'same' max pooling does.
-  g.add(`${layer.name}/MaxPool`, 'MaxPool', [], [
-    ints('kernel_shape', layer.poolSize), ints('strides', layer.strides), ints('pads', pads(layer.inputShape, layer.poolSize, layer.strides, layer.padding)),
-  ]);
-}
-
-function addDense(g: GraphBuilder, layer: Dense): void {
-  const [kernel, bias] = layer.weights();
-  g.initializers.push(floatTensor(kernel.name, [...kernel.shape], kernel.value));
-  if (bias) g.initializers.push(floatTensor(bias.name, [...bias.shape], bias.value));
-  g.add(`${layer.name}/Gemm`, 'Gemm', bias ? [kernel.name, bias.name] : [kernel.name]);
-  g.activation(layer);
 }
 
 /** The ONNX ModelProto object for a built float32 model (encodeOnnxModel turns it into bytes). */
@@ -131,18 +79,9 @@ export function onnxModel(model: Sequential): OnnxModel {
   checkExportable(model, 'ONNX');
   const g = new GraphBuilder();
   for (const layer of model.layers) {
-    switch (layer.className) {
-      case 'Conv2D': addConv(g, layer as Conv2D); break;
-      case 'MaxPooling2D': addMaxPool(g, layer as MaxPooling2D); break;
-      case 'Flatten':
-        // NHWC first, so the flattened order is Keras' (h, w, c) and the Dense kernels apply unchanged.
-        g.toLayout('NHWC', `${layer.name}/to_nhwc`);
-        g.add(`${layer.name}/Flatten`, 'Flatten', [], [{ name: 'axis', type: ATTRIBUTE_INT, i: 1 }]);
-        break;
-      case 'Dense': addDense(g, layer as Dense); break;
-      case 'Dropout': break;
-      default: throw new Error(`ONNX export has no mapping for layer "${layer.name}" (${layer.className}).`);
-    }
+    const descriptor = descriptorOf(layer);
+    if (!descriptor) throw new Error(`ONNX export has no mapping for layer "${layer.name}" (${layer.className}).`);
+    descriptor.onnx(layer, g);
   }
   g.toLayout('NHWC', 'output/to_nhwc');
   // The graph's output gets a stable name; a model of Dropout layers alone still needs one node.

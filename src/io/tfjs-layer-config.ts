@@ -1,7 +1,8 @@
 /**
  * Keras layer configs (snake_case, as TF.js model.json and Keras write them)
- * to and from convkit's getConfig() (camelCase). One table per direction, for
- * the five layer classes convkit has; nothing else is ever translated.
+ * to and from convkit's getConfig() (camelCase), both directions read from each
+ * layer's descriptor (layers/layer-descriptor.ts) in the layer registry;
+ * nothing outside it is ever translated.
  *
  * Reading is strict: a key is either translated, checked to hold the one
  * value convkit can honour (data_format 'channels_last', dilation_rate 1, ...),
@@ -10,14 +11,14 @@
  * data, never evaluated). Any other key is an error. N batch, H, W, C.
  */
 import type { Layer } from '../layers/layer.js';
+import type { FixedKerasKey } from '../layers/layer-descriptor.js';
+import { descriptorFor, LAYER_CLASS_NAMES } from '../layers/registry.js';
 
 export type KerasConfig = Record<string, unknown>;
 
 /** Keys whose values never change what a loaded layer computes. */
 const INERT = ['kernel_initializer', 'bias_initializer', 'kernel_regularizer', 'bias_regularizer', 'activity_regularizer', 'kernel_constraint', 'bias_constraint', 'seed'];
 
-const GLOROT = { class_name: 'GlorotUniform', config: { seed: null } };
-const ZEROS = { class_name: 'Zeros', config: {} };
 
 function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -28,56 +29,27 @@ export function kerasLayerConfig(layer: Layer, batchInputShape: readonly number[
   const c = layer.getConfig();
   const common: KerasConfig = { name: c.name, trainable: true, dtype: 'float32' };
   if (batchInputShape) common.batch_input_shape = [null, ...batchInputShape];
-  switch (layer.className) {
-    case 'Conv2D':
-      return {
-        ...common, filters: c.filters, kernel_size: c.kernelSize, strides: c.strides, padding: c.padding,
-        data_format: 'channels_last', dilation_rate: [1, 1], activation: c.activation, use_bias: c.useBias,
-        kernel_initializer: GLOROT, bias_initializer: ZEROS, kernel_regularizer: null, bias_regularizer: null,
-        activity_regularizer: null, kernel_constraint: null, bias_constraint: null,
-      };
-    case 'MaxPooling2D':
-      return { ...common, pool_size: c.poolSize, strides: c.strides, padding: c.padding, data_format: 'channels_last' };
-    case 'Flatten':
-      return { ...common, data_format: 'channels_last' };
-    case 'Dense':
-      return {
-        ...common, units: c.units, activation: c.activation, use_bias: c.useBias,
-        kernel_initializer: GLOROT, bias_initializer: ZEROS, kernel_regularizer: null, bias_regularizer: null,
-        activity_regularizer: null, kernel_constraint: null, bias_constraint: null,
-      };
-    case 'Dropout':
-      return { ...common, rate: c.rate, noise_shape: null, seed: null };
-    default:
-      throw new Error(`Layer "${layer.name}" is a ${layer.className}, which has no Keras equivalent convkit can export; exports hold Conv2D, MaxPooling2D, Flatten, Dense, Dropout.`);
+  const descriptor = descriptorFor(layer.className);
+  if (!descriptor) {
+    throw new Error(`Layer "${layer.name}" is a ${layer.className}, which has no Keras equivalent convkit can export; exports hold ${LAYER_CLASS_NAMES.join(', ')}.`);
   }
+  const out: KerasConfig = { ...common };
+  for (const key of descriptor.config) out[key.keras] = c[key.name];
+  for (const key of descriptor.fixed) if (key.exported !== undefined) out[key.keras] = key.exported;
+  return { ...out, ...descriptor.kerasExtras };
 }
 
-/** Keras key -> convkit key, per class. */
-const RENAMED: Readonly<Record<string, Readonly<Record<string, string>>>> = {
-  Conv2D: { name: 'name', filters: 'filters', kernel_size: 'kernelSize', strides: 'strides', padding: 'padding', activation: 'activation', use_bias: 'useBias' },
-  MaxPooling2D: { name: 'name', pool_size: 'poolSize', strides: 'strides', padding: 'padding' },
-  Flatten: { name: 'name' },
-  Dense: { name: 'name', units: 'units', activation: 'activation', use_bias: 'useBias' },
-  Dropout: { name: 'name', rate: 'rate' },
-};
-
-const ones = (value: unknown): boolean => value === 1 || (Array.isArray(value) && value.length > 0 && value.every((v) => v === 1));
-
-/** Keys convkit reads only to check that they hold the value it implements. */
-const FIXED: Readonly<Record<string, { ok(value: unknown): boolean; expected: string; classes: readonly string[] }>> = {
-  data_format: { ok: (v) => v === 'channels_last' || v === null, expected: "'channels_last' (convkit is NHWC)", classes: ['Conv2D', 'MaxPooling2D', 'Flatten'] },
-  dilation_rate: { ok: ones, expected: '1 or [1, 1]', classes: ['Conv2D'] },
-  groups: { ok: (v) => v === 1, expected: '1', classes: ['Conv2D'] },
-  noise_shape: { ok: (v) => v === null, expected: 'null', classes: ['Dropout'] },
-  trainable: { ok: (v) => v === true, expected: 'true (convkit has no frozen layers)', classes: ['Conv2D', 'MaxPooling2D', 'Flatten', 'Dense', 'Dropout'] },
+/** Keys every layer class has, checked to hold the one value convkit implements. */
+const COMMON_FIXED: readonly FixedKerasKey[] = [
+  { keras: 'trainable', exported: true, ok: (v) => v === true, expected: 'true (convkit has no frozen layers)' },
   // Keras 3 writes a dtype policy object; TF.js and Keras 2 a string.
-  dtype: {
+  {
+    keras: 'dtype',
+    exported: 'float32',
     ok: (v) => v === 'float32' || (isObject(v) && isObject(v.config) && v.config.name === 'float32'),
     expected: "'float32'",
-    classes: ['Conv2D', 'MaxPooling2D', 'Flatten', 'Dense', 'Dropout'],
   },
-};
+];
 
 export interface ParsedKerasLayer {
   className: string;
@@ -97,27 +69,29 @@ export function parseBatchShape(value: unknown, where: string): number[] {
 
 /** A Keras { class_name, config } layer as convkit's { className, config }. The class must be one convkit has. */
 export function parseKerasLayer(className: string, config: unknown, where: string): ParsedKerasLayer {
-  const renamed = RENAMED[className];
-  if (!Object.hasOwn(RENAMED, className) || !renamed) {
-    throw new Error(`${where}: layer class ${JSON.stringify(className)} is not one convkit loads; allowed: ${Object.keys(RENAMED).join(', ')}.`);
+  const descriptor = descriptorFor(className);
+  if (!descriptor) {
+    throw new Error(`${where}: layer class ${JSON.stringify(className)} is not one convkit loads; allowed: ${LAYER_CLASS_NAMES.join(', ')}.`);
   }
   if (!isObject(config)) throw new Error(`${where}: the config of a ${className} layer must be an object; received ${JSON.stringify(config)}.`);
   const out: Record<string, unknown> = {};
   let inputShape: number[] | undefined;
   for (const [key, value] of Object.entries(config)) {
-    if (Object.hasOwn(renamed, key)) {
+    const renamed = descriptor.config.find((k) => k.keras === key);
+    const fixed = descriptor.fixed.find((k) => k.keras === key) ?? COMMON_FIXED.find((k) => k.keras === key);
+    if (renamed) {
       // null means "the Keras default" (e.g. MaxPooling2D strides null = pool_size); convkit applies the same default.
-      if (value !== null) out[renamed[key]] = value;
+      if (value !== null) out[renamed.name] = value;
     } else if (key === 'batch_input_shape' || key === 'batch_shape') {
       if (value !== null) inputShape = parseBatchShape(value, `${where} (${className})`);
-    } else if (key === 'input_dim' && className === 'Dense') {
+    } else if (key === 'input_dim' && descriptor.kerasInputDim) {
       if (value !== null) inputShape = [value as number];
-    } else if (Object.hasOwn(FIXED, key) && FIXED[key].classes.includes(className)) {
-      if (!FIXED[key].ok(value)) throw new Error(`${where}: ${className} ${key} must be ${FIXED[key].expected}; received ${JSON.stringify(value)}.`);
+    } else if (fixed) {
+      if (!fixed.ok(value)) throw new Error(`${where}: ${className} ${key} must be ${fixed.expected}; received ${JSON.stringify(value)}.`);
     } else if (!INERT.includes(key)) {
       throw new Error(`${where}: ${className} has a config key ${JSON.stringify(key)} that convkit does not support.`);
     }
   }
   if (inputShape) out.inputShape = inputShape;
-  return { className, config: out, inputShape };
+  return { className: descriptor.className, config: out, inputShape };
 }

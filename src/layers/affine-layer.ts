@@ -3,9 +3,8 @@
  * bias + activation over the last axis, and the matching backward pass.
  * Subclasses supply only the linear part and its two gradients.
  */
-import type { BiasActivationEpilogue, FloatArray, PooledReluGradient } from '../backend/backend.js';
+import type { BiasActivationEpilogue, FloatArray } from '../backend/backend.js';
 import { Layer, type Weight } from './layer.js';
-import type { MaxPooling2D } from './max-pooling2d.js';
 import { activationBackprop, applyBiasActivation, type ActivationName } from './activations.js';
 
 export abstract class AffineLayer extends Layer {
@@ -31,6 +30,15 @@ export abstract class AffineLayer extends Layer {
   protected abstract kernelGrad(x: FloatArray, dz: FloatArray, batch: number): void;
   /** Writes dL/dx into dx from dz. */
   protected abstract inputGradient(dz: FloatArray, dx: FloatArray, batch: number): void;
+
+  /** The kernel weight ([KH, KW, C, OC] or [IN, OUT]), for a plan step that runs this layer's math in a fused kernel. */
+  get kernelWeight(): Weight {
+    return this.kernel;
+  }
+
+  get biasWeight(): Weight | null {
+    return this.bias;
+  }
 
   override weights(): Weight[] {
     return this.bias ? [this.kernel, this.bias] : [this.kernel];
@@ -58,7 +66,7 @@ export abstract class AffineLayer extends Layer {
     return y;
   }
 
-  /** Pre-softmax values of the last forward pass (softmax layers only), for a fused loss. */
+  /** Pre-softmax values of the last forward pass (softmax layers only): what a loss on logits reads. */
   lastLogits(): FloatArray {
     if (!this.logits || this.activation !== 'softmax') {
       throw new Error(`${this.displayName} has no logits: it has no softmax activation or has not run forward.`);
@@ -78,67 +86,6 @@ export abstract class AffineLayer extends Layer {
     return this.backwardFromPreActivation(dy, batch, needInputGrad);
   }
 
-  /**
-   * True when a MaxPooling2D right after this layer may take the activation's
-   * backward onto its own, smaller output (see backwardThroughPool).
-   */
-  get fusesWithFollowingPool(): boolean {
-    return this.activation === 'relu';
-  }
-
-  /**
-   * Forward through this layer and the MaxPooling2D after it together, when a
-   * subclass and the backend can (Conv2D with a fusing backend): returns the
-   * pool's output, or null to run the two layers one after the other.
-   */
-  forwardThroughPool(pool: MaxPooling2D, x: FloatArray, batch: number, training: boolean): FloatArray | null {
-    if (!this.fusesWithFollowingPool) return null;
-    const y = this.fusedForwardThroughPool(pool, x, batch, training);
-    if (y === null) return null;
-    this.input = training ? x : undefined;
-    this.output = undefined; // never stored: a plain backward() now fails clearly instead of reading stale values
-    return y;
-  }
-
-  protected fusedForwardThroughPool(_pool: MaxPooling2D, _x: FloatArray, _batch: number, _training: boolean): FloatArray | null {
-    return null;
-  }
-
-  /**
-   * The relu's backward, the bias gradient (into relu.db), the kernel gradient
-   * and the input gradient (into dx when given) from the pooled gradient `g`,
-   * when a subclass and the backend can; false, touching nothing, otherwise.
-   */
-  protected fusedBackwardThroughPool(_pool: MaxPooling2D, _g: FloatArray, _x: FloatArray, _dx: FloatArray | null, _batch: number, _relu: PooledReluGradient): boolean {
-    return false;
-  }
-
-  /**
-   * Backward through `pool` (fed by this layer's output) and this layer's
-   * activation, from dy = dL/d(pool output). relu is monotone, so the pool's
-   * output at o is relu(z) at o's argmax, and relu'(z) there is (pooled[o] > 0):
-   * the mask and the bias gradient are computed on the pooled tensor (4x
-   * smaller for 2x2 pooling) and the pool then scatters the masked dy, which
-   * is dz exactly (every other dz element is zero in both orders). This skips
-   * a full-resolution pass over the activation and its gradient. A fusing
-   * backend (fusedBackwardThroughPool) does all of it in one call and never
-   * writes the scattered gradient either.
-   */
-  backwardThroughPool(pool: MaxPooling2D, dy: FloatArray, batch: number, needInputGrad: boolean): FloatArray | null {
-    if (!this.fusesWithFollowingPool) throw new Error(`${this.displayName}: backwardThroughPool needs a relu activation; it has ${this.activation}.`);
-    const x = this.requireInput();
-    const pooled = pool.lastOutput(batch);
-    // A fusing backend does the whole block from the pooled gradient in one call: relu mask,
-    // bias gradient, kernel and input gradients, without the conv-sized scatter.
-    const dx = needInputGrad ? this.inputGradBuffer(batch) : null;
-    if (this.fusedBackwardThroughPool(pool, dy, x, dx, batch, { pooled, db: this.bias?.grad ?? null })) return dx;
-    const rows = pooled.length / this.units;
-    // The masked gradient overwrites dy, as in backward(): the caller does not read it again.
-    if (this.bias) this.backend.activationBackpropBiasGrad('relu', pooled, dy, dy, this.bias.grad, rows, this.units);
-    else activationBackprop(this.backend, 'relu', pooled, dy, dy, rows, this.units);
-    return this.linearBackward(pool.backward(dy, batch, true)!, batch, needInputGrad);
-  }
-
   private inputGradBuffer(batch: number): FloatArray {
     return (this.inputGrad = this.reuse(this.inputGrad, batch * this.inputShape.reduce((a, b) => a * b, 1)));
   }
@@ -150,7 +97,7 @@ export abstract class AffineLayer extends Layer {
     return this.input;
   }
 
-  /** Backward from dL/d(pre-activation) directly; used when softmax is fused with the loss. */
+  /** Backward from dL/d(pre-activation) directly: the gradient a loss on logits gives. */
   backwardFromPreActivation(dz: FloatArray, batch: number, needInputGrad: boolean): FloatArray | null {
     this.requireInput();
     if (this.bias) this.backend.biasGrad(dz, this.bias.grad, this.rows(batch), this.units);

@@ -1,10 +1,10 @@
 /** Conv2D: y[N,OH,OW,OC] = act(conv(x[N,H,W,C], kernel[KH,KW,C,OC]) + bias[OC]). */
-import type { BiasActivationEpilogue, Conv2DInfo, FloatArray, PooledReluGradient } from '../backend/backend.js';
+import type { BiasActivationEpilogue, Conv2DInfo, FloatArray } from '../backend/backend.js';
 import { conv2dInfo, type Padding } from '../core/conv-geometry.js';
-import type { MaxPooling2D } from './max-pooling2d.js';
 import { AffineLayer } from './affine-layer.js';
 import { parseActivation, type ActivationName } from './activations.js';
 import type { BuildContext, LayerDetails, LayerPlan } from './layer.js';
+import { CHANNELS_LAST, KERNEL_AND_BIAS_EXTRAS, onnxActivation, onnxPads, type LayerDescriptor } from './layer-descriptor.js';
 import { expectInputRank, oneOf, optionalBoolean, pairOfPositiveIntegers, positiveInteger } from './validate-options.js';
 import { glorotUniform, zeros } from './initializers.js';
 
@@ -72,7 +72,8 @@ export class Conv2D extends AffineLayer {
     return conv2dInfo(batch, h, w, c, this.filters, this.kernelSize[0], this.kernelSize[1], this.strides[0], this.strides[1], this.padding);
   }
 
-  private info(batch: number): Conv2DInfo {
+  /** The convolution's geometry on `batch` samples (kept while the batch size stays). */
+  convInfo(batch: number): Conv2DInfo {
     if (this.geometry?.batch !== batch) {
       const [h, w, c] = this.inputShape;
       this.geometry = this.infoFor(batch, h, w, c);
@@ -81,34 +82,16 @@ export class Conv2D extends AffineLayer {
   }
 
   protected linearForward(x: FloatArray, y: FloatArray, batch: number, epilogue: BiasActivationEpilogue | null): boolean {
-    this.backend.conv2d(x, this.kernel.value, y, this.info(batch), epilogue ?? undefined);
+    this.backend.conv2d(x, this.kernel.value, y, this.convInfo(batch), epilogue ?? undefined);
     return epilogue !== null;
   }
 
-  /**
-   * Forward through this layer and `pool` in one backend call when the backend
-   * fuses the pair (conv2dReluMaxPool); the full-resolution activation is then
-   * never stored, and the backward pass goes through backwardThroughPool, which
-   * needs only the pool's output and argmax. Returns null when not fused.
-   */
-  protected override fusedForwardThroughPool(pool: MaxPooling2D, x: FloatArray, batch: number, training: boolean): FloatArray | null {
-    if (!this.backend.conv2dReluMaxPool || this.activation !== 'relu') return null;
-    const { y, argmax, info } = pool.prepareOutput(batch, training);
-    return this.backend.conv2dReluMaxPool(x, this.kernel.value, this.bias?.value ?? null, y, argmax, this.info(batch), info) ? y : null;
-  }
-
-  protected override fusedBackwardThroughPool(pool: MaxPooling2D, g: FloatArray, x: FloatArray, dx: FloatArray | null, batch: number, relu: PooledReluGradient): boolean {
-    if (!this.backend.maxPoolConv2dBackprop) return false;
-    const { argmax, info } = pool.lastArgmax(batch);
-    return this.backend.maxPoolConv2dBackprop(g, argmax, x, this.kernel.value, this.kernel.grad, dx, this.info(batch), info, relu);
-  }
-
   protected kernelGrad(x: FloatArray, dz: FloatArray, batch: number): void {
-    this.backend.conv2dBackpropFilter(x, dz, this.kernel.grad, this.info(batch));
+    this.backend.conv2dBackpropFilter(x, dz, this.kernel.grad, this.convInfo(batch));
   }
 
   protected inputGradient(dz: FloatArray, dx: FloatArray, batch: number): void {
-    this.backend.conv2dBackpropInput(dz, this.kernel.value, dx, this.info(batch));
+    this.backend.conv2dBackpropInput(dz, this.kernel.value, dx, this.convInfo(batch));
   }
 
   details(): LayerDetails {
@@ -131,3 +114,52 @@ export class Conv2D extends AffineLayer {
     };
   }
 }
+
+/** Keras conv kernel [KH, KW, C, OC] -> ONNX weight [OC, C, KH, KW]. */
+function toOihw(kernel: ArrayLike<number>, kh: number, kw: number, c: number, oc: number): Float32Array {
+  const out = new Float32Array(kernel.length);
+  for (let y = 0; y < kh; y++) {
+    for (let x = 0; x < kw; x++) {
+      for (let ci = 0; ci < c; ci++) {
+        for (let o = 0; o < oc; o++) out[((o * c + ci) * kh + y) * kw + x] = kernel[((y * kw + x) * c + ci) * oc + o];
+      }
+    }
+  }
+  return out;
+}
+
+const ones = (value: unknown): boolean => value === 1 || (Array.isArray(value) && value.length > 0 && value.every((v) => v === 1));
+
+export const conv2dDescriptor: LayerDescriptor<Conv2D> = {
+  className: 'Conv2D',
+  config: [
+    { name: 'name', keras: 'name' },
+    { name: 'filters', keras: 'filters' },
+    { name: 'kernelSize', keras: 'kernel_size' },
+    { name: 'strides', keras: 'strides', default: [1, 1] },
+    { name: 'padding', keras: 'padding', default: 'valid' },
+    { name: 'activation', keras: 'activation', default: 'linear' },
+    { name: 'useBias', keras: 'use_bias', default: true },
+  ],
+  fixed: [
+    CHANNELS_LAST,
+    { keras: 'dilation_rate', exported: [1, 1], ok: ones, expected: '1 or [1, 1]' },
+    { keras: 'groups', exported: undefined, ok: (v) => v === 1, expected: '1' },
+  ],
+  kerasExtras: KERNEL_AND_BIAS_EXTRAS,
+  example: { filters: 32, kernelSize: 3, activation: 'relu' },
+  create: (options) => new Conv2D(options as never),
+  onnx(layer, graph) {
+    const c = layer.inputShape[2];
+    const [kh, kw] = layer.kernelSize;
+    graph.toLayout('NCHW', `${layer.name}/to_nchw`);
+    const kernel = layer.kernelWeight, bias = layer.biasWeight;
+    graph.addInitializer(kernel.name, [layer.filters, c, kh, kw], toOihw(kernel.value, kh, kw, c, layer.filters));
+    if (bias) graph.addInitializer(bias.name, [layer.filters], bias.value);
+    graph.add(`${layer.name}/Conv`, 'Conv', bias ? [kernel.name, bias.name] : [kernel.name], [
+      { name: 'kernel_shape', ints: [kh, kw] }, { name: 'strides', ints: layer.strides }, { name: 'dilations', ints: [1, 1] },
+      { name: 'pads', ints: onnxPads(layer.inputShape, layer.kernelSize, layer.strides, layer.padding) },
+    ]);
+    onnxActivation(graph, layer.name!, layer.activation);
+  },
+};

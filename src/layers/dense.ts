@@ -5,6 +5,7 @@ import { parseActivation, type ActivationName } from './activations.js';
 import type { BuildContext, LayerDetails, LayerPlan } from './layer.js';
 import { expectInputRank, optionalBoolean, positiveInteger } from './validate-options.js';
 import { glorotUniform, zeros } from './initializers.js';
+import { KERNEL_AND_BIAS_EXTRAS, onnxActivation, type LayerDescriptor } from './layer-descriptor.js';
 
 export interface DenseOptions {
   units: number;
@@ -80,3 +81,26 @@ export class Dense extends AffineLayer {
     return { name: this.name, units: this.unitCount, activation: this.activation, useBias: this.useBias, inputShape: this.declaredInputShape };
   }
 }
+
+export const denseDescriptor: LayerDescriptor<Dense> = {
+  className: 'Dense',
+  config: [
+    { name: 'name', keras: 'name' },
+    { name: 'units', keras: 'units' },
+    { name: 'activation', keras: 'activation', default: 'linear' },
+    { name: 'useBias', keras: 'use_bias', default: true },
+  ],
+  fixed: [],
+  kerasExtras: KERNEL_AND_BIAS_EXTRAS,
+  kerasInputDim: true,
+  example: { units: 128, activation: 'relu' },
+  create: (options) => new Dense(options as never),
+  onnx(layer, graph) {
+    // Gemm with the [IN, OUT] kernel as Keras holds it (transB 0).
+    const kernel = layer.kernelWeight, bias = layer.biasWeight;
+    graph.addInitializer(kernel.name, [...kernel.shape], kernel.value);
+    if (bias) graph.addInitializer(bias.name, [...bias.shape], bias.value);
+    graph.add(`${layer.name}/Gemm`, 'Gemm', bias ? [kernel.name, bias.name] : [kernel.name]);
+    onnxActivation(graph, layer.name!, layer.activation);
+  },
+};

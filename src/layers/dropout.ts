@@ -5,6 +5,7 @@
  */
 import type { FloatArray } from '../backend/backend.js';
 import { Layer, type BuildContext, type LayerPlan, type LayerDetails } from './layer.js';
+import type { LayerDescriptor } from './layer-descriptor.js';
 
 export class Dropout extends Layer {
   readonly className = 'Dropout';
@@ -60,3 +61,14 @@ export class Dropout extends Layer {
     return { name: this.name, rate: this.rate, inputShape: this.declaredInputShape };
   }
 }
+
+export const dropoutDescriptor: LayerDescriptor<Dropout> = {
+  className: 'Dropout',
+  config: [{ name: 'name', keras: 'name' }, { name: 'rate', keras: 'rate' }],
+  fixed: [{ keras: 'noise_shape', exported: null, ok: (v) => v === null, expected: 'null' }],
+  kerasExtras: { seed: null },
+  example: { rate: 0.5 },
+  create: (options) => new Dropout(options as never),
+  // The identity at inference: no node.
+  onnx() {},
+};

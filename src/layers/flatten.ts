@@ -1,6 +1,7 @@
 /** Flatten: [N, ...] -> [N, product(...)]. NHWC is already row-major, so no data moves. */
 import type { FloatArray } from '../backend/backend.js';
 import { Layer, type BuildContext, type LayerPlan, type LayerDetails } from './layer.js';
+import { CHANNELS_LAST, type LayerDescriptor } from './layer-descriptor.js';
 
 export class Flatten extends Layer {
   readonly className = 'Flatten';
@@ -34,3 +35,16 @@ export class Flatten extends Layer {
     return { name: this.name, inputShape: this.declaredInputShape };
   }
 }
+
+export const flattenDescriptor: LayerDescriptor<Flatten> = {
+  className: 'Flatten',
+  config: [{ name: 'name', keras: 'name' }],
+  fixed: [CHANNELS_LAST],
+  example: {},
+  create: (options) => new Flatten(options as never),
+  onnx(layer, graph) {
+    // NHWC first, so the flattened order is Keras' (h, w, c) and the Dense kernels apply unchanged.
+    graph.toLayout('NHWC', `${layer.name}/to_nhwc`);
+    graph.add(`${layer.name}/Flatten`, 'Flatten', [], [{ name: 'axis', int: 1 }]);
+  },
+};

@@ -1,12 +1,13 @@
 /** Layer factories in the TF.js style (layers.conv2d({...})) plus the classes. */
+import { Activation, type ActivationOptions } from './activation.js';
 import { Conv2D, type Conv2DOptions } from './conv2d.js';
 import { Dense, type DenseOptions } from './dense.js';
 import { Dropout } from './dropout.js';
 import { Flatten } from './flatten.js';
 import { MaxPooling2D, type MaxPooling2DOptions } from './max-pooling2d.js';
 
-export { Conv2D, Dense, Dropout, Flatten, MaxPooling2D };
-export type { Conv2DOptions, DenseOptions, MaxPooling2DOptions };
+export { Activation, Conv2D, Dense, Dropout, Flatten, MaxPooling2D };
+export type { ActivationOptions, Conv2DOptions, DenseOptions, MaxPooling2DOptions };
 export { Layer, type Weight, type LayerDetails, type LayerPlan } from './layer.js';
 
 export const conv2d = (options: Conv2DOptions): Conv2D => new Conv2D(options);
@@ -14,3 +15,4 @@ export const maxPooling2d = (options: MaxPooling2DOptions = {}): MaxPooling2D =>
 export const flatten = (options: { inputShape?: readonly number[]; name?: string } = {}): Flatten => new Flatten(options);
 export const dense = (options: DenseOptions): Dense => new Dense(options);
 export const dropout = (options: { rate: number; name?: string }): Dropout => new Dropout(options);
+export const activation = (options: ConstructorParameters<typeof Activation>[0]): Activation => new Activation(options);

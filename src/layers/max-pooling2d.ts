@@ -5,6 +5,7 @@ import { pool2dInfo, type Padding } from '../core/conv-geometry.js';
 import { shapeSize } from '../core/tensor.js';
 import { Layer, type BuildContext, type LayerPlan, type LayerDetails } from './layer.js';
 import { expectInputRank, oneOf, pairOfPositiveIntegers } from './validate-options.js';
+import { CHANNELS_LAST, onnxPads, type LayerDescriptor } from './layer-descriptor.js';
 
 const newInt32Array = (size: number): Int32Array => new Int32Array(size);
 
@@ -56,47 +57,25 @@ export class MaxPooling2D extends Layer {
     return pool2dInfo(batch, shape[0], shape[1], shape[2], this.poolSize[0], this.poolSize[1], this.strides[0], this.strides[1], this.padding);
   }
 
-  private info(batch: number): Pool2DInfo {
+  /** The pooling geometry on `batch` samples (kept while the batch size stays). */
+  poolInfo(batch: number): Pool2DInfo {
     if (this.geometry?.batch !== batch) this.geometry = this.infoFor(batch, this.inputShape);
     return this.geometry;
   }
 
   forward(x: FloatArray, batch: number, training: boolean): FloatArray {
-    const { y, argmax, info } = this.prepareOutput(batch, training);
-    this.backend.maxPool(x, y, argmax, info);
-    return y;
-  }
-
-  /**
-   * The output (and, when training, argmax) buffers of a forward pass on
-   * `batch` samples, with this layer's geometry: filled by forward(), or by the
-   * layer before when it computes the pair in one call (Conv2D.fusedForwardThroughPool).
-   */
-  prepareOutput(batch: number, training: boolean): { y: FloatArray; argmax: Int32Array | null; info: Pool2DInfo } {
-    const info = this.info(batch);
+    const info = this.poolInfo(batch);
     const size = batch * shapeSize(this.outputShape);
     const y = (this.output = this.reuse(this.output, size));
     if (training) this.argmax = batchBuffer(this.argmax, size, Int32Array, newInt32Array);
-    return { y, argmax: training ? this.argmax! : null, info };
-  }
-
-  /** The argmax of the last training forward pass on `batch` samples, with the geometry it indexes. */
-  lastArgmax(batch: number): { argmax: Int32Array; info: Pool2DInfo } {
-    this.lastOutput(batch);
-    return { argmax: this.argmax!, info: this.info(batch) };
-  }
-
-  /** The pooled output of the last training forward pass on `batch` samples. */
-  lastOutput(batch: number): FloatArray {
-    const size = batch * shapeSize(this.outputShape);
-    if (!this.output || !this.argmax || this.output.length !== size) throw new Error(`${this.displayName}: no training forward pass on ${batch} samples to take the output of.`);
-    return this.output;
+    this.backend.maxPool(x, y, training ? this.argmax! : null, info);
+    return y;
   }
 
   backward(dy: FloatArray, batch: number, needInputGrad: boolean): FloatArray | null {
     if (!needInputGrad) return null;
     if (!this.argmax) throw new Error(`${this.displayName}: backward called without a training forward pass.`);
-    const info = this.info(batch);
+    const info = this.poolInfo(batch);
     const dx = (this.inputGrad = this.reuse(this.inputGrad, batch * info.inHeight * info.inWidth * info.channels));
     this.backend.maxPoolBackprop(dy, this.argmax, dx, info);
     return dx;
@@ -112,3 +91,25 @@ export class MaxPooling2D extends Layer {
     return { name: this.name, poolSize: this.poolSize, strides: this.strides, padding: this.padding, inputShape: this.declaredInputShape };
   }
 }
+
+export const maxPooling2dDescriptor: LayerDescriptor<MaxPooling2D> = {
+  className: 'MaxPooling2D',
+  config: [
+    { name: 'name', keras: 'name' },
+    { name: 'poolSize', keras: 'pool_size', default: [2, 2] },
+    // Absent (Keras: null), strides are the pool size.
+    { name: 'strides', keras: 'strides' },
+    { name: 'padding', keras: 'padding', default: 'valid' },
+  ],
+  fixed: [CHANNELS_LAST],
+  example: { poolSize: 2 },
+  create: (options) => new MaxPooling2D(options as never),
+  onnx(layer, graph) {
+    graph.toLayout('NCHW', `${layer.name}/to_nchw`);
+    // ONNX MaxPool ignores padded cells, as TF's 'same' max pooling does.
+    graph.add(`${layer.name}/MaxPool`, 'MaxPool', [], [
+      { name: 'kernel_shape', ints: layer.poolSize }, { name: 'strides', ints: layer.strides },
+      { name: 'pads', ints: onnxPads(layer.inputShape, layer.poolSize, layer.strides, layer.padding) },
+    ]);
+  },
+};

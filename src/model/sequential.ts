@@ -8,9 +8,7 @@ import { resolveBackend, type BackendChoice } from '../backend/select-backend.js
 import { batchBuffer } from '../core/batch-buffer.js';
 import { Random, randomSeed } from '../core/random.js';
 import { allocate, arrayType, shapeSize, Tensor, type DType } from '../core/tensor.js';
-import { AffineLayer } from '../layers/affine-layer.js';
 import type { Layer, Weight } from '../layers/layer.js';
-import { MaxPooling2D } from '../layers/max-pooling2d.js';
 import { getLoss, type Loss, type LossOptions, type RowWeights, type Targets } from '../losses/losses.js';
 import { countCorrect, parseMetrics, type MetricName } from '../metrics/accuracy.js';
 import { getOptimizer, type Optimizer } from '../optimizers/optimizer.js';
@@ -18,7 +16,7 @@ import { checkInputs, checkTargets } from './validate-data.js';
 import { runFit, type FitOptions } from './fit.js';
 import type { History } from './callbacks.js';
 import { formatSummary, type SummaryOptions } from './summary.js';
-import { saveModel, type SaveOptions } from '../io/model-file.js';
+import { ExecutionPlan } from './plan/execution-plan.js';
 
 export interface SequentialOptions {
   name?: string;
@@ -60,6 +58,7 @@ export class Sequential {
   stopTraining = false;
   private built = false;
   private weightList: Weight[] | undefined;
+  private compiledPlan: ExecutionPlan | undefined;
   private scratch: { probs?: FloatArray; grad?: FloatArray } = {};
 
   constructor(layers: Layer[] = [], options: SequentialOptions = {}) {
@@ -92,6 +91,7 @@ export class Sequential {
     if (this.built) layer.build(this.layers[this.layers.length - 1].outputShape, this.buildContext());
     this.layers.push(layer);
     this.weightList = undefined;
+    this.compiledPlan = undefined;
     if (this.layers.length === 1 && layer.declaredInputShape) {
       try {
         this.build(layer.declaredInputShape);
@@ -119,6 +119,17 @@ export class Sequential {
       shape = layer.build(shape, this.buildContext());
     }
     this.built = true;
+    this.compiledPlan = undefined;
+  }
+
+  /**
+   * The execution plan: the layers compiled into steps, some fused
+   * (model/plan/fusion-rules.ts). Compiled once after the model is built, and
+   * again after a layer is added.
+   */
+  get plan(): ExecutionPlan {
+    this.ensureBuilt();
+    return (this.compiledPlan ??= new ExecutionPlan(this.layers, this.backend, this.dtype));
   }
 
   /** Builds when the layers are complete (Keras builds on the first fit when no inputShape was given). */
@@ -180,14 +191,6 @@ export class Sequential {
     });
   }
 
-  /**
-   * Writes architecture, weights, compile settings and optimizer state to one
-   * safetensors file, atomically; loadModel() reads it back (docs/model-files.md).
-   */
-  save(path: string, options: SaveOptions = {}): Promise<void> {
-    return saveModel(this, path, options);
-  }
-
   summary(options: SummaryOptions = {}): string {
     this.ensureBuilt();
     const text = formatSummary(this, options);
@@ -202,30 +205,9 @@ export class Sequential {
     return { loss: this.loss, optimizer: this.optimizer };
   }
 
-  /** Layers i and i+1 when they are a Conv2D/Dense(relu) -> MaxPooling2D block, which forward and backward run together. */
-  private pooledBlockAt(i: number): { layer: AffineLayer; pool: MaxPooling2D } | null {
-    const layer = this.layers[i], pool = this.layers[i + 1];
-    return layer instanceof AffineLayer && layer.fusesWithFollowingPool && pool instanceof MaxPooling2D ? { layer, pool } : null;
-  }
-
-  /** Runs the layers forward on `batch` samples; returns the last layer's output buffer. */
+  /** Runs the model's plan forward on `batch` samples; returns the last layer's output buffer. */
   forwardBatch(x: FloatArray, batch: number, training: boolean): FloatArray {
-    let out = x;
-    for (let i = 0; i < this.layers.length; i++) {
-      const block = this.pooledBlockAt(i);
-      if (block) {
-        // In one backend call where the backend fuses the pair; backwardFrom pairs
-        // them too, so the activation that is then never stored is never needed.
-        const pooled = block.layer.forwardThroughPool(block.pool, out, batch, training);
-        if (pooled) {
-          out = pooled;
-          i++;
-          continue;
-        }
-      }
-      out = this.layers[i].forward(out, batch, training);
-    }
-    return out;
+    return this.plan.forward(x, batch, training);
   }
 
   private readonly allocateScratch = (size: number): FloatArray => allocate(this.dtype, size);
@@ -245,12 +227,13 @@ export class Sequential {
    * the gradient scale stays 1 / batch (Keras's "sum_over_batch_size").
    */
   private lossAndGrad(loss: Loss, output: FloatArray, targets: Targets, batch: number, weights: RowWeights = null): { lossSum: number; grad: FloatArray; fused: boolean } {
-    const last = this.layers[this.layers.length - 1];
-    const classes = shapeSize(last.outputShape);
+    const classes = shapeSize(this.outputShape);
     const { probs, grad } = this.lossScratch(batch * classes);
     const scale = 1 / batch;
-    if (last instanceof AffineLayer && last.activation === 'softmax' && !loss.fromLogits) {
-      const lossSum = loss.fromLogitsGrad(this.backend, last.lastLogits(), targets, probs, grad, batch, classes, scale, weights);
+    // The plan's softmax + cross-entropy fusion: the loss reads the logits (log-sum-exp, never log(probability)).
+    const softmax = this.plan.softmaxOutput;
+    if (softmax && !loss.fromLogits) {
+      const lossSum = loss.fromLogitsGrad(this.backend, softmax.lastLogits(), targets, probs, grad, batch, classes, scale, weights);
       return { lossSum, grad, fused: true };
     }
     if (loss.fromLogits) {
@@ -276,21 +259,7 @@ export class Sequential {
 
   /** Back-propagates from dL/d(output), or dL/d(logits) of a fused softmax last layer. */
   backwardFrom(grad: FloatArray, batch: number, fusedSoftmax: boolean): void {
-    let dy: FloatArray | null = grad;
-    for (let i = this.layers.length - 1; i >= 0 && dy; i--) {
-      const layer = this.layers[i];
-      const block = i > 0 ? this.pooledBlockAt(i - 1) : null;
-      if (block) {
-        // The relu's backward runs on the pooled tensor (see backwardThroughPool).
-        dy = block.layer.backwardThroughPool(block.pool, dy, batch, i - 1 > 0);
-        i--;
-        continue;
-      }
-      const needInputGrad = i > 0;
-      dy = fusedSoftmax && i === this.layers.length - 1
-        ? (layer as AffineLayer).backwardFromPreActivation(dy, batch, needInputGrad)
-        : layer.backward(dy, batch, needInputGrad);
-    }
+    this.plan.backward(grad, batch, fusedSoftmax);
   }
 
   /**

@@ -6,10 +6,13 @@
 import { formatShape } from '../core/tensor.js';
 import type { Sequential } from './sequential.js';
 import { receptiveFields } from './receptive-field.js';
+import { formatPlan } from './plan/format-plan.js';
 
 export interface SummaryOptions {
   /** Add formula, FLOPs and receptive-field columns. */
   details?: boolean;
+  /** Add the execution plan: which layers run fused, in which kernels, and why the others do not. */
+  plan?: boolean;
   /** Where to print (default console.log). */
   print?: (text: string) => void;
 }
@@ -100,5 +103,6 @@ export function formatSummary(model: Sequential, options: SummaryOptions = {}): 
     lines.push(` Forward FLOPs per sample: ${formatFlops(flops)} (a multiply-add counts 2; training costs about 3x forward)`);
     lines.push(' Receptive field: the square of input pixels one unit depends on; jump: input pixels between neighbouring units.');
   }
+  if (options.plan) lines.push('', formatPlan(model.plan, model.backend.description, model.loss));
   return lines.join('\n');
 }

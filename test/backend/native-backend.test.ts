@@ -220,9 +220,11 @@ function winogradTileSwitchCases(backend: Backend, t: TestContext) {
       const saved = process.env.CONVKIT_WINOGRAD;
       try {
         delete process.env.CONVKIT_WINOGRAD;
-        assert.equal(backend.conv2dReluMaxPool!(x, wt, bias, byDefault, null, conv, pool), true);
+        assert.ok(backend.convReluMaxPoolSupport!(conv, pool).forward.kernel);
+        backend.conv2dReluMaxPool!(x, wt, bias, byDefault, null, conv, pool);
         process.env.CONVKIT_WINOGRAD = '2';
-        assert.equal(backend.conv2dReluMaxPool!(x, wt, bias, tiles2, null, conv, pool), true);
+        assert.ok(backend.convReluMaxPoolSupport!(conv, pool).forward.kernel);
+        backend.conv2dReluMaxPool!(x, wt, bias, tiles2, null, conv, pool);
       } finally {
         if (saved === undefined) delete process.env.CONVKIT_WINOGRAD;
         else process.env.CONVKIT_WINOGRAD = saved;
@@ -255,7 +257,8 @@ function convPoolCases(backend: Backend, t: TestContext) {
         const yr = new Float32Array(ys), ar = new Int32Array(ys);
         reference.maxPool(z, yr, ar, pool);
         const yn = randomArray(ys, seed++), an = new Int32Array(ys).fill(-7);
-        assert.equal(backend.conv2dReluMaxPool!(x, wt, bias, yn, an, conv, pool), true, `${label}: fused`);
+        assert.ok(backend.convReluMaxPoolSupport!(conv, pool).forward.kernel, `${label}: fused`);
+        backend.conv2dReluMaxPool!(x, wt, bias, yn, an, conv, pool);
         assertClose(yn, yr, 9 * c, `${label} values`);
         // Argmax equal, ties (relu zeros) included; only where rounding (FMA order) puts two
         // different window values less than 1e-4 apart may the fused pass pick the other one.
@@ -263,7 +266,8 @@ function convPoolCases(backend: Backend, t: TestContext) {
           if (a !== ar[i]) assert.ok(z[a] !== z[ar[i]] && Math.abs(z[a] - z[ar[i]]) < 1e-4, `${label} argmax[${i}]: ${a} vs ${ar[i]}`);
         });
         const yNoArg = new Float32Array(ys);
-        assert.equal(backend.conv2dReluMaxPool!(x, wt, bias, yNoArg, null, conv, pool), true);
+        assert.ok(backend.convReluMaxPoolSupport!(conv, pool).forward.kernel);
+        backend.conv2dReluMaxPool!(x, wt, bias, yNoArg, null, conv, pool);
         assert.deepEqual(yNoArg, yn, `${label} values without argmax`);
         // Its backward straight from the pooled gradient and argmax: dw (1 channel without dx: the
         // first layer's kernel) and dx, by direct convolution over the argmax positions. Some windows'
@@ -276,10 +280,12 @@ function convPoolCases(backend: Backend, t: TestContext) {
         reference.conv2dBackpropInput(dz, wt, dxr, conv);
         const dwn = randomArray(9 * c * oc, seed++), dxn = randomArray(x.length, seed++);
         const windows = batch * pool.outHeight * pool.outWidth;
-        assert.equal(backend.maxPoolConv2dBackprop!(g, ar, x, wt, dwn, null, conv, pool), true, `${label}: fused backward, dw`);
+        assert.ok(backend.convReluMaxPoolSupport!(conv, pool).backward.kernel, `${label}: fused backward, dw`);
+        backend.maxPoolConv2dBackprop!(g, ar, x, wt, dwn, null, conv, pool);
         assertClose(dwn, dwr, windows, `${label} filter gradient from the pool`);
         const dwBoth = randomArray(9 * c * oc, seed++);
-        assert.equal(backend.maxPoolConv2dBackprop!(g, ar, x, wt, dwBoth, dxn, conv, pool), true, `${label}: fused backward, dw and dx`);
+        assert.ok(backend.convReluMaxPoolSupport!(conv, pool).backward.kernel, `${label}: fused backward, dw and dx`);
+        backend.maxPoolConv2dBackprop!(g, ar, x, wt, dwBoth, dxn, conv, pool);
         // One channel without dx takes the first layer's own kernel: the same sums, another order.
         if (c === 1) assertClose(dwBoth, dwn, windows, `${label}: dw with dx asked`);
         else assert.deepEqual(dwBoth, dwn, `${label}: dw does not depend on whether dx is asked`);
@@ -293,17 +299,20 @@ function convPoolCases(backend: Backend, t: TestContext) {
         reference.conv2dBackpropFilter(x, dzRelu, dwRelu, conv);
         reference.conv2dBackpropInput(dzRelu, wt, dxRelu, conv);
         const rawCopy = raw.slice(), dbn = randomArray(oc, seed++), dwf = randomArray(9 * c * oc, seed++), dxf = randomArray(x.length, seed++);
-        assert.equal(backend.maxPoolConv2dBackprop!(raw, ar, x, wt, dwf, dxf, conv, pool, { pooled: yr, db: dbn }), true, `${label}: fused relu backward`);
+        assert.ok(backend.convReluMaxPoolSupport!(conv, pool).backward.kernel, `${label}: fused relu backward`);
+        backend.maxPoolConv2dBackprop!(raw, ar, x, wt, dwf, dxf, conv, pool, { pooled: yr, db: dbn });
         assert.deepEqual(raw, rawCopy, `${label}: g is left as it was`);
         assertClose(dbn, dbr, windows, `${label} bias gradient from the pool`);
         assertClose(dwf, dwRelu, windows, `${label} filter gradient, relu masked in the call`);
         assertClose(dxf, dxRelu, 9 * oc, `${label} input gradient, relu masked in the call`);
         const dwNoBias = randomArray(9 * c * oc, seed++);
-        assert.equal(backend.maxPoolConv2dBackprop!(raw, ar, x, wt, dwNoBias, randomArray(x.length, seed++), conv, pool, { pooled: yr, db: null }), true);
+        assert.ok(backend.convReluMaxPoolSupport!(conv, pool).backward.kernel);
+        backend.maxPoolConv2dBackprop!(raw, ar, x, wt, dwNoBias, randomArray(x.length, seed++), conv, pool, { pooled: yr, db: null });
         assert.deepEqual(dwNoBias, dwf, `${label}: dw does not depend on whether db is asked`);
         // A zero gradient (every window skipped) overwrites the outputs with zeros.
         const dwZero = randomArray(9 * c * oc, seed++), dxZero = randomArray(x.length, seed++), dbZero = randomArray(oc, seed++);
-        assert.equal(backend.maxPoolConv2dBackprop!(new Float32Array(ys), ar, x, wt, dwZero, dxZero, conv, pool, { pooled: yr, db: dbZero }), true);
+        assert.ok(backend.convReluMaxPoolSupport!(conv, pool).backward.kernel);
+        backend.maxPoolConv2dBackprop!(new Float32Array(ys), ar, x, wt, dwZero, dxZero, conv, pool, { pooled: yr, db: dbZero });
         assert.ok(dwZero.every((v) => v === 0) && dbZero.every((v) => v === 0) && dxZero.every((v) => v === 0), `${label}: zero gradient, zero outputs`);
       }
     }
@@ -349,7 +358,8 @@ function convPoolCases(backend: Backend, t: TestContext) {
       reference.conv2dBackpropFilter(x, dz, dwr, conv);
       reference.conv2dBackpropInput(dz, wt, dxr, conv);
       const dwn = randomArray(wt.length, seed++), dxn = randomArray(x.length, seed++), dbn = randomArray(oc, seed++);
-      assert.equal(backend.maxPoolConv2dBackprop!(raw, ar, x, wt, dwn, dxn, conv, pool, { pooled, db: dbn }), true, `${label}: fused`);
+      assert.ok(backend.convReluMaxPoolSupport!(conv, pool).backward.kernel, `${label}: fused`);
+      backend.maxPoolConv2dBackprop!(raw, ar, x, wt, dwn, dxn, conv, pool, { pooled, db: dbn });
       assertClose(dwn, dwr, ys / oc, `${label} filter gradient`);
       assertClose(dxn, dxr, kh * kw * oc, `${label} input gradient`);
       assertClose(dbn, dbr, ys / oc, `${label} bias gradient`);
@@ -365,7 +375,8 @@ function convPoolCases(backend: Backend, t: TestContext) {
         const z = new Float32Array(2 * 36 * 16), yr = new Float32Array(y.length);
         reference.conv2d(x, wt, z, conv, { bias: null, activation: 'relu' });
         reference.maxPool(z, yr, null, pool);
-        assert.equal(backend.conv2dReluMaxPool!(x, wt, null, y, null, conv, pool), true);
+        assert.ok(backend.convReluMaxPoolSupport!(conv, pool).forward.kernel);
+        backend.conv2dReluMaxPool!(x, wt, null, y, null, conv, pool);
         assertClose(y, yr, 9 * 8, `Winograd forward after changing kernel element ${change}`);
         const again = new Float32Array(y.length);
         backend.conv2dReluMaxPool!(x, wt, null, again, null, conv, pool);
@@ -394,7 +405,8 @@ function convPoolCases(backend: Backend, t: TestContext) {
           xAt.set(x);
           dxAt.fill(7);
           const dw = new Float32Array(wt.length), label = `x at +${xOffset}, dx at +${dxOffset}`;
-          assert.equal(backend.maxPoolConv2dBackprop!(g, ar, xAt, wt, dw, dxAt, conv, pool), true);
+          assert.ok(backend.convReluMaxPoolSupport!(conv, pool).backward.kernel);
+          backend.maxPoolConv2dBackprop!(g, ar, xAt, wt, dw, dxAt, conv, pool);
           assertClose(dxAt, dxr, 9 * 8, `input gradient, ${label}`);
           assertClose(dw, dwr, ys / 8, `filter gradient, ${label}`);
           if (first) assert.deepEqual(dw, first, `filter gradient, ${label}: the same sums at every offset`);
@@ -403,15 +415,18 @@ function convPoolCases(backend: Backend, t: TestContext) {
       }
     }
     // Other shapes are declined, untouched: a stride-2 conv, and 2 channels for the forward (neither
-    // the 1-channel kernel nor Winograd).
+    // the 1-channel kernel nor Winograd). The support query says so, and a call anyway throws.
     const conv = conv2dInfo(1, 8, 8, 2, 8, 3, 3, 1, 1, 'valid');
     const pool = pool2dInfo(1, 6, 6, 8, 2, 2, 2, 2, 'valid');
     const y = new Float32Array(72).fill(3), dw = new Float32Array(144).fill(3);
-    assert.equal(backend.conv2dReluMaxPool!(randomArray(128, 1), randomArray(144, 2), null, y, null, conv, pool), false);
+    assert.equal(backend.convReluMaxPoolSupport!(conv, pool).forward.kernel, null);
+    assert.throws(() => backend.conv2dReluMaxPool!(randomArray(128, 1), randomArray(144, 2), null, y, null, conv, pool), /no fused kernel for this geometry/);
     const strided = conv2dInfo(1, 9, 9, 2, 8, 3, 3, 2, 2, 'valid'), stridedPool = pool2dInfo(1, 4, 4, 8, 2, 2, 2, 2, 'valid');
     const dx = new Float32Array(162).fill(3);
-    assert.equal(backend.maxPoolConv2dBackprop!(randomArray(32, 3), new Int32Array(32), randomArray(162, 1), randomArray(144, 2), dw, null, strided, stridedPool), false);
-    assert.equal(backend.maxPoolConv2dBackprop!(randomArray(32, 3), new Int32Array(32), randomArray(162, 1), randomArray(144, 2), dw, dx, strided, stridedPool), false);
+    assert.equal(backend.convReluMaxPoolSupport!(strided, stridedPool).backward.kernel, null);
+    assert.throws(() => backend.maxPoolConv2dBackprop!(randomArray(32, 3), new Int32Array(32), randomArray(162, 1), randomArray(144, 2), dw, null, strided, stridedPool), /no fused kernel for this geometry/);
+    assert.equal(backend.convReluMaxPoolSupport!(strided, stridedPool).backward.kernel, null);
+    assert.throws(() => backend.maxPoolConv2dBackprop!(randomArray(32, 3), new Int32Array(32), randomArray(162, 1), randomArray(144, 2), dw, dx, strided, stridedPool), /no fused kernel for this geometry/);
     assert.ok(y.every((v) => v === 3) && dw.every((v) => v === 3) && dx.every((v) => v === 3));
     // An argmax outside its own window is an error, not a silently dropped term.
     const c1 = conv2dInfo(1, 6, 6, 1, 8, 3, 3, 1, 1, 'valid'), p1 = pool2dInfo(1, 4, 4, 8, 2, 2, 2, 2, 'valid');

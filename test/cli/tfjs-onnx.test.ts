@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as ort from 'onnxruntime-node';
-import { Tensor, loadMnist } from '../../src/index.js';
+import { Tensor, loadMnist, saveModel } from '../../src/index.js';
 import { createDenseBaseline } from '../../src/apps/lab/index.js';
 import { maxAbsDiff, TOLERANCE } from '../io/tfjs-onnx-fixtures.js';
 
@@ -28,7 +28,7 @@ test('export --format tfjs|onnx writes files that predict like the model file; f
     const { train } = await loadMnist({ trainLimit: 256, testLimit: 1 });
     const model = createDenseBaseline({ seed: 4, backend: 'reference' });
     await model.fit(new Tensor(train.images, [train.count, 28, 28, 1]), train.labels, { epochs: 1, verbose: 0 });
-    await model.save(join(dir, 'm.safetensors'));
+    await saveModel(model, join(dir, 'm.safetensors'));
 
     const tfjs = run(dir, 'export', '--format', 'tfjs', '--model', 'm.safetensors', '--out', 'web');
     assert.equal(tfjs.status, 0, tfjs.stderr);

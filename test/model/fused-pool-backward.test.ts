@@ -1,7 +1,7 @@
 /**
- * Sequential runs Conv2D(relu) -> MaxPooling2D together: backward as one step
+ * The model's plan runs Conv2D(relu) -> MaxPooling2D as one block: backward as one step
  * (the relu mask and the bias gradient come from the pooled output, and the
- * pool then scatters the masked gradient: AffineLayer.backwardThroughPool),
+ * pool then scatters the masked gradient: model/plan/conv-relu-pool-block.ts),
  * and forward and backward as one kernel each where the backend fuses the pair
  * (the native backend, for 3x3 convs and 2x2 pools with 1 or at least 4 input
  * channels: the second block here, and the first with 1 or 4). These tests compare every
@@ -79,6 +79,9 @@ function compare(c: Case, backend: 'reference' | 'native', dtype: 'float32' | 'f
   const batch = 5;
   const { x, labels } = inputs(dtype, batch, c.channels);
   const fusedModel = build(c, backend, dtype);
+  // Both pairs run as blocks, whatever kernels the backend has for them.
+  const blocks = fusedModel.plan.decisions.filter((d) => d.rule === 'conv-relu-maxpool').map((d) => d.layers.join(' + '));
+  assert.deepEqual(blocks, ['conv2d + max_pooling2d', 'conv2d_1 + max_pooling2d_1']);
   fusedModel.computeGradients(x, labels, batch);
   const fused = fusedModel.weights().map((w) => Float64Array.from(w.grad));
   const fusedOutput = Float64Array.from(fusedModel.forwardBatch(x, batch, false));

@@ -4,7 +4,8 @@
  * path and thread count, which only change speed (and, for the thread count,
  * nothing else: every reduction has a fixed order independent of it).
  */
-import type { Backend, BiasActivationEpilogue, Conv2DInfo, ElementwiseActivation, FloatArray, Pool2DInfo, PooledReluGradient } from '../backend.js';
+import type { Backend, BiasActivationEpilogue, Conv2DInfo, ElementwiseActivation, FloatArray, FusedConvPoolSupport, Pool2DInfo, PooledReluGradient } from '../backend.js';
+import { nativeConvReluMaxPoolSupport } from './fused-conv-pool-support.js';
 import type { NativeAddon, NativeIsa } from './native-addon.js';
 import { f32, i32, size } from './validate-buffers.js';
 
@@ -30,6 +31,10 @@ export interface NativeBackend extends Backend {
    * every thread, for about `milliseconds`): the ceiling kernels are compared to.
    */
   measurePeakGflops(threads: number, milliseconds: number): number;
+  /** The native backend has both fused conv + relu + max-pool kernels, for the geometries this names. */
+  convReluMaxPoolSupport(conv: Conv2DInfo, pool: Pool2DInfo): FusedConvPoolSupport;
+  conv2dReluMaxPool: NonNullable<Backend['conv2dReluMaxPool']>;
+  maxPoolConv2dBackprop: NonNullable<Backend['maxPoolConv2dBackprop']>;
 }
 
 const ACTIVATIONS: Record<ElementwiseActivation, number> = { linear: 0, relu: 1, sigmoid: 2, tanh: 3 };
@@ -72,6 +77,11 @@ function convShapes(g: Conv2DInfo) {
     w: [g.kernelHeight * g.kernelWidth * g.inChannels * g.outChannels, `[${g.kernelHeight}, ${g.kernelWidth}, ${g.inChannels}, ${g.outChannels}]`] as const,
     y: [g.batch * g.outHeight * g.outWidth * g.outChannels, `[${g.batch}, ${g.outHeight}, ${g.outWidth}, ${g.outChannels}]`] as const,
   };
+}
+
+/** A fused kernel called for a geometry it does not take: the caller skipped convReluMaxPoolSupport. */
+function notFused(kernel: string, reason: string | undefined): RangeError {
+  return new RangeError(`native ${kernel}: no fused kernel for this geometry (${reason ?? 'the kernel declined it'}); ask convReluMaxPoolSupport before calling it.`);
 }
 
 export class NativeBackendImpl implements NativeBackend {
@@ -173,27 +183,34 @@ export class NativeBackendImpl implements NativeBackend {
   maxPoolConv2dBackprop(
     g: FloatArray, argmax: Int32Array, x: FloatArray, w: FloatArray, dw: FloatArray, dx: FloatArray | null,
     conv: Conv2DInfo, pool: Pool2DInfo, relu?: PooledReluGradient,
-  ): boolean {
+  ): void {
     const K = 'maxPoolConv2dBackprop', c = convArgs(K, conv), p = poolArgs(K, pool), s = convShapes(conv);
     const ys = pool.batch * pool.outHeight * pool.outWidth * pool.channels;
     const yShape = `[${pool.batch}, ${pool.outHeight}, ${pool.outWidth}, ${pool.channels}]`;
-    return this.addon.poolConvBackprop(
+    const done = this.addon.poolConvBackprop(
       f32(K, 'g', g, ys, yShape), i32(K, 'argmax', argmax, ys, yShape), f32(K, 'x', x, ...s.x), f32(K, 'w', w, ...s.w),
       f32(K, 'dw', dw, ...s.w), dx === null ? null : f32(K, 'dx', dx, ...s.x), ...c, ...p,
       relu ? f32(K, 'pooled', relu.pooled, ys, yShape) : null,
       relu?.db ? f32(K, 'db', relu.db, conv.outChannels, `[${conv.outChannels}]`) : null,
     );
+    if (!done) throw notFused(K, this.convReluMaxPoolSupport(conv, pool).backward.reason);
   }
 
-  conv2dReluMaxPool(x: FloatArray, w: FloatArray, bias: FloatArray | null, y: FloatArray, argmax: Int32Array | null, conv: Conv2DInfo, pool: Pool2DInfo): boolean {
+  conv2dReluMaxPool(x: FloatArray, w: FloatArray, bias: FloatArray | null, y: FloatArray, argmax: Int32Array | null, conv: Conv2DInfo, pool: Pool2DInfo): void {
     const K = 'conv2dReluMaxPool', c = convArgs(K, conv), p = poolArgs(K, pool), s = convShapes(conv);
     const ys = pool.batch * pool.outHeight * pool.outWidth * pool.channels;
     const yShape = `[${pool.batch}, ${pool.outHeight}, ${pool.outWidth}, ${pool.channels}]`;
-    return this.addon.convReluMaxPool(
+    const done = this.addon.convReluMaxPool(
       f32(K, 'x', x, ...s.x), f32(K, 'w', w, ...s.w), f32(K, 'y', y, ys, yShape), ...c,
       bias === null ? null : f32(K, 'bias', bias, conv.outChannels, `[${conv.outChannels}]`),
       argmax === null ? null : i32(K, 'argmax', argmax, ys, yShape), ...p,
     );
+    if (!done) throw notFused(K, this.convReluMaxPoolSupport(conv, pool).forward.reason);
+  }
+
+  /** The C kernels read CONVKIT_WINOGRAD on each call (winograd.c ck_winograd_tile); this reads it the same way. */
+  convReluMaxPoolSupport(conv: Conv2DInfo, pool: Pool2DInfo): FusedConvPoolSupport {
+    return nativeConvReluMaxPoolSupport(conv, pool, process.env.CONVKIT_WINOGRAD !== '0');
   }
 
   maxPoolBackprop(dy: FloatArray, argmax: Int32Array, dx: FloatArray, info: Pool2DInfo): void {

@@ -1,7 +1,7 @@
 /** convkit train: trains the lab CNN or the Dense baseline on MNIST with its recipe and reports test accuracy. */
 import type { Command } from 'commander';
-import { loadModelFile } from '../../io/model-file.js';
-import { ModelCheckpoint } from '../../model/callbacks/model-checkpoint.js';
+import { loadModelFile, saveModel } from '../../io/model-file.js';
+import { ModelCheckpoint } from '../../io/model-checkpoint.js';
 import { TerminateOnNaN } from '../../model/callbacks/terminate-on-nan.js';
 import { SCHEDULE_KINDS, type Recipe } from '../../apps/lab/recipes.js';
 import { MODEL_KINDS, type ModelKind } from '../../apps/lab/lab-models.js';
@@ -104,7 +104,7 @@ export function registerTrain(program: Command): void {
       );
       if (options.save) {
         const epochsDone = (trained.history.epoch.at(-1) ?? (resumed.extras.initialEpoch ?? 0) - 1) + 1;
-        await model.save(options.save, { epoch: epochsDone, metadata });
+        await saveModel(model, options.save, { epoch: epochsDone, metadata });
         console.log(`Saved ${options.save} (${epochsDone} epochs; resume with --resume ${options.save} --epochs N)`);
       }
     });

@@ -8,12 +8,15 @@
  * A checkpoint is never written from a diverged model: when the epoch's loss
  * or any weight is NaN or infinite, the save is skipped and the last good
  * file stays as it was.
+ *
+ * It lives in io, not with the other callbacks in model/, because it writes
+ * model files: io depends on model, never the reverse.
  */
-import type { SaveOptions } from '../../io/model-file.js';
-import type { Callback, Logs } from '../callbacks.js';
-import type { Sequential } from '../sequential.js';
-import { isImprovement, monitoredValue, resolveMode, type MonitorMode } from './monitor.js';
-import { PathTemplate } from './path-template.js';
+import type { Callback, Logs } from '../model/callbacks.js';
+import { isImprovement, monitoredValue, resolveMode, type MonitorMode } from '../model/callbacks/monitor.js';
+import { PathTemplate } from '../model/callbacks/path-template.js';
+import type { Sequential } from '../model/sequential.js';
+import { saveModel, type SaveOptions } from './model-file.js';
 
 export interface ModelCheckpointOptions {
   /** Logged quantity for saveBestOnly (default 'val_loss'). */
@@ -73,7 +76,7 @@ export class ModelCheckpoint implements Callback {
     }
     // Keras numbers epochs from 1 in file names; the file records epochs completed, which is the same number.
     const path = this.path.format({ ...logs, epoch: epoch + 1 });
-    await model.save(path, { ...this.saveOptions, epoch: epoch + 1 });
+    await saveModel(model, path, { ...this.saveOptions, epoch: epoch + 1 });
     this.lastSaved = path;
   }
 }

@@ -4,10 +4,11 @@
  * is rewritten atomically each epoch, so it is always a complete CSV; with
  * `append` rows are added to an existing log (a resumed run continues the
  * previous run's file), and its header must name the same columns.
+ * A callback in io, not model/, because it writes files: io depends on model, never the reverse.
  */
 import { appendFile, readFile } from 'node:fs/promises';
-import { writeFileAtomic } from '../../io/atomic-write.js';
-import type { Callback, Logs } from '../callbacks.js';
+import type { Callback, Logs } from '../model/callbacks.js';
+import { writeFileAtomic } from './atomic-write.js';
 
 export interface CSVLoggerOptions {
   separator?: string;

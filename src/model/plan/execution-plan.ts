@@ -1,0 +1,87 @@
+/**
+ * A model's execution plan: its layers compiled once into steps (fusion-rules.ts
+ * decides which run together), and the record of what fused and why the rest
+ * did not. Sequential compiles it when it builds and again when layers are
+ * added, and runs forward and backward through it.
+ */
+import type { Backend, FloatArray } from '../../backend/backend.js';
+import type { DType } from '../../core/tensor.js';
+import type { Layer } from '../../layers/layer.js';
+import { FUSION_RULES, softmaxOutputOf, type KernelChoice, type SoftmaxOutput } from './fusion-rules.js';
+import { LayerStep, type PlanStep } from './plan-step.js';
+
+/** What the plan decided at one step: the rule that made it a block, and its kernels; or, for a lone layer, why the rules that concern it did not apply. */
+export interface StepDecision {
+  readonly layers: readonly string[];
+  /** The fusion rule that formed this block, or null for a lone layer. */
+  readonly rule: string | null;
+  readonly kernels: readonly KernelChoice[];
+  /** "rule: reason" for each rule that looked at this layer and did not apply. */
+  readonly notApplied: readonly string[];
+}
+
+export class ExecutionPlan {
+  readonly steps: readonly PlanStep[];
+  readonly decisions: readonly StepDecision[];
+  /** The last layer when a cross-entropy loss can read its logits; null with the reason otherwise. */
+  readonly softmaxOutput: (Layer & SoftmaxOutput) | null;
+  readonly softmaxReason: string | null;
+
+  constructor(layers: readonly Layer[], backend: Backend, dtype: DType) {
+    const steps: PlanStep[] = [];
+    const decisions: StepDecision[] = [];
+    for (let i = 0; i < layers.length;) {
+      const notApplied: string[] = [];
+      let taken = false;
+      for (const rule of FUSION_RULES) {
+        const result = rule.match(layers, i, { backend, dtype });
+        if (result === null) continue;
+        if ('reason' in result) {
+          notApplied.push(`${rule.name}: ${result.reason}`);
+          continue;
+        }
+        steps.push(result.step);
+        decisions.push({ layers: result.step.layers.map((l) => l.name ?? l.className), rule: rule.name, kernels: result.kernels, notApplied });
+        i += result.step.layers.length;
+        taken = true;
+        break;
+      }
+      if (taken) continue;
+      steps.push(new LayerStep(layers[i]));
+      decisions.push({ layers: [layers[i].name ?? layers[i].className], rule: null, kernels: [], notApplied });
+      i++;
+    }
+    this.steps = steps;
+    this.decisions = decisions;
+    const softmax = softmaxOutputOf(layers);
+    // The last layer must be a step of its own: a block owns its layers' outputs.
+    const lastStep = steps[steps.length - 1];
+    if ('layer' in softmax && lastStep.layers.length === 1 && lastStep.layers[0] === softmax.layer) {
+      this.softmaxOutput = softmax.layer;
+      this.softmaxReason = null;
+    } else {
+      this.softmaxOutput = null;
+      this.softmaxReason = 'reason' in softmax ? softmax.reason : 'the last layer is part of a block';
+    }
+  }
+
+  /** Runs the steps forward on `batch` samples; returns the last step's output buffer. */
+  forward(x: FloatArray, batch: number, training: boolean): FloatArray {
+    let out = x;
+    for (let i = 0; i < this.steps.length; i++) out = this.steps[i].forward(out, batch, training);
+    return out;
+  }
+
+  /**
+   * Back-propagates from dL/d(output), or from dL/d(logits) when the loss read
+   * the logits of the softmax output (fromLogits).
+   */
+  backward(grad: FloatArray, batch: number, fromLogits: boolean): void {
+    let dy: FloatArray | null = grad;
+    const last = this.steps.length - 1;
+    for (let i = last; i >= 0 && dy; i--) {
+      const needInputGrad = i > 0;
+      dy = fromLogits && i === last ? this.softmaxOutput!.backwardFromPreActivation(dy, batch, needInputGrad) : this.steps[i].backward(dy, batch, needInputGrad);
+    }
+  }
+}

@@ -1,0 +1,106 @@
+/**
+ * What fuses, in one place: an ordered list of rules the plan tries at each
+ * layer, first match wins. A rule either takes some layers as one step, or
+ * says why it does not apply to the layer it is looking at (only when that
+ * layer is one it is about: a conv followed by the wrong pool, not a Flatten),
+ * so `summary({ plan: true })` can list why a block did not form.
+ *
+ * A block that forms may still run unfused kernels: which kernels the backend
+ * has for the block's geometry is the backend's answer (convReluMaxPoolSupport),
+ * recorded with the step.
+ */
+import type { Backend, FloatArray, FusedConvPoolSupport } from '../../backend/backend.js';
+import type { DType } from '../../core/tensor.js';
+import { Activation } from '../../layers/activation.js';
+import { AffineLayer } from '../../layers/affine-layer.js';
+import { Conv2D } from '../../layers/conv2d.js';
+import type { Layer } from '../../layers/layer.js';
+import { MaxPooling2D } from '../../layers/max-pooling2d.js';
+import { ConvReluPoolBlock } from './conv-relu-pool-block.js';
+import type { PlanStep } from './plan-step.js';
+
+export interface RuleContext {
+  readonly backend: Backend;
+  readonly dtype: DType;
+}
+
+/** A rule took layers [start, start + step.layers.length) as one step; `kernels` says which fused kernels it runs and which not. */
+export interface RuleMatch {
+  readonly step: PlanStep;
+  readonly kernels: readonly KernelChoice[];
+}
+
+/** One part of a fused step (e.g. "forward") and the kernel it runs, or the reason it runs the unfused kernels. */
+export interface KernelChoice {
+  readonly part: string;
+  readonly kernel: string | null;
+  readonly reason?: string;
+}
+
+export interface FusionRule {
+  readonly name: string;
+  /** A match, a reason this rule does not apply at `start`, or null when `start` is not a layer it is about. */
+  match(layers: readonly Layer[], start: number, context: RuleContext): RuleMatch | { readonly reason: string } | null;
+}
+
+function relu(layer: Layer): boolean {
+  return layer instanceof Activation && layer.activation === 'relu';
+}
+
+function noFusedKernels(backend: Backend): FusedConvPoolSupport {
+  const reason = `backend '${backend.name}' has no fused conv + relu + max-pool kernels`;
+  return { forward: { kernel: null, reason }, backward: { kernel: null, reason } };
+}
+
+/**
+ * Conv2D(relu) -> MaxPooling2D, or Conv2D(linear) -> Activation('relu') -> MaxPooling2D:
+ * one block (conv-relu-pool-block.ts) whose backward runs the relu on the pooled tensor.
+ */
+const convReluMaxPool: FusionRule = {
+  name: 'conv-relu-maxpool',
+  match(layers, start, { backend, dtype }) {
+    const conv = layers[start];
+    if (!(conv instanceof Conv2D)) return null;
+    const separateRelu = conv.activation === 'linear' && start + 1 < layers.length && relu(layers[start + 1]);
+    if (conv.activation !== 'relu' && !separateRelu) {
+      return { reason: `activation is ${conv.activation}; the block needs relu (in the conv or as Activation('relu') right after it)` };
+    }
+    const poolAt = start + (separateRelu ? 2 : 1);
+    const pool = layers[poolAt];
+    if (!(pool instanceof MaxPooling2D)) {
+      const next = pool ? `${pool.name} (${pool.className})` : 'nothing';
+      return { reason: `followed by ${next}, not a MaxPooling2D` };
+    }
+    const support = backend.convReluMaxPoolSupport?.(conv.convInfo(1), pool.poolInfo(1)) ?? noFusedKernels(backend);
+    const block = layers.slice(start, poolAt + 1);
+    return {
+      step: new ConvReluPoolBlock(block, conv, pool, backend, dtype, support),
+      kernels: [
+        { part: 'forward', ...support.forward },
+        { part: 'backward', ...support.backward },
+      ],
+    };
+  },
+};
+
+/** Ordered: the first rule that matches at a layer takes it. */
+export const FUSION_RULES: readonly FusionRule[] = [convReluMaxPool];
+
+/**
+ * The model's last layer, when its softmax can be fused with a cross-entropy
+ * loss (the loss then reads the logits, and backward starts from dL/dlogits).
+ */
+export interface SoftmaxOutput {
+  lastLogits(): FloatArray;
+  backwardFromPreActivation(dz: FloatArray, batch: number, needInputGrad: boolean): FloatArray | null;
+}
+
+/** The softmax + cross-entropy rule: the last layer's softmax (Dense/Conv2D activation or Activation('softmax')), or why not. */
+export function softmaxOutputOf(layers: readonly Layer[]): { readonly layer: Layer & SoftmaxOutput } | { readonly reason: string } {
+  const last = layers[layers.length - 1];
+  if ((last instanceof AffineLayer || last instanceof Activation) && last.activation === 'softmax') return { layer: last };
+  const activation = last instanceof AffineLayer || last instanceof Activation ? last.activation : 'none';
+  return { reason: `the last layer's activation is ${activation}, not softmax` };
+}
+
+export const SOFTMAX_CROSS_ENTROPY_RULE = 'softmax-cross-entropy';
