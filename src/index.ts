@@ -11,6 +11,7 @@ export * as layers from './layers/index.js';
 export { Adam, SGD, RMSprop, Optimizer } from './optimizers/optimizer.js';
 export { Tensor, tensor } from './core/tensor.js';
 export { Random } from './core/random.js';
+export { ConvkitError, ShapeError, ConfigError, ModelFileError, DataError } from './core/errors.js';
 export type { Backend, FloatArray } from './backend/backend.js';
 export { resolveBackend, referenceBackend, type BackendChoice } from './backend/select-backend.js';
 export { receptiveFields } from './model/receptive-field.js';
@@ -26,6 +27,6 @@ export { ModelCheckpoint, type ModelCheckpointOptions } from './io/model-checkpo
 export { TerminateOnNaN, type NonFiniteLoss } from './model/callbacks/terminate-on-nan.js';
 export { CSVLogger, type CSVLoggerOptions } from './io/csv-logger.js';
 export { loadMnist, loadIdxDataset, type MnistData, type ImageSet } from './data/mnist.js';
-export { parseIdx, readIdxFile, encodeIdx, writeIdxFile } from './data/idx.js';
+export { parseIdx, readIdxFile, encodeIdx, writeIdxFile, IdxFormatError } from './data/idx.js';
 export { confusionReport, type ConfusionReport } from './metrics/confusion-matrix.js';
 export { trainingFlopsPerSample, forwardFlopsPerSample } from './model/flops.js';

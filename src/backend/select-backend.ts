@@ -6,6 +6,7 @@
 import type { Backend } from './backend.js';
 import { createReferenceBackend } from './reference/reference-backend.js';
 import { loadNativeBackend } from './native/index.js';
+import { ConfigError } from '../core/errors.js';
 
 export type BackendName = 'auto' | 'native' | 'reference';
 export type BackendChoice = BackendName | Backend;
@@ -22,13 +23,13 @@ export function referenceBackend(): Backend {
 export function resolveBackend(choice: BackendChoice = defaultChoice()): Backend {
   if (typeof choice === 'object' && choice !== null) return choice;
   if (!BACKEND_NAMES.includes(choice)) {
-    throw new Error(`Unknown backend ${JSON.stringify(choice)}; expected one of 'auto', 'native', 'reference'.`);
+    throw new ConfigError(`Unknown backend ${JSON.stringify(choice)}; expected one of 'auto', 'native', 'reference'.`);
   }
   if (choice === 'reference') return referenceBackend();
   const native = loadNativeBackend();
   if ('backend' in native) return native.backend;
   if (choice === 'native') {
-    throw new Error(`The native backend could not be loaded: ${native.error}. Rebuild it with 'npm rebuild convkit' (needs python3, make and a C compiler), or use --backend reference.`);
+    throw new ConfigError(`The native backend could not be loaded: ${native.error}. Rebuild it with 'npm rebuild convkit' (needs python3, make and a C compiler), or use --backend reference.`);
   }
   if (!warned) {
     warned = true;

@@ -4,6 +4,8 @@
  * Algorithm: xoshiro128** (small state, good statistical quality, fast in
  * 32-bit JavaScript integer arithmetic), seeded through splitmix32.
  */
+import { ConfigError } from './errors.js';
+
 export class Random {
   private s0 = 0;
   private s1 = 0;
@@ -12,7 +14,7 @@ export class Random {
 
   constructor(seed: number) {
     if (!Number.isInteger(seed)) {
-      throw new Error(`Random expects an integer seed; received ${seed}. Pass a whole number such as 42.`);
+      throw new ConfigError(`Random expects an integer seed; received ${seed}. Pass a whole number such as 42.`);
     }
     let x = seed >>> 0;
     const next = (): number => {
@@ -76,7 +78,7 @@ export class Random {
 
   setState(state: readonly number[]): void {
     if (state.length !== 4 || state.every((v) => v === 0)) {
-      throw new Error(`Random state must be 4 integers, not all zero; received [${state.join(', ')}].`);
+      throw new ConfigError(`Random state must be 4 integers, not all zero; received [${state.join(', ')}].`);
     }
     [this.s0, this.s1, this.s2, this.s3] = state.map((v) => v >>> 0);
   }

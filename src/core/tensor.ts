@@ -3,6 +3,7 @@
  * images). convkit keeps no graph and needs no dispose(): a Tensor is plain data.
  */
 import type { FloatArray } from '../backend/backend.js';
+import { ShapeError } from './errors.js';
 
 export type DType = 'float32' | 'float64';
 
@@ -13,7 +14,7 @@ export class Tensor<T extends FloatArray = FloatArray> {
   constructor(data: T, shape: readonly number[]) {
     const expected = shapeSize(shape);
     if (data.length !== expected) {
-      throw new Error(
+      throw new ShapeError(
         `Tensor data length does not match its shape: shape [${shape.join(', ')}] needs ${expected} values; received ${data.length}.`,
       );
     }

@@ -16,6 +16,7 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { constants as bufferConstants } from 'node:buffer';
 import { gunzipSync, gzipSync } from 'node:zlib';
+import { ConfigError, DataError, ShapeError } from '../core/errors.js';
 
 export type IdxType = 'uint8' | 'int8' | 'int16' | 'int32' | 'float32' | 'float64';
 
@@ -50,11 +51,11 @@ const HEADER_PREFIX_BYTES = 4;
 const MAX_DIMENSION = 0xffffffff;
 
 /** Raised for any malformed IDX input; `source` names the file (or buffer) at fault. */
-export class IdxFormatError extends Error {
+export class IdxFormatError extends DataError {
+  override name = 'IdxFormatError';
   readonly source: string;
-  constructor(source: string, message: string) {
-    super(`${source}: ${message}`);
-    this.name = 'IdxFormatError';
+  constructor(source: string, message: string, options?: ErrorOptions) {
+    super(`${source}: ${message}`, options);
     this.source = source;
   }
 }
@@ -217,19 +218,19 @@ export function encodeIdx(array: IdxInput, options: { gzip?: boolean } = {}): Bu
   const { type, shape, data } = array;
   const codec = CODECS[type];
   if (codec === undefined) {
-    throw new Error(`encodeIdx: unknown element type: expected one of ${Object.keys(CODECS).join(', ')}; received ${String(type)}.`);
+    throw new ConfigError(`encodeIdx: unknown element type: expected one of ${Object.keys(CODECS).join(', ')}; received ${String(type)}.`);
   }
   if (shape.length < 1 || shape.length > MAX_IDX_RANK) {
-    throw new Error(`encodeIdx: expected a shape of rank 1 to ${MAX_IDX_RANK}; received ${describeShape(shape)} (rank ${shape.length}).`);
+    throw new ShapeError(`encodeIdx: expected a shape of rank 1 to ${MAX_IDX_RANK}; received ${describeShape(shape)} (rank ${shape.length}).`);
   }
   shape.forEach((dim, axis) => {
     if (!Number.isInteger(dim) || dim < 0 || dim > MAX_DIMENSION) {
-      throw new Error(`encodeIdx: expected every dimension to be an integer in [0, ${MAX_DIMENSION}]; received ${dim} at axis ${axis}.`);
+      throw new ShapeError(`encodeIdx: expected every dimension to be an integer in [0, ${MAX_DIMENSION}]; received ${dim} at axis ${axis}.`);
     }
   });
   const count = elementCount(shape);
   if (count !== data.length) {
-    throw new Error(
+    throw new ShapeError(
       `encodeIdx: shape ${describeShape(shape)} needs ${count ?? 'more than 2^53 - 1'} elements; received ${data.length}.`,
     );
   }
@@ -249,7 +250,7 @@ function checkRepresentable(type: IdxType, [min, max]: readonly [number, number]
   for (let i = 0; i < data.length; i++) {
     const value = data[i]!;
     if (!Number.isInteger(value) || value < min || value > max) {
-      throw new Error(`encodeIdx: ${type} holds integers in [${min}, ${max}]; received ${value} at index ${i}.`);
+      throw new DataError(`encodeIdx: ${type} holds integers in [${min}, ${max}]; received ${value} at index ${i}.`);
     }
   }
 }

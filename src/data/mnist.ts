@@ -10,6 +10,7 @@ import { readdir } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { readIdxFile, type IdxArray } from './idx.js';
+import { ConfigError, DataError } from '../core/errors.js';
 
 export interface ImageSet {
   /** [count, height, width, 1], row-major, scaled to [0, 1]. */
@@ -78,7 +79,7 @@ export async function findMnistFiles(dir: string): Promise<MnistFiles> {
     entries = await readdir(dir);
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
-    throw new Error(`MNIST data directory ${dir} cannot be read: ${reason}. Pass a folder holding the MNIST IDX files.`);
+    throw new DataError(`MNIST data directory ${dir} cannot be read: ${reason}. Pass a folder holding the MNIST IDX files.`);
   }
   const present = new Set(entries);
   const find = (key: keyof MnistFiles): string => {
@@ -90,7 +91,7 @@ export async function findMnistFiles(dir: string): Promise<MnistFiles> {
       ? 'nothing'
       : listed.slice(0, MAX_LISTED_ENTRIES).join(', ') +
         (listed.length > MAX_LISTED_ENTRIES ? `, ... (${listed.length - MAX_LISTED_ENTRIES} more)` : '');
-    throw new Error(
+    throw new DataError(
       `MNIST ${key} file not found in ${dir}: looked for ${candidates.join(', ')}; the folder contains ${contents}.`,
     );
   };
@@ -122,7 +123,7 @@ export async function loadIdxDataset(
 ): Promise<ImageSet> {
   const numClasses = options.numClasses ?? MNIST_CLASSES;
   if (!Number.isInteger(numClasses) || numClasses < 1 || numClasses > 256) {
-    throw new Error(`numClasses must be an integer in [1, 256] (labels are uint8); received ${numClasses}.`);
+    throw new ConfigError(`numClasses must be an integer in [1, 256] (labels are uint8); received ${numClasses}.`);
   }
   checkLimit('limit', options.limit);
   const [imageFile, labelFile] = await Promise.all([readIdxFile(imagesPath), readIdxFile(labelsPath)]);
@@ -131,13 +132,13 @@ export async function loadIdxDataset(
 
   const [fileCount, height, width] = images.shape as [number, number, number];
   if (labels.data.length !== fileCount) {
-    throw new Error(
+    throw new DataError(
       `${imagesPath} holds ${fileCount} images but ${labelsPath} holds ${labels.data.length} labels; ` +
         'expected one label per image. Check that the two files are from the same split.',
     );
   }
   if (fileCount === 0) {
-    throw new Error(`${imagesPath} holds 0 images; expected at least 1. An empty data set has nothing to train or evaluate on.`);
+    throw new DataError(`${imagesPath} holds 0 images; expected at least 1. An empty data set has nothing to train or evaluate on.`);
   }
   checkLabelRange(labels.data, numClasses, labelsPath);
 
@@ -152,7 +153,7 @@ export async function loadIdxDataset(
 /** Items [start, end) of a set, as views sharing its memory (no copy). */
 export function sliceImageSet(set: ImageSet, start: number, end = set.count): ImageSet {
   if (!Number.isInteger(start) || !Number.isInteger(end) || start < 0 || end < start || end > set.count) {
-    throw new Error(`sliceImageSet: expected integers 0 <= start <= end <= ${set.count}; received start ${start}, end ${end}.`);
+    throw new ConfigError(`sliceImageSet: expected integers 0 <= start <= end <= ${set.count}; received start ${start}, end ${end}.`);
   }
   const pixelsPerImage = set.height * set.width * set.channels;
   return {
@@ -167,27 +168,27 @@ export function sliceImageSet(set: ImageSet, start: number, end = set.count): Im
 
 function checkLimit(name: string, limit: number | undefined): void {
   if (limit !== undefined && (!Number.isInteger(limit) || limit < 1)) {
-    throw new Error(`${name} must be a positive integer (the number of items to keep); received ${limit}.`);
+    throw new ConfigError(`${name} must be a positive integer (the number of items to keep); received ${limit}.`);
   }
 }
 
 function expectImages(file: IdxArray, path: string): Uint8Idx {
   if (file.type !== 'uint8' || file.shape.length !== 3) {
-    throw new Error(
+    throw new DataError(
       `${path}: expected images as uint8 of rank 3 [count, height, width]; ` +
         `received ${file.type} of shape [${file.shape.join(', ')}].`,
     );
   }
   const [, height, width] = file.shape as [number, number, number];
   if (height === 0 || width === 0) {
-    throw new Error(`${path}: expected images at least 1x1; received ${height}x${width}.`);
+    throw new DataError(`${path}: expected images at least 1x1; received ${height}x${width}.`);
   }
   return file;
 }
 
 function expectLabels(file: IdxArray, path: string): Uint8Idx {
   if (file.type !== 'uint8' || file.shape.length !== 1) {
-    throw new Error(
+    throw new DataError(
       `${path}: expected labels as uint8 of rank 1 [count]; received ${file.type} of shape [${file.shape.join(', ')}].`,
     );
   }
@@ -197,7 +198,7 @@ function expectLabels(file: IdxArray, path: string): Uint8Idx {
 function checkLabelRange(labels: Uint8Array, numClasses: number, path: string): void {
   for (let i = 0; i < labels.length; i++) {
     if (labels[i]! >= numClasses) {
-      throw new Error(`${path}: expected labels in [0, ${numClasses - 1}]; received ${labels[i]} at index ${i}.`);
+      throw new DataError(`${path}: expected labels in [0, ${numClasses - 1}]; received ${labels[i]} at index ${i}.`);
     }
   }
 }

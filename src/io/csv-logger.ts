@@ -9,6 +9,7 @@
 import { appendFile, readFile } from 'node:fs/promises';
 import type { Callback, Logs } from '../model/callbacks.js';
 import { writeFileAtomic } from './atomic-write.js';
+import { ConfigError } from '../core/errors.js';
 
 export interface CSVLoggerOptions {
   separator?: string;
@@ -25,10 +26,10 @@ export class CSVLogger implements Callback {
   private existingHeader: string | undefined;
 
   constructor(readonly filename: string, options: CSVLoggerOptions = {}) {
-    if (typeof filename !== 'string' || filename === '') throw new Error(`CSVLogger expects a file name; received ${JSON.stringify(filename)}.`);
+    if (typeof filename !== 'string' || filename === '') throw new ConfigError(`CSVLogger expects a file name; received ${JSON.stringify(filename)}.`);
     this.separator = options.separator ?? ',';
     if (typeof this.separator !== 'string' || this.separator.length !== 1 || /[\r\n"]/.test(this.separator)) {
-      throw new Error(`CSVLogger expects separator to be one character other than a quote or newline; received ${JSON.stringify(options.separator)}.`);
+      throw new ConfigError(`CSVLogger expects separator to be one character other than a quote or newline; received ${JSON.stringify(options.separator)}.`);
     }
     this.append = options.append ?? false;
   }
@@ -50,7 +51,7 @@ export class CSVLogger implements Callback {
       this.columns = ['epoch', ...Object.keys(logs).sort()];
       const header = this.columns.join(this.separator);
       if (this.existingHeader !== undefined && this.existingHeader.replace(/\r$/, '') !== header) {
-        throw new Error(`CSVLogger: ${this.filename} has the columns "${this.existingHeader}", but this run logs "${header}". Append to a log of the same run, or use another file.`);
+        throw new ConfigError(`CSVLogger: ${this.filename} has the columns "${this.existingHeader}", but this run logs "${header}". Append to a log of the same run, or use another file.`);
       }
       if (this.existingHeader === undefined) this.lines.push(header);
     }

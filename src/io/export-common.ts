@@ -4,6 +4,7 @@
  */
 import type { Sequential } from '../model/sequential.js';
 import { checkSavable } from './layer-allowlist.js';
+import { ConfigError } from '../core/errors.js';
 
 /** Float32 bytes little-endian regardless of the host (all Node platforms are LE today, but the format says LE). */
 export function float32LittleEndian(values: ArrayLike<number>, out: Uint8Array, offset: number): void {
@@ -13,7 +14,7 @@ export function float32LittleEndian(values: ArrayLike<number>, out: Uint8Array, 
 
 export function checkExportable(model: Sequential, format: string): void {
   if (model.dtype !== 'float32') {
-    throw new Error(`${format} export needs a float32 model; "${model.name}" is ${model.dtype} (float64 is for gradient checks). Rebuild it with dtype 'float32'.`);
+    throw new ConfigError(`${format} export needs a float32 model; "${model.name}" is ${model.dtype} (float64 is for gradient checks). Rebuild it with dtype 'float32'.`);
   }
   model.weights(); // builds it, or says how to (an unbuilt model has no input shape to export)
   // The same rule as save(): only allowlisted layers with plain names, so imports can read them back.

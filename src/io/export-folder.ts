@@ -8,6 +8,7 @@
 import { mkdir, readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { writeFileAtomic, type FileContent } from './atomic-write.js';
+import { ConfigError } from '../core/errors.js';
 
 export interface ExportFolderOptions {
   /** Write into a folder that already holds files (same-named files are replaced). */
@@ -17,17 +18,17 @@ export interface ExportFolderOptions {
 async function prepareFolder(dir: string, force: boolean): Promise<void> {
   const info = await stat(dir).catch((error: NodeJS.ErrnoException) => {
     if (error.code === 'ENOENT') return undefined;
-    throw new Error(`Cannot use ${dir} as the export folder: ${error.message}`);
+    throw new ConfigError(`Cannot use ${dir} as the export folder: ${error.message}`);
   });
   if (!info) {
     await mkdir(dir, { recursive: true });
     return;
   }
-  if (!info.isDirectory()) throw new Error(`${dir} exists and is not a folder; give --out a folder path (it is created when missing).`);
+  if (!info.isDirectory()) throw new ConfigError(`${dir} exists and is not a folder; give --out a folder path (it is created when missing).`);
   const entries = await readdir(dir);
   if (entries.length > 0 && !force) {
     const shown = entries.slice(0, 5).join(', ') + (entries.length > 5 ? ', ...' : '');
-    throw new Error(`${dir} is not empty (${shown}); choose an empty or new folder, or pass --force (force: true) to write into it.`);
+    throw new ConfigError(`${dir} is not empty (${shown}); choose an empty or new folder, or pass --force (force: true) to write into it.`);
   }
 }
 

@@ -29,6 +29,7 @@ import { writeFileAtomic } from './atomic-write.js';
 import { checkSavable } from './layer-allowlist.js';
 import { decodeSafetensors, encodeSafetensors, safetensorsChunks, type NamedTensor } from './safetensors.js';
 import { describeTraining, restoreTraining } from './training-config.js';
+import { ConfigError, ModelFileError } from '../core/errors.js';
 
 export const MODEL_FORMAT = 'convkit';
 export const MODEL_FORMAT_VERSION = '1';
@@ -68,7 +69,7 @@ export function modelFileContent(model: Sequential, options: SaveOptions = {}): 
   const tensors: NamedTensor[] = weights.map((w) => ({ name: w.name, shape: w.shape, data: w.value }));
   const metadata: Record<string, string> = {};
   for (const [key, value] of Object.entries(options.metadata ?? {})) {
-    if (RESERVED_KEYS.includes(key)) throw new Error(`save(): metadata key "${key}" is reserved by convkit; choose another name.`);
+    if (RESERVED_KEYS.includes(key)) throw new ConfigError(`save(): metadata key "${key}" is reserved by convkit; choose another name.`);
     metadata[key] = value;
   }
   metadata.format = MODEL_FORMAT;
@@ -87,7 +88,7 @@ export function modelFileContent(model: Sequential, options: SaveOptions = {}): 
     }
   }
   if (options.epoch !== undefined) {
-    if (!Number.isSafeInteger(options.epoch) || options.epoch < 0) throw new Error(`save() expects epoch to be a non-negative integer; received ${JSON.stringify(options.epoch)}.`);
+    if (!Number.isSafeInteger(options.epoch) || options.epoch < 0) throw new ConfigError(`save() expects epoch to be a non-negative integer; received ${JSON.stringify(options.epoch)}.`);
     metadata.epoch = String(options.epoch);
   }
   return { tensors, metadata };
@@ -108,7 +109,7 @@ export async function saveModel(model: Sequential, path: string, options: SaveOp
 function parseCount(text: string | undefined, key: string, where: string): number | undefined {
   if (text === undefined) return undefined;
   const value = Number(text);
-  if (!/^(0|[1-9]\d*)$/.test(text) || !Number.isSafeInteger(value)) throw new Error(`${where}: metadata "${key}" must be a non-negative integer; received ${JSON.stringify(text)}.`);
+  if (!/^(0|[1-9]\d*)$/.test(text) || !Number.isSafeInteger(value)) throw new ModelFileError(`${where}: metadata "${key}" must be a non-negative integer; received ${JSON.stringify(text)}.`);
   return value;
 }
 
@@ -116,7 +117,7 @@ function parseJson(text: string, key: string, where: string): unknown {
   try {
     return JSON.parse(text);
   } catch {
-    throw new Error(`${where}: metadata "${key}" is not valid JSON.`);
+    throw new ModelFileError(`${where}: metadata "${key}" is not valid JSON.`);
   }
 }
 
@@ -128,13 +129,13 @@ function sameShape(a: readonly number[], b: readonly number[]): boolean {
 function restoreWeights(model: Sequential, weights: readonly Weight[], byName: Map<string, NamedTensor>, where: string): void {
   const expected = new Set(weights.map((w) => w.name));
   const extra = [...byName.keys()].filter((name) => !expected.has(name) && !name.startsWith(OPTIMIZER_PREFIX));
-  if (extra.length > 0) throw new Error(`${where}: unexpected tensor(s) ${extra.map((n) => `"${n}"`).join(', ')}; the architecture has weights ${[...expected].join(', ')}.`);
+  if (extra.length > 0) throw new ModelFileError(`${where}: unexpected tensor(s) ${extra.map((n) => `"${n}"`).join(', ')}; the architecture has weights ${[...expected].join(', ')}.`);
   for (const weight of weights) {
     // Already checked against the plan before building; checked again against what was built.
     checkWeightShape(weight.name, byName.get(weight.name)?.shape, weight.shape, where);
     const tensor = byName.get(weight.name)!;
     if (tensor.data.constructor !== weight.value.constructor) {
-      throw new Error(`${where}: weight "${weight.name}" is stored as ${tensor.data.constructor.name}; a ${model.dtype} model needs ${weight.value.constructor.name} (${model.dtype === 'float32' ? 'F32' : 'F64'}).`);
+      throw new ModelFileError(`${where}: weight "${weight.name}" is stored as ${tensor.data.constructor.name}; a ${model.dtype} model needs ${weight.value.constructor.name} (${model.dtype === 'float32' ? 'F32' : 'F64'}).`);
     }
     weight.value.set(tensor.data);
   }
@@ -147,7 +148,7 @@ function restoreOptimizerState(model: Sequential, weights: readonly Weight[], by
   const slotTensors = [...byName.keys()].filter((name) => name.startsWith(OPTIMIZER_PREFIX) && !weightNames.has(name));
   const optimizer = model.optimizer;
   if (!optimizer) {
-    if (slotTensors.length > 0 || iterations !== undefined) throw new Error(`${where}: the file has optimizer state but no training_config to say which optimizer it belongs to.`);
+    if (slotTensors.length > 0 || iterations !== undefined) throw new ModelFileError(`${where}: the file has optimizer state but no training_config to say which optimizer it belongs to.`);
     return;
   }
   const wanted = new Map<string, { weight: Weight; slot: number }>();
@@ -156,19 +157,19 @@ function restoreOptimizerState(model: Sequential, weights: readonly Weight[], by
   }
   const unknown = slotTensors.filter((name) => !wanted.has(name));
   if (unknown.length > 0) {
-    throw new Error(`${where}: unexpected optimizer tensor(s) ${unknown.map((n) => `"${n}"`).join(', ')}; a ${optimizer.name} optimizer for this architecture has ${[...wanted.keys()].slice(0, 4).join(', ')}${wanted.size > 4 ? ', ...' : ''}.`);
+    throw new ModelFileError(`${where}: unexpected optimizer tensor(s) ${unknown.map((n) => `"${n}"`).join(', ')}; a ${optimizer.name} optimizer for this architecture has ${[...wanted.keys()].slice(0, 4).join(', ')}${wanted.size > 4 ? ', ...' : ''}.`);
   }
   if (slotTensors.length > 0 && slotTensors.length !== wanted.size) {
     const missing = [...wanted.keys()].filter((name) => !byName.has(name));
-    throw new Error(`${where}: incomplete optimizer state: missing ${missing.map((n) => `"${n}"`).join(', ')}.`);
+    throw new ModelFileError(`${where}: incomplete optimizer state: missing ${missing.map((n) => `"${n}"`).join(', ')}.`);
   }
-  if (slotTensors.length > 0 && iterations === undefined) throw new Error(`${where}: the file has optimizer slots but no "optimizer_iterations".`);
+  if (slotTensors.length > 0 && iterations === undefined) throw new ModelFileError(`${where}: the file has optimizer slots but no "optimizer_iterations".`);
   const slots = new Map<Weight, NamedTensor[]>();
   for (const [name, { weight, slot }] of wanted) {
     const tensor = byName.get(name);
     if (!tensor) continue;
     if (!sameShape(tensor.shape, weight.shape) || tensor.data.constructor !== weight.value.constructor) {
-      throw new Error(`${where}: optimizer tensor "${name}" has shape [${tensor.shape.join(', ')}] of ${tensor.data.constructor.name}; expected [${weight.shape.join(', ')}] of ${weight.value.constructor.name}.`);
+      throw new ModelFileError(`${where}: optimizer tensor "${name}" has shape [${tensor.shape.join(', ')}] of ${tensor.data.constructor.name}; expected [${weight.shape.join(', ')}] of ${weight.value.constructor.name}.`);
     }
     const list = slots.get(weight) ?? [];
     list[slot] = tensor;
@@ -182,7 +183,7 @@ function restoreRandomState(model: Sequential, text: string | undefined, where: 
   if (text === undefined) return;
   const state = parseJson(text, 'rng_state', where);
   if (!Array.isArray(state) || state.length !== 4 || !state.every((v) => Number.isInteger(v) && v >= 0 && v <= 0xffffffff) || state.every((v) => v === 0)) {
-    throw new Error(`${where}: metadata "rng_state" must be 4 unsigned 32-bit integers, not all zero; received ${text.slice(0, 100)}.`);
+    throw new ModelFileError(`${where}: metadata "rng_state" must be 4 unsigned 32-bit integers, not all zero; received ${text.slice(0, 100)}.`);
   }
   model.random.setState(state as number[]);
 }
@@ -192,16 +193,16 @@ export function decodeModel(bytes: Uint8Array, options: LoadOptions & { source?:
   const where = options.source ?? 'model file';
   const { tensors, metadata } = decodeSafetensors(bytes, where);
   const format = metadata.get('format');
-  if (format !== MODEL_FORMAT) throw new Error(`${where} is not a convkit model file: its metadata "format" is ${JSON.stringify(format)}, expected "${MODEL_FORMAT}".`);
+  if (format !== MODEL_FORMAT) throw new ModelFileError(`${where} is not a convkit model file: its metadata "format" is ${JSON.stringify(format)}, expected "${MODEL_FORMAT}".`);
   const version = metadata.get('format_version');
   if (version !== MODEL_FORMAT_VERSION) {
-    throw new Error(`${where} has format_version ${JSON.stringify(version)}; this convkit reads version ${MODEL_FORMAT_VERSION}. A newer convkit may read it.`);
+    throw new ModelFileError(`${where} has format_version ${JSON.stringify(version)}; this convkit reads version ${MODEL_FORMAT_VERSION}. A newer convkit may read it.`);
   }
   const architectureText = metadata.get('architecture');
-  if (architectureText === undefined) throw new Error(`${where}: metadata "architecture" is missing.`);
+  if (architectureText === undefined) throw new ModelFileError(`${where}: metadata "architecture" is missing.`);
   const spec = parseArchitecture(architectureText, where);
   const seedText = metadata.get('seed') ?? '';
-  if (!/^-?\d{1,16}$/.test(seedText) || !Number.isSafeInteger(Number(seedText))) throw new Error(`${where}: metadata "seed" must be an integer; received ${JSON.stringify(seedText)}.`);
+  if (!/^-?\d{1,16}$/.test(seedText) || !Number.isSafeInteger(Number(seedText))) throw new ModelFileError(`${where}: metadata "seed" must be an integer; received ${JSON.stringify(seedText)}.`);
 
   const byName = new Map(tensors.map((t) => [t.name, t]));
   const fileShapes = new Map(tensors.map((t) => [t.name, t.shape]));

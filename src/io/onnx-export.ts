@@ -23,6 +23,7 @@ import {
   type OnnxAttribute, type OnnxModel, type OnnxNode, type OnnxTensor,
 } from './onnx-proto.js';
 import { checkExportable, float32LittleEndian } from './export-common.js';
+import { ModelFileError } from '../core/errors.js';
 
 export const ONNX_MODEL_FILE = 'model.onnx';
 export const ONNX_OPSET = 13;
@@ -80,7 +81,7 @@ export function onnxModel(model: Sequential): OnnxModel {
   const g = new GraphBuilder();
   for (const layer of model.layers) {
     const descriptor = descriptorOf(layer);
-    if (!descriptor) throw new Error(`ONNX export has no mapping for layer "${layer.name}" (${layer.className}).`);
+    if (!descriptor) throw new ModelFileError(`ONNX export has no mapping for layer "${layer.name}" (${layer.className}).`);
     descriptor.onnx(layer, g);
   }
   g.toLayout('NHWC', 'output/to_nhwc');

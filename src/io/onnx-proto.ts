@@ -10,6 +10,7 @@
  * Repeated scalars are unpacked, as proto2 writes them (parsers accept both).
  */
 import protobuf from 'protobufjs/light.js';
+import { ConvkitError } from '../core/errors.js';
 
 export const ONNX_FLOAT = 1;
 export const ONNX_INT64 = 7;
@@ -118,6 +119,6 @@ export function valueInfo(name: string, dims: readonly OnnxDim[]): OnnxValueInfo
 export function encodeOnnxModel(model: OnnxModel): Uint8Array {
   modelType ??= protobuf.Root.fromJSON(descriptor).lookupType('onnx.ModelProto');
   const problem = modelType.verify(model);
-  if (problem) throw new Error(`ONNX export produced an invalid ModelProto (${problem}); this is a convkit bug.`);
+  if (problem) throw new ConvkitError(`ONNX export produced an invalid ModelProto (${problem}); this is a convkit bug.`);
   return modelType.encode(modelType.fromObject(model)).finish();
 }

@@ -16,6 +16,7 @@
  * aligned for every dtype.
  */
 import { findDuplicateKey } from './json-duplicate-keys.js';
+import { ModelFileError } from '../core/errors.js';
 
 /** The dtypes convkit reads and writes; others (F16, BF16, I64 ...) are refused by name. */
 export const DTYPE_SIZES = { F32: 4, F64: 8, I32: 4, U32: 4 } as const;
@@ -40,8 +41,9 @@ export const MAX_HEADER_BYTES = 100_000_000;
 const METADATA_KEY = '__metadata__';
 const ENTRY_KEYS = ['dtype', 'shape', 'data_offsets'];
 
-export class SafetensorsError extends Error {
-  override readonly name = 'SafetensorsError';
+/** A safetensors buffer that cannot be read or written; a ModelFileError, so callers can catch either. */
+export class SafetensorsError extends ModelFileError {
+  override name = 'SafetensorsError';
 }
 
 function dtypeOf(data: TensorData): SafetensorsDType {

@@ -21,6 +21,7 @@ import { findDuplicateKey } from './json-duplicate-keys.js';
 import { parseBatchShape, parseKerasLayer } from './tfjs-layer-config.js';
 import { parseManifest, type Manifest } from './tfjs-manifest.js';
 import { TFJS_MODEL_FILE } from './tfjs-export.js';
+import { ModelFileError } from '../core/errors.js';
 
 export interface TfjsLoadOptions {
   backend?: BackendChoice;
@@ -42,43 +43,43 @@ function parseJsonText(bytes: Uint8Array, where: string): unknown {
   try {
     text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
   } catch {
-    throw new Error(`${where}: model.json is not valid UTF-8.`);
+    throw new ModelFileError(`${where}: model.json is not valid UTF-8.`);
   }
   let value: unknown;
   try {
     value = JSON.parse(text);
   } catch (error) {
-    throw new Error(`${where}: model.json is not valid JSON (${error instanceof Error ? error.message : String(error)}).`);
+    throw new ModelFileError(`${where}: model.json is not valid JSON (${error instanceof Error ? error.message : String(error)}).`);
   }
   const duplicate = findDuplicateKey(text);
-  if (duplicate !== undefined) throw new Error(`${where}: model.json has the key "${duplicate}" twice in one object.`);
+  if (duplicate !== undefined) throw new ModelFileError(`${where}: model.json has the key "${duplicate}" twice in one object.`);
   return value;
 }
 
 /** The Sequential topology as convkit's architecture spec. Keras 2 converters wrap it in model_config. */
 function parseTopology(topology: unknown, where: string): ArchitectureSpec {
   if (isObject(topology) && Object.hasOwn(topology, 'model_config')) topology = topology.model_config;
-  if (!isObject(topology)) throw new Error(`${where}: modelTopology must be an object { class_name, config }.`);
+  if (!isObject(topology)) throw new ModelFileError(`${where}: modelTopology must be an object { class_name, config }.`);
   if (topology.class_name !== 'Sequential') {
-    throw new Error(`${where}: modelTopology is a ${JSON.stringify(topology.class_name)}; convkit imports Sequential models only.`);
+    throw new ModelFileError(`${where}: modelTopology is a ${JSON.stringify(topology.class_name)}; convkit imports Sequential models only.`);
   }
   // Keras 2.0 wrote a Sequential config as the bare list of layers.
   const config = Array.isArray(topology.config) ? { layers: topology.config } : topology.config;
   if (!isObject(config) || Object.keys(config).some((k) => !['name', 'layers', 'build_input_shape'].includes(k))) {
-    throw new Error(`${where}: the Sequential config must be an object with keys name, layers (and optionally build_input_shape).`);
+    throw new ModelFileError(`${where}: the Sequential config must be an object with keys name, layers (and optionally build_input_shape).`);
   }
   const name = config.name ?? 'sequential';
-  if (typeof name !== 'string' || !/^[A-Za-z0-9_.-]{1,128}$/.test(name)) throw new Error(`${where}: the model name must be 1 to 128 letters, digits, '_', '.', '-'; received ${JSON.stringify(name)}.`);
+  if (typeof name !== 'string' || !/^[A-Za-z0-9_.-]{1,128}$/.test(name)) throw new ModelFileError(`${where}: the model name must be 1 to 128 letters, digits, '_', '.', '-'; received ${JSON.stringify(name)}.`);
   const entries = config.layers;
   if (!Array.isArray(entries) || entries.length === 0 || entries.length > MAX_LAYERS) {
-    throw new Error(`${where}: the Sequential config must list 1 to ${MAX_LAYERS} layers.`);
+    throw new ModelFileError(`${where}: the Sequential config must list 1 to ${MAX_LAYERS} layers.`);
   }
   let inputShape = config.build_input_shape == null ? undefined : parseBatchShape(config.build_input_shape, `${where} (build_input_shape)`);
   const layers: ArchitectureSpec['layers'] = [];
   entries.forEach((entry, i) => {
     const at = `${where}, layer ${i}`;
     if (!isObject(entry) || Object.keys(entry).some((k) => k !== 'class_name' && k !== 'config') || typeof entry.class_name !== 'string') {
-      throw new Error(`${at}: expected an object { class_name, config }; received ${JSON.stringify(entry)?.slice(0, 100)}.`);
+      throw new ModelFileError(`${at}: expected an object { class_name, config }; received ${JSON.stringify(entry)?.slice(0, 100)}.`);
     }
     // tf.keras writes the model input as a first InputLayer: it only declares the input shape.
     if (entry.class_name === 'InputLayer' && i === 0) {
@@ -87,37 +88,37 @@ function parseTopology(topology: unknown, where: string): ArchitectureSpec {
     }
     const layer = parseKerasLayer(entry.class_name, entry.config, at);
     if (layer.inputShape) {
-      if (layers.length > 0) throw new Error(`${at}: only the first layer may declare batch_input_shape.`);
+      if (layers.length > 0) throw new ModelFileError(`${at}: only the first layer may declare batch_input_shape.`);
       inputShape = layer.inputShape;
     }
     layers.push({ className: layer.className, config: layer.config });
   });
-  if (!inputShape) throw new Error(`${where}: the model declares no input shape; its first layer needs batch_input_shape, e.g. [null, 28, 28, 1].`);
-  if (layers.length === 0) throw new Error(`${where}: the model has no layers besides its input.`);
+  if (!inputShape) throw new ModelFileError(`${where}: the model declares no input shape; its first layer needs batch_input_shape, e.g. [null, 28, 28, 1].`);
+  if (layers.length === 0) throw new ModelFileError(`${where}: the model has no layers besides its input.`);
   return { name, dtype: 'float32', inputShape, layers };
 }
 
 function parseInputLayer(config: unknown, where: string): number[] {
-  if (!isObject(config)) throw new Error(`${where}: the InputLayer config must be an object.`);
+  if (!isObject(config)) throw new ModelFileError(`${where}: the InputLayer config must be an object.`);
   const allowed = ['batch_input_shape', 'batch_shape', 'dtype', 'sparse', 'ragged', 'name'];
   const extra = Object.keys(config).filter((k) => !allowed.includes(k));
-  if (extra.length > 0) throw new Error(`${where}: InputLayer has unsupported config key(s) ${extra.join(', ')}.`);
-  if (config.sparse === true || config.ragged === true) throw new Error(`${where}: sparse or ragged inputs are not supported; convkit takes dense NHWC tensors.`);
-  if (config.dtype !== undefined && config.dtype !== 'float32') throw new Error(`${where}: InputLayer dtype must be 'float32'; received ${JSON.stringify(config.dtype)}.`);
+  if (extra.length > 0) throw new ModelFileError(`${where}: InputLayer has unsupported config key(s) ${extra.join(', ')}.`);
+  if (config.sparse === true || config.ragged === true) throw new ModelFileError(`${where}: sparse or ragged inputs are not supported; convkit takes dense NHWC tensors.`);
+  if (config.dtype !== undefined && config.dtype !== 'float32') throw new ModelFileError(`${where}: InputLayer dtype must be 'float32'; received ${JSON.stringify(config.dtype)}.`);
   return parseBatchShape(config.batch_input_shape ?? config.batch_shape, `${where} (InputLayer)`);
 }
 
 /** What a model.json says: the architecture and the weights manifest. */
 export function parseTfjsModelJson(bytes: Uint8Array, where: string): { spec: ArchitectureSpec; manifest: Manifest } {
   const json = parseJsonText(bytes, where);
-  if (!isObject(json)) throw new Error(`${where}: model.json must hold a JSON object.`);
+  if (!isObject(json)) throw new ModelFileError(`${where}: model.json must hold a JSON object.`);
   const extra = Object.keys(json).filter((k) => !TOP_LEVEL_KEYS.includes(k));
-  if (extra.length > 0) throw new Error(`${where}: model.json has unsupported key(s) ${extra.join(', ')}; expected ${TOP_LEVEL_KEYS.join(', ')}.`);
+  if (extra.length > 0) throw new ModelFileError(`${where}: model.json has unsupported key(s) ${extra.join(', ')}; expected ${TOP_LEVEL_KEYS.join(', ')}.`);
   if (json.format !== undefined && json.format !== 'layers-model') {
-    throw new Error(`${where}: model.json has format ${JSON.stringify(json.format)}; convkit imports TF.js layers models ("layers-model"), not graph models.`);
+    throw new ModelFileError(`${where}: model.json has format ${JSON.stringify(json.format)}; convkit imports TF.js layers models ("layers-model"), not graph models.`);
   }
-  if (json.modelTopology === undefined) throw new Error(`${where}: model.json has no modelTopology.`);
-  if (json.weightsManifest === undefined) throw new Error(`${where}: model.json has no weightsManifest; convkit imports models with their weights.`);
+  if (json.modelTopology === undefined) throw new ModelFileError(`${where}: model.json has no modelTopology.`);
+  if (json.weightsManifest === undefined) throw new ModelFileError(`${where}: model.json has no weightsManifest; convkit imports models with their weights.`);
   return { spec: parseTopology(json.modelTopology, where), manifest: parseManifest(json.weightsManifest, where) };
 }
 
@@ -128,7 +129,7 @@ export function parseTfjsModelJson(bytes: Uint8Array, where: string): { spec: Ar
 export function buildTfjsModel(spec: ArchitectureSpec, manifest: Manifest, groupBytes: readonly Uint8Array[], options: TfjsLoadOptions, where: string): Sequential {
   manifest.groups.forEach((group, g) => {
     if (groupBytes[g]?.length !== group.byteLength) {
-      throw new Error(`${where}: weight group ${g} (${group.paths.join(', ')}) holds ${groupBytes[g]?.length ?? 0} bytes; its manifest entries need exactly ${group.byteLength}.`);
+      throw new ModelFileError(`${where}: weight group ${g} (${group.paths.join(', ')}) holds ${groupBytes[g]?.length ?? 0} bytes; its manifest entries need exactly ${group.byteLength}.`);
     }
   });
   const fileShapes = new Map(manifest.weights.map((w) => [w.name, w.shape]));
@@ -136,7 +137,7 @@ export function buildTfjsModel(spec: ArchitectureSpec, manifest: Manifest, group
   const model = buildArchitecture(spec, fileShapes, { seed: options.seed ?? randomSeed(), backend: options.backend }, where);
   const weights = new Map(model.weights().map((w) => [w.name, w]));
   const extra = manifest.weights.filter((w) => !weights.has(w.name)).map((w) => `"${w.name}"`);
-  if (extra.length > 0) throw new Error(`${where}: the manifest has weight(s) ${extra.join(', ')} that the architecture does not; it has ${[...weights.keys()].join(', ')}.`);
+  if (extra.length > 0) throw new ModelFileError(`${where}: the manifest has weight(s) ${extra.join(', ')} that the architecture does not; it has ${[...weights.keys()].join(', ')}.`);
   for (const entry of manifest.weights) {
     const weight = weights.get(entry.name)!;
     const bytes = groupBytes[entry.group];
@@ -149,15 +150,15 @@ export function buildTfjsModel(spec: ArchitectureSpec, manifest: Manifest, group
 /** model.json inside `path` when it is a folder, else `path` itself. */
 async function modelJsonPath(path: string): Promise<string> {
   const info = await lstat(path).catch(() => undefined);
-  if (!info) throw new Error(`${path} does not exist; give a TF.js model.json or the folder holding it.`);
+  if (!info) throw new ModelFileError(`${path} does not exist; give a TF.js model.json or the folder holding it.`);
   return info.isDirectory() ? join(path, TFJS_MODEL_FILE) : path;
 }
 
 /** Size of a weight file, which must be a regular file (a link could lead outside the folder). */
 async function weightFileSize(path: string, where: string): Promise<number> {
   const info = await lstat(path).catch(() => undefined);
-  if (!info) throw new Error(`${where}: weight file ${path} named in the manifest does not exist.`);
-  if (!info.isFile()) throw new Error(`${where}: weight file ${path} is not a regular file (links are not followed).`);
+  if (!info) throw new ModelFileError(`${where}: weight file ${path} named in the manifest does not exist.`);
+  if (!info.isFile()) throw new ModelFileError(`${where}: weight file ${path} is not a regular file (links are not followed).`);
   return info.size;
 }
 
@@ -165,8 +166,8 @@ async function weightFileSize(path: string, where: string): Promise<number> {
 export async function loadTfjsModel(path: string, options: TfjsLoadOptions = {}): Promise<Sequential> {
   const jsonPath = await modelJsonPath(path);
   const info = await lstat(jsonPath).catch(() => undefined);
-  if (!info?.isFile()) throw new Error(`${jsonPath} is not a file; give a TF.js model.json or the folder holding it.`);
-  if (info.size > MAX_MODEL_JSON_BYTES) throw new Error(`${jsonPath} is ${info.size} bytes; a model.json above ${MAX_MODEL_JSON_BYTES} bytes is refused.`);
+  if (!info?.isFile()) throw new ModelFileError(`${jsonPath} is not a file; give a TF.js model.json or the folder holding it.`);
+  if (info.size > MAX_MODEL_JSON_BYTES) throw new ModelFileError(`${jsonPath} is ${info.size} bytes; a model.json above ${MAX_MODEL_JSON_BYTES} bytes is refused.`);
   const { spec, manifest } = parseTfjsModelJson(await readFile(jsonPath), jsonPath);
   const folder = dirname(jsonPath);
   const groupBytes: Uint8Array[] = [];
@@ -176,13 +177,13 @@ export async function loadTfjsModel(path: string, options: TfjsLoadOptions = {})
     const total = sizes.reduce((a, b) => a + b, 0);
     // Checked before reading: nothing is read or allocated beyond what the manifest accounts for.
     if (total !== group.byteLength) {
-      throw new Error(`${jsonPath}: weight group ${g} (${group.paths.join(', ')}) holds ${total} bytes; its manifest entries need exactly ${group.byteLength}.`);
+      throw new ModelFileError(`${jsonPath}: weight group ${g} (${group.paths.join(', ')}) holds ${total} bytes; its manifest entries need exactly ${group.byteLength}.`);
     }
     const bytes = new Uint8Array(total);
     let offset = 0;
     for (const file of files) {
       const data = await readFile(file);
-      if (offset + data.length > total) throw new Error(`${jsonPath}: weight file ${file} changed size while being read.`);
+      if (offset + data.length > total) throw new ModelFileError(`${jsonPath}: weight file ${file} changed size while being read.`);
       bytes.set(data, offset);
       offset += data.length;
     }

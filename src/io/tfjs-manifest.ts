@@ -5,6 +5,7 @@
  * order, must be exactly the files' bytes. Sizes are computed with overflow
  * checks, so nothing is allocated for a size the files do not back.
  */
+import { ModelFileError } from '../core/errors.js';
 
 export interface ManifestWeight {
   name: string;
@@ -40,54 +41,54 @@ function isObject(value: unknown): value is Record<string, unknown> {
  */
 export function checkWeightPath(path: unknown, where: string): string {
   if (typeof path !== 'string' || path.length === 0 || path.length > 255 || path === '.' || path === '..' || /[/\\:\0]/.test(path)) {
-    throw new Error(`${where}: weight file path ${JSON.stringify(path)} must be a plain file name in the model.json's folder (no '/', '\\', ':', '..').`);
+    throw new ModelFileError(`${where}: weight file path ${JSON.stringify(path)} must be a plain file name in the model.json's folder (no '/', '\\', ':', '..').`);
   }
   return path;
 }
 
 function checkShape(shape: unknown, name: string, where: string): { shape: number[]; byteLength: number } {
   if (!Array.isArray(shape) || shape.length > MAX_RANK || !shape.every((d) => Number.isSafeInteger(d) && d >= 0)) {
-    throw new Error(`${where}: weight "${name}" has shape ${JSON.stringify(shape)}; expected a list of at most ${MAX_RANK} non-negative integers.`);
+    throw new ModelFileError(`${where}: weight "${name}" has shape ${JSON.stringify(shape)}; expected a list of at most ${MAX_RANK} non-negative integers.`);
   }
   let elements = 1;
   for (const d of shape as number[]) {
     elements *= d;
-    if (!Number.isSafeInteger(elements * 4)) throw new Error(`${where}: weight "${name}" of shape [${shape.join(', ')}] is too large to address.`);
+    if (!Number.isSafeInteger(elements * 4)) throw new ModelFileError(`${where}: weight "${name}" of shape [${shape.join(', ')}] is too large to address.`);
   }
   return { shape: shape as number[], byteLength: elements * 4 };
 }
 
 export function parseManifest(value: unknown, where: string): Manifest {
-  if (!Array.isArray(value) || value.length === 0) throw new Error(`${where}: weightsManifest must be a non-empty list of { paths, weights } groups.`);
+  if (!Array.isArray(value) || value.length === 0) throw new ModelFileError(`${where}: weightsManifest must be a non-empty list of { paths, weights } groups.`);
   const groups: ManifestGroup[] = [];
   const weights: ManifestWeight[] = [];
   const seen = new Set<string>();
   const files = new Set<string>();
   value.forEach((group, g) => {
     if (!isObject(group) || Object.keys(group).some((k) => k !== 'paths' && k !== 'weights') || !Array.isArray(group.paths) || !Array.isArray(group.weights)) {
-      throw new Error(`${where}: weightsManifest[${g}] must be an object { paths: [...], weights: [...] }.`);
+      throw new ModelFileError(`${where}: weightsManifest[${g}] must be an object { paths: [...], weights: [...] }.`);
     }
-    if (group.paths.length === 0 || group.paths.length > 1000) throw new Error(`${where}: weightsManifest[${g}].paths must list 1 to 1000 files.`);
+    if (group.paths.length === 0 || group.paths.length > 1000) throw new ModelFileError(`${where}: weightsManifest[${g}].paths must list 1 to 1000 files.`);
     const paths = group.paths.map((p) => checkWeightPath(p, where));
     for (const path of paths) {
-      if (files.has(path)) throw new Error(`${where}: the manifest lists weight file "${path}" twice; each file holds one part of one group.`);
+      if (files.has(path)) throw new ModelFileError(`${where}: the manifest lists weight file "${path}" twice; each file holds one part of one group.`);
       files.add(path);
     }
     let offset = 0;
     for (const entry of group.weights) {
-      if (weights.length >= MAX_WEIGHTS) throw new Error(`${where}: the manifest lists more than ${MAX_WEIGHTS} weights.`);
-      if (!isObject(entry) || typeof entry.name !== 'string') throw new Error(`${where}: each manifest weight must be an object { name, shape, dtype }; received ${JSON.stringify(entry)?.slice(0, 100)}.`);
+      if (weights.length >= MAX_WEIGHTS) throw new ModelFileError(`${where}: the manifest lists more than ${MAX_WEIGHTS} weights.`);
+      if (!isObject(entry) || typeof entry.name !== 'string') throw new ModelFileError(`${where}: each manifest weight must be an object { name, shape, dtype }; received ${JSON.stringify(entry)?.slice(0, 100)}.`);
       const { name } = entry;
-      if (Object.hasOwn(entry, 'quantization')) throw new Error(`${where}: weight "${name}" is quantized; convkit loads float32 weights only. Convert the model without quantization.`);
+      if (Object.hasOwn(entry, 'quantization')) throw new ModelFileError(`${where}: weight "${name}" is quantized; convkit loads float32 weights only. Convert the model without quantization.`);
       const extra = Object.keys(entry).filter((k) => !['name', 'shape', 'dtype'].includes(k));
-      if (extra.length > 0) throw new Error(`${where}: weight "${name}" has unsupported manifest field(s) ${extra.join(', ')}; expected name, shape, dtype.`);
-      if (entry.dtype !== 'float32') throw new Error(`${where}: weight "${name}" has dtype ${JSON.stringify(entry.dtype)}; convkit loads float32 weights.`);
-      if (seen.has(name)) throw new Error(`${where}: the manifest lists weight "${name}" twice.`);
+      if (extra.length > 0) throw new ModelFileError(`${where}: weight "${name}" has unsupported manifest field(s) ${extra.join(', ')}; expected name, shape, dtype.`);
+      if (entry.dtype !== 'float32') throw new ModelFileError(`${where}: weight "${name}" has dtype ${JSON.stringify(entry.dtype)}; convkit loads float32 weights.`);
+      if (seen.has(name)) throw new ModelFileError(`${where}: the manifest lists weight "${name}" twice.`);
       seen.add(name);
       const { shape, byteLength } = checkShape(entry.shape, name, where);
       weights.push({ name, shape, offset, byteLength, group: g });
       offset += byteLength;
-      if (!Number.isSafeInteger(offset)) throw new Error(`${where}: weightsManifest[${g}] is too large to address.`);
+      if (!Number.isSafeInteger(offset)) throw new ModelFileError(`${where}: weightsManifest[${g}] is too large to address.`);
     }
     groups.push({ paths, byteLength: offset });
   });

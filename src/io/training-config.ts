@@ -8,6 +8,7 @@ import { getLoss } from '../losses/losses.js';
 import { parseMetrics } from '../metrics/accuracy.js';
 import type { Sequential } from '../model/sequential.js';
 import { Adam, RMSprop, SGD, type Optimizer } from '../optimizers/optimizer.js';
+import { ModelFileError } from '../core/errors.js';
 
 export interface TrainingConfig {
   optimizer: Record<string, unknown>;
@@ -52,15 +53,15 @@ function isObject(value: unknown): value is Record<string, unknown> {
 }
 
 function restoreOptimizer(config: unknown, where: string): Optimizer {
-  if (!isObject(config)) throw new Error(`${where}: the optimizer config must be an object; received ${JSON.stringify(config)}.`);
+  if (!isObject(config)) throw new ModelFileError(`${where}: the optimizer config must be an object; received ${JSON.stringify(config)}.`);
   const entry = typeof config.name === 'string' ? OPTIMIZERS.get(config.name) : undefined;
-  if (!entry) throw new Error(`${where}: optimizer ${JSON.stringify(config.name)} is not one convkit loads; allowed: ${[...OPTIMIZERS.keys()].join(', ')}.`);
+  if (!entry) throw new ModelFileError(`${where}: optimizer ${JSON.stringify(config.name)} is not one convkit loads; allowed: ${[...OPTIMIZERS.keys()].join(', ')}.`);
   const options: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(config)) {
     if (key === 'name') continue;
     const rule = Object.hasOwn(entry.options, key) ? entry.options[key] : undefined;
-    if (!rule) throw new Error(`${where}: optimizer ${config.name} has no option ${JSON.stringify(key)}; allowed: ${Object.keys(entry.options).join(', ')}.`);
-    if (!rule[0](value)) throw new Error(`${where}: optimizer ${config.name} expects ${key} ${rule[1]}; received ${JSON.stringify(value)}.`);
+    if (!rule) throw new ModelFileError(`${where}: optimizer ${config.name} has no option ${JSON.stringify(key)}; allowed: ${Object.keys(entry.options).join(', ')}.`);
+    if (!rule[0](value)) throw new ModelFileError(`${where}: optimizer ${config.name} expects ${key} ${rule[1]}; received ${JSON.stringify(value)}.`);
     options[key] = value;
   }
   return entry.create(options);
@@ -70,9 +71,9 @@ function restoreOptimizer(config: unknown, where: string): Optimizer {
 export function restoreTraining(model: Sequential, config: unknown, where: string): void {
   const keys = ['optimizer', 'loss', 'fromLogits', 'metrics'];
   if (!isObject(config) || Object.keys(config).some((k) => !keys.includes(k))) {
-    throw new Error(`${where}: training_config must be an object with the keys ${keys.join(', ')}; received ${JSON.stringify(config)}.`);
+    throw new ModelFileError(`${where}: training_config must be an object with the keys ${keys.join(', ')}; received ${JSON.stringify(config)}.`);
   }
-  if (typeof config.fromLogits !== 'boolean') throw new Error(`${where}: training_config.fromLogits must be true or false; received ${JSON.stringify(config.fromLogits)}.`);
+  if (typeof config.fromLogits !== 'boolean') throw new ModelFileError(`${where}: training_config.fromLogits must be true or false; received ${JSON.stringify(config.fromLogits)}.`);
   try {
     const optimizer = restoreOptimizer(config.optimizer, where);
     // getLoss and parseMetrics only match names against their own fixed lists.
@@ -81,6 +82,6 @@ export function restoreTraining(model: Sequential, config: unknown, where: strin
     model.compile({ optimizer, loss: config.loss as string, lossOptions: { fromLogits: config.fromLogits }, metrics: config.metrics as string[] });
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
-    throw new Error(message.startsWith(where) ? message : `${where}: ${message}`);
+    throw new ModelFileError(message.startsWith(where) ? message : `${where}: ${message}`, { cause: error });
   }
 }

@@ -10,6 +10,7 @@ import { shapeSize } from '../core/tensor.js';
 import { activationBackprop, parseActivation, type ActivationName } from './activations.js';
 import { Layer, type BuildContext, type LayerDetails, type LayerPlan } from './layer.js';
 import { onnxActivation, type LayerDescriptor } from './layer-descriptor.js';
+import { ConfigError, ConvkitError } from '../core/errors.js';
 
 export interface ActivationOptions {
   activation: ActivationName;
@@ -28,10 +29,10 @@ export class Activation extends Layer {
   constructor(options: ActivationName | ActivationOptions) {
     const given = typeof options === 'string' ? { activation: options } : options;
     if (typeof given !== 'object' || given === null) {
-      throw new Error(`Activation expects an activation name such as 'relu' or { activation: 'relu' }; received ${JSON.stringify(options)}.`);
+      throw new ConfigError(`Activation expects an activation name such as 'relu' or { activation: 'relu' }; received ${JSON.stringify(options)}.`);
     }
     super(given);
-    if (given.activation === undefined) throw new Error(`Activation expects an activation, e.g. { activation: 'relu' }; received none.`);
+    if (given.activation === undefined) throw new ConfigError(`Activation expects an activation, e.g. { activation: 'relu' }; received none.`);
     this.activation = parseActivation('Activation', given.activation);
   }
 
@@ -66,7 +67,7 @@ export class Activation extends Layer {
 
   backward(dy: FloatArray, batch: number, needInputGrad: boolean): FloatArray | null {
     if (!needInputGrad) return null;
-    if (!this.input) throw new Error(`${this.displayName}: backward called without a training forward pass.`);
+    if (!this.input) throw new ConvkitError(`${this.displayName}: backward called without a training forward pass.`);
     if (this.activation === 'linear') return dy;
     const size = batch * shapeSize(this.inputShape);
     // dz overwrites dy, as in the affine layers: the caller does not read it again.
@@ -77,7 +78,7 @@ export class Activation extends Layer {
   /** The softmax's input of the last forward pass: what a loss on logits reads. */
   lastLogits(): FloatArray {
     if (this.activation !== 'softmax' || !this.input) {
-      throw new Error(`${this.displayName} has no logits: its activation is ${this.activation} or it has not run forward.`);
+      throw new ConvkitError(`${this.displayName} has no logits: its activation is ${this.activation} or it has not run forward.`);
     }
     return this.input;
   }

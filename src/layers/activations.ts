@@ -4,6 +4,7 @@
  * kept, except for softmax, whose logits the fused cross-entropy needs).
  */
 import type { Backend, FloatArray } from '../backend/backend.js';
+import { ConfigError } from '../core/errors.js';
 
 export const ACTIVATIONS = ['linear', 'relu', 'sigmoid', 'tanh', 'softmax'] as const;
 export type ActivationName = (typeof ACTIVATIONS)[number];
@@ -11,7 +12,7 @@ export type ActivationName = (typeof ACTIVATIONS)[number];
 export function parseActivation(layer: string, value: unknown): ActivationName {
   const name = value === undefined || value === null ? 'linear' : value;
   if (typeof name !== 'string' || !(ACTIVATIONS as readonly string[]).includes(name)) {
-    throw new Error(
+    throw new ConfigError(
       `${layer} got an unknown activation ${JSON.stringify(value)}; expected one of ${ACTIVATIONS.map((a) => `'${a}'`).join(', ')}.`,
     );
   }

@@ -6,6 +6,7 @@
 import type { BiasActivationEpilogue, FloatArray } from '../backend/backend.js';
 import { Layer, type Weight } from './layer.js';
 import { activationBackprop, applyBiasActivation, type ActivationName } from './activations.js';
+import { ConvkitError } from '../core/errors.js';
 
 export abstract class AffineLayer extends Layer {
   abstract readonly activation: ActivationName;
@@ -69,7 +70,7 @@ export abstract class AffineLayer extends Layer {
   /** Pre-softmax values of the last forward pass (softmax layers only): what a loss on logits reads. */
   lastLogits(): FloatArray {
     if (!this.logits || this.activation !== 'softmax') {
-      throw new Error(`${this.displayName} has no logits: it has no softmax activation or has not run forward.`);
+      throw new ConvkitError(`${this.displayName} has no logits: it has no softmax activation or has not run forward.`);
     }
     return this.logits;
   }
@@ -92,7 +93,7 @@ export abstract class AffineLayer extends Layer {
 
   private requireInput(): FloatArray {
     if (!this.input) {
-      throw new Error(`${this.displayName}: backward called without a training forward pass.`);
+      throw new ConvkitError(`${this.displayName}: backward called without a training forward pass.`);
     }
     return this.input;
   }

@@ -7,6 +7,7 @@ import type { BuildContext, LayerDetails, LayerPlan } from './layer.js';
 import { CHANNELS_LAST, KERNEL_AND_BIAS_EXTRAS, onnxActivation, onnxPads, type LayerDescriptor } from './layer-descriptor.js';
 import { expectInputRank, oneOf, optionalBoolean, pairOfPositiveIntegers, positiveInteger } from './validate-options.js';
 import { glorotUniform, zeros } from './initializers.js';
+import { ConfigError, ShapeError } from '../core/errors.js';
 
 export interface Conv2DOptions {
   filters: number;
@@ -32,7 +33,7 @@ export class Conv2D extends AffineLayer {
 
   constructor(options: Conv2DOptions) {
     super(options);
-    if (typeof options !== 'object' || options === null) throw new Error('Conv2D expects an options object such as { filters: 32, kernelSize: 3 }.');
+    if (typeof options !== 'object' || options === null) throw new ConfigError('Conv2D expects an options object such as { filters: 32, kernelSize: 3 }.');
     this.filters = positiveInteger('Conv2D', 'filters', options.filters, '{ filters: 32 }');
     this.kernelSize = pairOfPositiveIntegers('Conv2D', 'kernelSize', options.kernelSize, '3 or [3, 3]');
     this.strides = pairOfPositiveIntegers('Conv2D', 'strides', options.strides ?? 1, '1 or [2, 2]');
@@ -57,7 +58,7 @@ export class Conv2D extends AffineLayer {
     expectInputRank(this.displayName, inputShape, 4, 'batch, height, width, channels', 'Reshape images to [N, height, width, channels], e.g. [N, 28, 28, 1].');
     const { outputShape } = this.plan(inputShape)!;
     if (outputShape[0] <= 0 || outputShape[1] <= 0) {
-      throw new Error(
+      throw new ShapeError(
         `${this.displayName} with kernelSize [${this.kernelSize}] and padding '${this.padding}' needs an input of at least ${this.kernelSize[0]}x${this.kernelSize[1]}; received ${inputShape[0]}x${inputShape[1]}. Use padding 'same' or a smaller kernel.`,
       );
     }

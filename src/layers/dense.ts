@@ -6,6 +6,7 @@ import type { BuildContext, LayerDetails, LayerPlan } from './layer.js';
 import { expectInputRank, optionalBoolean, positiveInteger } from './validate-options.js';
 import { glorotUniform, zeros } from './initializers.js';
 import { KERNEL_AND_BIAS_EXTRAS, onnxActivation, type LayerDescriptor } from './layer-descriptor.js';
+import { ConfigError } from '../core/errors.js';
 
 export interface DenseOptions {
   units: number;
@@ -24,7 +25,7 @@ export class Dense extends AffineLayer {
 
   constructor(options: DenseOptions) {
     super(options);
-    if (typeof options !== 'object' || options === null) throw new Error('Dense expects an options object such as { units: 128 }.');
+    if (typeof options !== 'object' || options === null) throw new ConfigError('Dense expects an options object such as { units: 128 }.');
     this.unitCount = positiveInteger('Dense', 'units', options.units, '{ units: 128 }');
     this.activation = parseActivation('Dense', options.activation);
     this.useBias = optionalBoolean('Dense', 'useBias', options.useBias, true);

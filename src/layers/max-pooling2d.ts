@@ -6,6 +6,7 @@ import { shapeSize } from '../core/tensor.js';
 import { Layer, type BuildContext, type LayerPlan, type LayerDetails } from './layer.js';
 import { expectInputRank, oneOf, pairOfPositiveIntegers } from './validate-options.js';
 import { CHANNELS_LAST, onnxPads, type LayerDescriptor } from './layer-descriptor.js';
+import { ConvkitError, ShapeError } from '../core/errors.js';
 
 const newInt32Array = (size: number): Int32Array => new Int32Array(size);
 
@@ -46,7 +47,7 @@ export class MaxPooling2D extends Layer {
     expectInputRank(this.displayName, inputShape, 4, 'batch, height, width, channels', 'Put it after a Conv2D layer or reshape images to [N, height, width, channels].');
     const info = this.infoFor(1, inputShape);
     if (info.outHeight <= 0 || info.outWidth <= 0) {
-      throw new Error(
+      throw new ShapeError(
         `${this.displayName} with poolSize [${this.poolSize}] needs an input of at least ${this.poolSize[0]}x${this.poolSize[1]}; received ${inputShape[0]}x${inputShape[1]}. Use padding 'same' or a smaller poolSize.`,
       );
     }
@@ -74,7 +75,7 @@ export class MaxPooling2D extends Layer {
 
   backward(dy: FloatArray, batch: number, needInputGrad: boolean): FloatArray | null {
     if (!needInputGrad) return null;
-    if (!this.argmax) throw new Error(`${this.displayName}: backward called without a training forward pass.`);
+    if (!this.argmax) throw new ConvkitError(`${this.displayName}: backward called without a training forward pass.`);
     const info = this.poolInfo(batch);
     const dx = (this.inputGrad = this.reuse(this.inputGrad, batch * info.inHeight * info.inWidth * info.channels));
     this.backend.maxPoolBackprop(dy, this.argmax, dx, info);

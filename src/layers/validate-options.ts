@@ -1,8 +1,9 @@
 /** Constructor option checks that name the layer, the expectation and the received value. */
+import { ConfigError, ShapeError } from '../core/errors.js';
 
 export function positiveInteger(layer: string, option: string, value: unknown, example: string): number {
   if (typeof value !== 'number' || !Number.isInteger(value) || value <= 0) {
-    throw new Error(`${layer} expects ${option} to be a positive integer (e.g. ${example}); received ${JSON.stringify(value)}.`);
+    throw new ConfigError(`${layer} expects ${option} to be a positive integer (e.g. ${example}); received ${JSON.stringify(value)}.`);
   }
   return value;
 }
@@ -11,7 +12,7 @@ export function positiveInteger(layer: string, option: string, value: unknown, e
 export function pairOfPositiveIntegers(layer: string, option: string, value: unknown, example: string): [number, number] {
   const pair = typeof value === 'number' ? [value, value] : value;
   if (!Array.isArray(pair) || pair.length !== 2 || !pair.every((v) => Number.isInteger(v) && v > 0)) {
-    throw new Error(
+    throw new ConfigError(
       `${layer} expects ${option} to be a positive integer or a pair [height, width] of positive integers (e.g. ${example}); received ${JSON.stringify(value)}.`,
     );
   }
@@ -20,7 +21,7 @@ export function pairOfPositiveIntegers(layer: string, option: string, value: unk
 
 export function oneOf<T extends string>(layer: string, option: string, value: unknown, allowed: readonly T[]): T {
   if (typeof value !== 'string' || !(allowed as readonly string[]).includes(value)) {
-    throw new Error(`${layer} expects ${option} to be one of ${allowed.map((a) => `'${a}'`).join(', ')}; received ${JSON.stringify(value)}.`);
+    throw new ConfigError(`${layer} expects ${option} to be one of ${allowed.map((a) => `'${a}'`).join(', ')}; received ${JSON.stringify(value)}.`);
   }
   return value as T;
 }
@@ -28,7 +29,7 @@ export function oneOf<T extends string>(layer: string, option: string, value: un
 /** Rank check on the per-sample input shape, with the batch dimension added back for the message. */
 export function expectInputRank(layer: string, inputShape: readonly number[], rank: number, meaning: string, fix: string): void {
   if (inputShape.length + 1 !== rank) {
-    throw new Error(
+    throw new ShapeError(
       `${layer} expects input of rank ${rank} (${meaning}); received shape [None, ${inputShape.join(', ')}]. ${fix}`,
     );
   }
@@ -36,6 +37,6 @@ export function expectInputRank(layer: string, inputShape: readonly number[], ra
 
 export function optionalBoolean(layer: string, option: string, value: unknown, fallback: boolean): boolean {
   if (value === undefined) return fallback;
-  if (typeof value !== 'boolean') throw new Error(`${layer} expects ${option} to be true or false; received ${JSON.stringify(value)}.`);
+  if (typeof value !== 'boolean') throw new ConfigError(`${layer} expects ${option} to be true or false; received ${JSON.stringify(value)}.`);
   return value;
 }

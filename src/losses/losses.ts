@@ -10,6 +10,7 @@
  */
 import type { Backend, FloatArray } from '../backend/backend.js';
 import { logSumExp } from '../core/log-sum-exp.js';
+import { ConfigError } from '../core/errors.js';
 
 export type Targets = Int32Array | FloatArray;
 
@@ -103,7 +104,7 @@ export function getLoss(value: unknown, options: LossOptions = {}): Loss {
   };
   const resolved = typeof name === 'string' ? aliases[name.replace(/-/g, '_')] : undefined;
   if (!resolved) {
-    throw new Error(`compile() got an unknown loss ${JSON.stringify(value)}; expected one of ${LOSS_NAMES.map((n) => `'${n}'`).join(', ')}.`);
+    throw new ConfigError(`compile() got an unknown loss ${JSON.stringify(value)}; expected one of ${LOSS_NAMES.map((n) => `'${n}'`).join(', ')}.`);
   }
   return crossEntropy(resolved, resolved === 'sparse_categorical_crossentropy', options.fromLogits ?? false);
 }

@@ -4,6 +4,7 @@
  */
 import type { FloatArray } from '../backend/backend.js';
 import { argmaxRow } from './accuracy.js';
+import { ShapeError } from '../core/errors.js';
 
 export interface ClassReport {
   precision: number;
@@ -25,7 +26,7 @@ export interface ConfusionReport {
 export function confusionReport(probabilities: FloatArray, labels: Int32Array, classes: number): ConfusionReport {
   const rows = labels.length;
   if (probabilities.length !== rows * classes) {
-    throw new Error(`confusionReport expects ${rows} x ${classes} = ${rows * classes} probabilities; received ${probabilities.length}.`);
+    throw new ShapeError(`confusionReport expects ${rows} x ${classes} = ${rows * classes} probabilities; received ${probabilities.length}.`);
   }
   const matrix = Array.from({ length: classes }, () => new Array<number>(classes).fill(0));
   for (let r = 0; r < rows; r++) matrix[labels[r]][argmaxRow(probabilities, r, classes)]++;

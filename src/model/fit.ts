@@ -12,6 +12,7 @@ import { epochHeader, ProgressBar, type ProgressStream } from './progress-bar.js
 import { History, type Callback, type Logs } from './callbacks.js';
 import type { Sequential } from './sequential.js';
 import { checkInputs, checkTargets } from './validate-data.js';
+import { ConfigError } from '../core/errors.js';
 
 export interface FitOptions {
   epochs?: number;
@@ -43,7 +44,7 @@ export interface FitOptions {
 }
 
 function checkPositiveInteger(option: string, value: number): number {
-  if (!Number.isInteger(value) || value <= 0) throw new Error(`fit() expects ${option} to be a positive integer; received ${JSON.stringify(value)}.`);
+  if (!Number.isInteger(value) || value <= 0) throw new ConfigError(`fit() expects ${option} to be a positive integer; received ${JSON.stringify(value)}.`);
   return value;
 }
 
@@ -57,7 +58,7 @@ function describeValue(value: unknown): string {
 
 function checkWeight(what: string, value: unknown): number {
   if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
-    throw new Error(`fit(): ${what} is ${typeof value === 'number' ? String(value) : describeValue(value)}; loss weights must be finite numbers >= 0.`);
+    throw new ConfigError(`fit(): ${what} is ${typeof value === 'number' ? String(value) : describeValue(value)}; loss weights must be finite numbers >= 0.`);
   }
   return value;
 }
@@ -81,30 +82,30 @@ export function resolveSampleWeights(options: Pick<FitOptions, 'classWeight' | '
   const weights = new Float64Array(samples).fill(1);
   if (sampleWeight !== undefined) {
     if (!Array.isArray(sampleWeight) && !(ArrayBuffer.isView(sampleWeight) && !(sampleWeight instanceof DataView))) {
-      throw new Error(`fit() expects sampleWeight as a Float32Array or number[] with one weight per sample; received ${describeValue(sampleWeight)}.`);
+      throw new ConfigError(`fit() expects sampleWeight as a Float32Array or number[] with one weight per sample; received ${describeValue(sampleWeight)}.`);
     }
     const values = sampleWeight as ArrayLike<number>;
     if (values.length !== samples) {
-      throw new Error(`fit() expects sampleWeight to hold one weight per sample of x (${samples}); received ${values.length}.`);
+      throw new ConfigError(`fit() expects sampleWeight to hold one weight per sample of x (${samples}); received ${values.length}.`);
     }
     for (let i = 0; i < samples; i++) weights[i] = checkWeight(`sampleWeight[${i}]`, values[i]);
   }
   if (classWeight !== undefined) {
     const perClass = new Float64Array(classes).fill(1);
     if (classWeight === null || typeof classWeight !== 'object' || classWeight instanceof DataView || classWeight instanceof Map) {
-      throw new Error(`fit() expects classWeight as { classIndex: weight } (e.g. { 0: 1, 1: 5 }) or an array of ${classes} weights; received ${describeValue(classWeight)}.`);
+      throw new ConfigError(`fit() expects classWeight as { classIndex: weight } (e.g. { 0: 1, 1: 5 }) or an array of ${classes} weights; received ${describeValue(classWeight)}.`);
     }
     if (Array.isArray(classWeight) || ArrayBuffer.isView(classWeight)) {
       const values = classWeight as ArrayLike<number>;
       if (values.length !== classes) {
-        throw new Error(`fit() expects classWeight as an array to hold one weight per class (${classes}, the model's output classes); received ${values.length}.`);
+        throw new ConfigError(`fit() expects classWeight as an array to hold one weight per class (${classes}, the model's output classes); received ${values.length}.`);
       }
       for (let c = 0; c < classes; c++) perClass[c] = checkWeight(`classWeight[${c}]`, values[c]);
     } else {
       for (const [key, value] of Object.entries(classWeight)) {
         const c = Number(key);
         if (!(Number.isInteger(c) && c >= 0 && c < classes && String(c) === key)) {
-          throw new Error(`fit(): classWeight key ${JSON.stringify(key)} is not a class index; expected integers 0..${classes - 1} for a model with ${classes} output classes.`);
+          throw new ConfigError(`fit(): classWeight key ${JSON.stringify(key)} is not a class index; expected integers 0..${classes - 1} for a model with ${classes} output classes.`);
         }
         perClass[c] = checkWeight(`classWeight[${c}]`, value);
       }
@@ -118,7 +119,7 @@ export async function runFit(model: Sequential, x: Tensor, targets: Targets, opt
   const epochs = checkPositiveInteger('epochs', options.epochs ?? 1);
   const batchSize = checkPositiveInteger('batchSize', options.batchSize ?? 32);
   const initialEpoch = options.initialEpoch ?? 0;
-  if (!Number.isInteger(initialEpoch) || initialEpoch < 0) throw new Error(`fit() expects initialEpoch to be a non-negative integer; received ${JSON.stringify(options.initialEpoch)}.`);
+  if (!Number.isInteger(initialEpoch) || initialEpoch < 0) throw new ConfigError(`fit() expects initialEpoch to be a non-negative integer; received ${JSON.stringify(options.initialEpoch)}.`);
   const verbose = options.verbose ?? 1;
   const callbacks = options.callbacks ?? [];
   const loss = model.loss!;
@@ -128,10 +129,10 @@ export async function runFit(model: Sequential, x: Tensor, targets: Targets, opt
   const total = x.shape[0];
 
   const split = options.validationSplit ?? 0;
-  if (!(split >= 0 && split < 1)) throw new Error(`fit() expects validationSplit in [0, 1), e.g. 0.1; received ${JSON.stringify(split)}.`);
-  if (split > 0 && options.validationData) throw new Error('fit() got both validationSplit and validationData; give one of them.');
+  if (!(split >= 0 && split < 1)) throw new ConfigError(`fit() expects validationSplit in [0, 1), e.g. 0.1; received ${JSON.stringify(split)}.`);
+  if (split > 0 && options.validationData) throw new ConfigError('fit() got both validationSplit and validationData; give one of them.');
   const trainCount = split > 0 ? Math.floor(total * (1 - split)) : total;
-  if (trainCount <= 0) throw new Error(`fit(): validationSplit ${split} leaves no training samples out of ${total}.`);
+  if (trainCount <= 0) throw new ConfigError(`fit(): validationSplit ${split} leaves no training samples out of ${total}.`);
 
   let validation: { x: FloatArray; y: Targets; count: number } | null = null;
   if (split > 0 && trainCount < total) {

@@ -17,6 +17,7 @@ import { runFit, type FitOptions } from './fit.js';
 import type { History } from './callbacks.js';
 import { formatSummary, type SummaryOptions } from './summary.js';
 import { ExecutionPlan } from './plan/execution-plan.js';
+import { ConfigError, ShapeError } from '../core/errors.js';
 
 export interface SequentialOptions {
   name?: string;
@@ -41,7 +42,7 @@ export interface StepResult {
 }
 
 function checkRowWeights(method: string, weights: RowWeights, batch: number): void {
-  if (weights && weights.length !== batch) throw new Error(`${method}() expects one weight per sample of the batch (${batch}); received ${weights.length}.`);
+  if (weights && weights.length !== batch) throw new ConfigError(`${method}() expects one weight per sample of the batch (${batch}); received ${weights.length}.`);
 }
 
 export class Sequential {
@@ -66,7 +67,7 @@ export class Sequential {
     this.dtype = options.dtype ?? 'float32';
     this.backend = resolveBackend(options.backend);
     if (this.dtype === 'float64' && !this.backend.supportsFloat64) {
-      throw new Error(`Sequential with dtype 'float64' needs a backend that supports it; '${this.backend.name}' does not. Use { backend: 'reference' }.`);
+      throw new ConfigError(`Sequential with dtype 'float64' needs a backend that supports it; '${this.backend.name}' does not. Use { backend: 'reference' }.`);
     }
     this.seed = options.seed ?? randomSeed();
     this.random = new Random(this.seed);
@@ -75,17 +76,17 @@ export class Sequential {
 
   /** Appends a layer; once the input shape is known, each added layer is built right away (as in Keras). */
   add(layer: Layer): void {
-    if (layer.built) throw new Error(`Layer "${layer.name}" (${layer.className}) already belongs to a built model; create a new layer.`);
+    if (layer.built) throw new ConfigError(`Layer "${layer.name}" (${layer.className}) already belongs to a built model; create a new layer.`);
     if (layer.name === undefined) {
       const taken = new Set(this.layers.map((l) => l.name));
       let name = layer.namePrefix;
       for (let i = 1; taken.has(name); i++) name = `${layer.namePrefix}_${i}`;
       layer.name = name;
     } else if (this.layers.some((l) => l.name === layer.name)) {
-      throw new Error(`Model "${this.name}" already has a layer named "${layer.name}"; layer names must be unique.`);
+      throw new ConfigError(`Model "${this.name}" already has a layer named "${layer.name}"; layer names must be unique.`);
     }
     if (this.layers.length > 0 && layer.declaredInputShape) {
-      throw new Error(`Layer "${layer.name}" declares inputShape, but only the first layer of a Sequential model may.`);
+      throw new ConfigError(`Layer "${layer.name}" declares inputShape, but only the first layer of a Sequential model may.`);
     }
     // Build before appending, so that a layer that does not fit leaves the model unchanged.
     if (this.built) layer.build(this.layers[this.layers.length - 1].outputShape, this.buildContext());
@@ -113,7 +114,7 @@ export class Sequential {
   /** Creates all weights for a per-sample input shape (without the batch dimension). */
   build(inputShape: readonly number[]): void {
     if (this.built) return;
-    if (this.layers.length === 0) throw new Error(`Model "${this.name}" has no layers; add layers before building it.`);
+    if (this.layers.length === 0) throw new ConfigError(`Model "${this.name}" has no layers; add layers before building it.`);
     let shape = inputShape;
     for (const layer of this.layers) {
       shape = layer.build(shape, this.buildContext());
@@ -138,7 +139,7 @@ export class Sequential {
     const first = this.layers[0];
     const shape = first?.declaredInputShape ?? inputShape;
     if (!shape) {
-      throw new Error(`Model "${this.name}" is not built yet: give the first layer an inputShape (e.g. inputShape: [28, 28, 1]) or call fit() first.`);
+      throw new ConfigError(`Model "${this.name}" is not built yet: give the first layer an inputShape (e.g. inputShape: [28, 28, 1]) or call fit() first.`);
     }
     this.build(shape);
   }
@@ -155,7 +156,7 @@ export class Sequential {
 
   compile(options: CompileOptions): void {
     if (typeof options !== 'object' || options === null) {
-      throw new Error(`compile() expects options such as { optimizer: 'adam', loss: 'sparse_categorical_crossentropy', metrics: ['accuracy'] }.`);
+      throw new ConfigError(`compile() expects options such as { optimizer: 'adam', loss: 'sparse_categorical_crossentropy', metrics: ['accuracy'] }.`);
     }
     this.optimizer = getOptimizer(options.optimizer);
     this.loss = getLoss(options.loss, options.lossOptions);
@@ -180,12 +181,12 @@ export class Sequential {
   setWeights(values: readonly Tensor[]): void {
     const weights = this.weights();
     if (values.length !== weights.length) {
-      throw new Error(`setWeights() expects ${weights.length} tensors for model "${this.name}"; received ${values.length}.`);
+      throw new ShapeError(`setWeights() expects ${weights.length} tensors for model "${this.name}"; received ${values.length}.`);
     }
     weights.forEach((w, i) => {
       const v = values[i];
       if (v.data.length !== w.value.length || v.shape.some((d, k) => d !== w.shape[k])) {
-        throw new Error(`setWeights(): ${w.name} expects shape [${w.shape.join(', ')}]; received [${v.shape.join(', ')}].`);
+        throw new ShapeError(`setWeights(): ${w.name} expects shape [${w.shape.join(', ')}]; received [${v.shape.join(', ')}].`);
       }
       w.value.set(v.data);
     });
@@ -200,7 +201,7 @@ export class Sequential {
 
   private requireCompiled(method: string): { loss: Loss; optimizer: Optimizer } {
     if (!this.loss || !this.optimizer) {
-      throw new Error(`${method}() needs a compiled model: call model.compile({ optimizer: 'adam', loss: 'sparse_categorical_crossentropy', metrics: ['accuracy'] }) first.`);
+      throw new ConfigError(`${method}() needs a compiled model: call model.compile({ optimizer: 'adam', loss: 'sparse_categorical_crossentropy', metrics: ['accuracy'] }) first.`);
     }
     return { loss: this.loss, optimizer: this.optimizer };
   }

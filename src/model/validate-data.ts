@@ -3,22 +3,23 @@ import type { FloatArray } from '../backend/backend.js';
 import { Tensor } from '../core/tensor.js';
 import type { Layer } from '../layers/layer.js';
 import type { Loss, Targets } from '../losses/losses.js';
+import { DataError, ShapeError } from '../core/errors.js';
 
 export function checkInputs(x: unknown, firstLayer: Layer, inputShape: readonly number[], method: string): Tensor {
   if (!(x instanceof Tensor)) {
-    throw new Error(`${method}() expects x as a Tensor (convkit.tensor(data, [N, ${inputShape.join(', ')}])); received ${describe(x)}.`);
+    throw new DataError(`${method}() expects x as a Tensor (convkit.tensor(data, [N, ${inputShape.join(', ')}])); received ${describe(x)}.`);
   }
   const expected = [x.shape[0], ...inputShape];
   const matches = x.shape.length === expected.length && x.shape.every((d, i) => d === expected[i]);
   if (!matches) {
     const rank = inputShape.length + 1;
     const what = rank === 4 ? ' (batch, height, width, channels)' : rank === 2 ? ' (batch, features)' : '';
-    throw new Error(
+    throw new ShapeError(
       `${firstLayer.className} layer "${firstLayer.name}" expects input of rank ${rank}${what} and shape [N, ${inputShape.join(', ')}]; ` +
         `received shape [${x.shape.join(', ')}]. Reshape the data to [${x.shape[0]}, ${inputShape.join(', ')}].`,
     );
   }
-  if (x.shape[0] === 0) throw new Error(`${method}() received no samples (x has shape [${x.shape.join(', ')}]).`);
+  if (x.shape[0] === 0) throw new DataError(`${method}() received no samples (x has shape [${x.shape.join(', ')}]).`);
   return x;
 }
 
@@ -30,12 +31,12 @@ export function checkTargets(y: unknown, loss: Loss, samples: number, classes: n
   if (loss.sparse) {
     const labels = y instanceof Int32Array ? y : toInt32(y, method);
     if (labels.length !== samples) {
-      throw new Error(`${method}() received ${samples} inputs but ${labels.length} labels; they must be the same number.`);
+      throw new DataError(`${method}() received ${samples} inputs but ${labels.length} labels; they must be the same number.`);
     }
     for (let i = 0; i < labels.length; i++) {
       const label = labels[i];
       if (!(label >= 0 && label < classes && Number.isInteger(label))) {
-        throw new Error(
+        throw new DataError(
           `${method}(): label at index ${i} is ${label}, outside [0, ${classes - 1}] for a model with ${classes} output classes. ` +
             `Use class indices 0..${classes - 1}, or give the last Dense layer more units.`,
         );
@@ -44,10 +45,10 @@ export function checkTargets(y: unknown, loss: Loss, samples: number, classes: n
     return labels;
   }
   if (!(y instanceof Tensor)) {
-    throw new Error(`${method}() with loss '${loss.name}' expects y as a Tensor of shape [N, ${classes}] (one-hot rows); received ${describe(y)}. For class indices use 'sparse_categorical_crossentropy'.`);
+    throw new DataError(`${method}() with loss '${loss.name}' expects y as a Tensor of shape [N, ${classes}] (one-hot rows); received ${describe(y)}. For class indices use 'sparse_categorical_crossentropy'.`);
   }
   if (y.shape.length !== 2 || y.shape[0] !== samples || y.shape[1] !== classes) {
-    throw new Error(`${method}() with loss '${loss.name}' expects y of shape [${samples}, ${classes}]; received [${y.shape.join(', ')}].`);
+    throw new ShapeError(`${method}() with loss '${loss.name}' expects y of shape [${samples}, ${classes}]; received [${y.shape.join(', ')}].`);
   }
   return y.data as FloatArray;
 }
@@ -58,13 +59,13 @@ function toInt32(y: unknown, method: string): Int32Array {
     const labels = new Int32Array(values.length);
     values.forEach((v, i) => {
       // v !== (v | 0) rejects integers outside int32, which Int32Array would wrap (2^32 + 1 -> class 1).
-      if (!Number.isInteger(v) || v !== (v | 0)) throw new Error(`${method}(): label at index ${i} is ${v}; expected an integer class index.`);
+      if (!Number.isInteger(v) || v !== (v | 0)) throw new DataError(`${method}(): label at index ${i} is ${v}; expected an integer class index.`);
       labels[i] = v;
     });
     return labels;
   }
   if (y instanceof Tensor) return toInt32(y.data, method);
-  throw new Error(`${method}() expects y as class indices (Int32Array or number[]); received ${describe(y)}.`);
+  throw new DataError(`${method}() expects y as class indices (Int32Array or number[]); received ${describe(y)}.`);
 }
 
 function describe(value: unknown): string {

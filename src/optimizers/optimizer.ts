@@ -5,6 +5,7 @@
  */
 import type { Backend, FloatArray } from '../backend/backend.js';
 import type { Weight } from '../layers/layer.js';
+import { ConfigError, ShapeError } from '../core/errors.js';
 
 export abstract class Optimizer {
   abstract readonly name: string;
@@ -15,7 +16,7 @@ export abstract class Optimizer {
 
   constructor(learningRate: number) {
     if (typeof learningRate !== 'number' || !(learningRate > 0) || !Number.isFinite(learningRate)) {
-      throw new Error(`${this.constructor.name} expects learningRate to be a positive finite number such as 0.001; received ${JSON.stringify(learningRate)}.`);
+      throw new ConfigError(`${this.constructor.name} expects learningRate to be a positive finite number such as 0.001; received ${JSON.stringify(learningRate)}.`);
     }
     this.learningRate = learningRate;
   }
@@ -53,7 +54,7 @@ export abstract class Optimizer {
    */
   setSlots(weight: Weight, values: readonly FloatArray[]): void {
     if (values.length !== this.slotCount || values.some((v) => v.length !== weight.value.length || v.constructor !== weight.value.constructor)) {
-      throw new Error(`${this.constructor.name}.setSlots(): ${weight.name} expects ${this.slotCount} slot(s) of ${weight.value.length} ${weight.value.constructor.name} values.`);
+      throw new ShapeError(`${this.constructor.name}.setSlots(): ${weight.name} expects ${this.slotCount} slot(s) of ${weight.value.length} ${weight.value.constructor.name} values.`);
     }
     this.slots.set(weight, values.map((v) => v.slice()));
   }
@@ -94,7 +95,7 @@ export class SGD extends Optimizer {
     super(options.learningRate ?? 0.01);
     const momentum = options.momentum ?? 0;
     if (typeof momentum !== 'number' || !(momentum >= 0 && momentum < 1)) {
-      throw new Error(`SGD expects momentum in [0, 1) such as 0.9; received ${JSON.stringify(options.momentum)}.`);
+      throw new ConfigError(`SGD expects momentum in [0, 1) such as 0.9; received ${JSON.stringify(options.momentum)}.`);
     }
     this.momentum = momentum;
     this.nesterov = options.nesterov ?? false;
@@ -150,7 +151,7 @@ export function getOptimizer(value: unknown): Optimizer {
     case 'sgd': return new SGD();
     case 'rmsprop': return new RMSprop();
     default:
-      throw new Error(
+      throw new ConfigError(
         `compile() got an unknown optimizer ${JSON.stringify(value)}; expected one of ${OPTIMIZER_NAMES.map((n) => `'${n}'`).join(', ')} or an optimizer object such as new Adam({ learningRate: 0.001 }).`,
       );
   }

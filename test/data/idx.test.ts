@@ -8,6 +8,7 @@ import {
   encodeIdx, IdxFormatError, isGzip, parseIdx, readIdxFile, writeIdxFile,
   type IdxInput, type IdxType,
 } from '../../src/data/idx.js';
+import { ConfigError, DataError, ShapeError } from '../../src/core/errors.js';
 
 // Extremes of each type, plus values that a wrong byte order or width would mangle.
 const SAMPLES: { [T in IdxType]: number[] } = {
@@ -112,6 +113,8 @@ describe('IDX rejects malformed input with a message naming expected and receive
   const rejects = (input: Uint8Array, pattern: RegExp): void => {
     assert.throws(() => parseIdx(input, 'sample.idx'), (error: unknown) => {
       assert.ok(error instanceof IdxFormatError, `expected IdxFormatError, got ${String(error)}`);
+      assert.ok(error instanceof DataError, 'an IdxFormatError is a DataError');
+      assert.equal(error.name, 'IdxFormatError');
       assert.match(error.message, /^sample\.idx: /);
       assert.match(error.message, pattern);
       return true;
@@ -178,13 +181,13 @@ describe('IDX rejects malformed input with a message naming expected and receive
 
 describe('encodeIdx refuses what it cannot write faithfully', () => {
   it('integer values out of range or fractional', () => {
-    assert.throws(() => encodeIdx({ type: 'uint8', shape: [2], data: [1, 256] }), /uint8 holds integers in \[0, 255\]; received 256 at index 1/);
+    assert.throws(() => encodeIdx({ type: 'uint8', shape: [2], data: [1, 256] }), (e: unknown) => e instanceof DataError && /uint8 holds integers in \[0, 255\]; received 256 at index 1/.test(e.message));
     assert.throws(() => encodeIdx({ type: 'int8', shape: [1], data: [-129] }), /int8 holds integers in \[-128, 127\]; received -129 at index 0/);
     assert.throws(() => encodeIdx({ type: 'int32', shape: [2], data: [0, 0.5] }), /received 0\.5 at index 1/);
   });
 
   it('a data length that does not match the shape', () => {
-    assert.throws(() => encodeIdx({ type: 'float32', shape: [2, 3], data: [1, 2, 3] }), /shape \[2, 3\] needs 6 elements; received 3/);
+    assert.throws(() => encodeIdx({ type: 'float32', shape: [2, 3], data: [1, 2, 3] }), (e: unknown) => e instanceof ShapeError && /shape \[2, 3\] needs 6 elements; received 3/.test(e.message));
   });
 
   it('bad ranks and dimensions', () => {
@@ -194,6 +197,6 @@ describe('encodeIdx refuses what it cannot write faithfully', () => {
   });
 
   it('an unknown type', () => {
-    assert.throws(() => encodeIdx({ type: 'uint16' as IdxType, shape: [1], data: [1] }), /expected one of uint8, .*; received uint16/);
+    assert.throws(() => encodeIdx({ type: 'uint16' as IdxType, shape: [1], data: [1] }), (e: unknown) => e instanceof ConfigError && /expected one of uint8, .*; received uint16/.test(e.message));
   });
 });

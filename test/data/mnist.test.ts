@@ -4,6 +4,7 @@ import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { encodeIdx, writeIdxFile } from '../../src/data/idx.js';
+import { ConfigError, DataError } from '../../src/core/errors.js';
 import {
   defaultMnistDir, findMnistFiles, loadIdxDataset, loadMnist, sliceImageSet, type MnistData,
 } from '../../src/data/mnist.js';
@@ -157,7 +158,8 @@ describe('loading IDX data sets from a folder', () => {
     const folder = await subdir('labels');
     await writeIdxFile(join(folder, 'images'), { type: 'uint8', shape: [3, 2, 3], data: TRAIN_PIXELS });
     await writeIdxFile(join(folder, 'labels'), { type: 'uint8', shape: [3], data: [1, 10, 200] });
-    await assert.rejects(loadIdxDataset(join(folder, 'images'), join(folder, 'labels')), /expected labels in \[0, 9\]; received 10 at index 1\./);
+    await assert.rejects(loadIdxDataset(join(folder, 'images'), join(folder, 'labels')),
+      (e: unknown) => e instanceof DataError && /expected labels in \[0, 9\]; received 10 at index 1\./.test(e.message));
     const letters = await loadIdxDataset(join(folder, 'images'), join(folder, 'labels'), { numClasses: 201 });
     assert.deepEqual(Array.from(letters.labels), [1, 10, 200]);
   });
@@ -188,8 +190,8 @@ describe('loading IDX data sets from a folder', () => {
   });
 
   it('rejects limits that are not positive integers before reading anything', async () => {
-    await assert.rejects(loadMnist({ trainLimit: 0, dataDir: join(dir, 'nope') }), /^Error: trainLimit must be a positive integer .*; received 0/);
-    await assert.rejects(loadMnist({ testLimit: 2.5 }), /^Error: testLimit must be a positive integer .*; received 2\.5/);
-    await assert.rejects(loadIdxDataset('a', 'b', { limit: -1 }), /^Error: limit must be a positive integer .*; received -1/);
+    await assert.rejects(loadMnist({ trainLimit: 0, dataDir: join(dir, 'nope') }), /^ConfigError: trainLimit must be a positive integer .*; received 0/);
+    await assert.rejects(loadMnist({ testLimit: 2.5 }), /^ConfigError: testLimit must be a positive integer .*; received 2\.5/);
+    await assert.rejects(loadIdxDataset('a', 'b', { limit: -1 }), (e: unknown) => e instanceof ConfigError && /^limit must be a positive integer .*; received -1/.test(e.message));
   });
 });

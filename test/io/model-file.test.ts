@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Sequential, SGD, Tensor, layers, loadModel, loadModelFile } from '../../src/index.js';
+import { ConfigError, ModelFileError, Sequential, SGD, Tensor, layers, loadModel, loadModelFile } from '../../src/index.js';
 import { decodeModel, encodeModel, modelFileContent, saveModel } from '../../src/io/model-file.js';
 import { encodeSafetensors, type NamedTensor } from '../../src/io/safetensors.js';
 import { Random } from '../../src/core/random.js';
@@ -50,7 +50,7 @@ function editArchitecture(model: Sequential, edit: (spec: { layers: { className:
 
 function refused(bytes: Uint8Array, message: RegExp): void {
   assert.throws(() => decodeModel(bytes, { source: 'm.safetensors' }), (error: unknown) => {
-    assert.ok(error instanceof Error);
+    assert.ok(error instanceof ModelFileError, `expected a ModelFileError, got ${String(error)}`);
     assert.match(error.message, /m\.safetensors/);
     assert.match(error.message, message);
     return true;
@@ -144,14 +144,14 @@ describe('round trip', () => {
     assert.throws(() => encodeModel(slashed), /save\(\): layer name "a\/b" cannot be saved/);
     const custom = tinyModel();
     Object.defineProperty(custom.layers[2], 'className', { value: 'MyLayer' });
-    assert.throws(() => encodeModel(custom), /save\(\): layer "flatten" is a MyLayer, which model files cannot hold/);
+    assert.throws(() => encodeModel(custom), (e: unknown) => e instanceof ModelFileError && /save\(\): layer "flatten" is a MyLayer, which model files cannot hold/.test(e.message));
   });
 
   test('caller metadata is kept as strings; convkit keys cannot be overridden', async () => {
     const model = tinyModel();
     const { metadata } = decodeModel(encodeModel(model, { metadata: { recipe: '{"epochs":4}' } }), { backend: 'reference' });
     assert.equal(metadata.get('recipe'), '{"epochs":4}');
-    assert.throws(() => encodeModel(model, { metadata: { architecture: 'x' } }), /metadata key "architecture" is reserved/);
+    assert.throws(() => encodeModel(model, { metadata: { architecture: 'x' } }), (e: unknown) => e instanceof ConfigError && /metadata key "architecture" is reserved/.test(e.message));
     await assert.rejects(loadModelFile('/nonexistent/m.safetensors'), /ENOENT/);
   });
 });
@@ -172,6 +172,9 @@ describe('refused model files', () => {
   test('layer configs with unknown keys or values the layer itself rejects', () => {
     refused(editArchitecture(tinyModel(), (spec) => { spec.layers[0].config.kernelInitializer = 'x'; }), /layer 0: Conv2D has no config key "kernelInitializer"/);
     refused(editArchitecture(tinyModel(), (spec) => { spec.layers[0].config.filters = -2; }), /layer 0: Conv2D expects filters to be a positive integer .* received -2/);
+    // The layer's own ConfigError is kept as the cause of the file's ModelFileError.
+    assert.throws(() => decodeModel(editArchitecture(tinyModel(), (spec) => { spec.layers[0].config.filters = -2; }), { source: 'm.safetensors' }),
+      (e: unknown) => e instanceof ModelFileError && e.cause instanceof ConfigError && /^Conv2D expects filters/.test(e.cause.message));
     refused(editArchitecture(tinyModel(), (spec) => { spec.layers[4].config.activation = 'eval'; }), /layer 4: Dense got an unknown activation "eval"/);
     refused(editArchitecture(tinyModel(), (spec) => { spec.layers[4].config.useBias = 'yes'; }), /Dense "dense" expects useBias to be true or false; received "yes"/);
     refused(editArchitecture(tinyModel(), (spec) => { spec.layers[4].config.name = '../../etc'; }), /a Dense layer needs a name of letters, digits/);

@@ -7,6 +7,7 @@ import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { decodeSafetensors, encodeSafetensors, MAX_HEADER_BYTES, SafetensorsError } from '../../src/io/safetensors.js';
 import { findDuplicateKey } from '../../src/io/json-duplicate-keys.js';
+import { ModelFileError } from '../../src/core/errors.js';
 
 /** A file from a header (text or raw bytes) and data, with the header length as declared (default: the true one). */
 function craft(header: string | Uint8Array, data: Uint8Array | number = 0, declared?: bigint): Uint8Array {
@@ -22,6 +23,8 @@ function craft(header: string | Uint8Array, data: Uint8Array | number = 0, decla
 function rejects(bytes: Uint8Array, message: RegExp): void {
   assert.throws(() => decodeSafetensors(bytes, 'bad.safetensors'), (error: unknown) => {
     assert.ok(error instanceof SafetensorsError, `expected a SafetensorsError, got ${String(error)}`);
+    assert.ok(error instanceof ModelFileError, 'a SafetensorsError is a ModelFileError');
+    assert.equal(error.name, 'SafetensorsError');
     assert.match(error.message, /^bad\.safetensors is not a valid safetensors file: /);
     assert.match(error.message, message);
     return true;

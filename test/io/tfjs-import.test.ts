@@ -10,7 +10,7 @@ import { mkdtemp, rm, symlink, truncate, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
-import { Sequential, Tensor, exportTfjs, layers, loadMnist, loadTfjsModel, tfjsArtifacts } from '../../src/index.js';
+import { ModelFileError, Sequential, Tensor, exportTfjs, layers, loadMnist, loadTfjsModel, tfjsArtifacts } from '../../src/index.js';
 import { maxAbsDiff, tfjsPredict, TOLERANCE } from './tfjs-onnx-fixtures.js';
 
 async function withFolder(run: (dir: string) => Promise<void>): Promise<void> {
@@ -181,7 +181,11 @@ const BAD: [string, (json: Json, dir: string) => Promise<void> | void, RegExp][]
 
 for (const [what, edit, message] of BAD) {
   test(`refuses ${what}`, async () => {
-    await assert.rejects(loadEdited(edit), message);
+    await assert.rejects(loadEdited(edit), (error: unknown) => {
+      assert.ok(error instanceof ModelFileError, `expected a ModelFileError, got ${String(error)}`);
+      assert.match(error.message, message);
+      return true;
+    });
   });
 }
 

@@ -1,11 +1,12 @@
 /** Layer options are checked when the layer is made: each bad value is refused with what was expected, an example and what was received. */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { layers } from '../../src/index.js';
+import { ConfigError, layers } from '../../src/index.js';
 
 for (const filters of [-1, 0, 2.5]) {
   test(`Conv2D filters ${filters}`, () => {
-    assert.throws(() => layers.conv2d({ filters, kernelSize: 3 }), (e: Error) => {
+    assert.throws(() => layers.conv2d({ filters, kernelSize: 3 }), (e: unknown) => {
+      assert.ok(e instanceof ConfigError, `expected a ConfigError, got ${String(e)}`);
       assert.match(e.message, /^Conv2D expects filters to be a positive integer/);
       assert.ok(e.message.includes(`received ${filters}.`), e.message);
       assert.match(e.message, /e\.g\. \{ filters: 32 \}/);
@@ -31,7 +32,10 @@ test('kernelSize 0, negative, or a bad pair', () => {
 
 test('Conv2D strides 0 and unknown padding', () => {
   assert.throws(() => layers.conv2d({ filters: 8, kernelSize: 3, strides: 0 }), /Conv2D expects strides to be a positive integer or a pair .*received 0\./);
-  assert.throws(() => layers.conv2d({ filters: 8, kernelSize: 3, padding: 'full' as never }), /Conv2D expects padding to be one of 'valid', 'same'; received "full"\./);
+  assert.throws(
+    () => layers.conv2d({ filters: 8, kernelSize: 3, padding: 'full' as never }),
+    (e: unknown) => e instanceof ConfigError && /Conv2D expects padding to be one of 'valid', 'same'; received "full"\./.test(e.message),
+  );
 });
 
 test('poolSize 0 and pool strides 0', () => {

@@ -9,6 +9,7 @@
  * are read so that the zero padding of the last row can be cut off.
  */
 import pngjs from 'pngjs';
+import { DataError } from '../../core/errors.js';
 
 export interface GreyImage {
   width: number;
@@ -27,7 +28,7 @@ function isPng(bytes: Uint8Array): boolean {
 
 /** Walks the chunk list (without inflating) for IHDR's size and the tEXt chunks. */
 export function pngHeader(bytes: Uint8Array): { width: number; height: number; text: Record<string, string> } {
-  if (!isPng(bytes)) throw new Error('not a PNG file (bad signature)');
+  if (!isPng(bytes)) throw new DataError('not a PNG file (bad signature)');
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   let width = 0;
   let height = 0;
@@ -45,7 +46,7 @@ export function pngHeader(bytes: Uint8Array): { width: number; height: number; t
     } else if (type === 'IEND') break;
     at += 12 + length;
   }
-  if (width === 0 || height === 0) throw new Error('PNG without a valid IHDR chunk');
+  if (width === 0 || height === 0) throw new DataError('PNG without a valid IHDR chunk');
   return { width, height, text };
 }
 
@@ -54,17 +55,17 @@ export function decodeGreyPng(bytes: Uint8Array, maxPixels: number, name = 'PNG'
   try {
     header = pngHeader(bytes);
   } catch (error) {
-    throw new Error(`Cannot read ${name}: ${(error as Error).message}.`);
+    throw new DataError(`Cannot read ${name}: ${(error as Error).message}.`);
   }
   const { width, height, text } = header;
   if (width * height > maxPixels) {
-    throw new Error(`Refusing ${name}: it declares ${width} x ${height} = ${width * height} pixels, over the cap of ${maxPixels}. Raise --max-bytes to accept larger images.`);
+    throw new DataError(`Refusing ${name}: it declares ${width} x ${height} = ${width * height} pixels, over the cap of ${maxPixels}. Raise --max-bytes to accept larger images.`);
   }
   let decoded: { width: number; height: number; data: Buffer };
   try {
     decoded = pngjs.PNG.sync.read(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
   } catch (error) {
-    throw new Error(`Cannot decode ${name}: ${(error as Error).message}.`);
+    throw new DataError(`Cannot decode ${name}: ${(error as Error).message}.`);
   }
   const rgba = decoded.data;
   const pixels = new Uint8Array(width * height);

@@ -17,6 +17,7 @@
 import { createWriteStream, type WriteStream } from 'node:fs';
 import zlib from 'node:zlib';
 import { adler32 } from './adler32.js';
+import { ConfigError, ShapeError } from '../../core/errors.js';
 
 const SIGNATURE = Uint8Array.of(0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a);
 
@@ -60,17 +61,17 @@ const COLOUR_TYPE: Record<PngColour, number> = { grey: 0, rgb: 2 };
 const CHANNELS: Record<PngColour, number> = { grey: 1, rgb: 3 };
 
 function checkColour(colour: PngColour): void {
-  if (!(colour in COLOUR_TYPE)) throw new Error(`A PNG colour is 'grey' or 'rgb'; received ${JSON.stringify(colour)}.`);
+  if (!(colour in COLOUR_TYPE)) throw new ConfigError(`A PNG colour is 'grey' or 'rgb'; received ${JSON.stringify(colour)}.`);
 }
 
 function checkSize(width: number, height: number): void {
   if (!Number.isInteger(width) || width <= 0 || !Number.isInteger(height) || height <= 0) {
-    throw new Error(`A PNG needs a positive integer width and height; received ${width} x ${height}.`);
+    throw new ConfigError(`A PNG needs a positive integer width and height; received ${width} x ${height}.`);
   }
 }
 
 function checkLevel(level: number): void {
-  if (!Number.isInteger(level) || level < 0 || level > 9) throw new Error(`The zlib level must be an integer from 0 to 9; received ${level}.`);
+  if (!Number.isInteger(level) || level < 0 || level > 9) throw new ConfigError(`The zlib level must be an integer from 0 to 9; received ${level}.`);
 }
 
 function ihdr(width: number, height: number, colour: PngColour): Buffer {
@@ -268,7 +269,7 @@ export class PngWriter {
     const width = this.rowSamples;
     while (i < pixels.length) {
       if (this.column === 0) {
-        if (this.rows === this.height) throw new Error(`Too many pixels for a ${this.width} x ${this.height} PNG.`);
+        if (this.rows === this.height) throw new ShapeError(`Too many pixels for a ${this.width} x ${this.height} PNG.`);
         if (this.segmentUsed + width + 1 > this.segmentCapacity) await this.dispatch(false);
         this.segment[this.segmentUsed++] = 0; // filter: None
       }
@@ -292,7 +293,7 @@ export class PngWriter {
       this.column = 0;
       this.rows++;
     }
-    if (this.rows !== this.height) throw new Error(`The PNG was laid out for ${this.height} rows but received ${this.rows}.`);
+    if (this.rows !== this.height) throw new ShapeError(`The PNG was laid out for ${this.height} rows but received ${this.rows}.`);
     await this.dispatch(true);
     const checksum = Buffer.alloc(4);
     checksum.writeUInt32BE(this.adler, 0);
@@ -349,7 +350,7 @@ export function encodePng(image: PngImage, options: EncodePngOptions): Buffer {
   checkLevel(level);
   const rowSamples = width * CHANNELS[colour];
   if (data.length !== rowSamples * height) {
-    throw new Error(`A ${width} x ${height} ${colour} PNG takes ${rowSamples * height} bytes (${CHANNELS[colour]} per pixel); received ${data.length}.`);
+    throw new ShapeError(`A ${width} x ${height} ${colour} PNG takes ${rowSamples * height} bytes (${CHANNELS[colour]} per pixel); received ${data.length}.`);
   }
   const filtered = Buffer.alloc((rowSamples + 1) * height); // filter byte 0 (None) before each row
   for (let y = 0; y < height; y++) filtered.set(data.subarray(y * rowSamples, (y + 1) * rowSamples), y * (rowSamples + 1) + 1);

@@ -8,6 +8,7 @@ import type { FloatArray } from '../../backend/backend.js';
 import { allocate, shapeSize } from '../../core/tensor.js';
 import type { Layer } from '../../layers/layer.js';
 import type { Sequential } from '../../model/sequential.js';
+import { ShapeError } from '../../core/errors.js';
 
 export interface LayerOutput {
   layer: Layer;
@@ -19,7 +20,7 @@ export interface LayerOutput {
 export function layerOutputs(model: Sequential, input: ArrayLike<number>): LayerOutput[] {
   const wanted = shapeSize(model.inputShape);
   if (input.length !== wanted) {
-    throw new Error(`The model expects one input of shape [${model.inputShape.join(', ')}] (${wanted} values); received ${input.length} values.`);
+    throw new ShapeError(`The model expects one input of shape [${model.inputShape.join(', ')}] (${wanted} values); received ${input.length} values.`);
   }
   let x: FloatArray = allocate(model.dtype, wanted);
   x.set(input);
@@ -33,9 +34,9 @@ export function layerOutputs(model: Sequential, input: ArrayLike<number>): Layer
 
 /** The C channel maps of an [H, W, C] (NHWC, one sample) buffer, each H * W row-major. */
 export function channelPlanes(values: ArrayLike<number>, shape: readonly number[]): Float64Array[] {
-  if (shape.length !== 3) throw new Error(`channelPlanes expects a [height, width, channels] shape; received [${shape.join(', ')}].`);
+  if (shape.length !== 3) throw new ShapeError(`channelPlanes expects a [height, width, channels] shape; received [${shape.join(', ')}].`);
   const [h, w, c] = shape;
-  if (values.length !== h * w * c) throw new Error(`channelPlanes: shape [${shape.join(', ')}] needs ${h * w * c} values; received ${values.length}.`);
+  if (values.length !== h * w * c) throw new ShapeError(`channelPlanes: shape [${shape.join(', ')}] needs ${h * w * c} values; received ${values.length}.`);
   const planes = Array.from({ length: c }, () => new Float64Array(h * w));
   for (let p = 0; p < h * w; p++) for (let k = 0; k < c; k++) planes[k][p] = values[p * c + k];
   return planes;

@@ -7,6 +7,7 @@
  * would draw the same picture; the mean keeps the numbers in weight units.
  */
 import type { Conv2D } from '../../layers/conv2d.js';
+import { ShapeError } from '../../core/errors.js';
 
 export interface FilterPlanes {
   kernelHeight: number;
@@ -20,7 +21,7 @@ export interface FilterPlanes {
 
 export function filterPlanes(layer: Conv2D): FilterPlanes {
   const kernel = layer.weights().find((w) => w.name.endsWith('/kernel'));
-  if (!kernel || kernel.shape.length !== 4) throw new Error(`${layer.name}: expected a kernel of shape [kh, kw, in, filters].`);
+  if (!kernel || kernel.shape.length !== 4) throw new ShapeError(`${layer.name}: expected a kernel of shape [kh, kw, in, filters].`);
   const [kh, kw, channels, filters] = kernel.shape;
   const planes = Array.from({ length: filters }, () => new Float64Array(kh * kw));
   for (let p = 0; p < kh * kw; p++) {

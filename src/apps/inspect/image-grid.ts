@@ -15,6 +15,7 @@
  * - The input image is grey on a fixed scale (0 -> black, 1 -> white), not
  *   normalised, so it looks like the pixels the network was given.
  */
+import { ConfigError, ShapeError } from '../../core/errors.js';
 
 /** Row-major RGB, 3 bytes per pixel. */
 export interface RgbImage {
@@ -96,10 +97,10 @@ export function divergingColours(values: ArrayLike<number>): Uint8Array {
 /** Lays out RGB tiles (each tileHeight x tileWidth values, 3 bytes each) row by row, upscaled, with gaps. */
 export function drawGrid(tiles: readonly Uint8Array[], tileHeight: number, tileWidth: number, options: GridOptions): RgbImage {
   const { scale, gap, background } = options;
-  if (!Number.isInteger(scale) || scale < 1) throw new Error(`drawGrid expects scale as a positive integer; received ${scale}.`);
+  if (!Number.isInteger(scale) || scale < 1) throw new ConfigError(`drawGrid expects scale as a positive integer; received ${scale}.`);
   for (const [i, tile] of tiles.entries()) {
     if (tile.length !== tileHeight * tileWidth * 3) {
-      throw new Error(`drawGrid: tile ${i} has ${tile.length} bytes; a ${tileHeight}x${tileWidth} RGB tile has ${tileHeight * tileWidth * 3}.`);
+      throw new ShapeError(`drawGrid: tile ${i} has ${tile.length} bytes; a ${tileHeight}x${tileWidth} RGB tile has ${tileHeight * tileWidth * 3}.`);
     }
   }
   const columns = Math.max(1, options.columns ?? gridColumns(tiles.length));

@@ -9,6 +9,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { decodePngRgba, pngHeader } from '../image/png-read.js';
+import { DataError, ShapeError } from '../../core/errors.js';
 
 export interface InputImage {
   /** height * width grey values in [0, 1], as MNIST images are scaled for training. */
@@ -23,17 +24,17 @@ export async function readInputPng(path: string, height: number, width: number):
     bytes = await readFile(path);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    throw new Error(`Cannot read --png ${path}: ${code === 'ENOENT' ? 'no such file' : (error as Error).message}.`);
+    throw new DataError(`Cannot read --png ${path}: ${code === 'ENOENT' ? 'no such file' : (error as Error).message}.`);
   }
   let header;
   try {
     header = pngHeader(bytes);
   } catch (error) {
-    throw new Error(`--png ${path} is not a readable PNG (${(error as Error).message}); expected a ${width}x${height} greyscale PNG.`);
+    throw new DataError(`--png ${path} is not a readable PNG (${(error as Error).message}); expected a ${width}x${height} greyscale PNG.`);
   }
   // Checked before inflating anything: a small file can declare a huge image.
   if (header.width !== width || header.height !== height) {
-    throw new Error(
+    throw new ShapeError(
       `--png ${path} is ${header.width}x${header.height} pixels; the model takes ${width}x${height} greyscale images (MNIST style: a light digit on a black background). ` +
         'inspect does not resize: scale and centre the digit to that size first.',
     );
@@ -42,7 +43,7 @@ export async function readInputPng(path: string, height: number, width: number):
   try {
     rgba = decodePngRgba(bytes).rgba;
   } catch (error) {
-    throw new Error(`Cannot decode --png ${path}: ${(error as Error).message}.`);
+    throw new DataError(`Cannot decode --png ${path}: ${(error as Error).message}.`);
   }
   const pixels = new Float32Array(width * height);
   let hadColour = false;

@@ -18,6 +18,7 @@ import { channelPlanes, layerOutputs } from './feature-maps.js';
 import { filterPlanes } from './filters.js';
 import { divergingColours, drawGrid, fixedGreyLevels, greyLevels, greyToRgb, scaleFor, type Rgb, type RgbImage } from './image-grid.js';
 import { encodePng } from '../image/png-write.js';
+import { ShapeError } from '../../core/errors.js';
 
 /** Pixels per kernel weight in filters-*.png. */
 export const FILTER_SCALE = 8;
@@ -52,7 +53,7 @@ export interface InspectResult {
 export function imageShapeOf(model: Sequential): { height: number; width: number } {
   const shape = model.inputShape;
   if (shape.length !== 3 || shape[2] !== 1) {
-    throw new Error(`inspect feeds one greyscale image: the model must take input of shape [height, width, 1]; this model takes [${shape.join(', ')}].`);
+    throw new ShapeError(`inspect feeds one greyscale image: the model must take input of shape [height, width, 1]; this model takes [${shape.join(', ')}].`);
   }
   return { height: shape[0], width: shape[1] };
 }

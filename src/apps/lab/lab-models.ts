@@ -7,6 +7,7 @@ import type { BackendChoice } from '../../backend/select-backend.js';
 import * as layers from '../../layers/index.js';
 import { Adam } from '../../optimizers/optimizer.js';
 import { Sequential } from '../../model/sequential.js';
+import { ConfigError } from '../../core/errors.js';
 
 export const MODEL_KINDS = ['cnn', 'dense'] as const;
 export type ModelKind = (typeof MODEL_KINDS)[number];
@@ -59,5 +60,5 @@ function compileForClassification(model: Sequential, { learningRate = 0.001, bet
 export function createLabModel(kind: ModelKind, options: LabModelOptions = {}): Sequential {
   if (kind === 'cnn') return createLabCnn(options);
   if (kind === 'dense') return createDenseBaseline(options);
-  throw new Error(`Unknown model ${JSON.stringify(kind)}; expected one of ${MODEL_KINDS.map((k) => `'${k}'`).join(', ')}.`);
+  throw new ConfigError(`Unknown model ${JSON.stringify(kind)}; expected one of ${MODEL_KINDS.map((k) => `'${k}'`).join(', ')}.`);
 }

@@ -17,6 +17,7 @@ import { readInputPng } from '../../apps/inspect/input-png.js';
 import type { Sequential } from '../../model/sequential.js';
 import { formatCount } from '../../model/summary.js';
 import { loadTestSet } from './predict-command.js';
+import { ConfigError, ModelFileError, ShapeError } from '../../core/errors.js';
 
 interface InspectOptions {
   modelFile: string;
@@ -37,7 +38,7 @@ async function loadInspectedModel(path: string, backend: BackendName): Promise<S
   try {
     await stat(path);
   } catch {
-    throw new Error(`Cannot read --model-file ${path}: no such file. Expected a model saved by 'convkit train --save m.safetensors' (or a TF.js model.json).`);
+    throw new ModelFileError(`Cannot read --model-file ${path}: no such file. Expected a model saved by 'convkit train --save m.safetensors' (or a TF.js model.json).`);
   }
   return path.endsWith('.json') ? loadTfjsModel(path, { backend }) : loadModel(path, { backend });
 }
@@ -56,10 +57,10 @@ async function chooseImage(model: Sequential, options: InspectOptions): Promise<
   const index = options.image ?? 0;
   const { test, source } = await loadTestSet({ data: options.data, testLimit: index + 1 }, shapeSize(model.outputShape));
   if (index >= test.count) {
-    throw new Error(`--image ${index} is out of range: the test split in ${source} has ${formatCount(test.count)} images, so --image takes 0 to ${test.count - 1}.`);
+    throw new ConfigError(`--image ${index} is out of range: the test split in ${source} has ${formatCount(test.count)} images, so --image takes 0 to ${test.count - 1}.`);
   }
   if (test.height !== height || test.width !== width) {
-    throw new Error(`The model takes ${width}x${height} images; the test split in ${source} has ${test.width}x${test.height}.`);
+    throw new ShapeError(`The model takes ${width}x${height} images; the test split in ${source} has ${test.width}x${test.height}.`);
   }
   const size = height * width;
   return { pixels: test.images.slice(index * size, (index + 1) * size), description: `MNIST test image ${index} from ${source}`, label: test.labels[index] };
@@ -80,7 +81,7 @@ export function registerInspect(program: Command): void {
       try {
         await mkdir(options.out, { recursive: true });
       } catch (error) {
-        throw new Error(`Cannot create the --out folder ${options.out}: ${(error as Error).message}`);
+        throw new ConfigError(`Cannot create the --out folder ${options.out}: ${(error as Error).message}`);
       }
       const result = await inspectModel(model, image, options.out, options.modelFile);
       console.log(result.report);

@@ -16,6 +16,7 @@ import { formatCount } from '../../model/summary.js';
 import type { BackendName } from '../../backend/select-backend.js';
 import { positiveIntegerOption } from '../common-options.js';
 import { imagesTensor } from '../../apps/lab/train-lab-model.js';
+import { DataError, ShapeError } from '../../core/errors.js';
 
 interface PredictOptions {
   backend: BackendName;
@@ -40,7 +41,7 @@ async function loadImageFile(path: string, labels: string | undefined, limit: nu
   }
   const file = await readIdxFile(path);
   if (file.type !== 'uint8' || file.shape.length !== 3) {
-    throw new Error(`${path}: expected images as uint8 of rank 3 [count, height, width]; received ${file.type} of shape [${file.shape.join(', ')}].`);
+    throw new DataError(`${path}: expected images as uint8 of rank 3 [count, height, width]; received ${file.type} of shape [${file.shape.join(', ')}].`);
   }
   const [count, height, width] = file.shape;
   const kept = Math.min(count, limit ?? count);
@@ -52,7 +53,7 @@ function checkInputShape(model: Sequential, images: Tensor, source: string): voi
   const wanted = model.inputShape;
   const given = images.shape.slice(1);
   if (wanted.length !== given.length || wanted.some((d, i) => d !== given[i])) {
-    throw new Error(`The model expects images of shape [${wanted.join(', ')}]; ${source} has [${given.join(', ')}].`);
+    throw new ShapeError(`The model expects images of shape [${wanted.join(', ')}]; ${source} has [${given.join(', ')}].`);
   }
 }
 

@@ -8,6 +8,7 @@ import { MODEL_KINDS, type ModelKind } from '../../apps/lab/lab-models.js';
 import { addDataOptions, addModelOption, addRuntimeOptions, addTrainingOptions, type DataOptions, type RuntimeOptions, type TrainingOptions } from '../common-options.js';
 import { evaluateOnTestSet } from '../evaluation-report.js';
 import { loadData, resolveRecipe, trainLabModel, type TrainExtras } from '../../apps/lab/train-lab-model.js';
+import { ConfigError, ConvkitError, ModelFileError } from '../../core/errors.js';
 
 type TrainCommandOptions = { model: ModelKind; save?: string; resume?: string; checkpoint?: string } & DataOptions & RuntimeOptions & TrainingOptions;
 
@@ -29,14 +30,14 @@ function readRunRecord(text: string | undefined, file: string): RunRecord | unde
   try {
     run = JSON.parse(text) as Partial<RunRecord>;
   } catch {
-    throw new Error(`${file}: metadata "${RUN_KEY}" is not valid JSON.`);
+    throw new ModelFileError(`${file}: metadata "${RUN_KEY}" is not valid JSON.`);
   }
   // Only plain values of the expected types are taken; anything else is refused rather than guessed.
   const positive = (v: unknown) => typeof v === 'number' && v > 0 && Number.isFinite(v);
   if (typeof run !== 'object' || run === null || !MODEL_KINDS.includes(run.model as ModelKind) || !Number.isInteger(run.epochs) || !positive(run.epochs)
     || !Number.isInteger(run.batchSize) || !positive(run.batchSize) || !positive(run.learningRate) || !(SCHEDULE_KINDS as readonly unknown[]).includes(run.schedule)
     || (run.beta2 !== undefined && !(typeof run.beta2 === 'number' && run.beta2 > 0 && run.beta2 < 1))) {
-    throw new Error(`${file}: metadata "${RUN_KEY}" does not describe a convkit train run.`);
+    throw new ModelFileError(`${file}: metadata "${RUN_KEY}" does not describe a convkit train run.`);
   }
   return run as RunRecord;
 }
@@ -45,8 +46,8 @@ function readRunRecord(text: string | undefined, file: string): RunRecord | unde
 async function prepareResume(options: TrainCommandOptions): Promise<{ kind: ModelKind; extras: TrainExtras }> {
   const file = options.resume!;
   const { model, epoch, metadata } = await loadModelFile(file, { backend: options.backend });
-  if (epoch === undefined) throw new Error(`${file} records no epoch: it is a model, not a checkpoint. Write checkpoints with train --checkpoint or --save.`);
-  if (!model.optimizer) throw new Error(`${file} has no training configuration (optimizer, loss); it cannot be trained further.`);
+  if (epoch === undefined) throw new ModelFileError(`${file} records no epoch: it is a model, not a checkpoint. Write checkpoints with train --checkpoint or --save.`);
+  if (!model.optimizer) throw new ModelFileError(`${file} has no training configuration (optimizer, loss); it cannot be trained further.`);
   const run = readRunRecord(metadata.get(RUN_KEY), file);
   const kind = run?.model ?? options.model;
   if (run) {
@@ -63,12 +64,12 @@ async function prepareResume(options: TrainCommandOptions): Promise<{ kind: Mode
   const savedBeta2 = model.optimizer.getConfig().beta2;
   if (typeof savedBeta2 === 'number') {
     if (options.beta2 !== undefined && options.beta2 !== savedBeta2) {
-      throw new Error(`${file} was trained with Adam beta_2 ${savedBeta2}, and a resumed run keeps its optimizer; received --beta2 ${options.beta2}.`);
+      throw new ConfigError(`${file} was trained with Adam beta_2 ${savedBeta2}, and a resumed run keeps its optimizer; received --beta2 ${options.beta2}.`);
     }
     options.beta2 = savedBeta2;
   }
   const recipe = resolveRecipe(kind, options);
-  if (epoch >= recipe.epochs) throw new Error(`${file} has already completed ${epoch} of ${recipe.epochs} epochs; pass --epochs above ${epoch} to train further.`);
+  if (epoch >= recipe.epochs) throw new ConfigError(`${file} has already completed ${epoch} of ${recipe.epochs} epochs; pass --epochs above ${epoch} to train further.`);
   // With a constant schedule nothing else sets the rate; an explicit --lr applies from here on.
   if (recipe.schedule === 'constant') model.optimizer.learningRate = recipe.learningRate;
   console.log(`Resuming from ${file}: ${epoch} of ${recipe.epochs} epochs done`);
@@ -93,7 +94,7 @@ export function registerTrain(program: Command): void {
       const trained = await trainLabModel(kind, data, options, { ...resumed.extras, callbacks });
       const { recipe, model } = trained;
       if (terminate.stoppedAt) {
-        throw new Error(`training diverged (loss ${terminate.stoppedAt.loss} at epoch ${terminate.stoppedAt.epoch + 1}, step ${terminate.stoppedAt.step + 1}); nothing was saved${options.checkpoint ? ' after the last good checkpoint' : ''}.`);
+        throw new ConvkitError(`training diverged (loss ${terminate.stoppedAt.loss} at epoch ${terminate.stoppedAt.epoch + 1}, step ${terminate.stoppedAt.step + 1}); nothing was saved${options.checkpoint ? ' after the last good checkpoint' : ''}.`);
       }
       console.log(`Backend: ${model.backend.description}; seed ${model.seed}; ${recipe.epochs} epoch${recipe.epochs === 1 ? "" : "s"}, batch ${recipe.batchSize}, Adam lr ${recipe.learningRate} (${recipe.schedule}), beta_2 ${recipe.beta2}`);
       const evaluation = evaluateOnTestSet(model, data.test);

@@ -4,12 +4,13 @@
  * Keras semantics: mode 'auto' means 'max' for accuracy-like names, else 'min'.
  */
 import type { Logs } from '../callbacks.js';
+import { ConfigError } from '../../core/errors.js';
 
 export type MonitorMode = 'auto' | 'min' | 'max';
 
 export function resolveMode(callback: string, monitor: string, mode: unknown): 'min' | 'max' {
   if (mode !== 'auto' && mode !== 'min' && mode !== 'max') {
-    throw new Error(`${callback} expects mode to be 'auto', 'min' or 'max'; received ${JSON.stringify(mode)}.`);
+    throw new ConfigError(`${callback} expects mode to be 'auto', 'min' or 'max'; received ${JSON.stringify(mode)}.`);
   }
   if (mode !== 'auto') return mode;
   return /acc|auc/.test(monitor) ? 'max' : 'min';
@@ -31,14 +32,14 @@ export function monitoredValue(callback: string, monitor: string, logs: Logs): n
   const value = logs[monitor];
   if (typeof value !== 'number') {
     const hint = monitor.startsWith('val_') ? ' Pass validationSplit or validationData to fit(), or monitor a training quantity such as \'loss\'.' : '';
-    throw new Error(`${callback} monitors '${monitor}', which fit() does not report; available: ${Object.keys(logs).join(', ') || 'nothing'}.${hint}`);
+    throw new ConfigError(`${callback} monitors '${monitor}', which fit() does not report; available: ${Object.keys(logs).join(', ') || 'nothing'}.${hint}`);
   }
   return value;
 }
 
 export function nonNegativeNumber(callback: string, option: string, value: unknown): number {
   if (typeof value !== 'number' || !(value >= 0) || !Number.isFinite(value)) {
-    throw new Error(`${callback} expects ${option} to be a non-negative number; received ${JSON.stringify(value)}.`);
+    throw new ConfigError(`${callback} expects ${option} to be a non-negative number; received ${JSON.stringify(value)}.`);
   }
   return value;
 }

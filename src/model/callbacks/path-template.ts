@@ -4,6 +4,7 @@
  * and {name:spec} with spec [0][width][.precision]f or [0][width]d; anything else is
  * refused when the template is created, not at the end of the first epoch.
  */
+import { ConfigError } from '../../core/errors.js';
 
 interface Field {
   text: string;
@@ -22,16 +23,16 @@ export class PathTemplate {
   private readonly fields: Field[] = [];
 
   constructor(readonly template: string) {
-    if (typeof template !== 'string' || template === '') throw new Error(`A checkpoint path must be a non-empty string; received ${JSON.stringify(template)}.`);
+    if (typeof template !== 'string' || template === '') throw new ConfigError(`A checkpoint path must be a non-empty string; received ${JSON.stringify(template)}.`);
     for (const match of template.matchAll(FIELD)) {
       const [name, spec = ''] = match[1].split(/:(.*)/s);
       const parts = SPEC.exec(spec);
       if (!/^[A-Za-z_]\w*$/.test(name) || !parts) {
-        throw new Error(`Checkpoint path "${template}": cannot read the field "${match[0]}"; write {name} or {name:spec} such as {epoch:02d} or {val_loss:.4f}.`);
+        throw new ConfigError(`Checkpoint path "${template}": cannot read the field "${match[0]}"; write {name} or {name:spec} such as {epoch:02d} or {val_loss:.4f}.`);
       }
       this.fields.push({ text: match[0], name, zero: parts[1] === '0', width: Number(parts[2] || 0), precision: parts[3] === undefined ? undefined : Number(parts[3]), kind: parts[4] as Field['kind'] });
     }
-    if (/[{}]/.test(template.replace(FIELD, ''))) throw new Error(`Checkpoint path "${template}" has an unmatched '{' or '}'.`);
+    if (/[{}]/.test(template.replace(FIELD, ''))) throw new ConfigError(`Checkpoint path "${template}" has an unmatched '{' or '}'.`);
   }
 
   /** The field names used, e.g. ['epoch', 'val_loss']. */
@@ -44,7 +45,7 @@ export class PathTemplate {
     for (const field of this.fields) {
       const value = values[field.name];
       if (typeof value !== 'number') {
-        throw new Error(`Checkpoint path "${this.template}" uses {${field.name}}, which the epoch logs do not have; available: ${Object.keys(values).join(', ')}.`);
+        throw new ConfigError(`Checkpoint path "${this.template}" uses {${field.name}}, which the epoch logs do not have; available: ${Object.keys(values).join(', ')}.`);
       }
       let text = field.kind === 'd' ? String(Math.trunc(value))
         : field.kind === 'f' ? value.toFixed(field.precision ?? 6)

@@ -24,6 +24,7 @@ import type { Conv2D } from '../../layers/conv2d.js';
 import type { Layer } from '../../layers/layer.js';
 import type { MaxPooling2D } from '../../layers/max-pooling2d.js';
 import type { PlanStep } from './plan-step.js';
+import { ConvkitError } from '../../core/errors.js';
 
 const newInt32Array = (size: number): Int32Array => new Int32Array(size);
 
@@ -92,7 +93,7 @@ export class ConvReluPoolBlock implements PlanStep {
   backward(dy: FloatArray, batch: number, needInputGrad: boolean): FloatArray | null {
     const x = this.input;
     if (!x || this.trainedBatch !== batch) {
-      throw new Error(`${this.layers.map((l) => l.name).join(' + ')}: backward on ${batch} samples without a training forward pass on them.`);
+      throw new ConvkitError(`${this.layers.map((l) => l.name).join(' + ')}: backward on ${batch} samples without a training forward pass on them.`);
     }
     const convInfo = this.conv.convInfo(batch), poolInfo = this.pool.poolInfo(batch);
     const pooled = this.pooled!, argmax = this.argmax!;
