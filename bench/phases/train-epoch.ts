@@ -3,9 +3,9 @@
  * batch size (consecutive epochs of one model; the median is reported, with
  * every epoch's time), plus inference over the 10,000 test images: several
  * passes, reported as the median (and the best) rate. One epoch or one pass
- * moves with whatever else the shared machine is doing at that moment: three
- * consecutive batch-128 epochs of one model have read from 3.67 s to 4.77 s
- * within one bench run.
+ * moves with whatever else the shared machine is doing at that moment, so
+ * consecutive epochs of one model can differ widely within one run: hence the
+ * median, printed with every epoch's time so the spread shows.
  * Args: --batch N --backend NAME --limit N (training images; default all)
  * --epochs N (default 3) --inference-limit N --inference-passes N (default 5).
  */

@@ -5,8 +5,10 @@
  * (60,000 at 128 ends with 96) and of every predict() pass (10,000 at 256 ends
  * with 16) is smaller. Allocating at the exact size made every layer allocate
  * fresh zeroed buffers twice per pass (the short batch, then the next full one),
- * and the full batch after it paid the page faults: 0.7-1.7 ms more for the
- * lab CNN's predict() at batch 256, against about 7 ms for a steady batch.
+ * and the full batch after it paid the page faults again. The inference phase
+ * of `npm run bench` (bench/phases/train-epoch.ts: 10,000 images at batch 256,
+ * several passes) includes that cost in every pass; test/core/batch-buffer.test.ts
+ * checks that the views are reused.
  *
  * Instead a smaller batch gets a view of the buffer it already has, and a later
  * larger one the whole buffer again. Every buffer here is laid out batch-first,

@@ -179,8 +179,8 @@ export async function runFit(model: Sequential, x: Tensor, targets: Targets, opt
     for (let step = 0; step < steps && !model.stopTraining; step++) {
       const start = step * batchSize;
       const batch = Math.min(batchSize, trainCount - start);
-      // On the backend: with the native one both threads copy (a JS copy per row took
-      // 0.19-0.2 ms per batch-128 step of the lab CNN, the worker idle; native 0.115-0.13).
+      // On the backend: with the native one both threads copy, which beats a JS copy per row
+      // (bench/profile-step.ts times gatherRows per call, next to the step's kernels).
       model.backend.gatherRows(x.data, sampleSize, order.subarray(start, start + batch), batchX);
       for (let i = 0; i < batch; i++) {
         const row = order[start + i];

@@ -2,7 +2,7 @@
  * Training recipes: the settings under which `convkit train` / `compare`
  * reach the lab's accuracies on MNIST. The architecture stays the lab's (./lab-models.ts);
  * only batch size, epochs and the learning-rate schedule are chosen here.
- * See README "Training recipe" for the measured results.
+ * docs/performance.md ("Training recipe") has the measured results.
  */
 import type { ModelKind } from './lab-models.js';
 
@@ -22,7 +22,7 @@ export interface Recipe {
   /**
    * Adam's beta_2, the decay of its running mean of squared gradients (Keras's
    * default is 0.999). A few-epoch run is better served by a shorter memory:
-   * see README "Training recipe" for what each value measured.
+   * docs/performance.md ("Training recipe") has what each value measured.
    */
   beta2: number;
 }
