@@ -207,7 +207,14 @@ function createTypedArray(type: IdxType, length: number): IdxTypedArrays[IdxType
 
 /** Reads and decodes an IDX file, plain or gzipped (detected by content, not by name). */
 export async function readIdxFile(path: string, options: ParseIdxOptions = {}): Promise<IdxArray> {
-  return parseIdx(await readFile(path), path, options);
+  let bytes: Uint8Array;
+  try {
+    bytes = await readFile(path);
+  } catch (error) {
+    // Node's message names the path and the reason (ENOENT, EISDIR ...); the system error stays the cause.
+    throw new DataError(`Cannot read the IDX file: ${(error as Error).message}`, { cause: error });
+  }
+  return parseIdx(bytes, path, options);
 }
 
 /**

@@ -218,7 +218,13 @@ export function decodeModel(bytes: Uint8Array, options: LoadOptions & { source?:
 
 /** Loads a model file with everything it holds, including the epoch a checkpoint reached. */
 export async function loadModelFile(path: string, options: LoadOptions = {}): Promise<LoadedModelFile> {
-  const bytes = await readFile(path);
+  let bytes: Uint8Array;
+  try {
+    bytes = await readFile(path);
+  } catch (error) {
+    // Node's message names the path and the reason (ENOENT, EISDIR ...); the system error stays the cause.
+    throw new ModelFileError(`Cannot read the model file: ${(error as Error).message}`, { cause: error });
+  }
   return decodeModel(bytes, { ...options, source: path });
 }
 

@@ -107,6 +107,16 @@ describe('IDX files on disk', () => {
       return true;
     });
   });
+
+  it('a file that cannot be read is a DataError naming the file and the reason', async () => {
+    const path = join(dir, 'missing-idx1-ubyte');
+    await assert.rejects(readIdxFile(path), (error: unknown) => {
+      assert.ok(error instanceof DataError, `expected a DataError, got ${String(error)}`);
+      assert.ok(error.message.startsWith('Cannot read the IDX file: ENOENT'), error.message);
+      assert.ok(error.message.includes(path), error.message);
+      return true;
+    });
+  });
 });
 
 describe('IDX rejects malformed input with a message naming expected and received', () => {

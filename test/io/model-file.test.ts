@@ -152,7 +152,8 @@ describe('round trip', () => {
     const { metadata } = decodeModel(encodeModel(model, { metadata: { recipe: '{"epochs":4}' } }), { backend: 'reference' });
     assert.equal(metadata.get('recipe'), '{"epochs":4}');
     assert.throws(() => encodeModel(model, { metadata: { architecture: 'x' } }), (e: unknown) => e instanceof ConfigError && /metadata key "architecture" is reserved/.test(e.message));
-    await assert.rejects(loadModelFile('/nonexistent/m.safetensors'), /ENOENT/);
+    await assert.rejects(loadModelFile('/nonexistent/m.safetensors'), (e: unknown) =>
+      e instanceof ModelFileError && /^Cannot read the model file: ENOENT: .*\/nonexistent\/m\.safetensors/.test(e.message) && (e.cause as NodeJS.ErrnoException).code === 'ENOENT');
   });
 });
 
