@@ -1,6 +1,7 @@
 /** fit()'s own options (epochs, batchSize, validationSplit) are refused with what was expected and received. */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { ConfigError } from '../../src/index.js';
 import { smallClassifier, zeroImages4x4 } from './small-models.js';
 
 test('validationSplit 1.5 and -0.1', async () => {
@@ -24,6 +25,6 @@ test('validationSplit together with validationData', async () => {
 
 test('epochs 0 and batchSize 1.5', async () => {
   const model = smallClassifier();
-  await assert.rejects(model.fit(zeroImages4x4(2), [0, 1], { epochs: 0, verbose: 0 }), /fit\(\) expects epochs to be a positive integer; received 0\./);
+  await assert.rejects(model.fit(zeroImages4x4(2), [0, 1], { epochs: 0, verbose: 0 }), (e: unknown) => e instanceof ConfigError && /fit\(\) expects epochs to be a positive integer; received 0\./.test(e.message));
   await assert.rejects(model.fit(zeroImages4x4(2), [0, 1], { batchSize: 1.5, verbose: 0 }), /fit\(\) expects batchSize to be a positive integer; received 1\.5\./);
 });

@@ -4,7 +4,7 @@
  */
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Sequential, Tensor, layers } from '../../src/index.js';
+import { ConfigError, Sequential, Tensor, layers } from '../../src/index.js';
 import { WarmupCosineScheduler, warmupCosineRate } from '../../src/model/learning-rate-scheduler.js';
 import type { Callback, Logs } from '../../src/model/callbacks.js';
 
@@ -27,7 +27,7 @@ describe('warmupCosineRate', () => {
   });
 
   test('bad options are refused with what was expected', () => {
-    assert.throws(() => new WarmupCosineScheduler({ ...OPTIONS, peak: 0 }), /positive finite peak learning rate; received 0/);
+    assert.throws(() => new WarmupCosineScheduler({ ...OPTIONS, peak: 0 }), (e: unknown) => e instanceof ConfigError && /positive finite peak learning rate; received 0/.test(e.message));
     assert.throws(() => new WarmupCosineScheduler({ ...OPTIONS, stepsPerEpoch: 2.5 }), /stepsPerEpoch to be a positive integer; received 2.5/);
     assert.throws(() => new WarmupCosineScheduler({ ...OPTIONS, warmupFraction: 1 }), /warmupFraction in \[0, 1\); received 1/);
     assert.throws(() => new WarmupCosineScheduler({ ...OPTIONS, finalFraction: 0 }), /finalFraction in \(0, 1\]; received 0/);
