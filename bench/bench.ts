@@ -1,5 +1,5 @@
 /**
- * npm run bench: the performance protocol of shared/DESIGN.md in one run.
+ * npm run bench: the performance protocol (docs/performance.md) in one run.
  * Each phase runs in its own Node process so that its peak RSS is its own;
  * figures are meant to be compared as ratios within one run (shared machines are noisy).
  * Writes bench/results.json and prints a table.

@@ -1,6 +1,5 @@
 /**
- * Micro-benchmark of the native kernels on the lab CNN's shapes (see
- * /work/shared/DESIGN.md): time per call, GFLOPS for the GEMM-shaped kernels,
+ * Micro-benchmark of the native kernels on the lab CNN's shapes: time per call, GFLOPS for the GEMM-shaped kernels,
  * and the estimated seconds per 60k-image epoch if a training step were just
  * these kernel calls (framework overhead excluded).
  *   npm run build && node dist/bench/kernels.js [--isa avx2] [--threads 2] [--batch 32,128]
