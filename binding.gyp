@@ -4,6 +4,7 @@
       "target_name": "convkit",
       "sources": [
         "native/addon.c",
+        "native/geometry-check.c",
         "native/cpu-dispatch.c",
         "native/thread-pool.c",
         "native/scratch.c",

@@ -1,10 +1,12 @@
 /*
  * N-API glue: unwraps typed arrays without copying (napi_get_typedarray_info)
  * and calls the kernels. The TypeScript wrapper validates shapes with friendly
- * messages; the checks here are a backstop so that no call from JS can make C
- * read or write outside a buffer. One mutex serialises calls, because the
- * thread pool and scratch buffers are process-wide and worker_threads could
- * otherwise enter them at the same time.
+ * messages, but this file is safe on its own against any call from JS: every
+ * convolution and pooling geometry is checked whole by geometry-check.c before
+ * a buffer is unwrapped, and every buffer against the sizes that check computed
+ * in 64-bit arithmetic. One mutex serialises calls, because the thread pool and
+ * scratch buffers are process-wide and worker_threads could otherwise enter
+ * them at the same time.
  */
 #define NAPI_VERSION 8
 #include <node_api.h>
@@ -16,10 +18,12 @@
 
 #include "convkit.h"
 #include "conv-pool.h"
+#include "geometry-check.h"
+#include "winograd.h"
 
 static pthread_mutex_t call_lock = PTHREAD_MUTEX_INITIALIZER;
 
-#define MAX_ARGS 40
+#define MAX_ARGS 12
 #define ARGS(count)                                                                  \
   size_t argc = MAX_ARGS;                                                            \
   napi_value argv[MAX_ARGS];                                                         \
@@ -74,8 +78,9 @@ static void *typed(napi_env env, napi_value v, napi_typedarray_type want, const 
 
 static long int_arg(napi_env env, napi_value v, int *ok) {
   int64_t x = 0;
-  if (napi_get_value_int64(env, v, &x) != napi_ok || x < 0 || x > (1L << 40)) {
-    napi_throw_range_error(env, NULL, "convkit native: sizes must be non-negative integers");
+  /* At most 2^31 - 1: a product of two sizes (every buffer length here) then fits in int64. */
+  if (napi_get_value_int64(env, v, &x) != napi_ok || x < 0 || x > 2147483647L) {
+    napi_throw_range_error(env, NULL, "convkit native: sizes must be integers from 0 to 2147483647");
     *ok = 0;
   }
   return (long)x;
@@ -133,39 +138,64 @@ static napi_value js_matmul(napi_env env, napi_callback_info info) {
   return undefined(env);
 }
 
-/* Conv geometry: 13 integers after the three arrays, in Conv2DInfo order. */
-static int conv_geometry(napi_env env, napi_value *argv, ck_conv_info *g) {
+/*
+ * A geometry arrives as one Int32Array (Conv2DInfo / Pool2DInfo fields in
+ * declaration order) and is checked whole by geometry-check.c before any
+ * buffer is unwrapped; the buffer lengths are then checked against the sizes
+ * it computed in 64-bit arithmetic.
+ */
+static int conv_geometry(napi_env env, napi_value v, const char *kernel, ck_conv_info *g, ck_conv_sizes *sizes) {
   int ok = 1;
-  long v[13];
-  for (int i = 0; i < 13 && ok; i++) v[i] = int_arg(env, argv[3 + i], &ok);
+  long count = 0;
+  char msg[320];
+  int32_t *fields = typed(env, v, napi_int32_array, "conv geometry", 0, 0, &ok, &count);
   if (!ok) return 0;
-  *g = (ck_conv_info){v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7], v[8], v[9], v[10], v[11], v[12]};
-  if (g->strideH < 1 || g->strideW < 1) {
-    napi_throw_range_error(env, NULL, "convkit native: strides must be >= 1");
+  if (!ck_conv_geometry_check(fields, (size_t)count, kernel, g, sizes, msg, sizeof msg)) {
+    napi_throw_range_error(env, NULL, msg);
     return 0;
   }
   return 1;
 }
 
-#define CONV_SIZES(g)                                                   \
-  long xs = g.batch * g.inH * g.inW * g.inC;                            \
-  long ws = g.kH * g.kW * g.inC * g.outC;                               \
-  long ys = g.batch * g.outH * g.outW * g.outC
-
-static napi_value js_conv2d(napi_env env, napi_callback_info info) {
-  ARGS(16);
-  ck_conv_info g;
+static int pool_geometry(napi_env env, napi_value v, const char *kernel, ck_pool_info *g, ck_pool_sizes *sizes) {
   int ok = 1;
-  if (!conv_geometry(env, argv, &g)) return NULL;
-  CONV_SIZES(g);
-  float *x = F32(0, "x", xs);
-  float *w = F32(1, "w", ws);
-  float *y = F32(2, "y", ys);
-  /* Optional epilogue: argv[16] bias (null: none), argv[17] activation code. */
-  float *bias = F32_OPT(16, "bias", g.outC);
+  long count = 0;
+  char msg[320];
+  int32_t *fields = typed(env, v, napi_int32_array, "pool geometry", 0, 0, &ok, &count);
+  if (!ok) return 0;
+  if (!ck_pool_geometry_check(fields, (size_t)count, kernel, g, sizes, msg, sizeof msg)) {
+    napi_throw_range_error(env, NULL, msg);
+    return 0;
+  }
+  return 1;
+}
+
+/* A conv followed by a pool over its output (the fused kernels). */
+static int conv_pool_geometry(napi_env env, napi_value conv, napi_value pool, const char *kernel, ck_conv_info *g,
+                              ck_conv_sizes *cs, ck_pool_info *pg, ck_pool_sizes *ps) {
+  char msg[320];
+  if (!conv_geometry(env, conv, kernel, g, cs) || !pool_geometry(env, pool, kernel, pg, ps)) return 0;
+  if (!ck_conv_pool_chain_check(g, pg, kernel, msg, sizeof msg)) {
+    napi_throw_range_error(env, NULL, msg);
+    return 0;
+  }
+  return 1;
+}
+
+/* x, w, y, conv geometry, bias|null, activation code|null. */
+static napi_value js_conv2d(napi_env env, napi_callback_info info) {
+  ARGS(6);
+  ck_conv_info g;
+  ck_conv_sizes s;
+  int ok = 1;
+  if (!conv_geometry(env, argv[3], "conv2d", &g, &s)) return NULL;
+  float *x = F32(0, "x", s.x);
+  float *w = F32(1, "w", s.w);
+  float *y = F32(2, "y", s.y);
+  float *bias = F32_OPT(4, "bias", g.outC);
   long act = -1;
-  if (!is_nullish(env, argv[17])) {
-    act = INT(17);
+  if (!is_nullish(env, argv[5])) {
+    act = INT(5);
     if (act > CK_ACT_TANH) {
       napi_throw_range_error(env, NULL, "convkit native: activation code must be 0..3");
       return NULL;
@@ -175,76 +205,64 @@ static napi_value js_conv2d(napi_env env, napi_callback_info info) {
   return undefined(env);
 }
 
+/* dy, w, dx, conv geometry. */
 static napi_value js_conv2d_bi(napi_env env, napi_callback_info info) {
-  ARGS(16);
+  ARGS(4);
   ck_conv_info g;
+  ck_conv_sizes s;
   int ok = 1;
-  if (!conv_geometry(env, argv, &g)) return NULL;
-  CONV_SIZES(g);
-  float *dy = F32(0, "dy", ys);
-  float *w = F32(1, "w", ws);
-  float *dx = F32(2, "dx", xs);
+  if (!conv_geometry(env, argv[3], "conv2dBackpropInput", &g, &s)) return NULL;
+  float *dy = F32(0, "dy", s.y);
+  float *w = F32(1, "w", s.w);
+  float *dx = F32(2, "dx", s.x);
   LOCKED(ck_conv2d_backprop_input(dy, w, dx, &g));
   return undefined(env);
 }
 
+/* x, dy, dw, conv geometry. */
 static napi_value js_conv2d_bf(napi_env env, napi_callback_info info) {
-  ARGS(16);
+  ARGS(4);
   ck_conv_info g;
+  ck_conv_sizes s;
   int ok = 1;
-  if (!conv_geometry(env, argv, &g)) return NULL;
-  CONV_SIZES(g);
-  float *x = F32(0, "x", xs);
-  float *dy = F32(1, "dy", ys);
-  float *dw = F32(2, "dw", ws);
+  if (!conv_geometry(env, argv[3], "conv2dBackpropFilter", &g, &s)) return NULL;
+  float *x = F32(0, "x", s.x);
+  float *dy = F32(1, "dy", s.y);
+  float *dw = F32(2, "dw", s.w);
   LOCKED(ck_conv2d_backprop_filter(x, dy, dw, &g));
   return undefined(env);
 }
 
-static int pool_geometry(napi_env env, napi_value *argv, ck_pool_info *g) {
-  int ok = 1;
-  long v[12];
-  for (int i = 0; i < 12 && ok; i++) v[i] = int_arg(env, argv[3 + i], &ok);
-  if (!ok) return 0;
-  *g = (ck_pool_info){v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7], v[8], v[9], v[10], v[11]};
-  /* Flat indices are int32 (the argmax array), so the input must fit. */
-  if (g->batch * g->inH * g->inW * g->C > 2147483647L) {
-    napi_throw_range_error(env, NULL, "convkit native: pooling input larger than 2^31 elements");
-    return 0;
-  }
-  return 1;
-}
-
+/* x, y, argmax|null, pool geometry. */
 static napi_value js_max_pool(napi_env env, napi_callback_info info) {
-  ARGS(15);
+  ARGS(4);
   ck_pool_info g;
+  ck_pool_sizes s;
   int ok = 1;
-  if (!pool_geometry(env, argv, &g)) return NULL;
-  long xs = g.batch * g.inH * g.inW * g.C, ys = g.batch * g.outH * g.outW * g.C;
-  float *x = F32(0, "x", xs);
-  float *y = F32(1, "y", ys);
-  int32_t *arg = typed(env, argv[2], napi_int32_array, "argmax", ys, 1, &ok, NULL);
+  if (!pool_geometry(env, argv[3], "maxPool", &g, &s)) return NULL;
+  float *x = F32(0, "x", s.x);
+  float *y = F32(1, "y", s.y);
+  int32_t *arg = typed(env, argv[2], napi_int32_array, "argmax", s.y, 1, &ok, NULL);
   if (!ok) return NULL;
   LOCKED(ck_max_pool(x, y, arg, &g));
   return undefined(env);
 }
 
-/* x, w, y, conv geometry (13), bias|null, argmax|null, pool geometry (12); returns whether it ran. */
+/* x, w, y, bias|null, argmax|null, conv geometry, pool geometry; returns whether it ran. */
 static napi_value js_conv_relu_pool(napi_env env, napi_callback_info info) {
-  ARGS(30);
+  ARGS(7);
   ck_conv_info g;
   ck_pool_info pg;
+  ck_conv_sizes cs;
+  ck_pool_sizes ps;
   int ok = 1, done;
-  if (!conv_geometry(env, argv, &g) || !pool_geometry(env, argv + 15, &pg)) return NULL;
-  CONV_SIZES(g);
-  long ps = pg.batch * pg.outH * pg.outW * pg.C;
-  float *x = F32(0, "x", xs);
-  float *w = F32(1, "w", ws);
-  float *y = F32(2, "y", ps);
-  float *bias = F32_OPT(16, "bias", g.outC);
-  int32_t *arg = typed(env, argv[17], napi_int32_array, "argmax", ps, 1, &ok, NULL);
+  if (!conv_pool_geometry(env, argv[5], argv[6], "conv2dReluMaxPool", &g, &cs, &pg, &ps)) return NULL;
+  float *x = F32(0, "x", cs.x);
+  float *w = F32(1, "w", cs.w);
+  float *y = F32(2, "y", ps.y);
+  float *bias = F32_OPT(3, "bias", g.outC);
+  int32_t *arg = typed(env, argv[4], napi_int32_array, "argmax", ps.y, 1, &ok, NULL);
   if (!ok) return NULL;
-  (void)ys;
   LOCKED(done = ck_conv_relu_pool(x, w, bias, y, arg, &g, &pg));
   napi_value result;
   napi_get_boolean(env, done, &result);
@@ -252,27 +270,26 @@ static napi_value js_conv_relu_pool(napi_env env, napi_callback_info info) {
 }
 
 /*
- * g, argmax, x, w|null, dw, dx|null, conv geometry (13), pool geometry (12),
- * pooled|null, db|null: the backward of conv + relu + 2x2 pool from the pooled
- * gradient (masked here by relu' when pooled is given); returns whether it ran.
+ * g, argmax, x, w|null, dw, dx|null, pooled|null, db|null, conv geometry, pool
+ * geometry: the backward of conv + relu + 2x2 pool from the pooled gradient
+ * (masked here by relu' when pooled is given); returns whether it ran.
  */
 static napi_value js_pool_conv_backprop(napi_env env, napi_callback_info info) {
-  ARGS(33);
+  ARGS(10);
   ck_conv_info g;
   ck_pool_info pg;
+  ck_conv_sizes cs;
+  ck_pool_sizes ps;
   int ok = 1;
-  if (!conv_geometry(env, argv + 3, &g) || !pool_geometry(env, argv + 16, &pg)) return NULL;
-  CONV_SIZES(g);
-  long ps = pg.batch * pg.outH * pg.outW * pg.C;
-  float *gp = F32(0, "g", ps);
-  int32_t *arg = I32(1, "argmax", ps);
-  float *x = F32(2, "x", xs);
-  float *w = F32_OPT(3, "w", ws);
-  float *dw = F32(4, "dw", ws);
-  float *dx = F32_OPT(5, "dx", xs);
-  float *pooled = F32_OPT(31, "pooled", ps);
-  float *db = F32_OPT(32, "db", g.outC);
-  (void)ys;
+  if (!conv_pool_geometry(env, argv[8], argv[9], "maxPoolConv2dBackprop", &g, &cs, &pg, &ps)) return NULL;
+  float *gp = F32(0, "g", ps.y);
+  int32_t *arg = I32(1, "argmax", ps.y);
+  float *x = F32(2, "x", cs.x);
+  float *w = F32_OPT(3, "w", cs.w);
+  float *dw = F32(4, "dw", cs.w);
+  float *dx = F32_OPT(5, "dx", cs.x);
+  float *pooled = F32_OPT(6, "pooled", ps.y);
+  float *db = F32_OPT(7, "db", g.outC);
   if (dx && !w) {
     napi_throw_type_error(env, NULL, "convkit native: the input gradient needs the kernel w");
     return NULL;
@@ -290,15 +307,16 @@ static napi_value js_pool_conv_backprop(napi_env env, napi_callback_info info) {
   return result;
 }
 
+/* dy, argmax, dx, pool geometry. */
 static napi_value js_max_pool_bp(napi_env env, napi_callback_info info) {
-  ARGS(15);
+  ARGS(4);
   ck_pool_info g;
+  ck_pool_sizes s;
   int ok = 1;
-  if (!pool_geometry(env, argv, &g)) return NULL;
-  long xs = g.batch * g.inH * g.inW * g.C, ys = g.batch * g.outH * g.outW * g.C;
-  float *dy = F32(0, "dy", ys);
-  int32_t *arg = I32(1, "argmax", ys);
-  float *dx = F32(2, "dx", xs);
+  if (!pool_geometry(env, argv[3], "maxPoolBackprop", &g, &s)) return NULL;
+  float *dy = F32(0, "dy", s.y);
+  int32_t *arg = I32(1, "argmax", s.y);
+  float *dx = F32(2, "dx", s.x);
   long bad;
   LOCKED(bad = ck_max_pool_backprop_checked(dy, arg, dx, &g));
   if (bad >= 0) {
@@ -510,6 +528,26 @@ static napi_value js_peak_gflops(napi_env env, napi_callback_info info) {
   return number(env, r);
 }
 
+static napi_value js_get_winograd(napi_env env, napi_callback_info info) {
+  (void)info;
+  return number(env, ck_winograd_tile());
+}
+
+static napi_value js_set_winograd(napi_env env, napi_callback_info info) {
+  ARGS(1);
+  int ok = 1, set = 0;
+  long tile = int_arg(env, argv[0], &ok);
+  if (!ok) return NULL;
+  LOCKED(set = ck_winograd_set_tile((int)tile));
+  if (!set) {
+    char msg[160];
+    snprintf(msg, sizeof msg, "convkit native: Winograd tile must be 0 (direct only), 2 or 5; received %ld", tile);
+    napi_throw_range_error(env, NULL, msg);
+    return NULL;
+  }
+  return undefined(env);
+}
+
 static napi_value string(napi_env env, const char *s) {
   napi_value r;
   napi_create_string_utf8(env, s, NAPI_AUTO_LENGTH, &r);
@@ -537,8 +575,22 @@ static napi_value js_set_isa(napi_env env, napi_callback_info info) {
     napi_throw_error(env, NULL, msg);
     return NULL;
   }
-  LOCKED(ck_isa_set((ck_isa_id)id));
+  snprintf(msg, sizeof msg, "set by setIsa('%s')", name);
+  LOCKED(ck_isa_set((ck_isa_id)id); ck_isa_set_reason(msg));
   return undefined(env);
+}
+
+/* { isa, reason }: the path in use and why (chosen for this CPU at load, forced by CONVKIT_ISA, or set by setIsa). */
+static napi_value js_isa_choice(napi_env env, napi_callback_info info) {
+  (void)info;
+  napi_value result;
+  napi_create_object(env, &result);
+  pthread_mutex_lock(&call_lock);
+  napi_value isa = string(env, ck_isa()->name), reason = string(env, ck_isa_reason());
+  pthread_mutex_unlock(&call_lock);
+  napi_set_named_property(env, result, "isa", isa);
+  napi_set_named_property(env, result, "reason", reason);
+  return result;
 }
 
 static napi_value js_supported_isas(napi_env env, napi_callback_info info) {
@@ -583,6 +635,7 @@ static napi_value init(napi_env env, napi_value exports) {
       const char *t = getenv("CONVKIT_THREADS");
       int n = t && *t ? atoi(t) : ck_cpu_count();
       ck_pool_set_threads(n < 1 ? 1 : n);
+      ck_winograd_init_from_env();
     }
   }
   pthread_mutex_unlock(&call_lock);
@@ -602,6 +655,7 @@ static napi_value init(napi_env env, napi_value exports) {
     FN("getThreads", js_get_threads), FN("setThreads", js_set_threads), FN("getIsa", js_get_isa),
     FN("setIsa", js_set_isa), FN("supportedIsas", js_supported_isas), FN("measurePeakGflops", js_peak_gflops),
     FN("alignmentOffset", js_alignment_offset), FN("gatherRows", js_gather_rows),
+    FN("isaChoice", js_isa_choice), FN("getWinograd", js_get_winograd), FN("setWinograd", js_set_winograd),
 #undef FN
   };
   napi_define_properties(env, exports, sizeof props / sizeof props[0], props);

@@ -109,8 +109,11 @@ int ck_isa_supported(ck_isa_id id);
 /* Parses "avx512" | "avx2" | "portable"; returns -1 when unknown. */
 int ck_isa_parse(const char *name);
 void ck_isa_set(ck_isa_id id);
-/* Best supported path, or CONVKIT_ISA when set; writes an error and returns -1 if it cannot. */
+/* Fastest supported path for this CPU, or CONVKIT_ISA when set; writes an error and returns -1 if it cannot. */
 int ck_isa_init(char *err, size_t errlen);
+/* One line saying why the current path was chosen (at load, or by setIsa). */
+const char *ck_isa_reason(void);
+void ck_isa_set_reason(const char *reason);
 
 /* ---------- thread pool (thread-pool.c) ---------- */
 

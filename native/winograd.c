@@ -11,7 +11,8 @@
  *
  * Results differ from direct convolution by rounding (the transforms add and
  * subtract inputs before the products); F(2x2, 3x3) is the variant with the
- * smallest such error. CONVKIT_WINOGRAD=0 selects direct convolution.
+ * smallest such error. setWinograd(0) (or CONVKIT_WINOGRAD=0 at load) selects
+ * direct convolution.
  *
  * Threads split tiles; every output depends on its own tile's work only, so
  * results do not depend on the thread count.
@@ -31,10 +32,20 @@
    96 10-20% slower. */
 #define TILES_PER_BLOCK 24
 
-int ck_winograd_tile(void) {
+/* Set once at load from CONVKIT_WINOGRAD (ck_winograd_init_from_env), then only by setWinograd. */
+static int winograd_tile = 5;
+
+int ck_winograd_tile(void) { return winograd_tile; }
+
+int ck_winograd_set_tile(int tile) {
+  if (tile != 0 && tile != 2 && tile != 5) return 0;
+  winograd_tile = tile;
+  return 1;
+}
+
+void ck_winograd_init_from_env(void) {
   const char *env = getenv("CONVKIT_WINOGRAD");
-  if (env && (env[0] == '0' || env[0] == '2') && env[1] == '\0') return env[0] - '0';
-  return 5;
+  if (env && (env[0] == '0' || env[0] == '2') && env[1] == '\0') winograd_tile = env[0] - '0';
 }
 
 /* 3x3, stride 1, at least 4 input channels, something to compute. */

@@ -3,8 +3,12 @@
 #define CONVKIT_WINOGRAD_H
 #include "convkit.h"
 
-/* The largest Winograd tile CONVKIT_WINOGRAD allows: 0 ("0": none), 2 ("2": F(2x2, 3x3) only), else 5. */
+/* The largest Winograd tile allowed: 0 (direct only), 2 (F(2x2, 3x3) only) or 5 (the default). */
 int ck_winograd_tile(void);
+/* Sets it (the addon's setWinograd); returns 0, changing nothing, unless tile is 0, 2 or 5. */
+int ck_winograd_set_tile(int tile);
+/* Reads CONVKIT_WINOGRAD ("0" or "2"; anything else keeps 5) once, when the addon loads. */
+void ck_winograd_init_from_env(void);
 /* 1 when the shape suits it (3x3, stride 1, at least 4 input channels) and ck_winograd_tile() is not 0. */
 int ck_winograd_applies(const ck_conv_info *g);
 /* Same contract as ck_conv2d (overwrites y; bias may be NULL; act -1 for none). */
@@ -12,8 +16,8 @@ void ck_conv2d_winograd(const float *x, const float *w, float *y, const ck_conv_
 /*
  * conv + bias + relu + 2x2/2 max pool (ck_conv_relu_pool's contract: argmax as
  * ck_max_pool gives it on the conv output, which is never stored): by F(5x5,
- * 3x3) tiles where winograd-f5.c takes the shape (CONVKIT_WINOGRAD=2 keeps it
- * off), else with each F(2x2, 3x3) tile one pool window. Returns 0, doing
+ * 3x3) tiles where winograd-f5.c takes the shape (a Winograd setting of 2 keeps
+ * it off), else with each F(2x2, 3x3) tile one pool window. Returns 0, doing
  * nothing, when the shapes do not suit it.
  */
 int ck_conv_relu_pool_winograd(const float *x, const float *w, const float *bias, float *y, int32_t *argmax,

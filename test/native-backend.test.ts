@@ -148,27 +148,27 @@ function convCases(backend: Backend, t: TestContext) {
 
 /**
  * 3x3 stride-1 convolutions (forward, and the input gradient of stride-1 ones)
- * run as Winograd F(2x2, 3x3) by default; CONVKIT_WINOGRAD=0 selects the
- * direct kernels, which must stay right too.
+ * run as Winograd by default; setWinograd(0) selects the direct kernels, which
+ * must stay right too.
  */
-function directConvCases(backend: Backend, t: TestContext) {
-  return t.test('conv2d with CONVKIT_WINOGRAD=0 (direct kernels only)', async (t2) => {
-    const saved = process.env.CONVKIT_WINOGRAD;
+function directConvCases(backend: NativeBackend, t: TestContext) {
+  return t.test('conv2d with setWinograd(0) (direct kernels only)', async (t2) => {
+    const saved = backend.winograd;
     // The switch takes effect: on the seed CNN's conv2 the two algorithms round differently.
     const g = conv2dInfo(2, 13, 13, 32, 64, 3, 3, 1, 1, 'valid');
     const x = randomArray(2 * 13 * 13 * 32, 7), w = randomArray(9 * 32 * 64, 8);
     const winograd = new Float32Array(2 * 11 * 11 * 64), direct = new Float32Array(winograd.length);
-    delete process.env.CONVKIT_WINOGRAD;
-    backend.conv2d(x, w, winograd, g);
-    process.env.CONVKIT_WINOGRAD = '0';
-    backend.conv2d(x, w, direct, g);
-    assert.ok(!sameBits(winograd, direct), 'CONVKIT_WINOGRAD=0 should change the algorithm');
-    assertClose(winograd, direct, 288, 'Winograd vs direct');
     try {
+      backend.setWinograd(5);
+      backend.conv2d(x, w, winograd, g);
+      backend.setWinograd(0);
+      assert.equal(backend.winograd, 0);
+      backend.conv2d(x, w, direct, g);
+      assert.ok(!sameBits(winograd, direct), 'setWinograd(0) should change the algorithm');
+      assertClose(winograd, direct, 288, 'Winograd vs direct');
       await convCases(backend, t2);
     } finally {
-      if (saved === undefined) delete process.env.CONVKIT_WINOGRAD;
-      else process.env.CONVKIT_WINOGRAD = saved;
+      backend.setWinograd(saved);
     }
   });
 }
@@ -188,7 +188,7 @@ const POOL_CASES: PoolCase[] = [
  * [batch, h, w, c, oc, padding]: 3x3 stride-1 conv + relu + 2x2 pool, which the
  * native backend runs in one pass: by a direct kernel for 1 channel, and for 4
  * or more by Winograd F(5x5, 3x3) tiles (up to 36 per image), or by F(2x2, 3x3)
- * tiles that are each one pool window (larger images, or CONVKIT_WINOGRAD=2).
+ * tiles that are each one pool window (larger images, or setWinograd(2)).
  */
 const CONV_POOL_CASES: [number, number, number, number, number, Padding][] = [
   [3, 28, 28, 1, 32, 'valid'], // the seed CNN's first block
@@ -201,13 +201,13 @@ const CONV_POOL_CASES: [number, number, number, number, number, Padding][] = [
 ];
 
 /**
- * CONVKIT_WINOGRAD=2 keeps the fused conv + pool forward on F(2x2, 3x3): on the seed CNN's second
+ * setWinograd(2) keeps the fused conv + pool forward on F(2x2, 3x3): on the seed CNN's second
  * block that changes the rounding (F(5x5) is the default there), and both stay close to the reference.
  * An image of more than 36 F(5x5) tiles takes F(2x2) by default: there the switch changes nothing.
  */
-function winogradTileSwitchCases(backend: Backend, t: TestContext) {
-  return t.test('conv2dReluMaxPool with CONVKIT_WINOGRAD=2 (F(2x2) windows only)', () => {
-    /** The fused forward of a random case, by default and with CONVKIT_WINOGRAD=2, and the reference. */
+function winogradTileSwitchCases(backend: NativeBackend, t: TestContext) {
+  return t.test('conv2dReluMaxPool with setWinograd(2) (F(2x2) windows only)', () => {
+    /** The fused forward of a random case, with setWinograd(5) and setWinograd(2), and the reference. */
     const forwards = (batch: number, h: number, c: number, oc: number, padding: Padding, seed: number) => {
       const conv = conv2dInfo(batch, h, h, c, oc, 3, 3, 1, 1, padding);
       const pool = pool2dInfo(batch, conv.outHeight, conv.outWidth, oc, 2, 2, 2, 2, 'valid');
@@ -217,20 +217,19 @@ function winogradTileSwitchCases(backend: Backend, t: TestContext) {
       reference.conv2d(x, wt, z, conv, { bias, activation: 'relu' });
       reference.maxPool(z, reference2, null, pool);
       const byDefault = new Float32Array(reference2.length), tiles2 = new Float32Array(reference2.length);
-      const saved = process.env.CONVKIT_WINOGRAD;
+      const saved = backend.winograd;
       try {
-        delete process.env.CONVKIT_WINOGRAD;
+        backend.setWinograd(5);
         assert.equal(backend.conv2dReluMaxPool!(x, wt, bias, byDefault, null, conv, pool), true);
-        process.env.CONVKIT_WINOGRAD = '2';
+        backend.setWinograd(2);
         assert.equal(backend.conv2dReluMaxPool!(x, wt, bias, tiles2, null, conv, pool), true);
       } finally {
-        if (saved === undefined) delete process.env.CONVKIT_WINOGRAD;
-        else process.env.CONVKIT_WINOGRAD = saved;
+        backend.setWinograd(saved);
       }
       return { byDefault, tiles2, reference: reference2 };
     };
     const seedBlock = forwards(2, 13, 32, 64, 'valid', 31);
-    assert.ok(!sameBits(seedBlock.byDefault, seedBlock.tiles2), 'CONVKIT_WINOGRAD=2 should change the tile size');
+    assert.ok(!sameBits(seedBlock.byDefault, seedBlock.tiles2), 'setWinograd(2) should change the tile size');
     assertClose(seedBlock.byDefault, seedBlock.reference, 288, 'F(5x5) vs reference');
     assertClose(seedBlock.tiles2, seedBlock.reference, 288, 'F(2x2) vs reference');
     const large = forwards(1, 32, 4, 8, 'same', 41); // 7x7 = 49 F(5x5) tiles per image
@@ -625,9 +624,9 @@ function badInputCases(backend: NativeBackend, t: TestContext) {
     assert.throws(() => backend.maxPoolBackprop(new Float32Array(4), Int32Array.of(0, 1, 2, 99), new Float32Array(16), p), /argmax\[3\] = 99/);
     assert.throws(() => backend.softmaxCrossEntropySparse(new Float32Array(4), Int32Array.of(0, 2), new Float32Array(4), new Float32Array(4), 2, 2, 1), /labels\[1\] = 2/);
     assert.throws(() => backend.biasActivation(new Float32Array(4), null, 2, 2, 'gelu' as ElementwiseActivation), /unknown activation/);
-    // A geometry field that is not a count: named by its position, with the value received.
-    assert.throws(() => backend.conv2d(x, w, y, { ...g, batch: 1.5 }), (e: Error) => e instanceof RangeError && /info field 0 must be a non-negative integer; received 1\.5/.test(e.message));
-    assert.throws(() => backend.maxPool(new Float32Array(16), new Float32Array(4), null, { ...p, channels: -1 }), /info field 3 must be a non-negative integer; received -1/);
+    // A geometry field that is not a count: named, with the value received.
+    assert.throws(() => backend.conv2d(x, w, y, { ...g, batch: 1.5 }), (e: Error) => e instanceof RangeError && /conv batch must be an integer from 0 to 2147483647; received 1\.5/.test(e.message));
+    assert.throws(() => backend.maxPool(new Float32Array(16), new Float32Array(4), null, { ...p, channels: -1 }), /pool channels must be an integer from 0 to 2147483647; received -1/);
   });
 }
 
