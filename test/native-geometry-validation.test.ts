@@ -104,3 +104,63 @@ test('the TypeScript wrapper refuses geometry fields an Int32Array cannot hold',
   const x = new Float32Array(16), w = new Float32Array(9), y = new Float32Array(4);
   assert.throws(() => backend().conv2d(x, w, y, { ...conv, inChannels: 2 ** 32 + 1 }), /conv2d: conv inChannels must be an integer from 0 to 2147483647; received 4294967297/);
 });
+
+/** mulberry32: small, seeded. */
+function rng(seed: number): () => number {
+  let s = seed >>> 0;
+  return () => {
+    s = (s + 0x6d2b79f5) >>> 0;
+    let t = s;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+test('seeded random geometries, valid and not, through every geometry entry point: each runs or throws, none crashes', { skip }, () => {
+  const a = addon();
+  const random = rng(19);
+  const int = (lo: number, hi: number) => lo + Math.floor(random() * (hi - lo + 1));
+  /** Mostly small sizes, sometimes 0, negative, or far too large. */
+  const field = () => {
+    const r = random();
+    return r < 0.05 ? 0 : r < 0.08 ? -int(1, 3) : r < 0.1 ? int(1 << 16, 2147483647) : int(1, 6);
+  };
+  let ran = 0, refused = 0;
+  for (let i = 0; i < 3000; i++) {
+    const conv = Int32Array.from({ length: 13 }, field);
+    const pool = Int32Array.from({ length: 12 }, field);
+    // Half the time derive the outputs and the pool from the inputs, so valid geometries come up often.
+    if (random() < 0.5) {
+      const c = conv2dInfo(int(1, 3), int(1, 9), int(1, 9), int(1, 5), int(1, 6), int(1, 4), int(1, 4), int(1, 3), int(1, 3), random() < 0.5 ? 'same' : 'valid');
+      conv.set(convFields(c));
+      const p = pool2dInfo(c.batch, c.outHeight, c.outWidth, c.outChannels, int(1, 3), int(1, 3), int(1, 3), int(1, 3), random() < 0.5 ? 'same' : 'valid');
+      pool.set(poolFields(p));
+    }
+    // Buffers of random small lengths: sometimes enough, sometimes not.
+    const len = () => int(0, 2000);
+    const f = () => new Float32Array(len());
+    const arg = () => Int32Array.from({ length: len() }, () => int(-2, 3000));
+    const calls = [
+      () => a.conv2d(f(), f(), f(), conv, random() < 0.5 ? null : f(), random() < 0.5 ? null : int(0, 3)),
+      () => a.conv2dBackpropInput(f(), f(), f(), conv),
+      () => a.conv2dBackpropFilter(f(), f(), f(), conv),
+      () => a.maxPool(f(), f(), random() < 0.5 ? null : arg(), pool),
+      () => a.maxPoolBackprop(f(), arg(), f(), pool),
+      () => a.convReluMaxPool(f(), f(), f(), random() < 0.5 ? null : f(), random() < 0.5 ? null : arg(), conv, pool),
+      () => a.poolConvBackprop(f(), arg(), f(), f(), f(), random() < 0.5 ? null : f(), random() < 0.5 ? null : f(), random() < 0.5 ? null : f(), conv, pool),
+    ];
+    try {
+      calls[int(0, calls.length - 1)]();
+      ran++;
+    } catch (e) {
+      assert.ok(e instanceof RangeError || e instanceof TypeError, `unexpected ${String(e)}`);
+      assert.match((e as Error).message, /^convkit native/);
+      refused++;
+    }
+  }
+  console.log(`# geometry fuzz: ${ran} ran, ${refused} refused`);
+  // Both outcomes occur, so the loop exercises the kernels and the checks alike.
+  assert.ok(ran > 50, `ran ${ran}`);
+  assert.ok(refused > 50, `refused ${refused}`);
+});
