@@ -210,7 +210,8 @@ CK_TARGET_AVX2 static long filter_rows_avx2(cpb_job *j, int task, long n, long p
     const float *corner = xn + 2 * py * W + 2 * px;
     for (int t = 0; t < 9; t++) {
       const float *p = corner + (t / 3) * W + t % 3;
-      const __m128 top = _mm_castpd_ps(_mm_load_sd((const double *)p));
+      /* Two floats at 4-byte alignment: _mm_loadl_epi64 reads them unaligned (a double load would not be aligned). */
+      const __m128 top = _mm_castsi128_ps(_mm_loadl_epi64((const __m128i *)p));
       _mm_storeu_ps(cand + (px * 9 + t) * 4, _mm_loadh_pi(top, (const __m64 *)(p + W)));
     }
   }
