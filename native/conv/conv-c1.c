@@ -12,6 +12,9 @@
 
 #include <string.h>
 
+/* Grow-only scratch of this file alone (runtime/scratch.c), per pool thread. */
+static ck_scratch_slot patches_scratch; /* one output row's input patches */
+
 #define MAX_TAPS 64
 
 void ck_c1_fwd_portable(int np, const float *base, long ps, const long *off, int taps,
@@ -108,7 +111,7 @@ static void forward_rows(void *ctx, long lo, long hi, int thread) {
   const ck_conv_info *g = j->g;
   const long taps = g->kH * g->kW, OC = g->outC;
   long off[MAX_TAPS];
-  float *patch = ck_scratch(thread, CK_SLOT_COL, (size_t)(g->outW * taps));
+  float *patch = ck_scratch(thread, &patches_scratch, (size_t)(g->outW * taps));
   if (!patch) return;
   direct_offsets(g, off);
   row_view v;
@@ -131,7 +134,7 @@ void ck_conv_c1_filter_chunk(const float *x, const float *dy, const ck_conv_info
   const long taps = g->kH * g->kW, OC = g->outC, rows = g->batch * g->outH;
   long lo = chunk * rows_per_chunk, hi = lo + rows_per_chunk < rows ? lo + rows_per_chunk : rows, off[MAX_TAPS];
   memset(out, 0, (size_t)(taps * OC) * sizeof(float));
-  float *patch = ck_scratch(thread, CK_SLOT_COL, (size_t)(g->outW * taps));
+  float *patch = ck_scratch(thread, &patches_scratch, (size_t)(g->outW * taps));
   if (!patch) return;
   direct_offsets(g, off);
   ck_c1_wgrad_fn kernel = wgrad_kernel();

@@ -16,6 +16,11 @@
 
 #include <string.h>
 
+/* Grow-only scratch of this file alone (runtime/scratch.c), per pool thread. */
+static ck_scratch_slot flipped_w_scratch; /* the kernel flipped and transposed */
+static ck_scratch_slot packed_w_scratch; /* the flipped kernel packed in NR-column panels */
+static ck_scratch_slot zeros_scratch; /* zeros where a window leaves the image */
+
 #define TILE_MAX (16 * 64) /* >= MR * NR of every ISA path */
 #define MAX_BLOCK 256     /* positions per block, at most */
 
@@ -111,7 +116,7 @@ static int backprop_input_winograd(const float *dy, const float *w, float *dx, c
                     .strideH = 1, .strideW = 1, .padTop = g->kH - 1 - g->padTop, .padLeft = g->kW - 1 - g->padLeft};
   if (g->strideH != 1 || g->strideW != 1 || t.padTop < 0 || t.padLeft < 0 || !ck_winograd_applies(&t)) return 0;
   const long C = g->inC, OC = g->outC, KH = g->kH, KW = g->kW;
-  float *flipped = ck_scratch(0, CK_SLOT_FLIPPED, (size_t)(KH * KW * C * OC));
+  float *flipped = ck_scratch(0, &flipped_w_scratch, (size_t)(KH * KW * C * OC));
   if (!flipped) return 1; /* out of memory: recorded by ck_scratch, thrown by addon.c */
   for (long kh = 0; kh < KH; kh++)
     for (long kw = 0; kw < KW; kw++) {
@@ -134,8 +139,8 @@ void ck_conv2d_backprop_input(const float *dy, const float *w, float *dx, const 
   if (j.isa->mr * j.isa->nr > TILE_MAX || j.isa->mr > 64) return; /* cannot happen: fixed ISA tables */
   if (OC > 0 && KC > 0) {
     /* w^T as column panels: panel jr holds w[jr..jr+NR, oc] laid out [oc][NR], zero-padded. */
-    float *wt = ck_scratch(0, CK_SLOT_PACK_W, (size_t)((KC + NR - 1) / NR * NR * OC));
-    float *zeros = ck_scratch(0, CK_SLOT_ZERO, (size_t)OC);
+    float *wt = ck_scratch(0, &packed_w_scratch, (size_t)((KC + NR - 1) / NR * NR * OC));
+    float *zeros = ck_scratch(0, &zeros_scratch, (size_t)OC);
     if (!wt || !zeros) return;
     memset(zeros, 0, (size_t)OC * sizeof(float));
     ck_plain src = {w, OC};

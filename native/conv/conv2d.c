@@ -19,6 +19,14 @@
 #include <limits.h>
 #include <string.h>
 
+/* Grow-only scratch of this file alone (runtime/scratch.c), per pool thread. */
+static ck_scratch_slot packed_b_scratch; /* dy packed in NR-column panels */
+static ck_scratch_slot packed_w_scratch; /* the kernel packed in NR-column panels */
+static ck_scratch_slot partial_sums_scratch; /* per chunk: dw sums, added in chunk order */
+static ck_scratch_slot row_offsets_scratch; /* offsets of dw rows */
+static ck_scratch_slot row_pointers_scratch; /* pointers to each position's input rows */
+static ck_scratch_slot zeros_scratch; /* zeros where a window leaves the image */
+
 typedef struct {
   const ck_gemm_isa *isa;
   const ck_conv_info *g;
@@ -39,7 +47,7 @@ static long depth(const ck_conv_info *g) { return g->kH * g->kW * g->inC; }
 static long round_up(long v, long a) { return (v + a - 1) / a * a; }
 
 static const float **pointer_scratch(int thread, long count) {
-  return (const float **)ck_scratch(thread, CK_SLOT_PTRS, (size_t)count * sizeof(void *) / sizeof(float) + 1);
+  return (const float **)ck_scratch(thread, &row_pointers_scratch, (size_t)count * sizeof(void *) / sizeof(float) + 1);
 }
 
 /* An output position walked in order without divisions (n, oh, ow). */
@@ -129,7 +137,7 @@ static void forward_positions(void *ctx, long lo, long hi, int thread) {
 
 /* Zeros that padding taps point at: at least max(C, 1) floats, shared read-only by all threads. */
 static const float *zero_channels(long C) {
-  float *z = ck_scratch(0, CK_SLOT_ZERO, (size_t)(C > 0 ? C : 1) + 64);
+  float *z = ck_scratch(0, &zeros_scratch, (size_t)(C > 0 ? C : 1) + 64);
   if (z) memset(z, 0, ((size_t)(C > 0 ? C : 1) + 64) * sizeof(float));
   return z;
 }
@@ -159,7 +167,7 @@ void ck_conv2d(const float *x, const float *w, float *y, const ck_conv_info *g, 
   /* Tasks of at least ~1 MFLOP; the split only moves row boundaries, never a sum. */
   const int parts = ck_pool_tasks(flops, 1e6);
   if (g->kH * g->kW <= 64) {
-    float *wpack = ck_scratch(0, CK_SLOT_PACK_W, (size_t)round_up(g->outC, j.isa->nr) * depth(g));
+    float *wpack = ck_scratch(0, &packed_w_scratch, (size_t)round_up(g->outC, j.isa->nr) * depth(g));
     if (!wpack) return;
     ck_plain wp = {w, g->outC};
     ck_pack_kmajor(&wp, 0, (int)g->outC, 0, (int)depth(g), j.isa->nr, wpack);
@@ -203,7 +211,7 @@ static void filter_rows_chunk(const conv_job *j, long lo, long hi, int thread, f
   const long OC = g->outC, C = g->inC, KC = depth(g);
   long span = hi - lo < FILTER_ROWS_KC ? hi - lo : FILTER_ROWS_KC;
   const float **corners = pointer_scratch(thread, span);
-  float *bpack = ck_scratch(thread, CK_SLOT_PACK_B, (size_t)span * NR);
+  float *bpack = ck_scratch(thread, &packed_b_scratch, (size_t)span * NR);
   if (!corners || !bpack) return;
   for (long p0 = lo; p0 < hi; p0 += FILTER_ROWS_KC) {
     long kc = hi - p0 < FILTER_ROWS_KC ? hi - p0 : FILTER_ROWS_KC;
@@ -245,7 +253,7 @@ static void filter_chunk_task(void *ctx, int task, int thread) {
      order, so the sum order depends on the shape alone. */
   long span = hi - lo < FILTER_KC ? hi - lo : FILTER_KC;
   const float **table = pointer_scratch(thread, span * taps);
-  float *bpack = ck_scratch(thread, CK_SLOT_PACK_B, (size_t)span * NR);
+  float *bpack = ck_scratch(thread, &packed_b_scratch, (size_t)span * NR);
   if (!table || !bpack) return;
   for (long p0 = lo; p0 < hi; p0 += FILTER_KC) {
     long kc = hi - p0 < FILTER_KC ? hi - p0 : FILTER_KC;
@@ -347,7 +355,7 @@ void ck_conv2d_backprop_filter(const float *x, const float *dy, float *dw, const
   j.chunk = (units + j.nchunks - 1) / j.nchunks;
   j.nchunks = (units + j.chunk - 1) / j.chunk;
   if (j.nchunks > 1) {
-    j.partials = ck_scratch(0, CK_SLOT_PARTIAL, (size_t)j.nchunks * KC * g->outC);
+    j.partials = ck_scratch(0, &partial_sums_scratch, (size_t)j.nchunks * KC * g->outC);
     if (!j.partials) return;
   }
   if (g->kH * g->kW > 64) {
@@ -367,7 +375,7 @@ void ck_conv2d_backprop_filter(const float *x, const float *dy, float *dw, const
     if (j.isa->conv_wgrad_rows && windows_inside(g) && j.tap_offset[g->kH * g->kW - 1] + g->inC < INT_MAX) {
       /* Row offsets, padded to whole tiles by repeating the last (rows past m are computed, never stored). */
       long rows = round_up(KC, j.isa->mr);
-      int *row_off = (int *)ck_scratch(0, CK_SLOT_OFFSETS, (size_t)rows);
+      int *row_off = (int *)ck_scratch(0, &row_offsets_scratch, (size_t)rows);
       if (!row_off) return;
       for (long k = 0; k < rows; k++) {
         long kk = k < KC ? k : KC - 1;

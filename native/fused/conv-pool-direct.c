@@ -14,6 +14,10 @@
 
 #include <string.h>
 
+/* Grow-only scratch of this file alone (runtime/scratch.c), per pool thread. */
+static ck_scratch_slot candidates_scratch; /* per pooled row: the 9 taps of every window position */
+static ck_scratch_slot partial_sums_scratch; /* per chunk: dw and db sums, added in chunk order */
+
 typedef struct {
   const ck_conv_info *c;
   const ck_pool_info *p;
@@ -258,7 +262,7 @@ static void filter_chunk(void *ctx, int task, int thread) {
   float *acc = j->partials + task * 10 * OC;
 #if CK_X86
   const int wide = ck_isa_avx2(ck_isa());
-  float *cand = wide ? ck_scratch(thread, CK_SLOT_COL, (size_t)j->p->outW * 36) : NULL;
+  float *cand = wide ? ck_scratch(thread, &candidates_scratch, (size_t)j->p->outW * 36) : NULL;
   if (wide && !cand) return; /* out of memory: recorded by ck_scratch, thrown by addon.c */
 #else
   (void)thread;
@@ -288,7 +292,7 @@ static long filter_grad(const float *g, const int32_t *argmax, const float *x, f
   j.nchunks = c->batch < FILTER_CHUNKS ? c->batch : FILTER_CHUNKS;
   j.chunk = (c->batch + j.nchunks - 1) / j.nchunks;
   j.nchunks = (c->batch + j.chunk - 1) / j.chunk;
-  j.partials = ck_scratch(0, CK_SLOT_PARTIAL, (size_t)j.nchunks * 10 * OC);
+  j.partials = ck_scratch(0, &partial_sums_scratch, (size_t)j.nchunks * 10 * OC);
   if (!j.partials) return -1; /* out of memory: recorded by ck_scratch, thrown by addon.c */
   ck_pool_run((int)j.nchunks, filter_chunk, &j);
   ck_add_partials(j.partials, j.nchunks, 10 * OC); /* in chunk order, into chunk 0's */

@@ -40,6 +40,14 @@
 
 #include <string.h>
 
+/* Grow-only scratch of this file alone (runtime/scratch.c), per pool thread. */
+static ck_scratch_slot flipped_w_scratch; /* the kernel transposed for the input gradient */
+static ck_scratch_slot list_ints_scratch; /* per image: the live-pair lists and window corners */
+static ck_scratch_slot list_scales_scratch; /* per image: the live pairs' masked gradients */
+static ck_scratch_slot padded_dx_scratch; /* one zero-padded input-gradient image */
+static ck_scratch_slot padded_x_scratch; /* one zero-padded input image */
+static ck_scratch_slot partial_sums_scratch; /* per chunk: dw and db sums, added in chunk order */
+
 /* Chunks of images: enough tasks for every thread, but each with enough images on average to
    pay for its partial dw (OC x kH x kW x C floats, cleared and added every call): at batch 32,
    4 chunks of 8 images took about 10% less time than 8 of 4. Their sizes shrink from the first
@@ -137,10 +145,10 @@ static void chunk_task(void *ctx, int task, int thread) {
   float *bsum = j->bias ? dwt + OC * KH * row : NULL;
   /* Lists: dw (OC x windows) and dx (windows x 4 x OC) offsets and scales, counts, corners. */
   const long lw = OC * windows, cap = OC + 8, lx = windows * 4 * cap;
-  int32_t *ints = (int32_t *)ck_scratch(thread, CK_SLOT_OFFSETS, (size_t)(lw + lx + OC + 2 * windows * 4));
-  float *scales = ck_scratch(thread, CK_SLOT_COL, (size_t)(lw + lx));
-  float *xpad = j->stage_x ? ck_scratch(thread, CK_SLOT_PACK_A, (size_t)plane) : NULL;
-  float *dxpad = j->stage_dx ? ck_scratch(thread, CK_SLOT_PACK_B, (size_t)plane) : NULL;
+  int32_t *ints = (int32_t *)ck_scratch(thread, &list_ints_scratch, (size_t)(lw + lx + OC + 2 * windows * 4));
+  float *scales = ck_scratch(thread, &list_scales_scratch, (size_t)(lw + lx));
+  float *xpad = j->stage_x ? ck_scratch(thread, &padded_x_scratch, (size_t)plane) : NULL;
+  float *dxpad = j->stage_dx ? ck_scratch(thread, &padded_dx_scratch, (size_t)plane) : NULL;
   if (!ints || !scales || (j->stage_x && !xpad) || (j->stage_dx && !dxpad)) return;
   ck_live_pairs l = {.dw_off = ints, .dx_off = ints + lw, .dw_count = ints + lw + lx, .dx_count = ints + lw + lx + OC,
                      .corner = ints + lw + lx + OC + windows * 4, .dw_s = scales, .dx_s = scales + lw, .dx_cap = cap};
@@ -219,11 +227,11 @@ long ck_pool_conv_backprop_sparse(const float *g, const int32_t *argmax, const f
   j.nchunks = (c->batch + chunk - 1) / chunk;
   ck_shrinking_chunks(c->batch, j.nchunks, j.start);
   const long part = OC * c->kH * row;
-  float *partials = ck_scratch(0, CK_SLOT_PARTIAL, (size_t)(j.nchunks * (part + OC)));
+  float *partials = ck_scratch(0, &partial_sums_scratch, (size_t)(j.nchunks * (part + OC)));
   if (!partials) return -1; /* out of memory: recorded by ck_scratch, thrown by addon.c */
   j.partials = partials;
   if (dx) {
-    float *wt = ck_scratch(0, CK_SLOT_FLIPPED, (size_t)taps * C * OC);
+    float *wt = ck_scratch(0, &flipped_w_scratch, (size_t)taps * C * OC);
     if (!wt) return -1;
     ck_transpose(w, wt, taps * C, OC); /* w^T[oc][kh][kw][c] */
     j.wt = wt;

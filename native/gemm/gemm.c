@@ -14,6 +14,10 @@
 
 #include <string.h>
 
+/* Grow-only scratch of this file alone (runtime/scratch.c), per pool thread. */
+static ck_scratch_slot packed_a_scratch; /* A packed in MR-row panels */
+static ck_scratch_slot packed_b_scratch; /* B packed in NR-column panels */
+
 /* One full panel row per depth step with a compile-time width: inlined moves.
    A memcpy call per 64-byte row cost about as much as the arithmetic when the
    other operand is thin (dense layers at batch 32 use each packed float 32 times). */
@@ -96,8 +100,8 @@ void ck_gemm_serial(const ck_gemm_isa *isa, int thread, long M, long N, long K,
   int kc_len = (int)depth_block(isa, K);
   long nc_max = N < isa->nc ? N : isa->nc;
   long mc_max = M < isa->mc ? M : isa->mc;
-  float *bpack = ck_scratch(thread, CK_SLOT_PACK_B, (size_t)round_up(nc_max, NR) * kc_len);
-  float *apack = ck_scratch(thread, CK_SLOT_PACK_A, (size_t)round_up(mc_max, MR) * kc_len);
+  float *bpack = ck_scratch(thread, &packed_b_scratch, (size_t)round_up(nc_max, NR) * kc_len);
+  float *apack = ck_scratch(thread, &packed_a_scratch, (size_t)round_up(mc_max, MR) * kc_len);
   if (!bpack || !apack) return; /* out of memory: recorded by ck_scratch, thrown by addon.c */
   for (long pc = 0; pc < K; pc += kc_len) {
     int kc = (int)(K - pc < kc_len ? K - pc : kc_len);

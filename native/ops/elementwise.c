@@ -9,6 +9,9 @@
 #include <math.h>
 #include <string.h>
 
+/* Grow-only scratch of this file alone (runtime/scratch.c), per pool thread. */
+static ck_scratch_slot partial_sums_scratch; /* per chunk: column sums, added in chunk order */
+
 #define PARALLEL_MIN 32768 /* elements per task below which threading costs more than it saves */
 
 typedef struct {
@@ -96,7 +99,7 @@ static void bias_grad_run(ew_job j, float *db) {
   j.chunk = (rows + j.nchunks - 1) / j.nchunks;
   if (j.chunk < 1) j.chunk = 1;
   j.nchunks = rows > 0 ? (rows + j.chunk - 1) / j.chunk : 0;
-  j.partials = ck_scratch(0, CK_SLOT_PARTIAL, (size_t)(j.nchunks > 0 ? j.nchunks : 1) * cols);
+  j.partials = ck_scratch(0, &partial_sums_scratch, (size_t)(j.nchunks > 0 ? j.nchunks : 1) * cols);
   if (!j.partials) return;
   ck_pool_run(rows * cols < PARALLEL_MIN ? (j.nchunks > 0 ? 1 : 0) : (int)j.nchunks,
               bias_grad_task, &j);

@@ -1,22 +1,21 @@
 /*
  * Per-thread, per-purpose scratch buffers that only grow. Kernels run every
  * batch with the same shapes, so after the first step nothing is allocated.
- * Each slot is owned by one thread id, so tasks never share a buffer.
+ * Each slot belongs to the one file that declares it, and each of its
+ * buffers to one thread id, so neither two kernels nor two tasks share one.
  */
 #include "convkit.h"
 
 #include <stdatomic.h>
 #include <stdlib.h>
 
-static float *buffers[CK_MAX_THREADS][CK_SLOT_COUNT];
-static size_t sizes[CK_MAX_THREADS][CK_SLOT_COUNT];
 static atomic_int failed;
 
 int ck_take_alloc_failure(void) { return atomic_exchange(&failed, 0); }
 
-float *ck_scratch(int thread, int slot, size_t nfloats) {
+float *ck_scratch(int thread, ck_scratch_slot *slot, size_t nfloats) {
   if (nfloats == 0) nfloats = 1;
-  if (sizes[thread][slot] >= nfloats) return buffers[thread][slot];
+  if (slot->size[thread] >= nfloats) return slot->buffer[thread];
   /* Grow by 1.5x so slowly growing requests do not reallocate every call. */
   size_t want = nfloats + nfloats / 2;
   void *p = NULL;
@@ -24,8 +23,8 @@ float *ck_scratch(int thread, int slot, size_t nfloats) {
     atomic_store(&failed, 1);
     return NULL;
   }
-  free(buffers[thread][slot]);
-  buffers[thread][slot] = p;
-  sizes[thread][slot] = want;
+  free(slot->buffer[thread]);
+  slot->buffer[thread] = p;
+  slot->size[thread] = want;
   return p;
 }

@@ -27,6 +27,11 @@
 #include "winograd/winograd-transforms.h"
 
 
+/* Grow-only scratch of this file alone (runtime/scratch.c), per pool thread. */
+static ck_scratch_slot conv_rows_scratch; /* the conv rows the pool reads */
+static ck_scratch_slot m_block_scratch; /* a block of transformed products */
+static ck_scratch_slot v_block_scratch; /* a block of transformed input tiles */
+
 /* Tiles per GEMM block (whole images; at least one image). The block's V (49 x tiles x C)
    and M (49 x tiles x OC) are written by the transforms and read back by the GEMMs. */
 #define TILES_PER_BLOCK 24
@@ -62,9 +67,9 @@ static void image_range(void *ctx, long lo, long hi, int thread) {
   const long C = g->inC, OC = g->outC, H = g->inH, W = g->inW, T = j->tiles_per_image;
   const long row = j->tiles_w * 5 * OC; /* the conv buffer's row, in floats */
   const long vs = ck_wg_stride(j->images_per_block * T * C), ms = ck_wg_stride(j->images_per_block * T * OC);
-  float *v = ck_scratch(thread, CK_SLOT_PACK_A, (size_t)49 * vs);
-  float *m = ck_scratch(thread, CK_SLOT_COL, (size_t)49 * ms);
-  float *conv = ck_scratch(thread, CK_SLOT_PARTIAL, (size_t)j->tiles_h * 5 * row);
+  float *v = ck_scratch(thread, &v_block_scratch, (size_t)49 * vs);
+  float *m = ck_scratch(thread, &m_block_scratch, (size_t)49 * ms);
+  float *conv = ck_scratch(thread, &conv_rows_scratch, (size_t)j->tiles_h * 5 * row);
   if (!v || !m || !conv) return;
   for (long n0 = lo; n0 < hi; n0 += j->images_per_block) {
     const long images = hi - n0 < j->images_per_block ? hi - n0 : j->images_per_block, tiles = images * T;

@@ -21,6 +21,14 @@
 
 #include <string.h>
 
+/* Grow-only scratch of this file alone (runtime/scratch.c), per pool thread. */
+static ck_scratch_slot partial_sums_scratch; /* per chunk: dw sums, added in chunk order */
+static ck_scratch_slot row_offsets_scratch; /* offsets of dw rows */
+static ck_scratch_slot row_pointers_scratch; /* pointers to a block's rows */
+static ck_scratch_slot v_block_scratch; /* a block of transformed input tiles */
+static ck_scratch_slot y_block_scratch; /* a block of transformed output gradients */
+static ck_scratch_slot zeros_scratch; /* zeros where a patch leaves the image */
+
 /* Tiles per block: the GEMM depth of one microkernel call. V (16 x 64 x C)
    and Y (16 x 64 x OC) of a block stay in L2; 32, 64 and 96 measured alike. */
 #define FILTER_TILES_PER_BLOCK 64
@@ -70,9 +78,9 @@ static void chunk_task(void *ctx, int task, int thread) {
   float *mw = j->partials + task * 16 * OC * C;
   /* V in NR-channel panels [xi][panel][tile][NR] (the GEMM's packed B); Y row-major [xi][tile][OC]. */
   const long vs = ck_wg_stride(cpanels * TB * NR), ys = ck_wg_stride(TB * OC);
-  float *v = ck_scratch(thread, CK_SLOT_PACK_B, (size_t)16 * vs);
-  float *y = ck_scratch(thread, CK_SLOT_COL, (size_t)16 * ys);
-  const float **rows = (const float **)ck_scratch(thread, CK_SLOT_PTRS, (size_t)TB * sizeof(void *) / sizeof(float) + 1);
+  float *v = ck_scratch(thread, &v_block_scratch, (size_t)16 * vs);
+  float *y = ck_scratch(thread, &y_block_scratch, (size_t)16 * ys);
+  const float **rows = (const float **)ck_scratch(thread, &row_pointers_scratch, (size_t)TB * sizeof(void *) / sizeof(float) + 1);
   if (!v || !y || !rows) return;
   const int wide = ck_isa_avx2(isa);
   /* Channels past C in the last panel are read by full-width loads and never stored: keep them finite. */
@@ -160,9 +168,9 @@ void ck_conv2d_backprop_filter_winograd(const float *x, const float *dy, float *
   j.chunk = (j.tiles + j.nchunks - 1) / j.nchunks;
   j.nchunks = (j.tiles + j.chunk - 1) / j.chunk;
   long widest = C > OC ? C : OC, rows = (OC + MR - 1) / MR * MR;
-  float *partials = ck_scratch(0, CK_SLOT_PARTIAL, (size_t)j.nchunks * 16 * OC * C);
-  float *zeros = ck_scratch(0, CK_SLOT_ZERO, (size_t)widest);
-  int *row_off = (int *)ck_scratch(0, CK_SLOT_OFFSETS, (size_t)rows);
+  float *partials = ck_scratch(0, &partial_sums_scratch, (size_t)j.nchunks * 16 * OC * C);
+  float *zeros = ck_scratch(0, &zeros_scratch, (size_t)widest);
+  int *row_off = (int *)ck_scratch(0, &row_offsets_scratch, (size_t)rows);
   if (!partials || !zeros || !row_off) return; /* out of memory: recorded by ck_scratch, thrown by addon.c */
   memset(zeros, 0, (size_t)widest * sizeof(float));
   for (long k = 0; k < rows; k++) row_off[k] = (int)(k < OC ? k : OC - 1);

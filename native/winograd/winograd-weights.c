@@ -9,6 +9,11 @@
 
 #include <string.h>
 
+/* Grow-only scratch of this file alone (runtime/scratch.c), per pool thread. */
+static ck_scratch_slot transformed_weights_scratch; /* U = G g G^T, kept between calls */
+static ck_scratch_slot weights_seen_scratch; /* the kernel U was made from, kept between calls */
+static ck_scratch_slot zeros_scratch; /* zeros where a patch leaves the image */
+
 /* G (points x 3) of F(2x2, 3x3) (Lavin & Gray 2016): points 0, 1, -1 and infinity. */
 static const float G2[4][3] = {
     {1.0f, 0.0f, 0.0f},
@@ -92,8 +97,8 @@ static void transform_range(void *ctx, long lo, long hi, int thread) {
 }
 
 /*
- * What the transformed weights in CK_SLOT_WG_U were made from: the tile size, the shape, the
- * panel width, and (in CK_SLOT_WG_W) a copy of the kernel. predict() and evaluate() run batch
+ * What the transformed weights in transformed_weights_scratch were made from: the tile size, the shape, the
+ * panel width, and (in weights_seen_scratch) a copy of the kernel. predict() and evaluate() run batch
  * after batch on the same weights; the transform is skipped while the kernel is bitwise the
  * same. In training the weights change every step and the comparison stops at the first float.
  * Only the calling thread prepares, so one record is enough.
@@ -108,8 +113,8 @@ const float *ck_wg_weights(const float *w, const ck_conv_info *g, const ck_gemm_
   const int NR = isa->nr, wide = ck_isa_avx2(isa), elements = (tile + 2) * (tile + 2);
   *ocp = (g->outC + NR - 1) / NR * NR;
   const size_t wn = (size_t)9 * g->inC * g->outC;
-  float *u = ck_scratch(0, CK_SLOT_WG_U, (size_t)elements * g->inC * *ocp);
-  float *seen = ck_scratch(0, CK_SLOT_WG_W, wn);
+  float *u = ck_scratch(0, &transformed_weights_scratch, (size_t)elements * g->inC * *ocp);
+  float *seen = ck_scratch(0, &weights_seen_scratch, wn);
   if (!u || !seen) {
     cached.valid = 0;
     return NULL;
@@ -128,7 +133,7 @@ const float *ck_wg_weights(const float *w, const ck_conv_info *g, const ck_gemm_
 }
 
 const float *ck_wg_zeros(long C) {
-  float *zeros = ck_scratch(0, CK_SLOT_ZERO, (size_t)C);
+  float *zeros = ck_scratch(0, &zeros_scratch, (size_t)C);
   if (zeros) memset(zeros, 0, (size_t)C * sizeof(float));
   return zeros;
 }

@@ -24,6 +24,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* Grow-only scratch of this file alone (runtime/scratch.c), per pool thread. */
+static ck_scratch_slot m_block_scratch; /* a block of transformed products */
+static ck_scratch_slot sink_row_scratch; /* where outputs past the image are written */
+static ck_scratch_slot v_block_scratch; /* a block of transformed input tiles */
+
 /* Tiles per block, a multiple of every ISA's MR (4, 6, 12). Each value is
    written by a transform and read back by the GEMMs, so the block's V
    (16 x 24 x C floats) and M (16 x 24 x OC floats) should stay close: 12 and
@@ -104,10 +109,10 @@ static void tile_range(void *ctx, long lo, long hi, int thread) {
   const int TB = TILES_PER_BLOCK;
   const long C = g->inC, OC = g->outC, H = g->inH, W = g->inW;
   const long vs = ck_wg_stride(TB * C), ms = ck_wg_stride(TB * OC);
-  float *v = ck_scratch(thread, CK_SLOT_PACK_A, (size_t)16 * vs);
-  float *m = ck_scratch(thread, CK_SLOT_COL, (size_t)16 * ms);
+  float *v = ck_scratch(thread, &v_block_scratch, (size_t)16 * vs);
+  float *m = ck_scratch(thread, &m_block_scratch, (size_t)16 * ms);
   /* Where the outputs of a tile past the image edge go (odd output sizes). */
-  float *sink = ck_scratch(thread, CK_SLOT_PTRS, (size_t)OC);
+  float *sink = ck_scratch(thread, &sink_row_scratch, (size_t)OC);
   if (!v || !m || !sink) return;
   const int wide = ck_isa_avx2(isa);
   /* Without a bias or a pool, a tile whose input patch is zero in every channel has zero
