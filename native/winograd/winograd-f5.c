@@ -12,8 +12,8 @@
  * include 2 and 1/2, so results differ from the exact sums by about 2.5e-6 of
  * the output's size where F(2x2) differs by about 2e-7 (a float32 simulation
  * on random relu'd inputs). The test tolerance is the same for both, and the
- * training recipe's accuracy did not move (README, "Training recipe"). CONVKIT_WINOGRAD=2
- * keeps F(2x2) for every layer; CONVKIT_WINOGRAD=0 turns Winograd off.
+ * training recipe's accuracy did not move (README, "Training recipe"). setWinograd(2)
+ * keeps F(2x2) for every layer and setWinograd(0) turns Winograd off (CONVKIT_WINOGRAD sets either at load).
  *
  * A pool window may straddle two tiles (5 is odd), so each image's tiles write
  * relu'd conv outputs into a per-thread buffer that the pool then reads. Work

@@ -1,5 +1,5 @@
 /**
- * The raw surface of the compiled addon (native/addon.c). Only native-backend.ts
+ * The raw surface of the compiled addon (native/napi/addon.c). Only native-backend.ts
  * calls it; everything here takes Float32Array/Int32Array and plain integers and
  * assumes the caller has already validated shapes (C re-checks every geometry
  * and length on its own, so a wrong call throws instead of corrupting memory).

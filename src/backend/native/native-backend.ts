@@ -1,6 +1,6 @@
 /**
  * The native Backend: validates shapes in JS, then hands zero-copy views of the
- * caller's Float32Arrays to the C kernels (native/*.c). Also exposes the ISA
+ * caller's Float32Arrays to the C kernels (native/). Also exposes the ISA
  * path and thread count, which only change speed (and, for the thread count,
  * nothing else: every reduction has a fixed order independent of it).
  */
@@ -22,7 +22,7 @@ export interface NativeBackend extends Backend {
   readonly supportedIsas: readonly NativeIsa[];
   /**
    * The path in use and why: at load the fastest path measured for this CPU's
-   * family (not always the widest: see native/cpu-dispatch.c), or the one
+   * family (not always the widest: see native/runtime/cpu-dispatch.c), or the one
    * CONVKIT_ISA forces; after setIsa, that call.
    */
   readonly isaChoice: IsaChoice;
