@@ -18,20 +18,31 @@
 
 #include "convkit.h"
 #include "fused/conv-pool-algorithms.h"
+#include "napi/bindings.h"
 #include "napi/geometry-check.h"
 #include "winograd/winograd.h"
 
 static pthread_mutex_t call_lock = PTHREAD_MUTEX_INITIALIZER;
 
-#define MAX_ARGS 12
-#define ARGS(count)                                                                  \
-  size_t argc = MAX_ARGS;                                                            \
-  napi_value argv[MAX_ARGS];                                                         \
+/* Each binding's parameters as argv indices, from bindings.h: enum { conv2d__x, conv2d__w, ..., conv2d__count }. */
+#define PARAMETER_INDEX(binding, parameter) binding##__##parameter,
+#define PARAMETER_ENUM(name, fn, ...) enum { CK_FOR_EACH(PARAMETER_INDEX, name, __VA_ARGS__) name##__count };
+CK_BINDINGS(PARAMETER_ENUM)
+
+/* Unwraps the call's arguments; fewer than the binding's parameters is a TypeError. */
+#define ARGS(binding)                                                                \
+  size_t argc = binding##__count;                                                    \
+  napi_value argv[binding##__count];                                                 \
   if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok) return NULL;  \
-  if (argc < (count)) {                                                              \
-    napi_throw_type_error(env, NULL, "convkit native: expected " #count " arguments"); \
+  if (argc < binding##__count) {                                                     \
+    char argc_msg_[160];                                                             \
+    snprintf(argc_msg_, sizeof argc_msg_, "convkit native: %s expects %d arguments; received %zu", #binding, \
+             (int)binding##__count, argc);                                           \
+    napi_throw_type_error(env, NULL, argc_msg_);                                     \
     return NULL;                                                                     \
   }
+/* The argument of that name. */
+#define ARG(binding, parameter) argv[binding##__##parameter]
 
 static int is_nullish(napi_env env, napi_value v) {
   napi_valuetype t;
@@ -99,10 +110,10 @@ static int bool_arg(napi_env env, napi_value v) {
   return b;
 }
 
-#define F32(i, name, need) typed(env, argv[i], napi_float32_array, name, need, 0, &ok, NULL); if (!ok) return NULL
-#define F32_OPT(i, name, need) typed(env, argv[i], napi_float32_array, name, need, 1, &ok, NULL); if (!ok) return NULL
-#define I32(i, name, need) typed(env, argv[i], napi_int32_array, name, need, 0, &ok, NULL); if (!ok) return NULL
-#define INT(i) int_arg(env, argv[i], &ok); if (!ok) return NULL
+#define F32(b, p, need) typed(env, ARG(b, p), napi_float32_array, #p, need, 0, &ok, NULL); if (!ok) return NULL
+#define F32_OPT(b, p, need) typed(env, ARG(b, p), napi_float32_array, #p, need, 1, &ok, NULL); if (!ok) return NULL
+#define I32(b, p, need) typed(env, ARG(b, p), napi_int32_array, #p, need, 0, &ok, NULL); if (!ok) return NULL
+#define INT(b, p) int_arg(env, ARG(b, p), &ok); if (!ok) return NULL
 /* Runs a kernel under the call lock; a failed scratch allocation inside it
    (the kernel then stops early, its output incomplete) becomes a JS Error. */
 #define LOCKED(stmt)                                                                   \
@@ -125,15 +136,15 @@ static napi_value undefined(napi_env env) {
 }
 
 static napi_value js_matmul(napi_env env, napi_callback_info info) {
-  ARGS(9);
+  ARGS(matmul);
   int ok = 1;
-  long m = INT(3);
-  long n = INT(4);
-  long k = INT(5);
-  float *a = F32(0, "a", m * k);
-  float *b = F32(1, "b", k * n);
-  float *c = F32(2, "c", m * n);
-  int ta = bool_arg(env, argv[6]), tb = bool_arg(env, argv[7]), acc = bool_arg(env, argv[8]);
+  long m = INT(matmul, m);
+  long n = INT(matmul, n);
+  long k = INT(matmul, k);
+  float *a = F32(matmul, a, m * k);
+  float *b = F32(matmul, b, k * n);
+  float *c = F32(matmul, c, m * n);
+  int ta = bool_arg(env, ARG(matmul, transA)), tb = bool_arg(env, ARG(matmul, transB)), acc = bool_arg(env, ARG(matmul, accumulate));
   LOCKED(ck_matmul(a, b, c, m, n, k, ta, tb, acc));
   return undefined(env);
 }
@@ -184,18 +195,18 @@ static int conv_pool_geometry(napi_env env, napi_value conv, napi_value pool, co
 
 /* x, w, y, conv geometry, bias|null, activation code|null. */
 static napi_value js_conv2d(napi_env env, napi_callback_info info) {
-  ARGS(6);
+  ARGS(conv2d);
   ck_conv_info g;
   ck_conv_sizes s;
   int ok = 1;
-  if (!conv_geometry(env, argv[3], "conv2d", &g, &s)) return NULL;
-  float *x = F32(0, "x", s.x);
-  float *w = F32(1, "w", s.w);
-  float *y = F32(2, "y", s.y);
-  float *bias = F32_OPT(4, "bias", g.outC);
+  if (!conv_geometry(env, ARG(conv2d, conv), "conv2d", &g, &s)) return NULL;
+  float *x = F32(conv2d, x, s.x);
+  float *w = F32(conv2d, w, s.w);
+  float *y = F32(conv2d, y, s.y);
+  float *bias = F32_OPT(conv2d, bias, g.outC);
   long act = -1;
-  if (!is_nullish(env, argv[5])) {
-    act = INT(5);
+  if (!is_nullish(env, ARG(conv2d, activation))) {
+    act = INT(conv2d, activation);
     if (act > CK_ACT_TANH) {
       napi_throw_range_error(env, NULL, "convkit native: activation code must be 0..3");
       return NULL;
@@ -207,42 +218,42 @@ static napi_value js_conv2d(napi_env env, napi_callback_info info) {
 
 /* dy, w, dx, conv geometry. */
 static napi_value js_conv2d_bi(napi_env env, napi_callback_info info) {
-  ARGS(4);
+  ARGS(conv2dBackpropInput);
   ck_conv_info g;
   ck_conv_sizes s;
   int ok = 1;
-  if (!conv_geometry(env, argv[3], "conv2dBackpropInput", &g, &s)) return NULL;
-  float *dy = F32(0, "dy", s.y);
-  float *w = F32(1, "w", s.w);
-  float *dx = F32(2, "dx", s.x);
+  if (!conv_geometry(env, ARG(conv2dBackpropInput, conv), "conv2dBackpropInput", &g, &s)) return NULL;
+  float *dy = F32(conv2dBackpropInput, dy, s.y);
+  float *w = F32(conv2dBackpropInput, w, s.w);
+  float *dx = F32(conv2dBackpropInput, dx, s.x);
   LOCKED(ck_conv2d_backprop_input(dy, w, dx, &g));
   return undefined(env);
 }
 
 /* x, dy, dw, conv geometry. */
 static napi_value js_conv2d_bf(napi_env env, napi_callback_info info) {
-  ARGS(4);
+  ARGS(conv2dBackpropFilter);
   ck_conv_info g;
   ck_conv_sizes s;
   int ok = 1;
-  if (!conv_geometry(env, argv[3], "conv2dBackpropFilter", &g, &s)) return NULL;
-  float *x = F32(0, "x", s.x);
-  float *dy = F32(1, "dy", s.y);
-  float *dw = F32(2, "dw", s.w);
+  if (!conv_geometry(env, ARG(conv2dBackpropFilter, conv), "conv2dBackpropFilter", &g, &s)) return NULL;
+  float *x = F32(conv2dBackpropFilter, x, s.x);
+  float *dy = F32(conv2dBackpropFilter, dy, s.y);
+  float *dw = F32(conv2dBackpropFilter, dw, s.w);
   LOCKED(ck_conv2d_backprop_filter(x, dy, dw, &g));
   return undefined(env);
 }
 
 /* x, y, argmax|null, pool geometry. */
 static napi_value js_max_pool(napi_env env, napi_callback_info info) {
-  ARGS(4);
+  ARGS(maxPool);
   ck_pool_info g;
   ck_pool_sizes s;
   int ok = 1;
-  if (!pool_geometry(env, argv[3], "maxPool", &g, &s)) return NULL;
-  float *x = F32(0, "x", s.x);
-  float *y = F32(1, "y", s.y);
-  int32_t *arg = typed(env, argv[2], napi_int32_array, "argmax", s.y, 1, &ok, NULL);
+  if (!pool_geometry(env, ARG(maxPool, pool), "maxPool", &g, &s)) return NULL;
+  float *x = F32(maxPool, x, s.x);
+  float *y = F32(maxPool, y, s.y);
+  int32_t *arg = typed(env, ARG(maxPool, argmax), napi_int32_array, "argmax", s.y, 1, &ok, NULL);
   if (!ok) return NULL;
   LOCKED(ck_max_pool(x, y, arg, &g));
   return undefined(env);
@@ -250,18 +261,18 @@ static napi_value js_max_pool(napi_env env, napi_callback_info info) {
 
 /* x, w, y, bias|null, argmax|null, conv geometry, pool geometry; returns whether it ran. */
 static napi_value js_conv_relu_pool(napi_env env, napi_callback_info info) {
-  ARGS(7);
+  ARGS(convReluMaxPool);
   ck_conv_info g;
   ck_pool_info pg;
   ck_conv_sizes cs;
   ck_pool_sizes ps;
   int ok = 1, done;
-  if (!conv_pool_geometry(env, argv[5], argv[6], "conv2dReluMaxPool", &g, &cs, &pg, &ps)) return NULL;
-  float *x = F32(0, "x", cs.x);
-  float *w = F32(1, "w", cs.w);
-  float *y = F32(2, "y", ps.y);
-  float *bias = F32_OPT(3, "bias", g.outC);
-  int32_t *arg = typed(env, argv[4], napi_int32_array, "argmax", ps.y, 1, &ok, NULL);
+  if (!conv_pool_geometry(env, ARG(convReluMaxPool, conv), ARG(convReluMaxPool, pool), "conv2dReluMaxPool", &g, &cs, &pg, &ps)) return NULL;
+  float *x = F32(convReluMaxPool, x, cs.x);
+  float *w = F32(convReluMaxPool, w, cs.w);
+  float *y = F32(convReluMaxPool, y, ps.y);
+  float *bias = F32_OPT(convReluMaxPool, bias, g.outC);
+  int32_t *arg = typed(env, ARG(convReluMaxPool, argmax), napi_int32_array, "argmax", ps.y, 1, &ok, NULL);
   if (!ok) return NULL;
   LOCKED(done = ck_conv_relu_pool(x, w, bias, y, arg, &g, &pg));
   napi_value result;
@@ -275,21 +286,21 @@ static napi_value js_conv_relu_pool(napi_env env, napi_callback_info info) {
  * (masked here by relu' when pooled is given); returns whether it ran.
  */
 static napi_value js_pool_conv_backprop(napi_env env, napi_callback_info info) {
-  ARGS(10);
+  ARGS(poolConvBackprop);
   ck_conv_info g;
   ck_pool_info pg;
   ck_conv_sizes cs;
   ck_pool_sizes ps;
   int ok = 1;
-  if (!conv_pool_geometry(env, argv[8], argv[9], "maxPoolConv2dBackprop", &g, &cs, &pg, &ps)) return NULL;
-  float *gp = F32(0, "g", ps.y);
-  int32_t *arg = I32(1, "argmax", ps.y);
-  float *x = F32(2, "x", cs.x);
-  float *w = F32_OPT(3, "w", cs.w);
-  float *dw = F32(4, "dw", cs.w);
-  float *dx = F32_OPT(5, "dx", cs.x);
-  float *pooled = F32_OPT(6, "pooled", ps.y);
-  float *db = F32_OPT(7, "db", g.outC);
+  if (!conv_pool_geometry(env, ARG(poolConvBackprop, conv), ARG(poolConvBackprop, pool), "maxPoolConv2dBackprop", &g, &cs, &pg, &ps)) return NULL;
+  float *gp = F32(poolConvBackprop, g, ps.y);
+  int32_t *arg = I32(poolConvBackprop, argmax, ps.y);
+  float *x = F32(poolConvBackprop, x, cs.x);
+  float *w = F32_OPT(poolConvBackprop, w, cs.w);
+  float *dw = F32(poolConvBackprop, dw, cs.w);
+  float *dx = F32_OPT(poolConvBackprop, dx, cs.x);
+  float *pooled = F32_OPT(poolConvBackprop, pooled, ps.y);
+  float *db = F32_OPT(poolConvBackprop, db, g.outC);
   if (dx && !w) {
     napi_throw_type_error(env, NULL, "convkit native: the input gradient needs the kernel w");
     return NULL;
@@ -309,14 +320,14 @@ static napi_value js_pool_conv_backprop(napi_env env, napi_callback_info info) {
 
 /* dy, argmax, dx, pool geometry. */
 static napi_value js_max_pool_bp(napi_env env, napi_callback_info info) {
-  ARGS(4);
+  ARGS(maxPoolBackprop);
   ck_pool_info g;
   ck_pool_sizes s;
   int ok = 1;
-  if (!pool_geometry(env, argv[3], "maxPoolBackprop", &g, &s)) return NULL;
-  float *dy = F32(0, "dy", s.y);
-  int32_t *arg = I32(1, "argmax", s.y);
-  float *dx = F32(2, "dx", s.x);
+  if (!pool_geometry(env, ARG(maxPoolBackprop, pool), "maxPoolBackprop", &g, &s)) return NULL;
+  float *dy = F32(maxPoolBackprop, dy, s.y);
+  int32_t *arg = I32(maxPoolBackprop, argmax, s.y);
+  float *dx = F32(maxPoolBackprop, dx, s.x);
   long bad;
   LOCKED(bad = ck_max_pool_backprop_checked(dy, arg, dx, &g));
   if (bad >= 0) {
@@ -329,17 +340,17 @@ static napi_value js_max_pool_bp(napi_env env, napi_callback_info info) {
 }
 
 static napi_value js_gather_rows(napi_env env, napi_callback_info info) {
-  ARGS(4);
+  ARGS(gatherRows);
   int ok = 1;
-  long len = INT(1);
+  long len = INT(gatherRows, rowLength);
   long src_length = 0, count = 0;
   /* The row counts come from the arrays themselves: the source's whole rows, and every index. */
-  float *src = typed(env, argv[0], napi_float32_array, "source", 0, 0, &ok, &src_length);
+  float *src = typed(env, ARG(gatherRows, source), napi_float32_array, "source", 0, 0, &ok, &src_length);
   if (!ok) return NULL;
-  int32_t *rows = typed(env, argv[2], napi_int32_array, "rows", 0, 0, &ok, &count);
+  int32_t *rows = typed(env, ARG(gatherRows, rows), napi_int32_array, "rows", 0, 0, &ok, &count);
   if (!ok) return NULL;
   const long src_rows = len > 0 ? src_length / len : 0;
-  float *dst = F32(3, "target", count * len);
+  float *dst = F32(gatherRows, target, count * len);
   long bad;
   LOCKED(bad = ck_gather_rows(src, src_rows, len, rows, count, dst));
   if (bad >= 0) {
@@ -352,77 +363,77 @@ static napi_value js_gather_rows(napi_env env, napi_callback_info info) {
 }
 
 static napi_value js_bias_activation(napi_env env, napi_callback_info info) {
-  ARGS(5);
+  ARGS(biasActivation);
   int ok = 1;
-  long rows = INT(2);
-  long cols = INT(3);
-  long act = INT(4);
-  float *y = F32(0, "y", rows * cols);
-  float *bias = F32_OPT(1, "bias", cols);
+  long rows = INT(biasActivation, rows);
+  long cols = INT(biasActivation, cols);
+  long act = INT(biasActivation, activation);
+  float *y = F32(biasActivation, y, rows * cols);
+  float *bias = F32_OPT(biasActivation, bias, cols);
   LOCKED(ck_bias_activation(y, bias, rows, cols, (int)act));
   return undefined(env);
 }
 
 static napi_value js_activation_backprop(napi_env env, napi_callback_info info) {
-  ARGS(5);
+  ARGS(activationBackprop);
   int ok = 1;
-  long act = INT(0);
-  long n = INT(4);
-  float *y = F32(1, "y", n);
-  float *dy = F32(2, "dy", n);
-  float *dx = F32(3, "dx", n);
+  long act = INT(activationBackprop, activation);
+  long n = INT(activationBackprop, n);
+  float *y = F32(activationBackprop, y, n);
+  float *dy = F32(activationBackprop, dy, n);
+  float *dx = F32(activationBackprop, dx, n);
   LOCKED(ck_activation_backprop((int)act, y, dy, dx, n));
   return undefined(env);
 }
 
 static napi_value js_bias_grad(napi_env env, napi_callback_info info) {
-  ARGS(4);
+  ARGS(biasGrad);
   int ok = 1;
-  long rows = INT(2);
-  long cols = INT(3);
-  float *dy = F32(0, "dy", rows * cols);
-  float *db = F32(1, "db", cols);
+  long rows = INT(biasGrad, rows);
+  long cols = INT(biasGrad, cols);
+  float *dy = F32(biasGrad, dy, rows * cols);
+  float *db = F32(biasGrad, db, cols);
   LOCKED(ck_bias_grad(dy, db, rows, cols));
   return undefined(env);
 }
 
 static napi_value js_activation_bias_grad(napi_env env, napi_callback_info info) {
-  ARGS(7);
+  ARGS(activationBackpropBiasGrad);
   int ok = 1;
-  long act = INT(0);
-  long rows = INT(5);
-  long cols = INT(6);
+  long act = INT(activationBackpropBiasGrad, activation);
+  long rows = INT(activationBackpropBiasGrad, rows);
+  long cols = INT(activationBackpropBiasGrad, cols);
   if (act > CK_ACT_TANH) {
     napi_throw_range_error(env, NULL, "convkit native: activation code must be 0..3");
     return NULL;
   }
-  float *y = F32(1, "y", rows * cols);
-  float *dy = F32(2, "dy", rows * cols);
-  float *dx = F32(3, "dx", rows * cols);
-  float *db = F32(4, "db", cols);
+  float *y = F32(activationBackpropBiasGrad, y, rows * cols);
+  float *dy = F32(activationBackpropBiasGrad, dy, rows * cols);
+  float *dx = F32(activationBackpropBiasGrad, dx, rows * cols);
+  float *db = F32(activationBackpropBiasGrad, db, cols);
   LOCKED(ck_activation_bias_grad((int)act, y, dy, dx, db, rows, cols));
   return undefined(env);
 }
 
 static napi_value js_softmax(napi_env env, napi_callback_info info) {
-  ARGS(4);
+  ARGS(softmax);
   int ok = 1;
-  long rows = INT(2);
-  long cols = INT(3);
-  float *x = F32(0, "x", rows * cols);
-  float *y = F32(1, "y", rows * cols);
+  long rows = INT(softmax, rows);
+  long cols = INT(softmax, cols);
+  float *x = F32(softmax, x, rows * cols);
+  float *y = F32(softmax, y, rows * cols);
   ck_softmax(x, y, rows, cols);
   return undefined(env);
 }
 
 static napi_value js_softmax_bp(napi_env env, napi_callback_info info) {
-  ARGS(5);
+  ARGS(softmaxBackprop);
   int ok = 1;
-  long rows = INT(3);
-  long cols = INT(4);
-  float *y = F32(0, "y", rows * cols);
-  float *dy = F32(1, "dy", rows * cols);
-  float *dx = F32(2, "dx", rows * cols);
+  long rows = INT(softmaxBackprop, rows);
+  long cols = INT(softmaxBackprop, cols);
+  float *y = F32(softmaxBackprop, y, rows * cols);
+  float *dy = F32(softmaxBackprop, dy, rows * cols);
+  float *dx = F32(softmaxBackprop, dx, rows * cols);
   ck_softmax_backprop(y, dy, dx, rows, cols);
   return undefined(env);
 }
@@ -434,14 +445,14 @@ static napi_value number(napi_env env, double v) {
 }
 
 static napi_value js_xent_sparse(napi_env env, napi_callback_info info) {
-  ARGS(7);
+  ARGS(softmaxCrossEntropySparse);
   int ok = 1;
-  long rows = INT(4);
-  long cols = INT(5);
-  float *logits = F32(0, "logits", rows * cols);
-  int32_t *labels = I32(1, "labels", rows);
-  float *probs = F32(2, "probs", rows * cols);
-  float *dl = F32(3, "dlogits", rows * cols);
+  long rows = INT(softmaxCrossEntropySparse, rows);
+  long cols = INT(softmaxCrossEntropySparse, cols);
+  float *logits = F32(softmaxCrossEntropySparse, logits, rows * cols);
+  int32_t *labels = I32(softmaxCrossEntropySparse, labels, rows);
+  float *probs = F32(softmaxCrossEntropySparse, probs, rows * cols);
+  float *dl = F32(softmaxCrossEntropySparse, dlogits, rows * cols);
   for (long r = 0; r < rows; r++)
     if (labels[r] < 0 || labels[r] >= cols) {
       char msg[160];
@@ -449,53 +460,53 @@ static napi_value js_xent_sparse(napi_env env, napi_callback_info info) {
       napi_throw_range_error(env, NULL, msg);
       return NULL;
     }
-  return number(env, ck_softmax_xent_sparse(logits, labels, probs, dl, rows, cols, num_arg(env, argv[6])));
+  return number(env, ck_softmax_xent_sparse(logits, labels, probs, dl, rows, cols, num_arg(env, ARG(softmaxCrossEntropySparse, gradScale))));
 }
 
 static napi_value js_xent_dense(napi_env env, napi_callback_info info) {
-  ARGS(7);
+  ARGS(softmaxCrossEntropyDense);
   int ok = 1;
-  long rows = INT(4);
-  long cols = INT(5);
-  float *logits = F32(0, "logits", rows * cols);
-  float *targets = F32(1, "targets", rows * cols);
-  float *probs = F32(2, "probs", rows * cols);
-  float *dl = F32(3, "dlogits", rows * cols);
-  return number(env, ck_softmax_xent_dense(logits, targets, probs, dl, rows, cols, num_arg(env, argv[6])));
+  long rows = INT(softmaxCrossEntropyDense, rows);
+  long cols = INT(softmaxCrossEntropyDense, cols);
+  float *logits = F32(softmaxCrossEntropyDense, logits, rows * cols);
+  float *targets = F32(softmaxCrossEntropyDense, targets, rows * cols);
+  float *probs = F32(softmaxCrossEntropyDense, probs, rows * cols);
+  float *dl = F32(softmaxCrossEntropyDense, dlogits, rows * cols);
+  return number(env, ck_softmax_xent_dense(logits, targets, probs, dl, rows, cols, num_arg(env, ARG(softmaxCrossEntropyDense, gradScale))));
 }
 
 static napi_value js_adam(napi_env env, napi_callback_info info) {
-  ARGS(9);
+  ARGS(adamUpdate);
   int ok = 1;
-  long n = INT(4);
-  float *p = F32(0, "param", n);
-  float *g = F32(1, "grad", n);
-  float *m = F32(2, "m", n);
-  float *v = F32(3, "v", n);
-  LOCKED(ck_adam(p, g, m, v, n, (float)num_arg(env, argv[5]), (float)num_arg(env, argv[6]),
-                 (float)num_arg(env, argv[7]), (float)num_arg(env, argv[8])));
+  long n = INT(adamUpdate, n);
+  float *p = F32(adamUpdate, param, n);
+  float *g = F32(adamUpdate, grad, n);
+  float *m = F32(adamUpdate, m, n);
+  float *v = F32(adamUpdate, v, n);
+  LOCKED(ck_adam(p, g, m, v, n, (float)num_arg(env, ARG(adamUpdate, alpha)), (float)num_arg(env, ARG(adamUpdate, beta1)),
+                 (float)num_arg(env, ARG(adamUpdate, beta2)), (float)num_arg(env, ARG(adamUpdate, epsilon))));
   return undefined(env);
 }
 
 static napi_value js_sgd(napi_env env, napi_callback_info info) {
-  ARGS(7);
+  ARGS(sgdUpdate);
   int ok = 1;
-  long n = INT(3);
-  float *p = F32(0, "param", n);
-  float *g = F32(1, "grad", n);
-  float *vel = F32_OPT(2, "velocity", n);
-  LOCKED(ck_sgd(p, g, vel, n, (float)num_arg(env, argv[4]), (float)num_arg(env, argv[5]), bool_arg(env, argv[6])));
+  long n = INT(sgdUpdate, n);
+  float *p = F32(sgdUpdate, param, n);
+  float *g = F32(sgdUpdate, grad, n);
+  float *vel = F32_OPT(sgdUpdate, velocity, n);
+  LOCKED(ck_sgd(p, g, vel, n, (float)num_arg(env, ARG(sgdUpdate, learningRate)), (float)num_arg(env, ARG(sgdUpdate, momentum)), bool_arg(env, ARG(sgdUpdate, nesterov))));
   return undefined(env);
 }
 
 static napi_value js_rmsprop(napi_env env, napi_callback_info info) {
-  ARGS(7);
+  ARGS(rmspropUpdate);
   int ok = 1;
-  long n = INT(3);
-  float *p = F32(0, "param", n);
-  float *g = F32(1, "grad", n);
-  float *s = F32(2, "meanSquare", n);
-  LOCKED(ck_rmsprop(p, g, s, n, (float)num_arg(env, argv[4]), (float)num_arg(env, argv[5]), (float)num_arg(env, argv[6])));
+  long n = INT(rmspropUpdate, n);
+  float *p = F32(rmspropUpdate, param, n);
+  float *g = F32(rmspropUpdate, grad, n);
+  float *s = F32(rmspropUpdate, meanSquare, n);
+  LOCKED(ck_rmsprop(p, g, s, n, (float)num_arg(env, ARG(rmspropUpdate, learningRate)), (float)num_arg(env, ARG(rmspropUpdate, rho)), (float)num_arg(env, ARG(rmspropUpdate, epsilon))));
   return undefined(env);
 }
 
@@ -505,9 +516,9 @@ static napi_value js_get_threads(napi_env env, napi_callback_info info) {
 }
 
 static napi_value js_set_threads(napi_env env, napi_callback_info info) {
-  ARGS(1);
+  ARGS(setThreads);
   int ok = 1;
-  long n = int_arg(env, argv[0], &ok);
+  long n = int_arg(env, ARG(setThreads, n), &ok);
   if (!ok) return NULL;
   if (n < 1 || n > CK_MAX_THREADS) {
     napi_throw_range_error(env, NULL, "convkit native: thread count must be between 1 and 64");
@@ -518,8 +529,8 @@ static napi_value js_set_threads(napi_env env, napi_callback_info info) {
 }
 
 static napi_value js_peak_gflops(napi_env env, napi_callback_info info) {
-  ARGS(1);
-  double ms = num_arg(env, argv[0]), r = 0.0;
+  ARGS(measurePeakGflops);
+  double ms = num_arg(env, ARG(measurePeakGflops, milliseconds)), r = 0.0;
   if (!(ms > 0 && ms <= 60000)) {
     napi_throw_range_error(env, NULL, "convkit native: milliseconds must be in (0, 60000]");
     return NULL;
@@ -534,9 +545,9 @@ static napi_value js_get_winograd(napi_env env, napi_callback_info info) {
 }
 
 static napi_value js_set_winograd(napi_env env, napi_callback_info info) {
-  ARGS(1);
+  ARGS(setWinograd);
   int ok = 1, set = 0;
-  long tile = int_arg(env, argv[0], &ok);
+  long tile = int_arg(env, ARG(setWinograd, tile), &ok);
   if (!ok) return NULL;
   LOCKED(set = ck_winograd_set_tile((int)tile));
   if (!set) {
@@ -560,10 +571,10 @@ static napi_value js_get_isa(napi_env env, napi_callback_info info) {
 }
 
 static napi_value js_set_isa(napi_env env, napi_callback_info info) {
-  ARGS(1);
+  ARGS(setIsa);
   char name[32] = {0};
   size_t len;
-  if (napi_get_value_string_utf8(env, argv[0], name, sizeof name, &len) != napi_ok) {
+  if (napi_get_value_string_utf8(env, ARG(setIsa, isa), name, sizeof name, &len) != napi_ok) {
     napi_throw_type_error(env, NULL, "convkit native: ISA must be a string");
     return NULL;
   }
@@ -612,16 +623,36 @@ static napi_value js_supported_isas(napi_env env, napi_callback_info info) {
  * alignment holds for the buffer's life.
  */
 static napi_value js_alignment_offset(napi_env env, napi_callback_info info) {
-  ARGS(1);
+  ARGS(alignmentOffset);
   bool is_buffer = false;
   void *data = NULL;
   size_t length = 0;
-  if (napi_is_arraybuffer(env, argv[0], &is_buffer) != napi_ok || !is_buffer ||
-      napi_get_arraybuffer_info(env, argv[0], &data, &length) != napi_ok) {
+  if (napi_is_arraybuffer(env, ARG(alignmentOffset, buffer), &is_buffer) != napi_ok || !is_buffer ||
+      napi_get_arraybuffer_info(env, ARG(alignmentOffset, buffer), &data, &length) != napi_ok) {
     napi_throw_type_error(env, NULL, "convkit native: alignmentOffset expects an ArrayBuffer");
     return NULL;
   }
   return number(env, (double)((64 - (uintptr_t)data % 64) % 64));
+}
+
+/* { binding: [parameter names in call order] } for every binding with parameters (bindings.h). */
+static napi_value parameter_names(napi_env env) {
+  napi_value all;
+  napi_create_object(env, &all);
+#define PARAMETER_NAME(binding, parameter) #parameter,
+#define PARAMETER_LIST(name, fn, ...)                                                  \
+  {                                                                                    \
+    static const char *const names[] = {CK_FOR_EACH(PARAMETER_NAME, name, __VA_ARGS__)}; \
+    napi_value list;                                                                   \
+    napi_create_array_with_length(env, sizeof names / sizeof names[0], &list);         \
+    for (uint32_t i = 0; i < sizeof names / sizeof names[0]; i++)                      \
+      napi_set_element(env, list, i, string(env, names[i]));                           \
+    napi_set_named_property(env, all, #name, list);                                    \
+  }
+  CK_BINDINGS(PARAMETER_LIST)
+#undef PARAMETER_LIST
+#undef PARAMETER_NAME
+  return all;
 }
 
 static int initialised;
@@ -643,22 +674,11 @@ static napi_value init(napi_env env, napi_value exports) {
     napi_throw_error(env, NULL, init_error);
     return NULL;
   }
-  napi_property_descriptor props[] = {
-#define FN(name, fn) {name, NULL, fn, NULL, NULL, NULL, napi_default, NULL}
-    FN("matmul", js_matmul), FN("conv2d", js_conv2d), FN("conv2dBackpropInput", js_conv2d_bi),
-    FN("conv2dBackpropFilter", js_conv2d_bf), FN("maxPool", js_max_pool), FN("maxPoolBackprop", js_max_pool_bp),
-    FN("convReluMaxPool", js_conv_relu_pool), FN("poolConvBackprop", js_pool_conv_backprop),
-    FN("biasActivation", js_bias_activation), FN("activationBackprop", js_activation_backprop),
-    FN("biasGrad", js_bias_grad), FN("activationBackpropBiasGrad", js_activation_bias_grad), FN("softmax", js_softmax), FN("softmaxBackprop", js_softmax_bp),
-    FN("softmaxCrossEntropySparse", js_xent_sparse), FN("softmaxCrossEntropyDense", js_xent_dense),
-    FN("adamUpdate", js_adam), FN("sgdUpdate", js_sgd), FN("rmspropUpdate", js_rmsprop),
-    FN("getThreads", js_get_threads), FN("setThreads", js_set_threads), FN("getIsa", js_get_isa),
-    FN("setIsa", js_set_isa), FN("supportedIsas", js_supported_isas), FN("measurePeakGflops", js_peak_gflops),
-    FN("alignmentOffset", js_alignment_offset), FN("gatherRows", js_gather_rows),
-    FN("isaChoice", js_isa_choice), FN("getWinograd", js_get_winograd), FN("setWinograd", js_set_winograd),
-#undef FN
-  };
+#define PROPERTY(name, fn, ...) {#name, NULL, fn, NULL, NULL, NULL, napi_default, NULL},
+  napi_property_descriptor props[] = {CK_BINDINGS(PROPERTY) CK_BINDINGS_WITHOUT_PARAMETERS(PROPERTY)};
+#undef PROPERTY
   napi_define_properties(env, exports, sizeof props / sizeof props[0], props);
+  napi_set_named_property(env, exports, "parameters", parameter_names(env));
   return exports;
 }
 

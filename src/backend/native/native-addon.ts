@@ -60,4 +60,10 @@ export interface NativeAddon {
   gatherRows(source: F32, rowLength: number, rows: Int32Array, target: F32): void;
   /** Bytes (0-63) from the start of `buffer` to its first 64-byte-aligned address. */
   alignmentOffset(buffer: ArrayBuffer): number;
+  /**
+   * Each function's parameter names in call order, from the addon's one list
+   * (native/napi/bindings.h); test/native-bindings.test.ts checks the
+   * declarations above against it.
+   */
+  readonly parameters: Readonly<Record<string, readonly string[]>>;
 }
