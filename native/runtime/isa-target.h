@@ -3,7 +3,12 @@
  * is compiled with one of these on its functions (never with -march), so one
  * build runs on any x86-64 and cpu-dispatch.c picks the path at load: only
  * functions marked here may use AVX2 or AVX-512 instructions, and only when
- * ck_isa() says the CPU has them.
+ * ck_isa() (the path set at load or by setIsa) says the CPU has them.
+ * Per-ISA code is still reached three ways, all keyed on ck_isa(): the GEMM
+ * tables (gemm/gemm-*.c), loop files compiled once per ISA (isa-copies.h),
+ * and AVX2 functions beside their scalar versions in the fused, Winograd and
+ * peak-flops files (chosen with ck_isa_avx2()). Moving the last kind into
+ * per-ISA tables is the remaining step to one mechanism.
  */
 #ifndef CONVKIT_ISA_TARGET_H
 #define CONVKIT_ISA_TARGET_H
