@@ -92,15 +92,21 @@ function stealRow(): string {
   const each = measured.map(([name, phase]) => `${name} ${num(phase?.hostStealPercent).toFixed(1)}%`).join(', ');
   return `${each} (of all CPU time while the phase ran; time a shared host gave to other guests)`;
 }
+/** The path the batch-128 phase ran and why the addon chose it (its own process: the choice is made at load). */
+function isaChoiceRow(phase: PhaseResult): string {
+  const choice = phase.isaChoice as { isa?: unknown; reason?: unknown } | null | undefined;
+  return choice ? `${String(choice.isa)}: ${String(choice.reason)}` : 'none (not the native backend)';
+}
 const rows: [string, string][] = [
   ['machine', `${os.cpus()[0]?.model ?? 'unknown CPU'}, ${os.availableParallelism()} threads, Node ${process.version}`],
   ['backend', String(batch128.backend)],
+  ['instruction-set path', isaChoiceRow(batch128)],
   ['measured FMA peak', `${peakGflops.toFixed(0)} GFLOPS (${String(peak.isa)}, ${String(peak.threads)} threads)`],
   epochRow(32, batch32),
   epochRow(64, batch64),
   epochRow(128, batch128),
   ...recipeEpochRows(),
-  ['  direct conv only', `${num(batch128Direct.secondsPerEpoch).toFixed(2)} s  (${num(batch128Direct.gflops).toFixed(1)} effective GFLOPS, ${((100 * num(batch128Direct.gflops)) / peakGflops).toFixed(1)}% of peak${epochSpread(batch128Direct)}; CONVKIT_WINOGRAD=0; Winograd is ${(num(batch128Direct.secondsPerEpoch) / num(batch128.secondsPerEpoch)).toFixed(2)}x faster)`],
+  ['  direct conv only', `${num(batch128Direct.secondsPerEpoch).toFixed(2)} s  (${num(batch128Direct.gflops).toFixed(1)} effective GFLOPS, ${((100 * num(batch128Direct.gflops)) / peakGflops).toFixed(1)}% of peak${epochSpread(batch128Direct)}; CONVKIT_WINOGRAD=0 at load; Winograd is ${(num(batch128Direct.secondsPerEpoch) / num(batch128.secondsPerEpoch)).toFixed(2)}x faster)`],
   ['inference (10k test)', `${Math.round(num(batch128.inferenceImagesPerSecond)).toLocaleString('en-US')} images/s, median of ${String(batch128.inferencePasses)} passes at batch ${String(batch128.inferenceBatchSize)} (best ${Math.round(num(batch128.inferenceBestImagesPerSecond)).toLocaleString('en-US')}; direct conv only: ${Math.round(num(batch128Direct.inferenceImagesPerSecond)).toLocaleString('en-US')})`],
   ['peak RSS, training epoch', `${Math.max(batch32.maxRssMb, batch64.maxRssMb, batch128.maxRssMb).toFixed(0)} MB`],
   ['reference backend, batch 32', `${num(reference.secondsPerEpoch).toFixed(0)} s/epoch (from ${String(reference.images)} images; native is ${(num(reference.secondsPerEpoch) / num(batch32.secondsPerEpoch)).toFixed(0)}x faster)`],

@@ -109,8 +109,11 @@ int ck_isa_supported(ck_isa_id id);
 /* Parses "avx512" | "avx2" | "portable"; returns -1 when unknown. */
 int ck_isa_parse(const char *name);
 void ck_isa_set(ck_isa_id id);
-/* Best supported path, or CONVKIT_ISA when set; writes an error and returns -1 if it cannot. */
+/* Fastest supported path for this CPU, or CONVKIT_ISA when set; writes an error and returns -1 if it cannot. */
 int ck_isa_init(char *err, size_t errlen);
+/* One line saying why the current path was chosen (at load, or by setIsa). */
+const char *ck_isa_reason(void);
+void ck_isa_set_reason(const char *reason);
 
 /* ---------- thread pool (thread-pool.c) ---------- */
 
@@ -161,12 +164,18 @@ double ck_peak_gflops(double milliseconds);
 
 /* ---------- per-thread grow-only scratch (scratch.c) ---------- */
 
-/* CK_SLOT_WG_U and CK_SLOT_WG_W belong to winograd.c alone: they keep its transformed weights between calls. */
-enum { CK_SLOT_PACK_A, CK_SLOT_PACK_B, CK_SLOT_PACK_W, CK_SLOT_COL, CK_SLOT_PARTIAL, CK_SLOT_PTRS, CK_SLOT_ZERO, CK_SLOT_OFFSETS, CK_SLOT_FLIPPED,
-       CK_SLOT_WG_U, CK_SLOT_WG_W, CK_SLOT_COUNT };
+/*
+ * A grow-only buffer per pool thread. Each file declares its own slots
+ * (static ck_scratch_slot), so no two users share one and no global list of
+ * slots has to be kept in step; a thread index keeps tasks apart.
+ */
+typedef struct {
+  float *buffer[CK_MAX_THREADS];
+  size_t size[CK_MAX_THREADS];
+} ck_scratch_slot;
 /* 64-byte aligned, at least nfloats; NULL on allocation failure, which is also
    recorded so the addon can throw once the kernel returns (kernels just stop). */
-float *ck_scratch(int thread, int slot, size_t nfloats);
+float *ck_scratch(int thread, ck_scratch_slot *slot, size_t nfloats);
 /* 1 if a scratch allocation failed since the last call (and clears it). */
 int ck_take_alloc_failure(void);
 

@@ -49,6 +49,8 @@ for (let pass = 0; pass < inferencePasses; pass++) {
 
 report({
   phase: 'train-epoch', backend: model.backend.description, batchSize, images: data.train.count,
+  // The native instruction-set path and why the addon chose it (native/runtime/cpu-dispatch.c), for bench's table.
+  isaChoice: 'isaChoice' in model.backend ? model.backend.isaChoice : null,
   epochs, seconds, secondsPerEpoch: (seconds * 60000) / data.train.count, gflops: flops / seconds / 1e9,
   epochSecondsPerEpoch: epochSeconds.map((s) => (s * 60000) / data.train.count),
   loss: history!.history.loss[0], accuracy: history!.history.accuracy[0],

@@ -99,19 +99,18 @@ test('the native fused kernels run exactly where convReluMaxPoolSupport names th
   }
 });
 
-test('with CONVKIT_WINOGRAD=0 the multi-channel fused forward is off, and the answer says why', { skip: 'error' in native ? native.error : false }, () => {
+test('with setWinograd(0) the multi-channel fused forward is off, and the answer says why', { skip: 'error' in native ? native.error : false }, () => {
   if ('error' in native) return;
   const { conv, pool } = geometry(CASES[1], 1);
-  const saved = process.env.CONVKIT_WINOGRAD;
+  const saved = native.backend.winograd;
   try {
-    process.env.CONVKIT_WINOGRAD = '0';
+    native.backend.setWinograd(0);
     const support = native.backend.convReluMaxPoolSupport(conv, pool);
     assert.equal(support.forward.kernel, null);
     assert.match(support.forward.reason!, /Winograd is off/);
     assert.ok(support.backward.kernel, 'the backward does not use Winograd');
     assert.throws(() => native.backend.conv2dReluMaxPool(randomArray(81 * 4, 1), randomArray(9 * 32, 2), null, new Float32Array(128), null, conv, pool), /no fused kernel/);
   } finally {
-    if (saved === undefined) delete process.env.CONVKIT_WINOGRAD;
-    else process.env.CONVKIT_WINOGRAD = saved;
+    native.backend.setWinograd(saved);
   }
 });

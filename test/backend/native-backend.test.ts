@@ -3,7 +3,9 @@
  * seeded random inputs for every kernel, once per ISA path this CPU can run.
  * Tolerance: |native - reference| <= 1e-5 * sqrt(K) * (|reference| + mean|reference|)
  * where K is the length of the summation behind each output (1 for
- * element-wise kernels); argmax arrays must be equal.
+ * element-wise kernels); argmax arrays must be equal. The convolutions' forward
+ * and gradients over every ISA path and Winograd setting are in
+ * kernel-conformance.test.ts.
  */
 import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
@@ -89,86 +91,28 @@ function matmulCases(backend: Backend, t: TestContext) {
   });
 }
 
-type ConvCase = [batch: number, h: number, w: number, c: number, oc: number, kh: number, kw: number, sh: number, sw: number, padding: Padding];
-const CONV_CASES: ConvCase[] = [
-  [2, 28, 28, 1, 32, 3, 3, 1, 1, 'valid'], // lab CNN conv1
-  [3, 13, 13, 32, 64, 3, 3, 1, 1, 'valid'], // lab CNN conv2
-  [8, 28, 28, 1, 32, 3, 3, 1, 1, 'valid'], // enough positions for several filter-gradient chunks
-  [2, 9, 11, 1, 40, 3, 3, 1, 1, 'same'], // single-channel direct path: padded rows, a 32 + 8 channel split
-  [3, 10, 9, 1, 16, 5, 2, 2, 1, 'same'], // single channel, strided rows, 10 taps (3+3+3+1)
-  [2, 7, 8, 1, 8, 2, 2, 2, 2, 'valid'], // single channel, stride 2 read in place
-  [2, 6, 6, 1, 5, 3, 3, 1, 1, 'valid'], // single channel, OC not a multiple of 8
-  [3, 17, 17, 3, 5, 3, 3, 2, 2, 'same'],
-  [1, 5, 7, 3, 17, 3, 2, 1, 2, 'same'],
-  [2, 9, 9, 4, 3, 1, 1, 1, 1, 'valid'],
-  [3, 17, 15, 3, 17, 3, 3, 2, 2, 'valid'], // filter gradient by window corners: 27 rows (a partial last tile), 17 columns
-  [1, 6, 5, 4, 3, 3, 3, 1, 1, 'valid'], // Winograd at its smallest: 4 channels, a 4x3 output (half a tile column past the edge)
-  [2, 7, 9, 12, 20, 3, 3, 1, 1, 'same'], // Winograd, padded: 12 channels (8 + a scalar tail of 4), 20 filters
-  [2, 12, 10, 5, 33, 2, 3, 1, 2, 'valid'], // corners, 2x3 taps, stride 2 across, 30 rows
-  [1, 3, 3, 1, 1, 3, 3, 1, 1, 'same'],
-  [3, 33, 17, 5, 7, 5, 5, 2, 1, 'same'],
-  [4, 16, 16, 8, 16, 4, 4, 2, 2, 'valid'],
-  [1, 1, 1, 1, 1, 1, 1, 1, 1, 'valid'],
-  [2, 12, 12, 33, 127, 3, 3, 1, 1, 'same'],
-  [1, 12, 12, 2, 3, 9, 9, 1, 1, 'same'], // 81 taps: the packed-GEMM fallback path
-];
-
-function convCases(backend: Backend, t: TestContext) {
-  return t.test('conv2d forward / backprop input / backprop filter', () => {
-    let seed = 100;
-    for (const [batch, h, w, c, oc, kh, kw, sh, sw, padding] of CONV_CASES) {
-      const g = conv2dInfo(batch, h, w, c, oc, kh, kw, sh, sw, padding);
-      const label = `conv ${JSON.stringify(g)}`;
-      const xs = batch * h * w * c, ws = kh * kw * c * oc, ys = batch * g.outHeight * g.outWidth * oc;
-      const x = randomArray(xs, seed++), wt = randomArray(ws, seed++), dy = randomArray(ys, seed++);
-      // Outputs start as garbage: every conv kernel must overwrite.
-      const yn = randomArray(ys, seed++), yr = new Float32Array(ys);
-      backend.conv2d(x, wt, yn, g);
-      reference.conv2d(x, wt, yr, g);
-      assertClose(yn, yr, kh * kw * c, `${label} forward`);
-      // Fused epilogue: the same as conv2d then biasActivation, on either backend.
-      const activation = ACTIVATIONS[seed % ACTIVATIONS.length];
-      const bias = seed % 3 === 0 ? null : randomArray(oc, seed++);
-      const yf = randomArray(ys, seed++), yu = yn.slice();
-      backend.conv2d(x, wt, yf, g, { bias, activation });
-      backend.biasActivation(yu, bias, ys / oc, oc, activation);
-      assertClose(yf, yu, 1, `${label} forward + ${activation} epilogue, bias=${bias !== null}`);
-      if (backend.name === 'native') assert.ok(sameBits(yf, yu), `${label}: fused epilogue differs from the separate pass`);
-      const dxn = randomArray(xs, seed++), dxr = new Float32Array(xs);
-      backend.conv2dBackpropInput(dy, wt, dxn, g);
-      reference.conv2dBackpropInput(dy, wt, dxr, g);
-      assertClose(dxn, dxr, kh * kw * oc, `${label} backprop input`);
-      const dwn = randomArray(ws, seed++), dwr = new Float32Array(ws);
-      backend.conv2dBackpropFilter(x, dy, dwn, g);
-      reference.conv2dBackpropFilter(x, dy, dwr, g);
-      assertClose(dwn, dwr, batch * g.outHeight * g.outWidth, `${label} backprop filter`);
-    }
-  });
-}
-
 /**
- * 3x3 stride-1 convolutions (forward, and the input gradient of stride-1 ones)
- * run as Winograd F(2x2, 3x3) by default; CONVKIT_WINOGRAD=0 selects the
- * direct kernels, which must stay right too.
+ * setWinograd(0) takes effect: on the lab CNN's conv2 the direct kernels and
+ * Winograd round differently, and both stay close to each other. Every conv
+ * kernel under every Winograd setting and ISA path is compared with the
+ * reference in kernel-conformance.test.ts.
  */
-function directConvCases(backend: Backend, t: TestContext) {
-  return t.test('conv2d with CONVKIT_WINOGRAD=0 (direct kernels only)', async (t2) => {
-    const saved = process.env.CONVKIT_WINOGRAD;
-    // The switch takes effect: on the lab CNN's conv2 the two algorithms round differently.
+function directConvCases(backend: NativeBackend, t: TestContext) {
+  return t.test('conv2d with setWinograd(0) (direct kernels only) rounds differently from Winograd', () => {
+    const saved = backend.winograd;
     const g = conv2dInfo(2, 13, 13, 32, 64, 3, 3, 1, 1, 'valid');
     const x = randomArray(2 * 13 * 13 * 32, 7), w = randomArray(9 * 32 * 64, 8);
     const winograd = new Float32Array(2 * 11 * 11 * 64), direct = new Float32Array(winograd.length);
-    delete process.env.CONVKIT_WINOGRAD;
-    backend.conv2d(x, w, winograd, g);
-    process.env.CONVKIT_WINOGRAD = '0';
-    backend.conv2d(x, w, direct, g);
-    assert.ok(!sameBits(winograd, direct), 'CONVKIT_WINOGRAD=0 should change the algorithm');
-    assertClose(winograd, direct, 288, 'Winograd vs direct');
     try {
-      await convCases(backend, t2);
+      backend.setWinograd(5);
+      backend.conv2d(x, w, winograd, g);
+      backend.setWinograd(0);
+      assert.equal(backend.winograd, 0);
+      backend.conv2d(x, w, direct, g);
+      assert.ok(!sameBits(winograd, direct), 'setWinograd(0) should change the algorithm');
+      assertClose(winograd, direct, 288, 'Winograd vs direct');
     } finally {
-      if (saved === undefined) delete process.env.CONVKIT_WINOGRAD;
-      else process.env.CONVKIT_WINOGRAD = saved;
+      backend.setWinograd(saved);
     }
   });
 }
@@ -188,7 +132,7 @@ const POOL_CASES: PoolCase[] = [
  * [batch, h, w, c, oc, padding]: 3x3 stride-1 conv + relu + 2x2 pool, which the
  * native backend runs in one pass: by a direct kernel for 1 channel, and for 4
  * or more by Winograd F(5x5, 3x3) tiles (up to 36 per image), or by F(2x2, 3x3)
- * tiles that are each one pool window (larger images, or CONVKIT_WINOGRAD=2).
+ * tiles that are each one pool window (larger images, or setWinograd(2)).
  */
 const CONV_POOL_CASES: [number, number, number, number, number, Padding][] = [
   [3, 28, 28, 1, 32, 'valid'], // the lab CNN's first block
@@ -201,13 +145,13 @@ const CONV_POOL_CASES: [number, number, number, number, number, Padding][] = [
 ];
 
 /**
- * CONVKIT_WINOGRAD=2 keeps the fused conv + pool forward on F(2x2, 3x3): on the lab CNN's second
+ * setWinograd(2) keeps the fused conv + pool forward on F(2x2, 3x3): on the lab CNN's second
  * block that changes the rounding (F(5x5) is the default there), and both stay close to the reference.
  * An image of more than 36 F(5x5) tiles takes F(2x2) by default: there the switch changes nothing.
  */
-function winogradTileSwitchCases(backend: Backend, t: TestContext) {
-  return t.test('conv2dReluMaxPool with CONVKIT_WINOGRAD=2 (F(2x2) windows only)', () => {
-    /** The fused forward of a random case, by default and with CONVKIT_WINOGRAD=2, and the reference. */
+function winogradTileSwitchCases(backend: NativeBackend, t: TestContext) {
+  return t.test('conv2dReluMaxPool with setWinograd(2) (F(2x2) windows only)', () => {
+    /** The fused forward of a random case, with setWinograd(5) and setWinograd(2), and the reference. */
     const forwards = (batch: number, h: number, c: number, oc: number, padding: Padding, seed: number) => {
       const conv = conv2dInfo(batch, h, h, c, oc, 3, 3, 1, 1, padding);
       const pool = pool2dInfo(batch, conv.outHeight, conv.outWidth, oc, 2, 2, 2, 2, 'valid');
@@ -217,22 +161,21 @@ function winogradTileSwitchCases(backend: Backend, t: TestContext) {
       reference.conv2d(x, wt, z, conv, { bias, activation: 'relu' });
       reference.maxPool(z, reference2, null, pool);
       const byDefault = new Float32Array(reference2.length), tiles2 = new Float32Array(reference2.length);
-      const saved = process.env.CONVKIT_WINOGRAD;
+      const saved = backend.winograd;
       try {
-        delete process.env.CONVKIT_WINOGRAD;
+        backend.setWinograd(5);
         assert.ok(backend.convReluMaxPoolSupport!(conv, pool).forward.kernel);
         backend.conv2dReluMaxPool!(x, wt, bias, byDefault, null, conv, pool);
-        process.env.CONVKIT_WINOGRAD = '2';
+        backend.setWinograd(2);
         assert.ok(backend.convReluMaxPoolSupport!(conv, pool).forward.kernel);
         backend.conv2dReluMaxPool!(x, wt, bias, tiles2, null, conv, pool);
       } finally {
-        if (saved === undefined) delete process.env.CONVKIT_WINOGRAD;
-        else process.env.CONVKIT_WINOGRAD = saved;
+        backend.setWinograd(saved);
       }
       return { byDefault, tiles2, reference: reference2 };
     };
     const seedBlock = forwards(2, 13, 32, 64, 'valid', 31);
-    assert.ok(!sameBits(seedBlock.byDefault, seedBlock.tiles2), 'CONVKIT_WINOGRAD=2 should change the tile size');
+    assert.ok(!sameBits(seedBlock.byDefault, seedBlock.tiles2), 'setWinograd(2) should change the tile size');
     assertClose(seedBlock.byDefault, seedBlock.reference, 288, 'F(5x5) vs reference');
     assertClose(seedBlock.tiles2, seedBlock.reference, 288, 'F(2x2) vs reference');
     const large = forwards(1, 32, 4, 8, 'same', 41); // 7x7 = 49 F(5x5) tiles per image
@@ -640,9 +583,9 @@ function badInputCases(backend: NativeBackend, t: TestContext) {
     assert.throws(() => backend.maxPoolBackprop(new Float32Array(4), Int32Array.of(0, 1, 2, 99), new Float32Array(16), p), /argmax\[3\] = 99/);
     assert.throws(() => backend.softmaxCrossEntropySparse(new Float32Array(4), Int32Array.of(0, 2), new Float32Array(4), new Float32Array(4), 2, 2, 1), /labels\[1\] = 2/);
     assert.throws(() => backend.biasActivation(new Float32Array(4), null, 2, 2, 'gelu' as ElementwiseActivation), /unknown activation/);
-    // A geometry field that is not a count: named by its position, with the value received.
-    assert.throws(() => backend.conv2d(x, w, y, { ...g, batch: 1.5 }), (e: Error) => e instanceof RangeError && /info field 0 must be a non-negative integer; received 1\.5/.test(e.message));
-    assert.throws(() => backend.maxPool(new Float32Array(16), new Float32Array(4), null, { ...p, channels: -1 }), /info field 3 must be a non-negative integer; received -1/);
+    // A geometry field that is not a count: named, with the value received.
+    assert.throws(() => backend.conv2d(x, w, y, { ...g, batch: 1.5 }), (e: Error) => e instanceof RangeError && /conv batch must be an integer from 0 to 2147483647; received 1\.5/.test(e.message));
+    assert.throws(() => backend.maxPool(new Float32Array(16), new Float32Array(4), null, { ...p, channels: -1 }), /pool channels must be an integer from 0 to 2147483647; received -1/);
   });
 }
 
@@ -698,7 +641,6 @@ if ('error' in loaded) {
       backend.setIsa(isa);
       try {
         await matmulCases(backend, t);
-        await convCases(backend, t);
         await directConvCases(backend, t);
         await poolCases(backend, t);
         await convPoolCases(backend, t);

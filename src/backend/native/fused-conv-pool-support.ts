@@ -45,7 +45,7 @@ function forwardSupport(conv: Conv2DInfo, winograd: boolean): KernelSupport {
     return valid ? { kernel: 'conv2dReluMaxPool (direct, 1 input channel)' } : none(`conv is padded ('same'), the 1-channel fused forward needs 'valid'`);
   }
   if (c < 4) return none(`conv has ${c} input channels; the fused forward takes 1 (direct) or at least 4 (Winograd)`);
-  if (!winograd) return none(`Winograd is off (CONVKIT_WINOGRAD=0) and the direct fused forward needs 1 input channel; this conv has ${c}`);
+  if (!winograd) return none(`Winograd is off (setWinograd(0)) and the direct fused forward needs 1 input channel; this conv has ${c}`);
   if (conv.outHeight <= 0 || conv.outWidth <= 0 || conv.outChannels <= 0) return none('the conv output is empty');
   return { kernel: 'conv2dReluMaxPool (Winograd, one tile per pool window)' };
 }
@@ -63,7 +63,7 @@ function backwardSupport(conv: Conv2DInfo): KernelSupport {
 
 /**
  * The native answer to Backend.convReluMaxPoolSupport. `winograd` is whether
- * the Winograd kernels are on (CONVKIT_WINOGRAD is not 0): the fused forward
+ * the Winograd kernels are on (the backend's winograd setting is not 0): the fused forward
  * of a conv with 4 or more input channels is a Winograd kernel.
  */
 export function nativeConvReluMaxPoolSupport(conv: Conv2DInfo, pool: Pool2DInfo, winograd: boolean): FusedConvPoolSupport {

@@ -33,8 +33,9 @@ export function packageRoot(): string {
 let cached: { backend: NativeBackend } | { error: string } | undefined;
 
 /**
- * Loads the addon once per process. CONVKIT_ISA (avx512 | avx2 | portable) and
- * CONVKIT_THREADS are read by the addon when it loads.
+ * Loads the addon once per process. CONVKIT_ISA (avx512 | avx2 | portable),
+ * CONVKIT_THREADS and CONVKIT_WINOGRAD (0 | 2) are read by the addon when it
+ * loads, as the initial values of setIsa, setThreads and setWinograd.
  */
 export function loadNativeBackend(): { backend: NativeBackend } | { error: string } {
   if (cached) return cached;

@@ -1,38 +1,38 @@
 /**
- * The raw surface of the compiled addon (native/addon.c). Only native-backend.ts
+ * The raw surface of the compiled addon (native/napi/addon.c). Only native-backend.ts
  * calls it; everything here takes Float32Array/Int32Array and plain integers and
- * assumes the caller has already validated shapes (C re-checks lengths as a
- * backstop). Geometry is passed as the integers of Conv2DInfo / Pool2DInfo in
- * declaration order.
+ * assumes the caller has already validated shapes (C re-checks every geometry
+ * and length on its own, so a wrong call throws instead of corrupting memory).
  */
 
 export type NativeIsa = 'avx512' | 'avx2' | 'portable';
+export interface IsaChoice {
+  readonly isa: NativeIsa;
+  readonly reason: string;
+}
+/** The largest Winograd tile the convolutions may use: 0 direct only, 2 F(2x2, 3x3), 5 also F(5x5, 3x3) for conv + pool. */
+export type WinogradTile = 0 | 2 | 5;
 
 type F32 = Float32Array;
-type ConvArgs = [
-  batch: number, inHeight: number, inWidth: number, inChannels: number,
-  outHeight: number, outWidth: number, outChannels: number,
-  kernelHeight: number, kernelWidth: number, strideHeight: number, strideWidth: number,
-  padTop: number, padLeft: number,
-];
-type PoolArgs = [
-  batch: number, inHeight: number, inWidth: number, channels: number,
-  outHeight: number, outWidth: number, poolHeight: number, poolWidth: number,
-  strideHeight: number, strideWidth: number, padTop: number, padLeft: number,
-];
+/**
+ * A geometry crosses N-API as one Int32Array: Conv2DInfo's 13 fields or
+ * Pool2DInfo's 12, in declaration order (native-geometry.ts packs them). The
+ * addon checks the whole geometry (native/geometry-check.c) before any kernel runs.
+ */
+type Geometry = Int32Array;
 
 export interface NativeAddon {
   matmul(a: F32, b: F32, c: F32, m: number, n: number, k: number, transA: boolean, transB: boolean, accumulate: boolean): void;
-  /** Optional epilogue after the geometry: bias (null: none), activation code (null: none). */
-  conv2d(x: F32, w: F32, y: F32, ...rest: [...geometry: ConvArgs, bias?: F32 | null, activation?: number | null]): void;
-  conv2dBackpropInput(dy: F32, w: F32, dx: F32, ...geometry: ConvArgs): void;
-  conv2dBackpropFilter(x: F32, dy: F32, dw: F32, ...geometry: ConvArgs): void;
-  maxPool(x: F32, y: F32, argmax: Int32Array | null, ...geometry: PoolArgs): void;
-  maxPoolBackprop(dy: F32, argmax: Int32Array, dx: F32, ...geometry: PoolArgs): void;
+  /** bias (null: none) and activation code (null: none) are an optional epilogue. */
+  conv2d(x: F32, w: F32, y: F32, conv: Geometry, bias: F32 | null, activation: number | null): void;
+  conv2dBackpropInput(dy: F32, w: F32, dx: F32, conv: Geometry): void;
+  conv2dBackpropFilter(x: F32, dy: F32, dw: F32, conv: Geometry): void;
+  maxPool(x: F32, y: F32, argmax: Int32Array | null, pool: Geometry): void;
+  maxPoolBackprop(dy: F32, argmax: Int32Array, dx: F32, pool: Geometry): void;
   /** Returns false, doing nothing, when the shapes are not the ones it fuses; throws on an argmax outside its window. */
-  poolConvBackprop(g: F32, argmax: Int32Array, x: F32, w: F32 | null, dw: F32, dx: F32 | null, ...rest: [...conv: ConvArgs, ...pool: PoolArgs, pooled: F32 | null, db: F32 | null]): boolean;
+  poolConvBackprop(g: F32, argmax: Int32Array, x: F32, w: F32 | null, dw: F32, dx: F32 | null, pooled: F32 | null, db: F32 | null, conv: Geometry, pool: Geometry): boolean;
   /** Returns false, doing nothing, when the shapes are not the ones it fuses. */
-  convReluMaxPool(x: F32, w: F32, y: F32, ...rest: [...conv: ConvArgs, bias: F32 | null, argmax: Int32Array | null, ...pool: PoolArgs]): boolean;
+  convReluMaxPool(x: F32, w: F32, y: F32, bias: F32 | null, argmax: Int32Array | null, conv: Geometry, pool: Geometry): boolean;
   /** activation: 0 linear, 1 relu, 2 sigmoid, 3 tanh. */
   biasActivation(y: F32, bias: F32 | null, rows: number, cols: number, activation: number): void;
   activationBackprop(activation: number, y: F32, dy: F32, dx: F32, n: number): void;
@@ -50,10 +50,20 @@ export interface NativeAddon {
   getIsa(): NativeIsa;
   setIsa(isa: NativeIsa): void;
   supportedIsas(): NativeIsa[];
+  /** The path in use and one line on why (chosen for this CPU at load, forced by CONVKIT_ISA, or set by setIsa). */
+  isaChoice(): IsaChoice;
+  getWinograd(): WinogradTile;
+  setWinograd(tile: WinogradTile): void;
   /** Peak FMA GFLOPS of the active ISA on all pool threads, measured for `milliseconds`. */
   measurePeakGflops(milliseconds: number): number;
   /** Row i of target = row rows[i] of source; throws a RangeError, copying nothing, on a row outside the source. */
   gatherRows(source: F32, rowLength: number, rows: Int32Array, target: F32): void;
   /** Bytes (0-63) from the start of `buffer` to its first 64-byte-aligned address. */
   alignmentOffset(buffer: ArrayBuffer): number;
+  /**
+   * Each function's parameter names in call order, from the addon's one list
+   * (native/napi/bindings.h); test/native-bindings.test.ts checks the
+   * declarations above against it.
+   */
+  readonly parameters: Readonly<Record<string, readonly string[]>>;
 }

@@ -1,15 +1,16 @@
 /**
  * The native Backend: validates shapes in JS, then hands zero-copy views of the
- * caller's Float32Arrays to the C kernels (native/*.c). Also exposes the ISA
+ * caller's Float32Arrays to the C kernels (native/). Also exposes the ISA
  * path and thread count, which only change speed (and, for the thread count,
  * nothing else: every reduction has a fixed order independent of it).
  */
 import type { Backend, BiasActivationEpilogue, Conv2DInfo, ElementwiseActivation, FloatArray, FusedConvPoolSupport, Pool2DInfo, PooledReluGradient } from '../backend.js';
 import { nativeConvReluMaxPoolSupport } from './fused-conv-pool-support.js';
-import type { NativeAddon, NativeIsa } from './native-addon.js';
+import type { IsaChoice, NativeAddon, NativeIsa, WinogradTile } from './native-addon.js';
 import { f32, i32, size } from './validate-buffers.js';
+import { convGeometry, poolGeometry } from './native-geometry.js';
 
-export type { NativeIsa } from './native-addon.js';
+export type { IsaChoice, NativeIsa, WinogradTile } from './native-addon.js';
 
 export interface NativeBackend extends Backend {
   readonly name: 'native';
@@ -20,8 +21,22 @@ export interface NativeBackend extends Backend {
   readonly isa: NativeIsa;
   /** Paths this CPU can run, best first. */
   readonly supportedIsas: readonly NativeIsa[];
+  /**
+   * The path in use and why: at load the fastest path measured for this CPU's
+   * family (not always the widest: see native/runtime/cpu-dispatch.c), or the one
+   * CONVKIT_ISA forces; after setIsa, that call.
+   */
+  readonly isaChoice: IsaChoice;
   /** Switches the path (for tests and benchmarks); throws if the CPU cannot run it. */
   setIsa(isa: NativeIsa): void;
+  /**
+   * The largest Winograd tile the convolutions use: 0 direct only, 2 F(2x2, 3x3)
+   * for 3x3 stride-1 convolutions, 5 (the default) also F(5x5, 3x3) for conv +
+   * relu + pool where it applies. CONVKIT_WINOGRAD (0 or 2) sets the value at load.
+   */
+  readonly winograd: WinogradTile;
+  /** Switches it (for tests and benchmarks: every setting gives the same results up to rounding). */
+  setWinograd(tile: WinogradTile): void;
   /** Threads used inside a kernel call (the calling thread counts as one). */
   readonly threads: number;
   setThreads(count: number): void;
@@ -45,30 +60,6 @@ function activationCode(kernel: string, activation: ElementwiseActivation): numb
     throw new RangeError(`native ${kernel}: unknown activation ${JSON.stringify(activation)}; expected one of linear, relu, sigmoid, tanh.`);
   }
   return code;
-}
-
-/** Every geometry field a non-negative integer; the field's name is built only for the error (this runs on every kernel call). */
-function checkFields(kernel: string, fields: readonly number[]): void {
-  for (let i = 0; i < fields.length; i++) if (!Number.isInteger(fields[i]) || fields[i] < 0) size(kernel, `info field ${i}`, fields[i]);
-}
-
-function convArgs(kernel: string, g: Conv2DInfo) {
-  const v = [
-    g.batch, g.inHeight, g.inWidth, g.inChannels, g.outHeight, g.outWidth, g.outChannels,
-    g.kernelHeight, g.kernelWidth, g.strideHeight, g.strideWidth, g.padTop, g.padLeft,
-  ] as const;
-  checkFields(kernel, v);
-  if (g.strideHeight < 1 || g.strideWidth < 1) throw new RangeError(`native ${kernel}: strides must be >= 1; received ${g.strideHeight}x${g.strideWidth}.`);
-  return v;
-}
-
-function poolArgs(kernel: string, g: Pool2DInfo) {
-  const v = [
-    g.batch, g.inHeight, g.inWidth, g.channels, g.outHeight, g.outWidth,
-    g.poolHeight, g.poolWidth, g.strideHeight, g.strideWidth, g.padTop, g.padLeft,
-  ] as const;
-  checkFields(kernel, v);
-  return v;
 }
 
 function convShapes(g: Conv2DInfo) {
@@ -108,11 +99,26 @@ export class NativeBackendImpl implements NativeBackend {
     return this.addon.getIsa();
   }
 
+  get isaChoice(): IsaChoice {
+    return this.addon.isaChoice();
+  }
+
   setIsa(isa: NativeIsa): void {
     if (!this.supportedIsas.includes(isa)) {
       throw new Error(`native backend: this CPU cannot run the ${JSON.stringify(isa)} path; supported: ${this.supportedIsas.join(', ')}.`);
     }
     this.addon.setIsa(isa);
+  }
+
+  get winograd(): WinogradTile {
+    return this.addon.getWinograd();
+  }
+
+  setWinograd(tile: WinogradTile): void {
+    if (tile !== 0 && tile !== 2 && tile !== 5) {
+      throw new RangeError(`native backend: Winograd tile must be 0 (direct only), 2 or 5; received ${String(tile)}.`);
+    }
+    this.addon.setWinograd(tile);
   }
 
   get threads(): number {
@@ -151,24 +157,24 @@ export class NativeBackendImpl implements NativeBackend {
   }
 
   conv2d(x: FloatArray, w: FloatArray, y: FloatArray, info: Conv2DInfo, epilogue?: BiasActivationEpilogue): void {
-    const K = 'conv2d', args = convArgs(K, info), s = convShapes(info);
+    const K = 'conv2d', geometry = convGeometry(K, info), s = convShapes(info);
     const bias = epilogue?.bias ? f32(K, 'bias', epilogue.bias, info.outChannels, `[${info.outChannels}]`) : null;
     const code = epilogue ? activationCode(K, epilogue.activation) : null;
-    this.addon.conv2d(f32(K, 'x', x, ...s.x), f32(K, 'w', w, ...s.w), f32(K, 'y', y, ...s.y), ...args, bias, code);
+    this.addon.conv2d(f32(K, 'x', x, ...s.x), f32(K, 'w', w, ...s.w), f32(K, 'y', y, ...s.y), geometry, bias, code);
   }
 
   conv2dBackpropInput(dy: FloatArray, w: FloatArray, dx: FloatArray, info: Conv2DInfo): void {
-    const K = 'conv2dBackpropInput', args = convArgs(K, info), s = convShapes(info);
-    this.addon.conv2dBackpropInput(f32(K, 'dy', dy, ...s.y), f32(K, 'w', w, ...s.w), f32(K, 'dx', dx, ...s.x), ...args);
+    const K = 'conv2dBackpropInput', geometry = convGeometry(K, info), s = convShapes(info);
+    this.addon.conv2dBackpropInput(f32(K, 'dy', dy, ...s.y), f32(K, 'w', w, ...s.w), f32(K, 'dx', dx, ...s.x), geometry);
   }
 
   conv2dBackpropFilter(x: FloatArray, dy: FloatArray, dw: FloatArray, info: Conv2DInfo): void {
-    const K = 'conv2dBackpropFilter', args = convArgs(K, info), s = convShapes(info);
-    this.addon.conv2dBackpropFilter(f32(K, 'x', x, ...s.x), f32(K, 'dy', dy, ...s.y), f32(K, 'dw', dw, ...s.w), ...args);
+    const K = 'conv2dBackpropFilter', geometry = convGeometry(K, info), s = convShapes(info);
+    this.addon.conv2dBackpropFilter(f32(K, 'x', x, ...s.x), f32(K, 'dy', dy, ...s.y), f32(K, 'dw', dw, ...s.w), geometry);
   }
 
   maxPool(x: FloatArray, y: FloatArray, argmax: Int32Array | null, info: Pool2DInfo): void {
-    const K = 'maxPool', args = poolArgs(K, info);
+    const K = 'maxPool', geometry = poolGeometry(K, info);
     const xs = info.batch * info.inHeight * info.inWidth * info.channels;
     const ys = info.batch * info.outHeight * info.outWidth * info.channels;
     const yShape = `[${info.batch}, ${info.outHeight}, ${info.outWidth}, ${info.channels}]`;
@@ -176,7 +182,7 @@ export class NativeBackendImpl implements NativeBackend {
       f32(K, 'x', x, xs, `[${info.batch}, ${info.inHeight}, ${info.inWidth}, ${info.channels}]`),
       f32(K, 'y', y, ys, yShape),
       argmax === null ? null : i32(K, 'argmax', argmax, ys, yShape),
-      ...args,
+      geometry,
     );
   }
 
@@ -184,37 +190,38 @@ export class NativeBackendImpl implements NativeBackend {
     g: FloatArray, argmax: Int32Array, x: FloatArray, w: FloatArray, dw: FloatArray, dx: FloatArray | null,
     conv: Conv2DInfo, pool: Pool2DInfo, relu?: PooledReluGradient,
   ): void {
-    const K = 'maxPoolConv2dBackprop', c = convArgs(K, conv), p = poolArgs(K, pool), s = convShapes(conv);
+    const K = 'maxPoolConv2dBackprop', c = convGeometry(K, conv), p = poolGeometry(K, pool), s = convShapes(conv);
     const ys = pool.batch * pool.outHeight * pool.outWidth * pool.channels;
     const yShape = `[${pool.batch}, ${pool.outHeight}, ${pool.outWidth}, ${pool.channels}]`;
     const done = this.addon.poolConvBackprop(
       f32(K, 'g', g, ys, yShape), i32(K, 'argmax', argmax, ys, yShape), f32(K, 'x', x, ...s.x), f32(K, 'w', w, ...s.w),
-      f32(K, 'dw', dw, ...s.w), dx === null ? null : f32(K, 'dx', dx, ...s.x), ...c, ...p,
+      f32(K, 'dw', dw, ...s.w), dx === null ? null : f32(K, 'dx', dx, ...s.x),
       relu ? f32(K, 'pooled', relu.pooled, ys, yShape) : null,
       relu?.db ? f32(K, 'db', relu.db, conv.outChannels, `[${conv.outChannels}]`) : null,
+      c, p,
     );
     if (!done) throw notFused(K, this.convReluMaxPoolSupport(conv, pool).backward.reason);
   }
 
   conv2dReluMaxPool(x: FloatArray, w: FloatArray, bias: FloatArray | null, y: FloatArray, argmax: Int32Array | null, conv: Conv2DInfo, pool: Pool2DInfo): void {
-    const K = 'conv2dReluMaxPool', c = convArgs(K, conv), p = poolArgs(K, pool), s = convShapes(conv);
+    const K = 'conv2dReluMaxPool', c = convGeometry(K, conv), p = poolGeometry(K, pool), s = convShapes(conv);
     const ys = pool.batch * pool.outHeight * pool.outWidth * pool.channels;
     const yShape = `[${pool.batch}, ${pool.outHeight}, ${pool.outWidth}, ${pool.channels}]`;
     const done = this.addon.convReluMaxPool(
-      f32(K, 'x', x, ...s.x), f32(K, 'w', w, ...s.w), f32(K, 'y', y, ys, yShape), ...c,
+      f32(K, 'x', x, ...s.x), f32(K, 'w', w, ...s.w), f32(K, 'y', y, ys, yShape),
       bias === null ? null : f32(K, 'bias', bias, conv.outChannels, `[${conv.outChannels}]`),
-      argmax === null ? null : i32(K, 'argmax', argmax, ys, yShape), ...p,
+      argmax === null ? null : i32(K, 'argmax', argmax, ys, yShape), c, p,
     );
     if (!done) throw notFused(K, this.convReluMaxPoolSupport(conv, pool).forward.reason);
   }
 
-  /** The C kernels read CONVKIT_WINOGRAD on each call (winograd.c ck_winograd_tile); this reads it the same way. */
+  /** The fused kernels follow the backend's Winograd setting (setWinograd); so does the answer. */
   convReluMaxPoolSupport(conv: Conv2DInfo, pool: Pool2DInfo): FusedConvPoolSupport {
-    return nativeConvReluMaxPoolSupport(conv, pool, process.env.CONVKIT_WINOGRAD !== '0');
+    return nativeConvReluMaxPoolSupport(conv, pool, this.winograd !== 0);
   }
 
   maxPoolBackprop(dy: FloatArray, argmax: Int32Array, dx: FloatArray, info: Pool2DInfo): void {
-    const K = 'maxPoolBackprop', args = poolArgs(K, info);
+    const K = 'maxPoolBackprop', geometry = poolGeometry(K, info);
     const xs = info.batch * info.inHeight * info.inWidth * info.channels;
     const ys = info.batch * info.outHeight * info.outWidth * info.channels;
     const yShape = `[${info.batch}, ${info.outHeight}, ${info.outWidth}, ${info.channels}]`;
@@ -222,7 +229,7 @@ export class NativeBackendImpl implements NativeBackend {
       f32(K, 'dy', dy, ys, yShape),
       i32(K, 'argmax', argmax, ys, yShape),
       f32(K, 'dx', dx, xs, `[${info.batch}, ${info.inHeight}, ${info.inWidth}, ${info.channels}]`),
-      ...args,
+      geometry,
     );
   }
 

@@ -1,9 +1,0 @@
-/* Builds the three ISA copies of simd-loops.h (isa-copies.h) and picks one with the GEMM path. */
-#include "simd-loops-table.h"
-
-#include <math.h>
-
-#define CK_COPIES_OF "simd-loops.h"
-#include "isa-copies.h"
-
-const ck_simd_loops *ck_loops(void) { return CK_ACTIVE_COPY(ck_simd_loops); }
