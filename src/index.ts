@@ -14,6 +14,7 @@ export { Random } from './core/random.js';
 export { ConvkitError, ShapeError, ConfigError, ModelFileError, DataError } from './core/errors.js';
 export type { Backend, FloatArray } from './backend/backend.js';
 export { resolveBackend, referenceBackend, type BackendChoice } from './backend/select-backend.js';
+export { loadNativeBackend, type NativeBackend, type IsaChoice, type NativeIsa, type WinogradTile } from './backend/native/index.js';
 export { receptiveFields } from './model/receptive-field.js';
 export type { ExecutionPlan, StepDecision } from './model/plan/execution-plan.js';
 export { loadModel, loadModelFile, saveModel, type LoadedModelFile, type LoadOptions, type SaveOptions } from './io/model-file.js';
