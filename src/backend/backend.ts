@@ -86,6 +86,13 @@ export interface Backend {
   readonly description: string;
   /** Whether kernels accept Float64Array (the reference backend does, for gradient checks). */
   readonly supportsFloat64: boolean;
+  /**
+   * Optional: a number that changes whenever a setting changes which kernels
+   * run (the native backend's setWinograd). A model's execution plan records
+   * the backend's answers (convReluMaxPoolSupport) when it compiles, and
+   * compiles again when this has moved (test/model/plan/execution-plan.test.ts).
+   */
+  readonly kernelSettingsVersion?: number;
 
   /**
    * Optional: a zeroed Float32Array of `length` elements laid out as this

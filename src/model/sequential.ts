@@ -60,6 +60,8 @@ export class Sequential {
   private built = false;
   private weightList: Weight[] | undefined;
   private compiledPlan: ExecutionPlan | undefined;
+  /** The backend's kernelSettingsVersion when compiledPlan was compiled. */
+  private planSettingsVersion: number | undefined;
   private scratch: { probs?: FloatArray; grad?: FloatArray } = {};
 
   constructor(layers: Layer[] = [], options: SequentialOptions = {}) {
@@ -126,11 +128,17 @@ export class Sequential {
   /**
    * The execution plan: the layers compiled into steps, some fused
    * (model/plan/fusion-rules.ts). Compiled once after the model is built, and
-   * again after a layer is added.
+   * again after a layer is added or a backend setting changes which kernels run
+   * (setWinograd): the plan holds the backend's answers about its fused kernels.
    */
   get plan(): ExecutionPlan {
     this.ensureBuilt();
-    return (this.compiledPlan ??= new ExecutionPlan(this.layers, this.backend, this.dtype));
+    const version = this.backend.kernelSettingsVersion;
+    if (!this.compiledPlan || version !== this.planSettingsVersion) {
+      this.compiledPlan = new ExecutionPlan(this.layers, this.backend, this.dtype);
+      this.planSettingsVersion = version;
+    }
+    return this.compiledPlan;
   }
 
   /** Builds when the layers are complete (Keras builds on the first fit when no inputShape was given). */

@@ -77,6 +77,8 @@ function notFused(kernel: string, reason: string | undefined): RangeError {
 
 export class NativeBackendImpl implements NativeBackend {
   readonly name = 'native' as const;
+  /** Moves with setWinograd, so models recompile their plans (Backend.kernelSettingsVersion). */
+  kernelSettingsVersion = 0;
   readonly supportsFloat64 = false as const;
   readonly supportedIsas: readonly NativeIsa[];
 
@@ -118,6 +120,7 @@ export class NativeBackendImpl implements NativeBackend {
     if (tile !== 0 && tile !== 2 && tile !== 5) {
       throw new RangeError(`native backend: Winograd tile must be 0 (direct only), 2 or 5; received ${String(tile)}.`);
     }
+    if (tile !== this.winograd) this.kernelSettingsVersion++;
     this.addon.setWinograd(tile);
   }
 

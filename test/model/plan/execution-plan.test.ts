@@ -7,7 +7,7 @@
  */
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Sequential, layers } from '../../../src/index.js';
+import { Sequential, Tensor, layers } from '../../../src/index.js';
 import { Activation } from '../../../src/layers/activation.js';
 import type { Layer } from '../../../src/layers/layer.js';
 import { Random } from '../../../src/core/random.js';
@@ -132,4 +132,23 @@ describe("Conv2D(linear) -> Activation('relu') -> MaxPooling2D runs as Conv2D(ac
     assert.equal(model.plan.softmaxOutput, model.layers[model.layers.length - 1]);
     assert.match(planText(model), /fused softmax-cross-entropy/);
   });
+});
+
+test('setWinograd after training recompiles the plan: the next fit runs, and the plan says why conv2 no longer fuses its forward', { skip: skipNative }, async () => {
+  if ('error' in native) return;
+  const backend = native.backend, saved = backend.winograd;
+  const model = createLabCnn({ seed: 1, backend });
+  const random = new Random(4);
+  const x = new Float32Array(16 * 784).map(() => random.uniform(0, 1));
+  const y = Int32Array.from({ length: 16 }, (_, i) => i % 10);
+  try {
+    await model.fit(new Tensor(x, [16, 28, 28, 1]), y, { epochs: 1, batchSize: 8, verbose: 0 });
+    backend.setWinograd(0);
+    assert.match(planText(model), /conv2d_1 \+ max_pooling2d_1: .*forward not fused: Winograd is off/);
+    const history = await model.fit(new Tensor(x, [16, 28, 28, 1]), y, { epochs: 1, batchSize: 8, verbose: 0 });
+    assert.ok(Number.isFinite(history.history.loss[0]));
+  } finally {
+    backend.setWinograd(saved);
+  }
+  assert.match(planText(model), /conv2d_1 \+ max_pooling2d_1: fused conv-relu-maxpool: forward conv2dReluMaxPool \(Winograd/);
 });
