@@ -21,6 +21,7 @@ import { Random } from '../../src/core/random.js';
 import { pool2dInfo } from '../../src/core/conv-geometry.js';
 import { referenceBackend } from '../../src/backend/select-backend.js';
 import type { LossOptions } from '../../src/losses/losses.js';
+import { labCnnLayers } from '../model/small-models.js';
 
 const EPS = 1e-6;
 /** |a - n| / max(FLOOR, |a| + |n|) must stay below this. */
@@ -337,15 +338,7 @@ describe('parameter-free layers, checked through the layer before them', () => {
 describe('the lab CNN', () => {
   test('Conv32-Pool-Conv64-Pool-Flatten-Dense128-Dense10 on 10x10x1, batch 2', () => {
     const { model, checked } = expectGradientsMatch({
-      layers: () => [
-        layers.conv2d({ filters: 32, kernelSize: 3, activation: 'relu' }),
-        layers.maxPooling2d({ poolSize: 2 }),
-        layers.conv2d({ filters: 64, kernelSize: 3, activation: 'relu' }),
-        layers.maxPooling2d({ poolSize: 2 }),
-        layers.flatten(),
-        layers.dense({ units: 128, activation: 'relu' }),
-        layers.dense({ units: 10, activation: 'softmax' }),
-      ],
+      layers: () => labCnnLayers(),
       inputShape: [10, 10, 1], batch: 2, loss: sparse, perWeight: 25, seed: 3,
     });
     assert.equal(model.weights().length, 8);

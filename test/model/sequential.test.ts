@@ -9,25 +9,13 @@ import assert from 'node:assert/strict';
 import { ConfigError, Sequential, ShapeError, Tensor, layers, receptiveFields, referenceBackend, type Backend, type Callback } from '../../src/index.js';
 import type { Layer } from '../../src/layers/layer.js';
 import { Random } from '../../src/core/random.js';
-import { onReference, smallClassifier, zeroImages4x4 } from './small-models.js';
+import { labCnnLayers, onReference, smallClassifier, zeroImages4x4 } from './small-models.js';
 
 const quiet = { print: (): void => {} };
 
-function labCnnLayers(withInputShape: boolean): Layer[] {
-  return [
-    layers.conv2d({ filters: 32, kernelSize: 3, activation: 'relu', ...(withInputShape ? { inputShape: [28, 28, 1] } : {}) }),
-    layers.maxPooling2d({ poolSize: 2 }),
-    layers.conv2d({ filters: 64, kernelSize: 3, activation: 'relu' }),
-    layers.maxPooling2d({ poolSize: 2 }),
-    layers.flatten(),
-    layers.dense({ units: 128, activation: 'relu' }),
-    layers.dense({ units: 10, activation: 'softmax' }),
-  ];
-}
-
 /** The lab CNN in the Keras form: inputShape on the first layer builds each layer as it is added. */
 function labCnn(seed = 1): Sequential {
-  return new Sequential(labCnnLayers(true), { backend: 'reference', seed });
+  return new Sequential(labCnnLayers([28, 28, 1]), { backend: 'reference', seed });
 }
 
 function lineFor(text: string, layerName: string): string {
@@ -147,7 +135,7 @@ describe('summary', () => {
 
   test('inputShape on the first layer builds every layer as it is added, also through add()', () => {
     const model = new Sequential([], { backend: 'reference', seed: 1 });
-    for (const layer of labCnnLayers(true)) {
+    for (const layer of labCnnLayers([28, 28, 1])) {
       model.add(layer);
       assert.equal(layer.built, true, `${layer.name} built on add`);
     }
@@ -156,7 +144,7 @@ describe('summary', () => {
   });
 
   test('layers without inputShape build later, from model.build(), to the same summary', () => {
-    const lazy = new Sequential(labCnnLayers(false), { backend: 'reference', seed: 1 });
+    const lazy = new Sequential(labCnnLayers(), { backend: 'reference', seed: 1 });
     assert.equal(lazy.isBuilt, false);
     lazy.build([28, 28, 1]);
     assert.equal(lazy.summary(quiet), labCnn().summary(quiet));
