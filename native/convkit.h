@@ -29,7 +29,7 @@ typedef void (*ck_ukernel_fn)(int kc, const float *a, const float *b, float *c, 
 
 /*
  * Convolution microkernels that read the input through pointer tables instead
- * of a packed im2col copy (packing cost as much as the arithmetic for the seed
+ * of a packed im2col copy (packing cost as much as the arithmetic for the lab
  * CNN's shapes). Both compute one MR x NR tile of C like ck_ukernel_fn.
  * conv_fwd: rows are output positions; rows[t*MR + i] points at the C input
  *   channels under tap t of position i (or at zeros for padding); b is the
@@ -121,7 +121,7 @@ void ck_isa_set_reason(const char *reason);
 #define CK_MAX_TASKS 64
 /* Range splits (ck_pool_tasks) cut this many pieces per thread, claimed dynamically: at the
    end of a job one thread waits on the other's last piece, so finer pieces wait less. With 4,
-   the caller waited 3.3-5.4% of the seed CNN's conv forwards at batch 128 (timed inside
+   the caller waited 3.3-5.4% of the lab CNN's conv forwards at batch 128 (timed inside
    ck_pool_run); with 16, 2.2-2.8%. Pieces only cut ranges: no partial sums depend on them. */
 #define CK_TASKS_PER_THREAD 16
 /*

@@ -248,7 +248,7 @@ static void filter_chunk_task(void *ctx, int task, int thread) {
   /* Depth blocks of at most FILTER_KC positions keep the block's working set
      in L1: its pointer table (FILTER_KC x taps), the packed dy panel
      (FILTER_KC x NR floats) and the input pixel lines the tiles revisit once
-     per channel tile. At 256 positions this was ~47 KB for the seed CNN's conv2
+     per channel tile. At 256 positions this was ~47 KB for the lab CNN's conv2
      (L1 is 32 KB) and ran ~20% slower. Later blocks add to the first, in block
      order, so the sum order depends on the shape alone. */
   long span = hi - lo < FILTER_KC ? hi - lo : FILTER_KC;

@@ -1,6 +1,6 @@
 /*
  * A single-channel 3x3 convolution, bias, relu and 2x2 max pooling in one pass
- * (the seed CNN's first block): each pooled output is computed from its four
+ * (the lab CNN's first block): each pooled output is computed from its four
  * conv outputs while they are in registers, so the conv output (86 KB per
  * 28x28 image, 11 MB for a batch of 128) is never written or read back.
  * argmax is what ck_max_pool would give on the conv + relu output: the flat
@@ -11,6 +11,7 @@
 #include "fused/conv-pool-direct.h"
 #include "runtime/isa-target.h"
 #include "fused/pool-window.h"
+#include "runtime/why-not.h"
 
 #include <string.h>
 
@@ -26,9 +27,19 @@ typedef struct {
   int32_t *argmax;
 } cp_job;
 
-int ck_conv_relu_pool_direct_applies(const ck_conv_info *c, const ck_pool_info *p) {
-  return c->inC == 1 && c->kH == 3 && c->kW == 3 && c->strideH == 1 && c->strideW == 1 && c->padTop == 0 &&
-         c->padLeft == 0 && c->outH == c->inH - 2 && c->outW == c->inW - 2 && ck_pool_2x2_after(c, p);
+const char *ck_conv_relu_pool_direct_why_not(const ck_conv_info *c, const ck_pool_info *p, char *why, size_t len) {
+  /* The conditions every fused kernel shares come first, so that their reasons read the same from every entry. */
+  if (c->strideH != 1 || c->strideW != 1)
+    return ck_why_not(why, len, "conv stride is %ldx%ld, the fused kernels need 1", c->strideH, c->strideW);
+  const char *pool = ck_pool_2x2_why_not(c, p, why, len);
+  if (pool) return pool;
+  if (c->kH != 3 || c->kW != 3)
+    return ck_why_not(why, len, "conv kernel is %ldx%ld, the fused forwards need 3x3", c->kH, c->kW);
+  if (c->inC != 1)
+    return ck_why_not(why, len, "the direct fused forward needs 1 input channel; this conv has %ld", c->inC);
+  if (c->padTop != 0 || c->padLeft != 0 || c->outH != c->inH - 2 || c->outW != c->inW - 2)
+    return ck_why_not(why, len, "conv is padded ('same'), the direct fused forward needs 'valid'");
+  return NULL;
 }
 
 /* One pooled row (n, py), channels [oc0, OC) by the scalar path (any OC). */

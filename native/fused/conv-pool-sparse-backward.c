@@ -9,7 +9,7 @@
  *   dx[oy + kh][ox + kw][c] += s w[kh][kw][c][oc]
  * that is kH kW C multiply-adds for each gradient, against 16 C for a
  * Winograd F(2x2, 3x3) tile per window and channel (always, dead or not,
- * plus three transforms): the seed CNN's conv2 backward does 9/16 of the
+ * plus three transforms): the lab CNN's conv2 backward does 9/16 of the
  * arithmetic or less, with no rounding from transforms.
  *
  * A kernel row (kw = 0..kW-1, every c) is kW C contiguous floats in NHWC, in
@@ -26,7 +26,7 @@
  * computed in such scratch and copied back) when the conv pads (the copies
  * have the zero border) or when that array is not 64-byte aligned: a kernel
  * row then starts on a cache line when C is a multiple of 16, and no 32-byte
- * load straddles two lines (reading misaligned x made the seed CNN's backward
+ * load straddles two lines (reading misaligned x made the lab CNN's backward
  * about 9% slower; for dx the copy and the misalignment cost about the same).
  * An unpadded conv reads an aligned x and writes an aligned dx in place.
  *
@@ -36,6 +36,7 @@
 #include "fused/conv-pool-sparse-backward.h"
 #include "runtime/isa-target.h"
 #include "fused/pool-window.h"
+#include "runtime/why-not.h"
 #include "fused/pool-live-pairs.h"
 
 #include <string.h>
@@ -55,7 +56,7 @@ static ck_scratch_slot partial_sums_scratch; /* per chunk: dw and db sums, added
    the other thread's last chunk for 4.8-7.2% of this kernel's time, with shrinking ones 2.1-3.5%. */
 #define MAX_CHUNKS 8
 #define MIN_CHUNK_IMAGES 8
-/* Floats per row segment: 12 AVX2 accumulators, the seed CNN's whole kernel row (3 x 32). */
+/* Floats per row segment: 12 AVX2 accumulators, the lab CNN's whole kernel row (3 x 32). */
 #define SEGMENT 96
 
 typedef struct {
@@ -197,16 +198,22 @@ static void chunk_task(void *ctx, int task, int thread) {
   }
 }
 
-int ck_pool_conv_sparse_applies(const ck_conv_info *c, const ck_pool_info *p) {
-  return c->strideH == 1 && c->strideW == 1 && c->kH >= 1 && c->kW >= 1 && ck_pool_2x2_after(c, p) &&
-         c->outC < 65536 && /* the dx lists' counts are 16 bits (pool-live-pairs.c) */
-         /* padded-image offsets fit int32 */
-         (c->outH + c->kH) * (c->outW + c->kW) * c->inC < 2147483647L && c->kH * c->kW * c->inC * c->outC < 2147483647L;
+const char *ck_pool_conv_sparse_why_not(const ck_conv_info *c, const ck_pool_info *p, char *why, size_t len) {
+  if (c->strideH != 1 || c->strideW != 1)
+    return ck_why_not(why, len, "conv stride is %ldx%ld, the fused kernels need 1", c->strideH, c->strideW);
+  const char *pool = ck_pool_2x2_why_not(c, p, why, len);
+  if (pool) return pool;
+  /* the dx lists' counts are 16 bits (pool-live-pairs.c) */
+  if (c->outC >= 65536)
+    return ck_why_not(why, len, "conv has %ld filters; the fused backward counts them in 16 bits (at most 65535)", c->outC);
+  if ((c->outH + c->kH) * (c->outW + c->kW) * c->inC >= 2147483647L || c->kH * c->kW * c->inC * c->outC >= 2147483647L)
+    return ck_why_not(why, len, "the padded image or the kernel has more elements than int32 offsets reach");
+  return NULL;
 }
 
 long ck_pool_conv_backprop_sparse(const float *g, const int32_t *argmax, const float *x, const float *w, float *dw,
                                   float *dx, const float *pooled, float *db, const ck_conv_info *c, const ck_pool_info *p) {
-  if (!ck_pool_conv_sparse_applies(c, p)) return -2;
+  if (ck_pool_conv_sparse_why_not(c, p, NULL, 0)) return -2;
   const long C = c->inC, OC = c->outC, taps = c->kH * c->kW, row = c->kW * C;
   if (c->batch == 0) {
     memset(dw, 0, (size_t)taps * C * OC * sizeof(float));

@@ -172,7 +172,7 @@ TARGET static void conv_wgrad_rows_avx2(int kc, const float *const *corners, con
  * rows are ldb floats apart, 512 bytes for 128 units, so a panel falls in a few of L1's sets and
  * is read from L2 whichever loop is outside. Row tiles go outside, so the A tile stays in L1, and
  * B is prefetched 8 rows ahead (past B's last row, a prefetch is a hint that never faults).
- * In-process A/B on the seed CNN's 128x128x1600 forward: 5-6% faster on one thread, 12-13% on
+ * In-process A/B on the lab CNN's 128x128x1600 forward: 5-6% faster on one thread, 12-13% on
  * two, than panels outside without the prefetch.
  */
 TARGET static void panel_gemm_rowmajor_b(int m, int n, int K, const float *a, long lda, const float *b, long ldb,

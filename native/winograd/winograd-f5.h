@@ -15,12 +15,12 @@ typedef struct {
 /* The copy that matches the current ISA path (ck_isa()). */
 const ck_wf5_loops *ck_wf5_active(void);
 
-/* 1 unless an image's pooled area needs more 5x5 tiles than the kernel takes (winograd-f5.c). */
-int ck_wf5_takes(const ck_pool_info *p);
+/* NULL unless an image's pooled area needs more 5x5 tiles than the kernel takes (winograd-f5.c), else why (runtime/why-not.h). */
+const char *ck_wf5_why_not(const ck_pool_info *p, char *why, size_t len);
 /*
  * ck_conv_relu_pool_winograd_f2's contract by 5x5-output tiles, for shapes
  * already checked (Winograd's and the 2x2 pool's). Returns 0, doing nothing,
- * when ck_wf5_takes is 0.
+ * when ck_wf5_why_not says why not.
  */
 int ck_conv_relu_pool_winograd_f5(const float *x, const float *w, const float *bias, float *y, int32_t *argmax,
                                   const ck_conv_info *g, const ck_pool_info *p);

@@ -6,7 +6,7 @@
  * and the element-wise product, summed over input channels, is 16 independent
  * GEMMs M[xi] = V[xi] . U[xi] (tiles x C times C x OC). That takes 16 multiplies
  * per tile, channel and filter instead of 36: 2.25x fewer (about 1.9x for the
- * seed CNN's 11x11 conv2 output, whose last tile row and column are half
+ * lab CNN's 11x11 conv2 output, whose last tile row and column are half
  * outside). The transforms are additions only.
  *
  * Results differ from direct convolution by rounding (the transforms add and
@@ -20,6 +20,7 @@
 #include "winograd/winograd.h"
 #include "fused/pool-window.h"
 #include "winograd/winograd-transforms.h"
+#include "runtime/why-not.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -32,7 +33,7 @@ static ck_scratch_slot v_block_scratch; /* a block of transformed input tiles */
 /* Tiles per block, a multiple of every ISA's MR (4, 6, 12). Each value is
    written by a transform and read back by the GEMMs, so the block's V
    (16 x 24 x C floats) and M (16 x 24 x OC floats) should stay close: 12 and
-   24 measured alike on the seed CNN's conv2 and its input gradient, 48 and
+   24 measured alike on the lab CNN's conv2 and its input gradient, 48 and
    96 10-20% slower. */
 #define TILES_PER_BLOCK 24
 
@@ -53,10 +54,17 @@ void ck_winograd_init_from_env(void) {
 }
 
 /* 3x3, stride 1, at least 4 input channels, something to compute. */
-int ck_winograd_shape(const ck_conv_info *g) {
-  return g->kH == 3 && g->kW == 3 && g->strideH == 1 && g->strideW == 1 && g->inC >= 4 && g->outH > 0 && g->outW > 0 &&
-         g->outC > 0 && g->batch > 0;
+const char *ck_winograd_shape_why_not(const ck_conv_info *g, char *why, size_t len) {
+  if (g->kH != 3 || g->kW != 3)
+    return ck_why_not(why, len, "conv kernel is %ldx%ld, the fused forwards need 3x3", g->kH, g->kW);
+  if (g->strideH != 1 || g->strideW != 1)
+    return ck_why_not(why, len, "conv stride is %ldx%ld, the fused kernels need 1", g->strideH, g->strideW);
+  if (g->inC < 4) return ck_why_not(why, len, "Winograd needs at least 4 input channels; this conv has %ld", g->inC);
+  if (g->outH <= 0 || g->outW <= 0 || g->outC <= 0 || g->batch <= 0) return ck_why_not(why, len, "the conv output is empty");
+  return NULL;
 }
+
+int ck_winograd_shape(const ck_conv_info *g) { return ck_winograd_shape_why_not(g, NULL, 0) == NULL; }
 
 int ck_winograd_applies(const ck_conv_info *g) { return ck_winograd_shape(g) && ck_winograd_tile() != 0; }
 
