@@ -144,7 +144,7 @@ static const float *zero_channels(long C) {
 
 void ck_conv2d(const float *x, const float *w, float *y, const ck_conv_info *g, const float *bias, int act) {
   if (bias && act < 0) act = CK_ACT_LINEAR;
-  conv_job j = {.isa = ck_isa(), .g = g, .x = x, .w = w, .out = y, .bias = bias, .act = act};
+  conv_job j = {.isa = ck_isa()->gemm, .g = g, .x = x, .w = w, .out = y, .bias = bias, .act = act};
   long P = positions(g);
   if (P == 0 || g->outC == 0) return;
   if (depth(g) == 0) {
@@ -334,7 +334,7 @@ static void filter_reduce_range(void *ctx, long lo, long hi, int thread) {
 }
 
 void ck_conv2d_backprop_filter(const float *x, const float *dy, float *dw, const ck_conv_info *g) {
-  conv_job j = {.isa = ck_isa(), .g = g, .x = x, .dy = dy, .out = dw};
+  conv_job j = {.isa = ck_isa()->gemm, .g = g, .x = x, .dy = dy, .out = dw};
   long P = positions(g), KC = depth(g);
   if (P == 0) {
     memset(dw, 0, (size_t)KC * g->outC * sizeof(float));

@@ -73,7 +73,7 @@ typedef struct {
   long hp, wp;          /* padded image: outH + kH - 1 rows, outW + kW - 1 columns */
   int padded; /* the conv pads: the staged copies have a zero border */
   int stage_x, stage_dx; /* x (dx) goes through aligned scratch: padded, or misaligned */
-  int wide;
+  const struct ck_sparse_rows *rows; /* the ISA path's scaled_rows */
   long unmatched[MAX_CHUNKS]; /* 1 + first pooled index whose argmax is not in its window, per chunk */
 } sb_job;
 
@@ -88,10 +88,9 @@ static void scaled_rows_base(long len, int count, const int32_t *off, const floa
 
 #if CK_X86
 #include <immintrin.h>
-#define AVX2 CK_TARGET_AVX2
 
 /* The same on NV full vectors, summed in registers (NV constant after inlining). */
-AVX2 __attribute__((always_inline)) static inline void scaled_rows_nv(const int NV, int count, const int32_t *off, const float *s,
+CK_TARGET_AVX2 __attribute__((always_inline)) static inline void scaled_rows_nv(const int NV, int count, const int32_t *off, const float *s,
                                                                       const float *src, float *dst) {
   __m256 acc[SEGMENT / 8];
   for (int v = 0; v < NV; v++) acc[v] = _mm256_setzero_ps();
@@ -108,7 +107,7 @@ AVX2 __attribute__((always_inline)) static inline void scaled_rows_nv(const int 
     scaled_rows_nv(n, count, off, s, src, dst); \
     break
 
-AVX2 static void scaled_rows_avx2(long len, int count, const int32_t *off, const float *s, const float *src, float *dst) {
+CK_TARGET_AVX2 static void scaled_rows_avx2(long len, int count, const int32_t *off, const float *s, const float *src, float *dst) {
   for (; len >= 8; len -= SEGMENT, src += SEGMENT, dst += SEGMENT) {
     switch (len >= SEGMENT ? SEGMENT / 8 : len / 8) {
       NV_CASE(1); NV_CASE(2); NV_CASE(3); NV_CASE(4); NV_CASE(5); NV_CASE(6);
@@ -125,16 +124,19 @@ AVX2 static void scaled_rows_avx2(long len, int count, const int32_t *off, const
 }
 #endif
 
-static void scaled_rows(int wide, long len, int count, const int32_t *off, const float *s, const float *src, float *dst) {
-#if CK_X86
-  if (wide) {
-    scaled_rows_avx2(len, count, off, s, src, dst);
-    return;
-  }
-#endif
-  (void)wide;
+static void scaled_rows_portable(long len, int count, const int32_t *off, const float *s, const float *src, float *dst) {
   scaled_rows_base(len, count, off, s, src, dst);
 }
+
+/* This file's per-ISA copy (ck_isa()->sparse): portable, and avx2 (also the avx512 path's). */
+struct ck_sparse_rows {
+  void (*scaled_rows)(long len, int count, const int32_t *off, const float *s, const float *src, float *dst);
+};
+
+const struct ck_sparse_rows ck_sparse_rows_portable = {scaled_rows_portable};
+#if CK_X86
+const struct ck_sparse_rows ck_sparse_rows_avx2 = {scaled_rows_avx2};
+#endif
 
 static void chunk_task(void *ctx, int task, int thread) {
   sb_job *j = ctx;
@@ -170,13 +172,13 @@ static void chunk_task(void *ctx, int task, int thread) {
       memcpy(xpad, xn, (size_t)plane * sizeof(float));
       xn = xpad;
     }
-    const long bad = ck_list_live_pairs(&l, c, j->p, j->wp, j->g, j->pooled, j->argmax, n, bsum, j->wide);
+    const long bad = ck_list_live_pairs(&l, c, j->p, j->wp, j->g, j->pooled, j->argmax, n, bsum);
     if (bad >= 0 && !j->unmatched[task]) j->unmatched[task] = bad + 1;
     for (long oc = 0; oc < OC; oc++) {
       const int count = l.dw_count[oc];
       if (count == 0) continue;
       for (long kh = 0; kh < KH; kh++)
-        scaled_rows(j->wide, row, count, l.dw_off + oc * windows, l.dw_s + oc * windows, xn + kh * stride,
+        j->rows->scaled_rows(row, count, l.dw_off + oc * windows, l.dw_s + oc * windows, xn + kh * stride,
                     dwt + (oc * KH + kh) * row);
     }
     if (!dxn) continue;
@@ -185,7 +187,7 @@ static void chunk_task(void *ctx, int task, int thread) {
     for (long kh = 0; kh < KH; kh++)
       for (long k = 0; k < windows * 4; k++) {
         const int count = l.dx_count[k];
-        if (count) scaled_rows(j->wide, row, count, l.dx_off + k * cap, l.dx_s + k * cap, j->wt + kh * row, dxp + l.corner[k] + kh * stride);
+        if (count) j->rows->scaled_rows(row, count, l.dx_off + k * cap, l.dx_s + k * cap, j->wt + kh * row, dxp + l.corner[k] + kh * stride);
       }
     if (j->stage_dx && !j->padded) memcpy(dxn, dxp, (size_t)plane * sizeof(float));
     if (j->padded)
@@ -221,7 +223,7 @@ long ck_pool_conv_backprop_sparse(const float *g, const int32_t *argmax, const f
     return -1;
   }
   sb_job j = {.c = c, .p = p, .g = g, .x = x, .pooled = pooled, .argmax = argmax, .dx = dx, .bias = db != NULL};
-  j.wide = ck_isa_avx2(ck_isa());
+  j.rows = ck_isa()->sparse;
   ck_live_pairs_init();
   j.hp = c->outH + c->kH - 1;
   j.wp = c->outW + c->kW - 1;

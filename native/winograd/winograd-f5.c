@@ -109,9 +109,9 @@ int ck_conv_relu_pool_winograd_f5(const float *x, const float *w, const float *b
   /* Tiles over the conv outputs the pool reads (2 PH x 2 PW); outputs past those are computed and dropped. */
   const long tiles_h = (2 * p->outH + 4) / 5, tiles_w = (2 * p->outW + 4) / 5;
   if (tiles_h * tiles_w > MAX_TILES_PER_IMAGE) return 0;
-  f5_job j = {.isa = ck_isa(), .g = g, .p = p, .x = x, .y = y, .bias = bias, .argmax = argmax,
+  f5_job j = {.isa = ck_isa()->gemm, .g = g, .p = p, .x = x, .y = y, .bias = bias, .argmax = argmax,
               .tiles_h = tiles_h, .tiles_w = tiles_w, .tiles_per_image = tiles_h * tiles_w};
-  j.loops = ck_wf5_active();
+  j.loops = ck_isa()->wf5;
   j.simd = ck_loops();
   j.images_per_block = TILES_PER_BLOCK / j.tiles_per_image > 0 ? TILES_PER_BLOCK / j.tiles_per_image : 1;
   j.u = ck_wg_weights(w, g, j.isa, 5, &j.ocp);

@@ -6,14 +6,17 @@
 #define CONVKIT_WINOGRAD_F5_H
 #include "convkit.h"
 
-/* One ISA's copy of the loops in winograd-f5-loops.h (see there for each contract). */
-typedef struct {
+/* One ISA's copy of the loops in winograd-f5-loops.h (see there for each contract), built by winograd-f5-transforms.c. */
+typedef struct ck_wf5_loops {
   void (*input)(const float *const *p, float *v, long xs, long C);
   void (*output)(const float *m, long xs, float *out, long row, const float *bias, long OC);
 } ck_wf5_loops;
 
-/* The copy that matches the current ISA path (ck_isa()). */
-const ck_wf5_loops *ck_wf5_active(void);
+extern const ck_wf5_loops ck_wf5_loops_portable;
+#if CK_X86
+extern const ck_wf5_loops ck_wf5_loops_avx2;
+extern const ck_wf5_loops ck_wf5_loops_avx512;
+#endif
 
 /* NULL unless an image's pooled area needs more 5x5 tiles than the kernel takes (winograd-f5.c), else why (runtime/why-not.h). */
 const char *ck_wf5_why_not(const ck_pool_info *p, char *why, size_t len);

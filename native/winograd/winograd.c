@@ -70,6 +70,7 @@ int ck_winograd_applies(const ck_conv_info *g) { return ck_winograd_shape(g) && 
 
 typedef struct {
   const ck_gemm_isa *isa;
+  const ck_wg_transforms *transforms;
   const ck_conv_info *g;
   const float *x, *u, *zeros, *bias;
   float *y;
@@ -122,7 +123,7 @@ static void tile_range(void *ctx, long lo, long hi, int thread) {
   /* Where the outputs of a tile past the image edge go (odd output sizes). */
   float *sink = ck_scratch(thread, &sink_row_scratch, (size_t)OC);
   if (!v || !m || !sink) return;
-  const int wide = ck_isa_avx2(isa);
+  const ck_wg_transforms *T = j->transforms;
   /* Without a bias or a pool, a tile whose input patch is zero in every channel has zero
      outputs (relu and linear keep 0; sigmoid and tanh run after, over all of y): it is
      written as zeros and kept out of the GEMMs. The input gradient (a convolution of a
@@ -147,7 +148,7 @@ static void tile_range(void *ctx, long lo, long hi, int thread) {
         continue;
       }
       /* One panel holding all C channels: V[xi][tile][c]. */
-      ck_wg_input_transform(wide, p, v + nt * C, vs, C, 0, C);
+      T->input(p, v + nt * C, vs, C, 0, C);
       tile_of[nt++] = next;
     }
     if (nt == 0) continue;
@@ -160,11 +161,11 @@ static void tile_range(void *ctx, long lo, long hi, int thread) {
         /* Pooled mode: tile = pooled output index, and its window is the tile. */
         long base[4];
         for (int q = 0; q < 4; q++) base[q] = ck_window_index(g, t.n, t.oy / 2, t.ox / 2, q);
-        ck_wg_output_pool(wide, m + k * OC, ms, j->y + tile * OC, j->argmax ? j->argmax + tile * OC : NULL, base, j->bias, OC);
+        T->output_pool(m + k * OC, ms, j->y + tile * OC, j->argmax ? j->argmax + tile * OC : NULL, base, j->bias, OC);
       } else {
         float *out[4];
         tile_outputs(j, t, sink, out);
-        ck_wg_output_transform(wide, m + k * OC, ms, out, j->bias, j->act == CK_ACT_RELU, OC);
+        T->output(m + k * OC, ms, out, j->bias, j->act == CK_ACT_RELU, OC);
       }
     }
   }
@@ -180,7 +181,7 @@ static int prepare(wg_job *j, const float *w) {
 int ck_conv_relu_pool_winograd_f2(const float *x, const float *w, const float *bias, float *y, int32_t *argmax,
                                   const ck_conv_info *g, const ck_pool_info *p) {
   if (!ck_winograd_shape(g) || !ck_pool_2x2_after(g, p)) return 0;
-  wg_job j = {.isa = ck_isa(), .g = g, .x = x, .y = y, .bias = bias, .act = CK_ACT_RELU, .pool = p, .argmax = argmax};
+  wg_job j = {.isa = ck_isa()->gemm, .transforms = ck_isa()->winograd, .g = g, .x = x, .y = y, .bias = bias, .act = CK_ACT_RELU, .pool = p, .argmax = argmax};
   if (!prepare(&j, w)) return 1;
   /* One tile per pool window; conv outputs in no window (an odd last row or column) are never computed. */
   j.tiles_w = p->outW;
@@ -191,7 +192,7 @@ int ck_conv_relu_pool_winograd_f2(const float *x, const float *w, const float *b
 }
 
 void ck_conv2d_winograd(const float *x, const float *w, float *y, const ck_conv_info *g, const float *bias, int act) {
-  wg_job j = {.isa = ck_isa(), .g = g, .x = x, .y = y, .bias = bias, .act = act};
+  wg_job j = {.isa = ck_isa()->gemm, .transforms = ck_isa()->winograd, .g = g, .x = x, .y = y, .bias = bias, .act = act};
   if (!prepare(&j, w)) return;
   j.tiles_w = (g->outW + 1) / 2;
   j.tiles_per_image = ((g->outH + 1) / 2) * j.tiles_w;
