@@ -29,7 +29,7 @@ typedef void (*ck_ukernel_fn)(int kc, const float *a, const float *b, float *c, 
 
 /*
  * Convolution microkernels that read the input through pointer tables instead
- * of a packed im2col copy (packing cost as much as the arithmetic for the seed
+ * of a packed im2col copy (packing cost as much as the arithmetic for the lab
  * CNN's shapes). Both compute one MR x NR tile of C like ck_ukernel_fn.
  * conv_fwd: rows are output positions; rows[t*MR + i] points at the C input
  *   channels under tap t of position i (or at zeros for padding); b is the
@@ -93,6 +93,8 @@ typedef struct {
   ck_conv_fwd_add_fn conv_fwd_add;
   ck_conv_wgrad_rows_fn conv_wgrad_rows;
   ck_panel_gemm_fn panel_gemm;
+  /* One panel of ck_pack_rmajor: w <= R rows from `rows` (stride ld), kc deep, zero rows past w. */
+  void (*pack_rmajor_panel)(const float *rows, long ld, int kc, int w, int R, float *dst);
 } ck_gemm_isa;
 
 extern const ck_gemm_isa ck_gemm_portable;
@@ -101,9 +103,42 @@ extern const ck_gemm_isa ck_gemm_avx2;
 extern const ck_gemm_isa ck_gemm_avx512;
 #endif
 
-const ck_gemm_isa *ck_isa(void);
-/* 1 when code for `isa` may use AVX2 (every x86 path but the portable one). */
-static inline int ck_isa_avx2(const ck_gemm_isa *isa) { return CK_X86 && isa->id != CK_ISA_PORTABLE; }
+/*
+ * Every instruction-set-specific entry point of one path (portable, avx2,
+ * avx512): the one mechanism by which kernels reach per-ISA code. Each module
+ * with per-ISA code exports one table per copy it has (compiled from one
+ * source per ISA by runtime/isa-copies.h, or written with intrinsics), and
+ * cpu-dispatch.c composes them into the three paths, choosing once (at load
+ * or by setIsa) which path ck_isa() returns. Kernel files call through these
+ * tables and never test the ISA themselves. The module tables are opaque
+ * here: each is defined by its module's header.
+ */
+struct ck_simd_loops;
+struct ck_wf5_loops;
+struct ck_wg_transforms;
+struct ck_conv_c1_kernels;
+struct ck_conv_pool_direct_rows;
+struct ck_sparse_rows;
+struct ck_live_pairs_lanes;
+typedef struct ck_isa_path {
+  ck_isa_id id;
+  const char *name;
+  const ck_gemm_isa *gemm;
+  /* The table whose conv_fwd_add and conv_wgrad_rows exist (avx512 has none: it uses avx2's). */
+  const ck_gemm_isa *gemm_rows;
+  const struct ck_simd_loops *loops;                /* ops/simd-loops-table.h */
+  const struct ck_wf5_loops *wf5;                   /* winograd/winograd-f5.h */
+  const struct ck_wg_transforms *winograd;          /* winograd/winograd-transforms.h */
+  const struct ck_conv_c1_kernels *conv_c1;         /* conv/conv-c1.h */
+  const struct ck_conv_pool_direct_rows *direct;    /* fused/conv-pool-direct.h */
+  const struct ck_sparse_rows *sparse;              /* fused/conv-pool-sparse-backward.h */
+  const struct ck_live_pairs_lanes *live_pairs;     /* fused/pool-live-pairs.h */
+  /* The peak-flops FMA chains (peak-flops.c): the FLOPs done in `blocks` blocks. */
+  double (*peak_chains)(long blocks);
+} ck_isa_path;
+
+/* The path in use (cpu-dispatch.c). */
+const ck_isa_path *ck_isa(void);
 /* 1 if this CPU can run the path. */
 int ck_isa_supported(ck_isa_id id);
 /* Parses "avx512" | "avx2" | "portable"; returns -1 when unknown. */
@@ -121,7 +156,7 @@ void ck_isa_set_reason(const char *reason);
 #define CK_MAX_TASKS 64
 /* Range splits (ck_pool_tasks) cut this many pieces per thread, claimed dynamically: at the
    end of a job one thread waits on the other's last piece, so finer pieces wait less. With 4,
-   the caller waited 3.3-5.4% of the seed CNN's conv forwards at batch 128 (timed inside
+   the caller waited 3.3-5.4% of the lab CNN's conv forwards at batch 128 (timed inside
    ck_pool_run); with 16, 2.2-2.8%. Pieces only cut ranges: no partial sums depend on them. */
 #define CK_TASKS_PER_THREAD 16
 /*
@@ -161,6 +196,12 @@ void ck_shrinking_chunks(long total, long K, long *start);
 
 /* Peak FMA GFLOPS of the active ISA on all pool threads (peak-flops.c). */
 double ck_peak_gflops(double milliseconds);
+/* Its FMA chains per path (ck_isa_path.peak_chains). */
+double ck_peak_chains_portable(long blocks);
+#if CK_X86
+double ck_peak_chains_avx2(long blocks);
+double ck_peak_chains_avx512(long blocks);
+#endif
 
 /* ---------- per-thread grow-only scratch (scratch.c) ---------- */
 
@@ -199,9 +240,10 @@ typedef struct {
   long ld;
 } ck_plain;
 void ck_pack_rmajor(const void *src, long r0, int rows, long k0, int kc, int R, float *dst);
+/* ck_gemm_isa.pack_rmajor_panel by scalar moves (gemm.c), and by 8x8 AVX2 transposes where w == R is a multiple of 8. */
+void ck_pack_rmajor_panel_portable(const float *rows, long ld, int kc, int w, int R, float *dst);
 #if CK_X86
-/* One full panel of ck_pack_rmajor (R rows from `rows`, R a multiple of 8) by 8x8 AVX2 transposes. */
-void ck_pack_rmajor_panel_avx2(const float *rows, long ld, int kc, int R, float *dst);
+void ck_pack_rmajor_panel_avx2(const float *rows, long ld, int kc, int w, int R, float *dst);
 #endif
 void ck_pack_kmajor(const void *src, long r0, int rows, long k0, int kc, int R, float *dst);
 

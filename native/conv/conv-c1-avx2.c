@@ -13,10 +13,9 @@
 #if CK_X86
 #include <immintrin.h>
 
-#define TARGET CK_TARGET_AVX2
 
 /* y[i, oc..oc+8*V) = sum_t x(i, t) * w[t, ...] for P pixels; P, V compile-time after inlining. */
-TARGET __attribute__((always_inline)) static inline void fwd_tile(int P, int V, const float *base, long ps, const long *off,
+CK_TARGET_AVX2 __attribute__((always_inline)) static inline void fwd_tile(int P, int V, const float *base, long ps, const long *off,
                                                                   int taps, const float *w, long OC, float *y) {
   __m256 acc[3][4];
   for (int p = 0; p < 3; p++)
@@ -34,7 +33,7 @@ TARGET __attribute__((always_inline)) static inline void fwd_tile(int P, int V, 
     for (int v = 0; v < V; v++) _mm256_storeu_ps(y + p * OC + 8 * v, acc[p][v]);
 }
 
-TARGET void ck_c1_fwd_avx2(int np, const float *base, long ps, const long *off, int taps,
+CK_TARGET_AVX2 static void fwd_avx2(int np, const float *base, long ps, const long *off, int taps,
                            const float *w, long OC, float *y) {
   for (long oc = 0; oc < OC;) {
     int V = OC - oc >= 32 ? 4 : 1;
@@ -51,7 +50,7 @@ TARGET void ck_c1_fwd_avx2(int np, const float *base, long ps, const long *off, 
 }
 
 /* acc[t0+r, oc..] += sum_i x(i, t0+r) * dy[i, oc..] for R taps, 8*V channels. */
-TARGET __attribute__((always_inline)) static inline void wgrad_tile(int R, int V, int np, const float *base, long ps, const long *off,
+CK_TARGET_AVX2 __attribute__((always_inline)) static inline void wgrad_tile(int R, int V, int np, const float *base, long ps, const long *off,
                                                                     const float *dy, long OC, float *acc_out) {
   __m256 acc[3][4];
   for (int r = 0; r < R; r++)
@@ -68,7 +67,7 @@ TARGET __attribute__((always_inline)) static inline void wgrad_tile(int R, int V
     for (int v = 0; v < V; v++) _mm256_storeu_ps(acc_out + r * OC + 8 * v, acc[r][v]);
 }
 
-TARGET void ck_c1_wgrad_avx2(int np, const float *base, long ps, const long *off, int taps,
+CK_TARGET_AVX2 static void wgrad_avx2(int np, const float *base, long ps, const long *off, int taps,
                              const float *dy, long OC, float *acc) {
   for (int t = 0; t < taps;) {
     int R = taps - t >= 3 ? 3 : 1;
@@ -84,4 +83,6 @@ TARGET void ck_c1_wgrad_avx2(int np, const float *base, long ps, const long *off
     t += R;
   }
 }
+/* OC a multiple of 8: whole vectors (ck_conv_c1_applies checks). */
+const ck_conv_c1_kernels ck_conv_c1_avx2 = {fwd_avx2, wgrad_avx2, 8};
 #endif

@@ -17,7 +17,7 @@ static ck_scratch_slot patches_scratch; /* one output row's input patches */
 
 #define MAX_TAPS 64
 
-void ck_c1_fwd_portable(int np, const float *base, long ps, const long *off, int taps,
+static void fwd_portable(int np, const float *base, long ps, const long *off, int taps,
                         const float *w, long OC, float *y) {
   for (int i = 0; i < np; i++, base += ps, y += OC) {
     for (long oc = 0; oc < OC; oc++) y[oc] = 0.0f;
@@ -29,7 +29,7 @@ void ck_c1_fwd_portable(int np, const float *base, long ps, const long *off, int
   }
 }
 
-void ck_c1_wgrad_portable(int np, const float *base, long ps, const long *off, int taps,
+static void wgrad_portable(int np, const float *base, long ps, const long *off, int taps,
                           const float *dy, long OC, float *acc) {
   for (int i = 0; i < np; i++, base += ps, dy += OC)
     for (int t = 0; t < taps; t++) {
@@ -39,24 +39,11 @@ void ck_c1_wgrad_portable(int np, const float *base, long ps, const long *off, i
     }
 }
 
-static ck_c1_fwd_fn fwd_kernel(void) {
-#if CK_X86
-  if (ck_isa()->id != CK_ISA_PORTABLE) return ck_c1_fwd_avx2;
-#endif
-  return ck_c1_fwd_portable;
-}
-
-static ck_c1_wgrad_fn wgrad_kernel(void) {
-#if CK_X86
-  if (ck_isa()->id != CK_ISA_PORTABLE) return ck_c1_wgrad_avx2;
-#endif
-  return ck_c1_wgrad_portable;
-}
+const ck_conv_c1_kernels ck_conv_c1_portable = {fwd_portable, wgrad_portable, 1};
 
 int ck_conv_c1_applies(const ck_conv_info *g) {
   if (g->inC != 1 || g->kH * g->kW > MAX_TAPS || g->outW > (1L << 20)) return 0;
-  /* The SIMD kernels work in whole 8-channel vectors. */
-  return ck_isa()->id == CK_ISA_PORTABLE || g->outC % 8 == 0;
+  return g->outC % ck_isa()->conv_c1->oc_multiple == 0;
 }
 
 /* Where output row `row` (= n*OH + oh) reads its taps: sets base, ps, off. */
@@ -124,7 +111,7 @@ static void forward_rows(void *ctx, long lo, long hi, int thread) {
 }
 
 void ck_conv_c1_forward(const float *x, const float *w, float *y, const ck_conv_info *g, const float *bias, int act) {
-  fwd_job j = {g, x, w, bias, y, act, fwd_kernel()};
+  fwd_job j = {g, x, w, bias, y, act, ck_isa()->conv_c1->fwd};
   double flops = 2.0 * g->batch * g->outH * g->outW * g->kH * g->kW * g->outC;
   ck_pool_for(g->batch * g->outH, ck_pool_tasks(flops, 1e6), 1, forward_rows, &j);
 }
@@ -137,7 +124,7 @@ void ck_conv_c1_filter_chunk(const float *x, const float *dy, const ck_conv_info
   float *patch = ck_scratch(thread, &patches_scratch, (size_t)(g->outW * taps));
   if (!patch) return;
   direct_offsets(g, off);
-  ck_c1_wgrad_fn kernel = wgrad_kernel();
+  ck_c1_wgrad_fn kernel = ck_isa()->conv_c1->wgrad;
   row_view v;
   for (long row = lo; row < hi; row++) {
     view_row(x, g, row, patch, off, &v);

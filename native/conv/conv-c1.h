@@ -17,12 +17,16 @@ typedef void (*ck_c1_fwd_fn)(int np, const float *base, long ps, const long *off
 typedef void (*ck_c1_wgrad_fn)(int np, const float *base, long ps, const long *off, int taps,
                                const float *dy, long OC, float *acc);
 
-void ck_c1_fwd_portable(int np, const float *base, long ps, const long *off, int taps, const float *w, long OC, float *y);
-void ck_c1_wgrad_portable(int np, const float *base, long ps, const long *off, int taps, const float *dy, long OC, float *acc);
+/* One ISA's copy of the kernels (ck_isa()->conv_c1): portable (conv-c1.c) and avx2 (conv-c1-avx2.c, also the avx512 path's). */
+typedef struct ck_conv_c1_kernels {
+  ck_c1_fwd_fn fwd;
+  ck_c1_wgrad_fn wgrad;
+  long oc_multiple; /* the copy works in whole vectors: OC must be a multiple of this */
+} ck_conv_c1_kernels;
+
+extern const ck_conv_c1_kernels ck_conv_c1_portable;
 #if CK_X86
-/* Need OC % 8 == 0. */
-void ck_c1_fwd_avx2(int np, const float *base, long ps, const long *off, int taps, const float *w, long OC, float *y);
-void ck_c1_wgrad_avx2(int np, const float *base, long ps, const long *off, int taps, const float *dy, long OC, float *acc);
+extern const ck_conv_c1_kernels ck_conv_c1_avx2;
 #endif
 
 /* 1 when ck_conv_c1_* handle this geometry on the active ISA path. */

@@ -131,10 +131,7 @@ static int backprop_input_winograd(const float *dy, const float *w, float *dx, c
 
 void ck_conv2d_backprop_input(const float *dy, const float *w, float *dx, const ck_conv_info *g) {
   if (backprop_input_winograd(dy, w, dx, g)) return;
-  input_job j = {.isa = ck_isa(), .g = g, .dy = dy, .dx = dx};
-#if CK_X86
-  if (!j.isa->conv_fwd_add) j.isa = &ck_gemm_avx2; /* AVX-512: its AVX2 tables (see convkit.h) */
-#endif
+  input_job j = {.isa = ck_isa()->gemm_rows, .g = g, .dy = dy, .dx = dx};
   const long OC = g->outC, KC = g->kH * g->kW * g->inC, NR = j.isa->nr;
   if (j.isa->mr * j.isa->nr > TILE_MAX || j.isa->mr > 64) return; /* cannot happen: fixed ISA tables */
   if (OC > 0 && KC > 0) {

@@ -144,7 +144,7 @@ static const float *zero_channels(long C) {
 
 void ck_conv2d(const float *x, const float *w, float *y, const ck_conv_info *g, const float *bias, int act) {
   if (bias && act < 0) act = CK_ACT_LINEAR;
-  conv_job j = {.isa = ck_isa(), .g = g, .x = x, .w = w, .out = y, .bias = bias, .act = act};
+  conv_job j = {.isa = ck_isa()->gemm, .g = g, .x = x, .w = w, .out = y, .bias = bias, .act = act};
   long P = positions(g);
   if (P == 0 || g->outC == 0) return;
   if (depth(g) == 0) {
@@ -248,7 +248,7 @@ static void filter_chunk_task(void *ctx, int task, int thread) {
   /* Depth blocks of at most FILTER_KC positions keep the block's working set
      in L1: its pointer table (FILTER_KC x taps), the packed dy panel
      (FILTER_KC x NR floats) and the input pixel lines the tiles revisit once
-     per channel tile. At 256 positions this was ~47 KB for the seed CNN's conv2
+     per channel tile. At 256 positions this was ~47 KB for the lab CNN's conv2
      (L1 is 32 KB) and ran ~20% slower. Later blocks add to the first, in block
      order, so the sum order depends on the shape alone. */
   long span = hi - lo < FILTER_KC ? hi - lo : FILTER_KC;
@@ -334,7 +334,7 @@ static void filter_reduce_range(void *ctx, long lo, long hi, int thread) {
 }
 
 void ck_conv2d_backprop_filter(const float *x, const float *dy, float *dw, const ck_conv_info *g) {
-  conv_job j = {.isa = ck_isa(), .g = g, .x = x, .dy = dy, .out = dw};
+  conv_job j = {.isa = ck_isa()->gemm, .g = g, .x = x, .dy = dy, .out = dw};
   long P = positions(g), KC = depth(g);
   if (P == 0) {
     memset(dw, 0, (size_t)KC * g->outC * sizeof(float));

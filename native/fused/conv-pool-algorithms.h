@@ -26,4 +26,13 @@ int ck_conv_relu_pool(const float *x, const float *w, const float *bias, float *
  */
 long ck_pool_conv_backprop(const float *g, const int32_t *argmax, const float *x, const float *w, float *dw, float *dx,
                            const float *pooled, float *db, const ck_conv_info *c, const ck_pool_info *p);
+/*
+ * The name of the algorithm ck_conv_relu_pool (ck_pool_conv_backprop) runs
+ * for these shapes and the current Winograd setting, or NULL, with why no
+ * entry applies in `why` (len bytes: each entry's reason once, joined by
+ * ", and "). The geometries need not chain: a pool that does not read the
+ * conv's output is one more reason.
+ */
+const char *ck_conv_relu_pool_algorithm(const ck_conv_info *c, const ck_pool_info *p, char *why, size_t len);
+const char *ck_pool_conv_backprop_algorithm(const ck_conv_info *c, const ck_pool_info *p, char *why, size_t len);
 #endif

@@ -1,6 +1,6 @@
 /*
  * A single-channel 3x3 convolution, bias, relu and 2x2 max pooling in one pass
- * (the seed CNN's first block): each pooled output is computed from its four
+ * (the lab CNN's first block): each pooled output is computed from its four
  * conv outputs while they are in registers, so the conv output (86 KB per
  * 28x28 image, 11 MB for a batch of 128) is never written or read back.
  * argmax is what ck_max_pool would give on the conv + relu output: the flat
@@ -11,6 +11,7 @@
 #include "fused/conv-pool-direct.h"
 #include "runtime/isa-target.h"
 #include "fused/pool-window.h"
+#include "runtime/why-not.h"
 
 #include <string.h>
 
@@ -26,9 +27,32 @@ typedef struct {
   int32_t *argmax;
 } cp_job;
 
-int ck_conv_relu_pool_direct_applies(const ck_conv_info *c, const ck_pool_info *p) {
-  return c->inC == 1 && c->kH == 3 && c->kW == 3 && c->strideH == 1 && c->strideW == 1 && c->padTop == 0 &&
-         c->padLeft == 0 && c->outH == c->inH - 2 && c->outW == c->inW - 2 && ck_pool_2x2_after(c, p);
+typedef struct cpb_job cpb_job;
+
+/*
+ * This file's per-ISA rows (ck_isa()->direct): each does the channels it can
+ * from 0 and returns the first it did not; the scalar loops do the rest. The
+ * portable copy does none.
+ */
+struct ck_conv_pool_direct_rows {
+  long (*pooled_row)(const cp_job *j, long n, long py);
+  long (*filter_rows)(cpb_job *j, int task, long n, long py, float *acc, float *cand);
+  long candidates; /* floats per pooled column of the `cand` scratch filter_rows needs (0: none) */
+};
+
+const char *ck_conv_relu_pool_direct_why_not(const ck_conv_info *c, const ck_pool_info *p, char *why, size_t len) {
+  /* The conditions every fused kernel shares come first, so that their reasons read the same from every entry. */
+  if (c->strideH != 1 || c->strideW != 1)
+    return ck_why_not(why, len, "conv stride is %ldx%ld, the fused kernels need 1", c->strideH, c->strideW);
+  const char *pool = ck_pool_2x2_why_not(c, p, why, len);
+  if (pool) return pool;
+  if (c->kH != 3 || c->kW != 3)
+    return ck_why_not(why, len, "conv kernel is %ldx%ld, the fused forwards need 3x3", c->kH, c->kW);
+  if (c->inC != 1)
+    return ck_why_not(why, len, "the direct fused forward needs 1 input channel; this conv has %ld", c->inC);
+  if (c->padTop != 0 || c->padLeft != 0 || c->outH != c->inH - 2 || c->outW != c->inW - 2)
+    return ck_why_not(why, len, "conv is padded ('same'), the direct fused forward needs 'valid'");
+  return NULL;
 }
 
 /* One pooled row (n, py), channels [oc0, OC) by the scalar path (any OC). */
@@ -126,11 +150,9 @@ CK_TARGET_AVX2 static long pooled_row_avx2(const cp_job *j, long n, long py) {
 static void pooled_rows(void *ctx, long lo, long hi, int thread) {
   (void)thread;
   const cp_job *j = ctx;
+  long (*const pooled_row)(const cp_job *, long, long) = ck_isa()->direct->pooled_row;
   for (long row = lo; row < hi; row++) {
-    long n = row / j->p->outH, py = row % j->p->outH, done = 0;
-#if CK_X86
-    if (ck_isa_avx2(ck_isa())) done = pooled_row_avx2(j, n, py);
-#endif
+    long n = row / j->p->outH, py = row % j->p->outH, done = pooled_row(j, n, py);
     if (done < j->c->outC) pooled_row_scalar(j, n, py, done);
   }
 }
@@ -160,7 +182,7 @@ int ck_conv_relu_pool_direct(const float *x, const float *w, const float *bias, 
  */
 #define FILTER_CHUNKS 16
 
-typedef struct {
+struct cpb_job {
   const ck_conv_info *c;
   const ck_pool_info *p;
   const float *x, *g;
@@ -169,7 +191,7 @@ typedef struct {
   float *partials; /* nchunks x 10 x OC: the 9 taps' sums, then the bias gradient's */
   long nchunks, chunk;
   long unmatched[FILTER_CHUNKS]; /* 1 + first pooled index whose argmax is not in its window, per chunk */
-} cpb_job;
+};
 
 static void filter_rows_scalar(cpb_job *j, int task, long n, long py, long oc0, float *acc) {
   const ck_conv_info *c = j->c;
@@ -260,21 +282,14 @@ static void filter_chunk(void *ctx, int task, int thread) {
   cpb_job *j = ctx;
   const long OC = j->c->outC, PH = j->p->outH;
   float *acc = j->partials + task * 10 * OC;
-#if CK_X86
-  const int wide = ck_isa_avx2(ck_isa());
-  float *cand = wide ? ck_scratch(thread, &candidates_scratch, (size_t)j->p->outW * 36) : NULL;
-  if (wide && !cand) return; /* out of memory: recorded by ck_scratch, thrown by addon.c */
-#else
-  (void)thread;
-#endif
+  const struct ck_conv_pool_direct_rows *rows = ck_isa()->direct;
+  float *cand = rows->candidates ? ck_scratch(thread, &candidates_scratch, (size_t)j->p->outW * rows->candidates) : NULL;
+  if (rows->candidates && !cand) return; /* out of memory: recorded by ck_scratch, thrown by addon.c */
   memset(acc, 0, (size_t)10 * OC * sizeof(float));
   long lo = task * j->chunk, hi = lo + j->chunk < j->c->batch ? lo + j->chunk : j->c->batch;
   for (long n = lo; n < hi; n++)
     for (long py = 0; py < PH; py++) {
-      long done = 0;
-#if CK_X86
-      if (wide) done = filter_rows_avx2(j, task, n, py, acc, cand);
-#endif
+      long done = rows->filter_rows(j, task, n, py, acc, cand);
       if (done < OC) filter_rows_scalar(j, task, n, py, done, acc);
     }
 }
@@ -310,3 +325,19 @@ long ck_pool_conv_backprop_direct(const float *g, const int32_t *argmax, const f
   if (dx) return -2; /* the input gradient: the argmax-sparse backward's */
   return filter_grad(g, argmax, x, dw, pooled, db, c, p);
 }
+
+static long no_pooled_row(const cp_job *j, long n, long py) {
+  (void)j, (void)n, (void)py;
+  return 0;
+}
+
+static long no_filter_rows(cpb_job *j, int task, long n, long py, float *acc, float *cand) {
+  (void)j, (void)task, (void)n, (void)py, (void)acc, (void)cand;
+  return 0;
+}
+
+const struct ck_conv_pool_direct_rows ck_conv_pool_direct_portable = {no_pooled_row, no_filter_rows, 0};
+#if CK_X86
+/* cand: the 9 taps x 4 window pixels of every pooled column. */
+const struct ck_conv_pool_direct_rows ck_conv_pool_direct_avx2 = {pooled_row_avx2, filter_rows_avx2, 36};
+#endif

@@ -3,8 +3,14 @@
 #define CONVKIT_CONV_POOL_DIRECT_H
 #include "convkit.h"
 
-/* 1 when the pair has the shape this kernel handles: the lab CNN's first block. */
-int ck_conv_relu_pool_direct_applies(const ck_conv_info *c, const ck_pool_info *p);
+/* The per-ISA rows of the kernels (opaque: ck_isa_path.direct), portable and avx2 (also the avx512 path's). */
+extern const struct ck_conv_pool_direct_rows ck_conv_pool_direct_portable;
+#if CK_X86
+extern const struct ck_conv_pool_direct_rows ck_conv_pool_direct_avx2;
+#endif
+
+/* NULL when the pair has the shape this kernel handles (the lab CNN's first block), else why not (runtime/why-not.h). */
+const char *ck_conv_relu_pool_direct_why_not(const ck_conv_info *c, const ck_pool_info *p, char *why, size_t len);
 /* ck_conv_relu_pool's contract (fused/conv-pool-algorithms.h) for that shape. */
 int ck_conv_relu_pool_direct(const float *x, const float *w, const float *bias, float *y, int32_t *argmax,
                              const ck_conv_info *c, const ck_pool_info *p);

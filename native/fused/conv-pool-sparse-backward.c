@@ -9,7 +9,7 @@
  *   dx[oy + kh][ox + kw][c] += s w[kh][kw][c][oc]
  * that is kH kW C multiply-adds for each gradient, against 16 C for a
  * Winograd F(2x2, 3x3) tile per window and channel (always, dead or not,
- * plus three transforms): the seed CNN's conv2 backward does 9/16 of the
+ * plus three transforms): the lab CNN's conv2 backward does 9/16 of the
  * arithmetic or less, with no rounding from transforms.
  *
  * A kernel row (kw = 0..kW-1, every c) is kW C contiguous floats in NHWC, in
@@ -26,7 +26,7 @@
  * computed in such scratch and copied back) when the conv pads (the copies
  * have the zero border) or when that array is not 64-byte aligned: a kernel
  * row then starts on a cache line when C is a multiple of 16, and no 32-byte
- * load straddles two lines (reading misaligned x made the seed CNN's backward
+ * load straddles two lines (reading misaligned x made the lab CNN's backward
  * about 9% slower; for dx the copy and the misalignment cost about the same).
  * An unpadded conv reads an aligned x and writes an aligned dx in place.
  *
@@ -36,6 +36,7 @@
 #include "fused/conv-pool-sparse-backward.h"
 #include "runtime/isa-target.h"
 #include "fused/pool-window.h"
+#include "runtime/why-not.h"
 #include "fused/pool-live-pairs.h"
 
 #include <string.h>
@@ -55,7 +56,7 @@ static ck_scratch_slot partial_sums_scratch; /* per chunk: dw and db sums, added
    the other thread's last chunk for 4.8-7.2% of this kernel's time, with shrinking ones 2.1-3.5%. */
 #define MAX_CHUNKS 8
 #define MIN_CHUNK_IMAGES 8
-/* Floats per row segment: 12 AVX2 accumulators, the seed CNN's whole kernel row (3 x 32). */
+/* Floats per row segment: 12 AVX2 accumulators, the lab CNN's whole kernel row (3 x 32). */
 #define SEGMENT 96
 
 typedef struct {
@@ -72,7 +73,7 @@ typedef struct {
   long hp, wp;          /* padded image: outH + kH - 1 rows, outW + kW - 1 columns */
   int padded; /* the conv pads: the staged copies have a zero border */
   int stage_x, stage_dx; /* x (dx) goes through aligned scratch: padded, or misaligned */
-  int wide;
+  const struct ck_sparse_rows *rows; /* the ISA path's scaled_rows */
   long unmatched[MAX_CHUNKS]; /* 1 + first pooled index whose argmax is not in its window, per chunk */
 } sb_job;
 
@@ -87,10 +88,9 @@ static void scaled_rows_base(long len, int count, const int32_t *off, const floa
 
 #if CK_X86
 #include <immintrin.h>
-#define AVX2 CK_TARGET_AVX2
 
 /* The same on NV full vectors, summed in registers (NV constant after inlining). */
-AVX2 __attribute__((always_inline)) static inline void scaled_rows_nv(const int NV, int count, const int32_t *off, const float *s,
+CK_TARGET_AVX2 __attribute__((always_inline)) static inline void scaled_rows_nv(const int NV, int count, const int32_t *off, const float *s,
                                                                       const float *src, float *dst) {
   __m256 acc[SEGMENT / 8];
   for (int v = 0; v < NV; v++) acc[v] = _mm256_setzero_ps();
@@ -107,7 +107,7 @@ AVX2 __attribute__((always_inline)) static inline void scaled_rows_nv(const int 
     scaled_rows_nv(n, count, off, s, src, dst); \
     break
 
-AVX2 static void scaled_rows_avx2(long len, int count, const int32_t *off, const float *s, const float *src, float *dst) {
+CK_TARGET_AVX2 static void scaled_rows_avx2(long len, int count, const int32_t *off, const float *s, const float *src, float *dst) {
   for (; len >= 8; len -= SEGMENT, src += SEGMENT, dst += SEGMENT) {
     switch (len >= SEGMENT ? SEGMENT / 8 : len / 8) {
       NV_CASE(1); NV_CASE(2); NV_CASE(3); NV_CASE(4); NV_CASE(5); NV_CASE(6);
@@ -124,16 +124,19 @@ AVX2 static void scaled_rows_avx2(long len, int count, const int32_t *off, const
 }
 #endif
 
-static void scaled_rows(int wide, long len, int count, const int32_t *off, const float *s, const float *src, float *dst) {
-#if CK_X86
-  if (wide) {
-    scaled_rows_avx2(len, count, off, s, src, dst);
-    return;
-  }
-#endif
-  (void)wide;
+static void scaled_rows_portable(long len, int count, const int32_t *off, const float *s, const float *src, float *dst) {
   scaled_rows_base(len, count, off, s, src, dst);
 }
+
+/* This file's per-ISA copy (ck_isa()->sparse): portable, and avx2 (also the avx512 path's). */
+struct ck_sparse_rows {
+  void (*scaled_rows)(long len, int count, const int32_t *off, const float *s, const float *src, float *dst);
+};
+
+const struct ck_sparse_rows ck_sparse_rows_portable = {scaled_rows_portable};
+#if CK_X86
+const struct ck_sparse_rows ck_sparse_rows_avx2 = {scaled_rows_avx2};
+#endif
 
 static void chunk_task(void *ctx, int task, int thread) {
   sb_job *j = ctx;
@@ -169,13 +172,13 @@ static void chunk_task(void *ctx, int task, int thread) {
       memcpy(xpad, xn, (size_t)plane * sizeof(float));
       xn = xpad;
     }
-    const long bad = ck_list_live_pairs(&l, c, j->p, j->wp, j->g, j->pooled, j->argmax, n, bsum, j->wide);
+    const long bad = ck_list_live_pairs(&l, c, j->p, j->wp, j->g, j->pooled, j->argmax, n, bsum);
     if (bad >= 0 && !j->unmatched[task]) j->unmatched[task] = bad + 1;
     for (long oc = 0; oc < OC; oc++) {
       const int count = l.dw_count[oc];
       if (count == 0) continue;
       for (long kh = 0; kh < KH; kh++)
-        scaled_rows(j->wide, row, count, l.dw_off + oc * windows, l.dw_s + oc * windows, xn + kh * stride,
+        j->rows->scaled_rows(row, count, l.dw_off + oc * windows, l.dw_s + oc * windows, xn + kh * stride,
                     dwt + (oc * KH + kh) * row);
     }
     if (!dxn) continue;
@@ -184,7 +187,7 @@ static void chunk_task(void *ctx, int task, int thread) {
     for (long kh = 0; kh < KH; kh++)
       for (long k = 0; k < windows * 4; k++) {
         const int count = l.dx_count[k];
-        if (count) scaled_rows(j->wide, row, count, l.dx_off + k * cap, l.dx_s + k * cap, j->wt + kh * row, dxp + l.corner[k] + kh * stride);
+        if (count) j->rows->scaled_rows(row, count, l.dx_off + k * cap, l.dx_s + k * cap, j->wt + kh * row, dxp + l.corner[k] + kh * stride);
       }
     if (j->stage_dx && !j->padded) memcpy(dxn, dxp, (size_t)plane * sizeof(float));
     if (j->padded)
@@ -197,16 +200,22 @@ static void chunk_task(void *ctx, int task, int thread) {
   }
 }
 
-int ck_pool_conv_sparse_applies(const ck_conv_info *c, const ck_pool_info *p) {
-  return c->strideH == 1 && c->strideW == 1 && c->kH >= 1 && c->kW >= 1 && ck_pool_2x2_after(c, p) &&
-         c->outC < 65536 && /* the dx lists' counts are 16 bits (pool-live-pairs.c) */
-         /* padded-image offsets fit int32 */
-         (c->outH + c->kH) * (c->outW + c->kW) * c->inC < 2147483647L && c->kH * c->kW * c->inC * c->outC < 2147483647L;
+const char *ck_pool_conv_sparse_why_not(const ck_conv_info *c, const ck_pool_info *p, char *why, size_t len) {
+  if (c->strideH != 1 || c->strideW != 1)
+    return ck_why_not(why, len, "conv stride is %ldx%ld, the fused kernels need 1", c->strideH, c->strideW);
+  const char *pool = ck_pool_2x2_why_not(c, p, why, len);
+  if (pool) return pool;
+  /* the dx lists' counts are 16 bits (pool-live-pairs.c) */
+  if (c->outC >= 65536)
+    return ck_why_not(why, len, "conv has %ld filters; the fused backward counts them in 16 bits (at most 65535)", c->outC);
+  if ((c->outH + c->kH) * (c->outW + c->kW) * c->inC >= 2147483647L || c->kH * c->kW * c->inC * c->outC >= 2147483647L)
+    return ck_why_not(why, len, "the padded image or the kernel has more elements than int32 offsets reach");
+  return NULL;
 }
 
 long ck_pool_conv_backprop_sparse(const float *g, const int32_t *argmax, const float *x, const float *w, float *dw,
                                   float *dx, const float *pooled, float *db, const ck_conv_info *c, const ck_pool_info *p) {
-  if (!ck_pool_conv_sparse_applies(c, p)) return -2;
+  if (ck_pool_conv_sparse_why_not(c, p, NULL, 0)) return -2;
   const long C = c->inC, OC = c->outC, taps = c->kH * c->kW, row = c->kW * C;
   if (c->batch == 0) {
     memset(dw, 0, (size_t)taps * C * OC * sizeof(float));
@@ -214,7 +223,7 @@ long ck_pool_conv_backprop_sparse(const float *g, const int32_t *argmax, const f
     return -1;
   }
   sb_job j = {.c = c, .p = p, .g = g, .x = x, .pooled = pooled, .argmax = argmax, .dx = dx, .bias = db != NULL};
-  j.wide = ck_isa_avx2(ck_isa());
+  j.rows = ck_isa()->sparse;
   ck_live_pairs_init();
   j.hp = c->outH + c->kH - 1;
   j.wp = c->outW + c->kW - 1;

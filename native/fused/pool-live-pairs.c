@@ -26,7 +26,6 @@ static inline int list_pair(const ck_live_pairs *l, long win, long windows, long
 
 #if CK_X86
 #include <immintrin.h>
-#define AVX2 CK_TARGET_AVX2
 
 /* For each 8-bit lane mask, the indices of its set lanes, packed 3 bits each from the low end (a left-pack permutation). */
 static uint32_t left_pack[256];
@@ -45,10 +44,13 @@ static void fill_left_pack(void) {
  * (positions in SIMD, then 8 scalar stores). dx: per q, the live lanes of that q are
  * packed to the front (left_pack) and stored as 8 lanes at the list's count; lanes past
  * the live ones land in the list's spare 8 slots or are overwritten by the next append.
- * Returns the first oc in [0, end) whose argmax is outside the window, or -1.
+ * Lists the channels [0, *done = OC rounded down to 8); returns the first of them whose argmax is
+ * outside the window, or -1.
  */
-AVX2 static long list_window_avx2(const ck_live_pairs *l, long win, long windows, const float *g, const float *pooled, const int32_t *a,
-                                  long base, long OC, long OW, long row_len, float *bsum, long end, uint64_t *counts) {
+CK_TARGET_AVX2 static long list_window_avx2(const ck_live_pairs *l, long win, long windows, const float *g, const float *pooled, const int32_t *a,
+                                  long base, long OC, long OW, long row_len, float *bsum, long *done, uint64_t *counts) {
+  const long end = OC / 8 * 8;
+  *done = end;
   const __m256i lane = _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7), shifts = _mm256_setr_epi32(0, 3, 6, 9, 12, 15, 18, 21);
   const long step[4] = {0, OC, OW * OC, (OW + 1) * OC};
   const __m256i corners = _mm256_castsi128_si256(_mm_loadu_si128((const __m128i *)(l->corner + win * 4)));
@@ -100,8 +102,34 @@ AVX2 static long list_window_avx2(const ck_live_pairs *l, long win, long windows
 }
 #endif
 
+/*
+ * This file's per-ISA lanes (ck_isa()->live_pairs): list_window lists the
+ * channels it can from 0 (*done) and returns the first of them whose argmax is
+ * outside the window, or -1; the scalar loop lists the rest. The portable copy lists none.
+ */
+struct ck_live_pairs_lanes {
+  long (*list_window)(const ck_live_pairs *l, long win, long windows, const float *g, const float *pooled,
+                      const int32_t *a, long base, long OC, long OW, long row_len, float *bsum, long *done,
+                      uint64_t *counts);
+};
+
+static long list_window_none(const ck_live_pairs *l, long win, long windows, const float *g, const float *pooled,
+                             const int32_t *a, long base, long OC, long OW, long row_len, float *bsum, long *done,
+                             uint64_t *counts) {
+  (void)l, (void)win, (void)windows, (void)g, (void)pooled, (void)a, (void)base, (void)OC, (void)OW, (void)row_len;
+  (void)bsum, (void)counts;
+  *done = 0;
+  return -1;
+}
+
+const struct ck_live_pairs_lanes ck_live_pairs_portable = {list_window_none};
+#if CK_X86
+const struct ck_live_pairs_lanes ck_live_pairs_avx2 = {list_window_avx2};
+#endif
+
 long ck_list_live_pairs(const ck_live_pairs *l, const ck_conv_info *c, const ck_pool_info *p, long wp, const float *g,
-                        const float *pooled, const int32_t *argmax, long n, float *bsum, int wide) {
+                        const float *pooled, const int32_t *argmax, long n, float *bsum) {
+  const struct ck_live_pairs_lanes *lanes = ck_isa()->live_pairs;
   const long OC = c->outC, C = c->inC, PW = p->outW, windows = p->outH * PW, OW = c->outW;
   const long row_len = c->kH * c->kW * C; /* w^T floats per oc */
   long first_bad = -1;
@@ -113,15 +141,8 @@ long ck_list_live_pairs(const ck_live_pairs *l, const ck_conv_info *c, const ck_
     const float *gw = g + at, *pw = pooled ? pooled + at : NULL;
     const int32_t *a = argmax + at;
     uint64_t counts = 0; /* the four dx counts of this window, 16 bits each */
-    long bad = -1, oc = 0;
-#if CK_X86
-    if (wide) {
-      oc = OC / 8 * 8;
-      bad = list_window_avx2(l, win, windows, gw, pw, a, base, OC, OW, row_len, bsum, oc, &counts);
-    }
-#else
-    (void)wide;
-#endif
+    long oc;
+    long bad = lanes->list_window(l, win, windows, gw, pw, a, base, OC, OW, row_len, bsum, &oc, &counts);
     for (; oc < OC; oc++) {
       const float s = pw && !(pw[oc] > 0.0f) ? 0.0f : gw[oc];
       if (bsum) bsum[oc] += s;

@@ -32,5 +32,11 @@ void ck_live_pairs_init(void);
  * pair is left out), or -1.
  */
 long ck_list_live_pairs(const ck_live_pairs *l, const ck_conv_info *c, const ck_pool_info *p, long wp, const float *g,
-                        const float *pooled, const int32_t *argmax, long n, float *bsum, int wide);
+                        const float *pooled, const int32_t *argmax, long n, float *bsum);
+
+/* The per-ISA lanes of the listing (opaque: ck_isa_path.live_pairs), portable and avx2 (also the avx512 path's). */
+extern const struct ck_live_pairs_lanes ck_live_pairs_portable;
+#if CK_X86
+extern const struct ck_live_pairs_lanes ck_live_pairs_avx2;
+#endif
 #endif

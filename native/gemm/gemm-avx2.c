@@ -13,7 +13,6 @@
 
 #define MR 6
 #define NR 16
-#define TARGET CK_TARGET_AVX2
 
 /* acc[i] += a_i * (b0, b1) for the 6 rows; a_i comes from the expression A(i). */
 #define FMA_ROWS(A)                                                   \
@@ -23,7 +22,7 @@
     acc[i][1] = _mm256_fmadd_ps(ai, b1, acc[i][1]);                   \
   }
 
-TARGET __attribute__((always_inline)) static inline void store_tile(__m256 acc[MR][2], float *c, long ldc, int m, int n, int accumulate) {
+CK_TARGET_AVX2 __attribute__((always_inline)) static inline void store_tile(__m256 acc[MR][2], float *c, long ldc, int m, int n, int accumulate) {
   if (n == NR) {
 #pragma GCC unroll 6
     for (int i = 0; i < MR; i++) {
@@ -58,7 +57,7 @@ TARGET __attribute__((always_inline)) static inline void store_tile(__m256 acc[M
   __m256 acc[MR][2];                                                    \
   _Pragma("GCC unroll 6") for (int i = 0; i < MR; i++) acc[i][0] = acc[i][1] = _mm256_setzero_ps()
 
-TARGET static void kernel_avx2(int kc, const float *a, const float *b, float *c, long ldc,
+CK_TARGET_AVX2 static void kernel_avx2(int kc, const float *a, const float *b, float *c, long ldc,
                                int m, int n, int accumulate) {
   ZERO_ACC;
   for (int p = 0; p < kc; p++, a += MR, b += NR) {
@@ -69,7 +68,7 @@ TARGET static void kernel_avx2(int kc, const float *a, const float *b, float *c,
   store_tile(acc, c, ldc, m, n, accumulate);
 }
 
-TARGET static void conv_fwd_avx2(int taps, int C, const float *const *rows, const float *b,
+CK_TARGET_AVX2 static void conv_fwd_avx2(int taps, int C, const float *const *rows, const float *b,
                                  float *c, long ldc, int m, int n, int accumulate) {
   ZERO_ACC;
   for (int t = 0; t < taps; t++, rows += MR) {
@@ -85,7 +84,7 @@ TARGET static void conv_fwd_avx2(int taps, int C, const float *const *rows, cons
 }
 
 /* Same arithmetic as conv_fwd_avx2; the tile is added into its rows' own destinations. */
-TARGET static void conv_fwd_add_avx2(int taps, int C, const float *const *rows, const float *b,
+CK_TARGET_AVX2 static void conv_fwd_add_avx2(int taps, int C, const float *const *rows, const float *b,
                                      float *const *crows, int n) {
   ZERO_ACC;
   for (int t = 0; t < taps; t++, rows += MR) {
@@ -112,7 +111,7 @@ TARGET static void conv_fwd_add_avx2(int taps, int C, const float *const *rows, 
   }
 }
 
-TARGET static void conv_wgrad_avx2(int kc, const float *const *ptrs, long pstride, int c0, int per_tap_rows,
+CK_TARGET_AVX2 static void conv_wgrad_avx2(int kc, const float *const *ptrs, long pstride, int c0, int per_tap_rows,
                                    const float *b, long ldb, float *c, long ldc, int m, int n, int accumulate) {
   ZERO_ACC;
   if (per_tap_rows) {
@@ -145,7 +144,7 @@ TARGET static void conv_wgrad_avx2(int kc, const float *const *ptrs, long pstrid
   store_tile(acc, c, ldc, m, n, accumulate);
 }
 
-TARGET static void conv_wgrad_rows_avx2(int kc, const float *const *corners, const int *row_off, const float *b, long ldb,
+CK_TARGET_AVX2 static void conv_wgrad_rows_avx2(int kc, const float *const *corners, const int *row_off, const float *b, long ldb,
                                         float *c, long ldc, int m, int n, int accumulate) {
   ZERO_ACC;
   /* Offsets in registers: the loop body is then the plain 6x16 FMA step. */
@@ -172,10 +171,10 @@ TARGET static void conv_wgrad_rows_avx2(int kc, const float *const *corners, con
  * rows are ldb floats apart, 512 bytes for 128 units, so a panel falls in a few of L1's sets and
  * is read from L2 whichever loop is outside. Row tiles go outside, so the A tile stays in L1, and
  * B is prefetched 8 rows ahead (past B's last row, a prefetch is a hint that never faults).
- * In-process A/B on the seed CNN's 128x128x1600 forward: 5-6% faster on one thread, 12-13% on
+ * In-process A/B on the lab CNN's 128x128x1600 forward: 5-6% faster on one thread, 12-13% on
  * two, than panels outside without the prefetch.
  */
-TARGET static void panel_gemm_rowmajor_b(int m, int n, int K, const float *a, long lda, const float *b, long ldb,
+CK_TARGET_AVX2 static void panel_gemm_rowmajor_b(int m, int n, int K, const float *a, long lda, const float *b, long ldb,
                                          long pstride, float *c, long ldc, int accumulate) {
   for (int ir = 0; ir < m; ir += MR) {
     TILE_ROWS(a, lda, m, ir);
@@ -198,7 +197,7 @@ TARGET static void panel_gemm_rowmajor_b(int m, int n, int K, const float *a, lo
 /* The whole product in one call: the loops and the six row pointers stay in registers
    (a call per 6x16 tile of depth 32 cost about a tenth of its arithmetic). Packed B
    (ldb == NR, the Winograd GEMMs): a panel stays in L1 while the row tiles pass over it. */
-TARGET static void panel_gemm_avx2(int m, int n, int K, const float *a, long lda, const float *b, long ldb, long pstride,
+CK_TARGET_AVX2 static void panel_gemm_avx2(int m, int n, int K, const float *a, long lda, const float *b, long ldb, long pstride,
                                    float *c, long ldc, int accumulate) {
   if (ldb != NR) {
     panel_gemm_rowmajor_b(m, n, K, a, lda, b, ldb, pstride, c, ldc, accumulate);
@@ -221,7 +220,7 @@ TARGET static void panel_gemm_avx2(int m, int n, int K, const float *a, long lda
 }
 
 /* dst[q][i] = src[i][q] for an 8x8 block of floats (rows ld apart in, dst_ld apart out). */
-TARGET static void transpose_8x8(const float *src, long ld, float *dst, long dst_ld) {
+CK_TARGET_AVX2 static void transpose_8x8(const float *src, long ld, float *dst, long dst_ld) {
   __m256 r[8], t[8];
   for (int i = 0; i < 8; i++) r[i] = _mm256_loadu_ps(src + i * ld);
   for (int i = 0; i < 8; i += 2) {
@@ -242,7 +241,11 @@ TARGET static void transpose_8x8(const float *src, long ld, float *dst, long dst
 
 /* The transposing pack of whole panels: the scalar loop moved one float per load and store,
    a third of the dense layer's input-gradient product at batch 32. */
-TARGET void ck_pack_rmajor_panel_avx2(const float *rows, long ld, int kc, int R, float *dst) {
+CK_TARGET_AVX2 void ck_pack_rmajor_panel_avx2(const float *rows, long ld, int kc, int w, int R, float *dst) {
+  if (w != R || R % 8 != 0) {
+    ck_pack_rmajor_panel_portable(rows, ld, kc, w, R, dst);
+    return;
+  }
   int k = 0;
   for (; k + 8 <= kc; k += 8)
     for (int i = 0; i < R; i += 8) transpose_8x8(rows + i * ld + k, ld, dst + (long)k * R + i, R);
@@ -252,5 +255,5 @@ TARGET void ck_pack_rmajor_panel_avx2(const float *rows, long ld, int kc, int R,
 
 const ck_gemm_isa ck_gemm_avx2 = {CK_ISA_AVX2, "avx2", MR, NR, 256, 120, 1024,
                                   kernel_avx2, conv_fwd_avx2, conv_wgrad_avx2, conv_fwd_add_avx2, conv_wgrad_rows_avx2,
-                                  panel_gemm_avx2};
+                                  panel_gemm_avx2, ck_pack_rmajor_panel_avx2};
 #endif

@@ -12,7 +12,6 @@
 
 #define MR 12
 #define NR 32
-#define TARGET CK_TARGET_AVX512
 
 #define FMA_ROWS(A)                                                   \
   _Pragma("GCC unroll 12") for (int i = 0; i < MR; i++) {             \
@@ -25,7 +24,7 @@
   __m512 acc[MR][2];                                                    \
   _Pragma("GCC unroll 12") for (int i = 0; i < MR; i++) acc[i][0] = acc[i][1] = _mm512_setzero_ps()
 
-TARGET __attribute__((always_inline)) static inline void store_tile(__m512 acc[MR][2], float *c, long ldc, int m, int n, int accumulate) {
+CK_TARGET_AVX512 __attribute__((always_inline)) static inline void store_tile(__m512 acc[MR][2], float *c, long ldc, int m, int n, int accumulate) {
   __mmask16 k0 = n >= 16 ? 0xFFFF : (__mmask16)((1u << n) - 1);
   __mmask16 k1 = n >= 32 ? 0xFFFF : (n <= 16 ? 0 : (__mmask16)((1u << (n - 16)) - 1));
 #pragma GCC unroll 12
@@ -42,7 +41,7 @@ TARGET __attribute__((always_inline)) static inline void store_tile(__m512 acc[M
   }
 }
 
-TARGET static void kernel_avx512(int kc, const float *a, const float *b, float *c, long ldc,
+CK_TARGET_AVX512 static void kernel_avx512(int kc, const float *a, const float *b, float *c, long ldc,
                                  int m, int n, int accumulate) {
   ZERO_ACC;
   for (int p = 0; p < kc; p++, a += MR, b += NR) {
@@ -53,7 +52,7 @@ TARGET static void kernel_avx512(int kc, const float *a, const float *b, float *
   store_tile(acc, c, ldc, m, n, accumulate);
 }
 
-TARGET static void conv_fwd_avx512(int taps, int C, const float *const *rows, const float *b,
+CK_TARGET_AVX512 static void conv_fwd_avx512(int taps, int C, const float *const *rows, const float *b,
                                    float *c, long ldc, int m, int n, int accumulate) {
   ZERO_ACC;
   for (int t = 0; t < taps; t++, rows += MR) {
@@ -69,7 +68,7 @@ TARGET static void conv_fwd_avx512(int taps, int C, const float *const *rows, co
   store_tile(acc, c, ldc, m, n, accumulate);
 }
 
-TARGET static void conv_wgrad_avx512(int kc, const float *const *ptrs, long pstride, int c0, int per_tap_rows,
+CK_TARGET_AVX512 static void conv_wgrad_avx512(int kc, const float *const *ptrs, long pstride, int c0, int per_tap_rows,
                                      const float *b, long ldb, float *c, long ldc, int m, int n, int accumulate) {
   ZERO_ACC;
   if (per_tap_rows) {
@@ -101,5 +100,6 @@ TARGET static void conv_wgrad_avx512(int kc, const float *const *ptrs, long pstr
 }
 
 const ck_gemm_isa ck_gemm_avx512 = {CK_ISA_AVX512, "avx512", MR, NR, 256, 144, 1024,
-                                    kernel_avx512, conv_fwd_avx512, conv_wgrad_avx512, NULL, NULL, NULL};
+                                    kernel_avx512, conv_fwd_avx512, conv_wgrad_avx512, NULL, NULL, NULL,
+                                    ck_pack_rmajor_panel_avx2};
 #endif

@@ -54,29 +54,25 @@ void ck_pack_rmajor(const void *src, long r0, int rows, long k0, int kc, int R, 
   const ck_plain *s = src;
   for (int r = 0; r < rows; r += R) {
     int w = rows - r < R ? rows - r : R;
-    const float *base = s->p + (r0 + r) * s->ld + k0;
-#if CK_X86
-    if (w == R && R % 8 == 0 && ck_isa_avx2(ck_isa())) {
-      ck_pack_rmajor_panel_avx2(base, s->ld, kc, R, dst);
-      dst += (size_t)kc * R;
-      continue;
-    }
-#endif
-    /* Walk 8 depth steps at a time so each source row is read a cache line at a time. */
-    int k = 0;
-    for (; k + 8 <= kc; k += 8) {
-      for (int i = 0; i < w; i++) {
-        const float *row = base + i * s->ld + k;
-        for (int q = 0; q < 8; q++) dst[(k + q) * R + i] = row[q];
-      }
-    }
-    for (; k < kc; k++)
-      for (int i = 0; i < w; i++) dst[k * R + i] = base[i * s->ld + k];
-    if (w < R)
-      for (k = 0; k < kc; k++)
-        for (int i = w; i < R; i++) dst[k * R + i] = 0.0f;
+    ck_isa()->gemm->pack_rmajor_panel(s->p + (r0 + r) * s->ld + k0, s->ld, kc, w, R, dst);
     dst += (size_t)kc * R;
   }
+}
+
+void ck_pack_rmajor_panel_portable(const float *base, long ld, int kc, int w, int R, float *dst) {
+  /* Walk 8 depth steps at a time so each source row is read a cache line at a time. */
+  int k = 0;
+  for (; k + 8 <= kc; k += 8) {
+    for (int i = 0; i < w; i++) {
+      const float *row = base + i * ld + k;
+      for (int q = 0; q < 8; q++) dst[(k + q) * R + i] = row[q];
+    }
+  }
+  for (; k < kc; k++)
+    for (int i = 0; i < w; i++) dst[k * R + i] = base[i * ld + k];
+  if (w < R)
+    for (k = 0; k < kc; k++)
+      for (int i = w; i < R; i++) dst[k * R + i] = 0.0f;
 }
 
 static long round_up(long v, long a) { return (v + a - 1) / a * a; }
@@ -196,7 +192,7 @@ static void matmul_range(void *ctx, long lo, long hi, int thread) {
 void ck_matmul(const float *a, const float *b, float *c, long m, long n, long k,
                int transA, int transB, int accumulate) {
   matmul_job j;
-  j.isa = ck_isa();
+  j.isa = ck_isa()->gemm;
   j.a.p = a;
   j.a.ld = transA ? m : k;
   j.b.p = b;

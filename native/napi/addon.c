@@ -318,6 +318,46 @@ static napi_value js_pool_conv_backprop(napi_env env, napi_callback_info info) {
   return result;
 }
 
+/* { algorithm, reason }: one of them a string, the other null. */
+static napi_value algorithm_answer(napi_env env, const char *algorithm, const char *reason) {
+  napi_value result, a, r;
+  napi_create_object(env, &result);
+  if (algorithm) napi_create_string_utf8(env, algorithm, NAPI_AUTO_LENGTH, &a); else napi_get_null(env, &a);
+  if (algorithm) napi_get_null(env, &r); else napi_create_string_utf8(env, reason, NAPI_AUTO_LENGTH, &r);
+  napi_set_named_property(env, result, "algorithm", a);
+  napi_set_named_property(env, result, "reason", r);
+  return result;
+}
+
+/*
+ * conv geometry, pool geometry: { forward, backward }, each the algorithm
+ * convReluMaxPool / poolConvBackprop would run for them under the current
+ * Winograd setting, or why none would (fused/conv-pool-algorithms.c). The
+ * geometries are checked like every other; that the pool reads the conv's
+ * output is one of the table's conditions here, so a mismatch is a reason.
+ */
+static napi_value js_conv_relu_pool_algorithms(napi_env env, napi_callback_info info) {
+  ARGS(convReluMaxPoolAlgorithms);
+  ck_conv_info g;
+  ck_pool_info pg;
+  ck_conv_sizes cs;
+  ck_pool_sizes ps;
+  if (!conv_geometry(env, ARG(convReluMaxPoolAlgorithms, conv), "convReluMaxPoolAlgorithms", &g, &cs) ||
+      !pool_geometry(env, ARG(convReluMaxPoolAlgorithms, pool), "convReluMaxPoolAlgorithms", &pg, &ps))
+    return NULL;
+  char forward_why[600], backward_why[600];
+  const char *forward, *backward;
+  pthread_mutex_lock(&call_lock);
+  forward = ck_conv_relu_pool_algorithm(&g, &pg, forward_why, sizeof forward_why);
+  backward = ck_pool_conv_backprop_algorithm(&g, &pg, backward_why, sizeof backward_why);
+  pthread_mutex_unlock(&call_lock);
+  napi_value result;
+  napi_create_object(env, &result);
+  napi_set_named_property(env, result, "forward", algorithm_answer(env, forward, forward_why));
+  napi_set_named_property(env, result, "backward", algorithm_answer(env, backward, backward_why));
+  return result;
+}
+
 /* dy, argmax, dx, pool geometry. */
 static napi_value js_max_pool_bp(napi_env env, napi_callback_info info) {
   ARGS(maxPoolBackprop);

@@ -19,6 +19,7 @@
   B(maxPoolBackprop, js_max_pool_bp, dy, argmax, dx, pool)                                               \
   B(convReluMaxPool, js_conv_relu_pool, x, w, y, bias, argmax, conv, pool)                               \
   B(poolConvBackprop, js_pool_conv_backprop, g, argmax, x, w, dw, dx, pooled, db, conv, pool)            \
+  B(convReluMaxPoolAlgorithms, js_conv_relu_pool_algorithms, conv, pool)                                 \
   B(biasActivation, js_bias_activation, y, bias, rows, cols, activation)                                 \
   B(activationBackprop, js_activation_backprop, activation, y, dy, dx, n)                                \
   B(biasGrad, js_bias_grad, dy, db, rows, cols)                                                          \

@@ -1,7 +1,7 @@
 /*
  * The batch gather of training: row i of dst = row rows[i] of src. fit() copies
  * each step's shuffled samples into one contiguous batch; in JavaScript that was
- * 0.19-0.2 ms per batch-128 step of the seed CNN (128 random 3 KB rows of a
+ * 0.19-0.2 ms per batch-128 step of the lab CNN (128 random 3 KB rows of a
  * 188 MB training set, mostly from DRAM), while the kernels' worker thread
  * waited; here both threads copy, 0.115-0.13 ms. Software prefetch of the rows
  * ahead measured no better (the copies wait on DRAM and page walks either way).

@@ -73,7 +73,7 @@ void ck_max_pool(const float *x, float *y, int32_t *argmax, const ck_pool_info *
 }
 
 /*
- * Fast path for non-overlapping 2x2 windows (the seed CNN): every dx element is
+ * Fast path for non-overlapping 2x2 windows (the lab CNN): every dx element is
  * written once (winner or zero) instead of a memset plus a scatter. Returns 0
  * when it does not apply or some argmax lies outside its window; the caller
  * then redoes the image with the general scatter.

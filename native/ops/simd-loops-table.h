@@ -1,9 +1,9 @@
-/* Function table of the vectorised memory-bound loops (simd-loops.h), one per ISA. */
+/* Function table of the vectorised memory-bound loops (simd-loops.h), one copy per ISA (simd-loops.c). */
 #ifndef CONVKIT_SIMD_LOOPS_TABLE_H
 #define CONVKIT_SIMD_LOOPS_TABLE_H
 #include "convkit.h"
 
-typedef struct {
+typedef struct ck_simd_loops {
   void (*bias_relu)(float *y, const float *bias, long rows, long cols, int relu);
   void (*relu_backprop)(const float *y, const float *dy, float *dx, long n);
   void (*col_sums)(const float *dy, float *out, long rows, long cols);
@@ -15,6 +15,12 @@ typedef struct {
   void (*rmsprop)(float *p, const float *g, float *s, long n, float lr, float rho, float eps);
 } ck_simd_loops;
 
-/* The copy that matches the current ISA path (ck_isa()). */
-const ck_simd_loops *ck_loops(void);
+extern const ck_simd_loops ck_simd_loops_portable;
+#if CK_X86
+extern const ck_simd_loops ck_simd_loops_avx2;
+extern const ck_simd_loops ck_simd_loops_avx512;
+#endif
+
+/* The copy of the current ISA path. */
+static inline const ck_simd_loops *ck_loops(void) { return ck_isa()->loops; }
 #endif

@@ -50,7 +50,7 @@ CK_TARGET static void CK_FN(pool_max_step)(const float *restrict x, float *restr
 }
 
 /*
- * A whole 2x2 window over C channels in one pass (the seed CNN's pooling):
+ * A whole 2x2 window over C channels in one pass (the lab CNN's pooling):
  * x points at the top-left pixel, `row` floats to the pixel below. Same
  * result as pool_max_step over the four elements in row-major order: the
  * first element always starts, a later one wins only if strictly greater.

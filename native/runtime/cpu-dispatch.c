@@ -1,16 +1,79 @@
 /*
- * Chooses the GEMM path once at load time from what the CPU reports, so one
- * .node file runs on any x86-64 (and the portable path on arm64): the fastest
- * path measured for the CPU's family, not always the widest (choose_fastest).
- * CONVKIT_ISA forces a path, which lets tests exercise every path on one machine.
+ * Chooses the instruction-set path once at load time from what the CPU
+ * reports, so one .node file runs on any x86-64 (and the portable path on
+ * arm64): the fastest path measured for the CPU's family, not always the
+ * widest (choose_fastest). CONVKIT_ISA forces a path, which lets tests
+ * exercise every path on one machine. A path is one table of every module's
+ * per-ISA copy (ck_isa_path, convkit.h); this file is the one place that says
+ * which copy each path runs.
  */
 #include "convkit.h"
+#include "conv/conv-c1.h"
+#include "fused/conv-pool-direct.h"
+#include "fused/conv-pool-sparse-backward.h"
+#include "fused/pool-live-pairs.h"
+#include "ops/simd-loops-table.h"
+#include "winograd/winograd-f5.h"
+#include "winograd/winograd-transforms.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-static const ck_gemm_isa *current = &ck_gemm_portable;
+static const ck_isa_path portable_path = {
+    .id = CK_ISA_PORTABLE,
+    .name = "portable",
+    .gemm = &ck_gemm_portable,
+    .gemm_rows = &ck_gemm_portable,
+    .loops = &ck_simd_loops_portable,
+    .wf5 = &ck_wf5_loops_portable,
+    .winograd = &ck_wg_transforms_portable,
+    .conv_c1 = &ck_conv_c1_portable,
+    .direct = &ck_conv_pool_direct_portable,
+    .sparse = &ck_sparse_rows_portable,
+    .live_pairs = &ck_live_pairs_portable,
+    .peak_chains = ck_peak_chains_portable,
+};
+
+#if CK_X86
+static const ck_isa_path avx2_path = {
+    .id = CK_ISA_AVX2,
+    .name = "avx2",
+    .gemm = &ck_gemm_avx2,
+    .gemm_rows = &ck_gemm_avx2,
+    .loops = &ck_simd_loops_avx2,
+    .wf5 = &ck_wf5_loops_avx2,
+    .winograd = &ck_wg_transforms_avx2,
+    .conv_c1 = &ck_conv_c1_avx2,
+    .direct = &ck_conv_pool_direct_avx2,
+    .sparse = &ck_sparse_rows_avx2,
+    .live_pairs = &ck_live_pairs_avx2,
+    .peak_chains = ck_peak_chains_avx2,
+};
+
+/*
+ * The AVX-512 GEMM and compiler-vectorised copies; the hand-written 256-bit
+ * kernels of the other modules are AVX2's (every AVX-512 CPU runs AVX2), and
+ * so are the GEMM tables for rows (ck_gemm_avx512 has no conv_fwd_add or
+ * conv_wgrad_rows).
+ */
+static const ck_isa_path avx512_path = {
+    .id = CK_ISA_AVX512,
+    .name = "avx512",
+    .gemm = &ck_gemm_avx512,
+    .gemm_rows = &ck_gemm_avx2,
+    .loops = &ck_simd_loops_avx512,
+    .wf5 = &ck_wf5_loops_avx512,
+    .winograd = &ck_wg_transforms_avx2,
+    .conv_c1 = &ck_conv_c1_avx2,
+    .direct = &ck_conv_pool_direct_avx2,
+    .sparse = &ck_sparse_rows_avx2,
+    .live_pairs = &ck_live_pairs_avx2,
+    .peak_chains = ck_peak_chains_avx512,
+};
+#endif
+
+static const ck_isa_path *current = &portable_path;
 
 int ck_isa_supported(ck_isa_id id) {
   switch (id) {
@@ -41,14 +104,14 @@ int ck_isa_parse(const char *name) {
 void ck_isa_set(ck_isa_id id) {
   switch (id) {
 #if CK_X86
-  case CK_ISA_AVX512: current = &ck_gemm_avx512; break;
-  case CK_ISA_AVX2: current = &ck_gemm_avx2; break;
+  case CK_ISA_AVX512: current = &avx512_path; break;
+  case CK_ISA_AVX2: current = &avx2_path; break;
 #endif
-  default: current = &ck_gemm_portable; break;
+  default: current = &portable_path; break;
   }
 }
 
-const ck_gemm_isa *ck_isa(void) { return current; }
+const ck_isa_path *ck_isa(void) { return current; }
 
 /*
  * Why the current path was chosen, one line for JS (isaChoice) and the bench.

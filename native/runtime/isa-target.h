@@ -2,13 +2,12 @@
  * The instruction-set target attributes, in one place. Code for a wider path
  * is compiled with one of these on its functions (never with -march), so one
  * build runs on any x86-64 and cpu-dispatch.c picks the path at load: only
- * functions marked here may use AVX2 or AVX-512 instructions, and only when
- * ck_isa() (the path set at load or by setIsa) says the CPU has them.
- * Per-ISA code is still reached three ways, all keyed on ck_isa(): the GEMM
- * tables (gemm/gemm-*.c), loop files compiled once per ISA (isa-copies.h),
- * and AVX2 functions beside their scalar versions in the fused, Winograd and
- * peak-flops files (chosen with ck_isa_avx2()). Moving the last kind into
- * per-ISA tables is the remaining step to one mechanism.
+ * functions marked here may use AVX2 or AVX-512 instructions. They are
+ * reached one way only: each module with per-ISA code exports one table of
+ * function pointers per copy (written with intrinsics, or compiled once per
+ * ISA from one source by isa-copies.h), and cpu-dispatch.c composes the
+ * tables into the paths of ck_isa() (ck_isa_path in convkit.h). Kernel files
+ * call through ck_isa() and never test the ISA themselves.
  */
 #ifndef CONVKIT_ISA_TARGET_H
 #define CONVKIT_ISA_TARGET_H

@@ -30,7 +30,7 @@ static float mul = 0.9999999f, add = 1e-7f;
 static volatile float sink;
 
 /* Each returns the FLOPs it did for `blocks` x BLOCK iterations. */
-static double chains_portable(long blocks) {
+double ck_peak_chains_portable(long blocks) {
   float acc[32];
   for (int i = 0; i < 32; i++) acc[i] = (float)i * 0.01f;
   const float m = mul, c = add;
@@ -45,7 +45,7 @@ static double chains_portable(long blocks) {
 
 #if CK_X86
 /* 12 chains: two FMA pipes x 4-5 cycles latency need >= 10 in flight. */
-CK_TARGET_AVX2 static double chains_avx2(long blocks) {
+CK_TARGET_AVX2 double ck_peak_chains_avx2(long blocks) {
   __m256 m = _mm256_set1_ps(mul), c = _mm256_set1_ps(add);
   __m256 a[12];
   for (int i = 0; i < 12; i++) a[i] = _mm256_set1_ps((float)i * 0.01f);
@@ -60,7 +60,7 @@ CK_TARGET_AVX2 static double chains_avx2(long blocks) {
   return 2.0 * 8 * 12 * BLOCK * blocks;
 }
 
-CK_TARGET_AVX512 static double chains_avx512(long blocks) {
+CK_TARGET_AVX512 double ck_peak_chains_avx512(long blocks) {
   __m512 m = _mm512_set1_ps(mul), c = _mm512_set1_ps(add);
   __m512 a[16];
   for (int i = 0; i < 16; i++) a[i] = _mm512_set1_ps((float)i * 0.01f);
@@ -94,11 +94,7 @@ static void peak_task(void *ctx, int task, int thread) {
 }
 
 double ck_peak_gflops(double milliseconds) {
-  peak_job j = {.chains = chains_portable};
-#if CK_X86
-  if (ck_isa()->id == CK_ISA_AVX2) j.chains = chains_avx2;
-  if (ck_isa()->id == CK_ISA_AVX512) j.chains = chains_avx512;
-#endif
+  peak_job j = {.chains = ck_isa()->peak_chains};
   atomic_init(&j.flops_total, 0.0);
   /* A short warm-up lets the cores reach their sustained clock first. */
   j.deadline = now_s() + 0.02;

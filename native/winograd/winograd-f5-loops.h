@@ -121,7 +121,7 @@ CK_TARGET static void CK_FN(f5_output)(const float *m, long xs, float *out, long
   }
 }
 
-static const ck_wf5_loops CK_FN(ck_wf5_loops) = {CK_FN(f5_input), CK_FN(f5_output)};
+const ck_wf5_loops CK_FN(ck_wf5_loops) = {CK_FN(f5_input), CK_FN(f5_output)};
 
 #undef CK_CAT2
 #undef CK_CAT

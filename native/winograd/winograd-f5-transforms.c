@@ -1,4 +1,4 @@
-/* Builds the ISA copies of winograd-f5-loops.h (isa-copies.h) and picks one with the GEMM path. */
+/* Builds the ISA copies of winograd-f5-loops.h (isa-copies.h); cpu-dispatch.c puts one in each ISA path. */
 #include "winograd/winograd-f5.h"
 
 #include <string.h>
@@ -9,5 +9,3 @@ typedef int32_t ck_v8i __attribute__((vector_size(32)));
 
 #define CK_COPIES_OF "winograd/winograd-f5-loops.h"
 #include "runtime/isa-copies.h"
-
-const ck_wf5_loops *ck_wf5_active(void) { return CK_ACTIVE_COPY(ck_wf5_loops); }

@@ -5,7 +5,7 @@
  * the element-wise product summed over input channels as 49 GEMMs
  * (tiles x C times C x OC). That is 49 multiplies per tile, channel and filter
  * for 25 outputs: 1.96 per output, against 4 for F(2x2, 3x3) (winograd.c) and
- * 9 for direct convolution. On the seed CNN's second block, whose pool reads a
+ * 9 for direct convolution. On the lab CNN's second block, whose pool reads a
  * 10x10 conv output, four tiles cover it exactly (F(2x2) takes 25 tiles of 16).
  *
  * The price is rounding: the transforms scale by up to 16 and the points
@@ -25,6 +25,7 @@
 #include "ops/simd-loops-table.h"
 #include "winograd/winograd.h"
 #include "winograd/winograd-transforms.h"
+#include "runtime/why-not.h"
 
 
 /* Grow-only scratch of this file alone (runtime/scratch.c), per pool thread. */
@@ -95,9 +96,12 @@ static void image_range(void *ctx, long lo, long hi, int thread) {
   }
 }
 
-int ck_wf5_takes(const ck_pool_info *p) {
+const char *ck_wf5_why_not(const ck_pool_info *p, char *why, size_t len) {
   const long tiles_h = (2 * p->outH + 4) / 5, tiles_w = (2 * p->outW + 4) / 5;
-  return tiles_h * tiles_w <= MAX_TILES_PER_IMAGE;
+  if (tiles_h * tiles_w > MAX_TILES_PER_IMAGE)
+    return ck_why_not(why, len, "F(5x5) takes at most %d tiles per image; this pool's conv output needs %ld",
+                      MAX_TILES_PER_IMAGE, tiles_h * tiles_w);
+  return NULL;
 }
 
 int ck_conv_relu_pool_winograd_f5(const float *x, const float *w, const float *bias, float *y, int32_t *argmax,
@@ -105,9 +109,9 @@ int ck_conv_relu_pool_winograd_f5(const float *x, const float *w, const float *b
   /* Tiles over the conv outputs the pool reads (2 PH x 2 PW); outputs past those are computed and dropped. */
   const long tiles_h = (2 * p->outH + 4) / 5, tiles_w = (2 * p->outW + 4) / 5;
   if (tiles_h * tiles_w > MAX_TILES_PER_IMAGE) return 0;
-  f5_job j = {.isa = ck_isa(), .g = g, .p = p, .x = x, .y = y, .bias = bias, .argmax = argmax,
+  f5_job j = {.isa = ck_isa()->gemm, .g = g, .p = p, .x = x, .y = y, .bias = bias, .argmax = argmax,
               .tiles_h = tiles_h, .tiles_w = tiles_w, .tiles_per_image = tiles_h * tiles_w};
-  j.loops = ck_wf5_active();
+  j.loops = ck_isa()->wf5;
   j.simd = ck_loops();
   j.images_per_block = TILES_PER_BLOCK / j.tiles_per_image > 0 ? TILES_PER_BLOCK / j.tiles_per_image : 1;
   j.u = ck_wg_weights(w, g, j.isa, 5, &j.ocp);

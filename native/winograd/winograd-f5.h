@@ -6,21 +6,24 @@
 #define CONVKIT_WINOGRAD_F5_H
 #include "convkit.h"
 
-/* One ISA's copy of the loops in winograd-f5-loops.h (see there for each contract). */
-typedef struct {
+/* One ISA's copy of the loops in winograd-f5-loops.h (see there for each contract), built by winograd-f5-transforms.c. */
+typedef struct ck_wf5_loops {
   void (*input)(const float *const *p, float *v, long xs, long C);
   void (*output)(const float *m, long xs, float *out, long row, const float *bias, long OC);
 } ck_wf5_loops;
 
-/* The copy that matches the current ISA path (ck_isa()). */
-const ck_wf5_loops *ck_wf5_active(void);
+extern const ck_wf5_loops ck_wf5_loops_portable;
+#if CK_X86
+extern const ck_wf5_loops ck_wf5_loops_avx2;
+extern const ck_wf5_loops ck_wf5_loops_avx512;
+#endif
 
-/* 1 unless an image's pooled area needs more 5x5 tiles than the kernel takes (winograd-f5.c). */
-int ck_wf5_takes(const ck_pool_info *p);
+/* NULL unless an image's pooled area needs more 5x5 tiles than the kernel takes (winograd-f5.c), else why (runtime/why-not.h). */
+const char *ck_wf5_why_not(const ck_pool_info *p, char *why, size_t len);
 /*
  * ck_conv_relu_pool_winograd_f2's contract by 5x5-output tiles, for shapes
  * already checked (Winograd's and the 2x2 pool's). Returns 0, doing nothing,
- * when ck_wf5_takes is 0.
+ * when ck_wf5_why_not says why not.
  */
 int ck_conv_relu_pool_winograd_f5(const float *x, const float *w, const float *bias, float *y, int32_t *argmax,
                                   const ck_conv_info *g, const ck_pool_info *p);

@@ -38,6 +38,7 @@ static ck_scratch_slot zeros_scratch; /* zeros where a patch leaves the image */
 
 typedef struct {
   const ck_gemm_isa *isa;
+  const ck_wg_transforms *transforms;
   const ck_conv_info *g;
   const float *x, *dy, *zeros;
   const int *row_off; /* oc0 + i for the row tiles, clamped to OC - 1 */
@@ -82,7 +83,7 @@ static void chunk_task(void *ctx, int task, int thread) {
   float *y = ck_scratch(thread, &y_block_scratch, (size_t)16 * ys);
   const float **rows = (const float **)ck_scratch(thread, &row_pointers_scratch, (size_t)TB * sizeof(void *) / sizeof(float) + 1);
   if (!v || !y || !rows) return;
-  const int wide = ck_isa_avx2(isa);
+  const ck_wg_transforms *T = j->transforms;
   /* Channels past C in the last panel are read by full-width loads and never stored: keep them finite. */
   memset(v, 0, (size_t)16 * vs * sizeof(float));
   /* A chunk's first block overwrites Mw; a chunk whose tiles were all skipped leaves it zero. */
@@ -105,8 +106,8 @@ static void chunk_task(void *ctx, int task, int thread) {
       if (!live) continue;
       const float *p[16];
       ck_wg_patch(j->x + t.n * H * W * C, H, W, C, t.oy - g->padTop, t.ox - g->padLeft, j->zeros, p);
-      ck_wg_input_transform(wide, p, v + nt * NR, vs, NR, TB * NR, C);
-      ck_wg_dy_transform(wide, q, y + nt * OC, ys, OC);
+      T->input(p, v + nt * NR, vs, NR, TB * NR, C);
+      T->dy(q, y + nt * OC, ys, OC);
       nt++;
     }
     if (nt == 0) continue;
@@ -155,10 +156,7 @@ static void filter_finish(float *partials, long nchunks, float *dw, long C, long
 }
 
 void ck_conv2d_backprop_filter_winograd(const float *x, const float *dy, float *dw, const ck_conv_info *g) {
-  wf_job j = {.isa = ck_isa(), .g = g, .x = x, .dy = dy};
-#if CK_X86
-  if (!j.isa->conv_wgrad_rows) j.isa = &ck_gemm_avx2; /* AVX-512: its AVX2 tables (see convkit.h) */
-#endif
+  wf_job j = {.isa = ck_isa()->gemm_rows, .transforms = ck_isa()->winograd, .g = g, .x = x, .dy = dy};
   const long C = g->inC, OC = g->outC, MR = j.isa->mr;
   j.tiles_w = (g->outW + 1) / 2;
   j.tiles_per_image = ((g->outH + 1) / 2) * j.tiles_w;

@@ -63,11 +63,10 @@ static void output_transform_base(const float *m, long mstride, float *const *ou
 
 #if CK_X86
 #include <immintrin.h>
-#define AVX2 CK_TARGET_AVX2
 
 /* The same transforms on 8 channels at a time; the scalar versions finish the tail. */
 /* Needs P % 8 == 0 or P >= C, so that 8 channels from a multiple of 8 never straddle two panels. */
-AVX2 static void input_transform_avx2(const float *const *p, float *v, long xs, long P, long ps, long C) {
+CK_TARGET_AVX2 static void input_transform_avx2(const float *const *p, float *v, long xs, long P, long ps, long C) {
   long c = 0;
   for (; c + 8 <= C; c += 8) {
     float *dst = v + (c / P) * ps + c % P;
@@ -90,7 +89,7 @@ AVX2 static void input_transform_avx2(const float *const *p, float *v, long xs, 
 }
 
 /* a_transform_base on channels oc..oc+7. */
-AVX2 static inline void a_transform_avx2(const float *m, long mstride, long oc, const float *bias, __m256 r[4]) {
+CK_TARGET_AVX2 static inline void a_transform_avx2(const float *m, long mstride, long oc, const float *bias, __m256 r[4]) {
   __m256 s0[4], s1[4];
   for (int j = 0; j < 4; j++) {
     __m256 m0 = _mm256_loadu_ps(m + (0 + j) * mstride + oc), m1 = _mm256_loadu_ps(m + (4 + j) * mstride + oc);
@@ -105,7 +104,7 @@ AVX2 static inline void a_transform_avx2(const float *m, long mstride, long oc, 
   r[3] = _mm256_add_ps(_mm256_sub_ps(_mm256_sub_ps(s1[1], s1[2]), s1[3]), b);
 }
 
-AVX2 static void output_transform_avx2(const float *m, long mstride, float *const *out, const float *bias, int relu, long OC) {
+CK_TARGET_AVX2 static void output_transform_avx2(const float *m, long mstride, float *const *out, const float *bias, int relu, long OC) {
   long oc = 0;
   const __m256 zero = _mm256_setzero_ps();
   for (; oc + 8 <= OC; oc += 8) {
@@ -154,7 +153,7 @@ static void dy_transform_base(const float *const *q, float *y, long xs, long c0,
 #define V_ADD(a, b) _mm256_add_ps(a, b)
 #define V_SUB(a, b) _mm256_sub_ps(a, b)
 #define V_NEG(a) _mm256_sub_ps(_mm256_setzero_ps(), a)
-AVX2 static void dy_transform_avx2(const float *const *q, float *y, long xs, long OC) {
+CK_TARGET_AVX2 static void dy_transform_avx2(const float *const *q, float *y, long xs, long OC) {
   long oc = 0;
   for (; oc + 8 <= OC; oc += 8) {
     __m256 d[4] = {_mm256_loadu_ps(q[0] + oc), _mm256_loadu_ps(q[1] + oc), _mm256_loadu_ps(q[2] + oc), _mm256_loadu_ps(q[3] + oc)}, Y[16];
@@ -172,39 +171,6 @@ void ck_wg_patch(const float *xn, long H, long W, long C, long iy0, long ix0, co
       long iy = iy0 + r, ix = ix0 + s;
       p[r * 4 + s] = iy >= 0 && iy < H && ix >= 0 && ix < W ? xn + (iy * W + ix) * C : zeros;
     }
-}
-
-void ck_wg_input_transform(int wide, const float *const *p, float *v, long xs, long P, long ps, long C) {
-#if CK_X86
-  if (wide) {
-    input_transform_avx2(p, v, xs, P, ps, C);
-    return;
-  }
-#endif
-  (void)wide;
-  input_transform_base(p, v, xs, P, ps, 0, C);
-}
-
-void ck_wg_output_transform(int wide, const float *m, long xs, float *const *out, const float *bias, int relu, long OC) {
-#if CK_X86
-  if (wide) {
-    output_transform_avx2(m, xs, out, bias, relu, OC);
-    return;
-  }
-#endif
-  (void)wide;
-  output_transform_base(m, xs, out, bias, relu, 0, OC);
-}
-
-void ck_wg_dy_transform(int wide, const float *const *q, float *y, long xs, long OC) {
-#if CK_X86
-  if (wide) {
-    dy_transform_avx2(q, y, xs, OC);
-    return;
-  }
-#endif
-  (void)wide;
-  dy_transform_base(q, y, xs, 0, OC);
 }
 
 /*
@@ -260,19 +226,31 @@ CK_TARGET_AVX2 __attribute__((always_inline)) static inline void output_pool_avx
   output_pool_base(m, mstride, y, argmax, base, bias, oc, OC);
 }
 
-AVX2 static void output_pool_avx2(const float *m, long mstride, float *y, int32_t *argmax, const long *base, const float *bias, long OC) {
+CK_TARGET_AVX2 static void output_pool_avx2(const float *m, long mstride, float *y, int32_t *argmax, const long *base, const float *bias, long OC) {
   if (argmax) output_pool_avx2_body(m, mstride, y, argmax, base, bias, OC, 1);
   else output_pool_avx2_body(m, mstride, y, argmax, base, bias, OC, 0);
 }
 #endif
 
-void ck_wg_output_pool(int wide, const float *m, long xs, float *y, int32_t *argmax, const long *base, const float *bias, long OC) {
-#if CK_X86
-  if (wide) {
-    output_pool_avx2(m, xs, y, argmax, base, bias, OC);
-    return;
-  }
-#endif
-  (void)wide;
+/* The portable copy: the scalar loops over every channel. */
+static void input_transform_portable(const float *const *p, float *v, long xs, long P, long ps, long C) {
+  input_transform_base(p, v, xs, P, ps, 0, C);
+}
+
+static void output_transform_portable(const float *m, long xs, float *const *out, const float *bias, int relu, long OC) {
+  output_transform_base(m, xs, out, bias, relu, 0, OC);
+}
+
+static void output_pool_portable(const float *m, long xs, float *y, int32_t *argmax, const long *base, const float *bias, long OC) {
   output_pool_base(m, xs, y, argmax, base, bias, 0, OC);
 }
+
+static void dy_transform_portable(const float *const *q, float *y, long xs, long OC) { dy_transform_base(q, y, xs, 0, OC); }
+
+const ck_wg_transforms ck_wg_transforms_portable = {input_transform_portable, output_transform_portable,
+                                                    output_pool_portable, dy_transform_portable,
+                                                    ck_wg_transform_weights_portable};
+#if CK_X86
+const ck_wg_transforms ck_wg_transforms_avx2 = {input_transform_avx2, output_transform_avx2, output_pool_avx2,
+                                                dy_transform_avx2, ck_wg_transform_weights_avx2};
+#endif

@@ -5,6 +5,7 @@
  * [OC/NR][C][NR] zero-padded to ocp columns: the B operand of ck_panel_gemm.
  */
 #include "winograd/winograd.h"
+#include "winograd/winograd-transforms.h"
 #include "runtime/isa-target.h"
 
 #include <string.h>
@@ -49,7 +50,7 @@ static const float G5[7][3] = {
  * past OC get a zero kernel, hence zero U.
  */
 #define DEFINE_TRANSFORM_WEIGHTS(NAME, ATTR)                                                          \
-  ATTR static void NAME(const float (*G)[3], int points, const float *w, float *u, long C, long OC, long ocp, int NR, \
+  ATTR void NAME(const float (*G)[3], int points, const float *w, float *u, long C, long OC, long ocp, int NR, \
                         long c0, long c1) {                                                          \
     float g[9][MAX_NR], h[MAX_POINTS][3][MAX_NR];                                                     \
     for (long c = c0; c < c1; c++)                                                                    \
@@ -69,16 +70,18 @@ static const float G5[7][3] = {
       }                                                                                               \
   }
 
-DEFINE_TRANSFORM_WEIGHTS(transform_weights_base, )
+/* Compiled once per copy (the compiler vectorises each); ck_wg_transforms holds them. */
+DEFINE_TRANSFORM_WEIGHTS(ck_wg_transform_weights_portable, )
 #if CK_X86
-DEFINE_TRANSFORM_WEIGHTS(transform_weights_avx2, CK_TARGET_AVX2)
+DEFINE_TRANSFORM_WEIGHTS(ck_wg_transform_weights_avx2, CK_TARGET_AVX2)
 #endif
 
 typedef struct {
   const float *w; /* [3][3][C][OC] */
   float *u;
   long C, OC, ocp;
-  int NR, wide, tile;
+  int NR, tile;
+  const ck_wg_transforms *transforms;
 } tw_job;
 
 /* The channels c in [lo, hi). */
@@ -86,14 +89,7 @@ static void transform_range(void *ctx, long lo, long hi, int thread) {
   (void)thread;
   const tw_job *j = ctx;
   const float (*G)[3] = j->tile == 5 ? G5 : G2;
-  const int points = j->tile + 2;
-#if CK_X86
-  if (j->wide) {
-    transform_weights_avx2(G, points, j->w, j->u, j->C, j->OC, j->ocp, j->NR, lo, hi);
-    return;
-  }
-#endif
-  transform_weights_base(G, points, j->w, j->u, j->C, j->OC, j->ocp, j->NR, lo, hi);
+  j->transforms->weights(G, j->tile + 2, j->w, j->u, j->C, j->OC, j->ocp, j->NR, lo, hi);
 }
 
 /*
@@ -105,12 +101,14 @@ static void transform_range(void *ctx, long lo, long hi, int thread) {
  */
 static struct {
   long C, OC, ocp;
-  int NR, wide, tile, valid;
+  int NR, tile, valid;
+  const ck_wg_transforms *transforms; /* the copy that made them: copies may round differently */
 } cached;
 
 const float *ck_wg_weights(const float *w, const ck_conv_info *g, const ck_gemm_isa *isa, int tile, long *ocp) {
   if (isa->nr > MAX_NR) return NULL; /* cannot happen: fixed ISA tables */
-  const int NR = isa->nr, wide = ck_isa_avx2(isa), elements = (tile + 2) * (tile + 2);
+  const ck_wg_transforms *transforms = ck_isa()->winograd;
+  const int NR = isa->nr, elements = (tile + 2) * (tile + 2);
   *ocp = (g->outC + NR - 1) / NR * NR;
   const size_t wn = (size_t)9 * g->inC * g->outC;
   float *u = ck_scratch(0, &transformed_weights_scratch, (size_t)elements * g->inC * *ocp);
@@ -120,14 +118,14 @@ const float *ck_wg_weights(const float *w, const ck_conv_info *g, const ck_gemm_
     return NULL;
   }
   const int same = cached.valid && cached.tile == tile && cached.C == g->inC && cached.OC == g->outC && cached.ocp == *ocp &&
-                   cached.NR == NR && cached.wide == wide && memcmp(seen, w, wn * sizeof(float)) == 0;
+                   cached.NR == NR && cached.transforms == transforms && memcmp(seen, w, wn * sizeof(float)) == 0;
   if (!same) {
-    tw_job j = {.w = w, .u = u, .C = g->inC, .OC = g->outC, .ocp = *ocp, .NR = NR, .wide = wide, .tile = tile};
+    tw_job j = {.w = w, .u = u, .C = g->inC, .OC = g->outC, .ocp = *ocp, .NR = NR, .tile = tile, .transforms = transforms};
     int parts = ck_pool_tasks(9.0 * elements * g->inC * g->outC, 32768);
     if (parts > g->inC) parts = (int)g->inC;
     ck_pool_for(g->inC, parts, 1, transform_range, &j);
     memcpy(seen, w, wn * sizeof(float));
-    cached.C = g->inC, cached.OC = g->outC, cached.ocp = *ocp, cached.NR = NR, cached.wide = wide, cached.tile = tile, cached.valid = 1;
+    cached.C = g->inC, cached.OC = g->outC, cached.ocp = *ocp, cached.NR = NR, cached.transforms = transforms, cached.tile = tile, cached.valid = 1;
   }
   return u;
 }

@@ -6,7 +6,7 @@
  * and the element-wise product, summed over input channels, is 16 independent
  * GEMMs M[xi] = V[xi] . U[xi] (tiles x C times C x OC). That takes 16 multiplies
  * per tile, channel and filter instead of 36: 2.25x fewer (about 1.9x for the
- * seed CNN's 11x11 conv2 output, whose last tile row and column are half
+ * lab CNN's 11x11 conv2 output, whose last tile row and column are half
  * outside). The transforms are additions only.
  *
  * Results differ from direct convolution by rounding (the transforms add and
@@ -20,6 +20,7 @@
 #include "winograd/winograd.h"
 #include "fused/pool-window.h"
 #include "winograd/winograd-transforms.h"
+#include "runtime/why-not.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -32,7 +33,7 @@ static ck_scratch_slot v_block_scratch; /* a block of transformed input tiles */
 /* Tiles per block, a multiple of every ISA's MR (4, 6, 12). Each value is
    written by a transform and read back by the GEMMs, so the block's V
    (16 x 24 x C floats) and M (16 x 24 x OC floats) should stay close: 12 and
-   24 measured alike on the seed CNN's conv2 and its input gradient, 48 and
+   24 measured alike on the lab CNN's conv2 and its input gradient, 48 and
    96 10-20% slower. */
 #define TILES_PER_BLOCK 24
 
@@ -53,15 +54,23 @@ void ck_winograd_init_from_env(void) {
 }
 
 /* 3x3, stride 1, at least 4 input channels, something to compute. */
-int ck_winograd_shape(const ck_conv_info *g) {
-  return g->kH == 3 && g->kW == 3 && g->strideH == 1 && g->strideW == 1 && g->inC >= 4 && g->outH > 0 && g->outW > 0 &&
-         g->outC > 0 && g->batch > 0;
+const char *ck_winograd_shape_why_not(const ck_conv_info *g, char *why, size_t len) {
+  if (g->kH != 3 || g->kW != 3)
+    return ck_why_not(why, len, "conv kernel is %ldx%ld, the fused forwards need 3x3", g->kH, g->kW);
+  if (g->strideH != 1 || g->strideW != 1)
+    return ck_why_not(why, len, "conv stride is %ldx%ld, the fused kernels need 1", g->strideH, g->strideW);
+  if (g->inC < 4) return ck_why_not(why, len, "Winograd needs at least 4 input channels; this conv has %ld", g->inC);
+  if (g->outH <= 0 || g->outW <= 0 || g->outC <= 0 || g->batch <= 0) return ck_why_not(why, len, "the conv output is empty");
+  return NULL;
 }
+
+int ck_winograd_shape(const ck_conv_info *g) { return ck_winograd_shape_why_not(g, NULL, 0) == NULL; }
 
 int ck_winograd_applies(const ck_conv_info *g) { return ck_winograd_shape(g) && ck_winograd_tile() != 0; }
 
 typedef struct {
   const ck_gemm_isa *isa;
+  const ck_wg_transforms *transforms;
   const ck_conv_info *g;
   const float *x, *u, *zeros, *bias;
   float *y;
@@ -114,7 +123,7 @@ static void tile_range(void *ctx, long lo, long hi, int thread) {
   /* Where the outputs of a tile past the image edge go (odd output sizes). */
   float *sink = ck_scratch(thread, &sink_row_scratch, (size_t)OC);
   if (!v || !m || !sink) return;
-  const int wide = ck_isa_avx2(isa);
+  const ck_wg_transforms *T = j->transforms;
   /* Without a bias or a pool, a tile whose input patch is zero in every channel has zero
      outputs (relu and linear keep 0; sigmoid and tanh run after, over all of y): it is
      written as zeros and kept out of the GEMMs. The input gradient (a convolution of a
@@ -139,7 +148,7 @@ static void tile_range(void *ctx, long lo, long hi, int thread) {
         continue;
       }
       /* One panel holding all C channels: V[xi][tile][c]. */
-      ck_wg_input_transform(wide, p, v + nt * C, vs, C, 0, C);
+      T->input(p, v + nt * C, vs, C, 0, C);
       tile_of[nt++] = next;
     }
     if (nt == 0) continue;
@@ -152,11 +161,11 @@ static void tile_range(void *ctx, long lo, long hi, int thread) {
         /* Pooled mode: tile = pooled output index, and its window is the tile. */
         long base[4];
         for (int q = 0; q < 4; q++) base[q] = ck_window_index(g, t.n, t.oy / 2, t.ox / 2, q);
-        ck_wg_output_pool(wide, m + k * OC, ms, j->y + tile * OC, j->argmax ? j->argmax + tile * OC : NULL, base, j->bias, OC);
+        T->output_pool(m + k * OC, ms, j->y + tile * OC, j->argmax ? j->argmax + tile * OC : NULL, base, j->bias, OC);
       } else {
         float *out[4];
         tile_outputs(j, t, sink, out);
-        ck_wg_output_transform(wide, m + k * OC, ms, out, j->bias, j->act == CK_ACT_RELU, OC);
+        T->output(m + k * OC, ms, out, j->bias, j->act == CK_ACT_RELU, OC);
       }
     }
   }
@@ -172,7 +181,7 @@ static int prepare(wg_job *j, const float *w) {
 int ck_conv_relu_pool_winograd_f2(const float *x, const float *w, const float *bias, float *y, int32_t *argmax,
                                   const ck_conv_info *g, const ck_pool_info *p) {
   if (!ck_winograd_shape(g) || !ck_pool_2x2_after(g, p)) return 0;
-  wg_job j = {.isa = ck_isa(), .g = g, .x = x, .y = y, .bias = bias, .act = CK_ACT_RELU, .pool = p, .argmax = argmax};
+  wg_job j = {.isa = ck_isa()->gemm, .transforms = ck_isa()->winograd, .g = g, .x = x, .y = y, .bias = bias, .act = CK_ACT_RELU, .pool = p, .argmax = argmax};
   if (!prepare(&j, w)) return 1;
   /* One tile per pool window; conv outputs in no window (an odd last row or column) are never computed. */
   j.tiles_w = p->outW;
@@ -183,7 +192,7 @@ int ck_conv_relu_pool_winograd_f2(const float *x, const float *w, const float *b
 }
 
 void ck_conv2d_winograd(const float *x, const float *w, float *y, const ck_conv_info *g, const float *bias, int act) {
-  wg_job j = {.isa = ck_isa(), .g = g, .x = x, .y = y, .bias = bias, .act = act};
+  wg_job j = {.isa = ck_isa()->gemm, .transforms = ck_isa()->winograd, .g = g, .x = x, .y = y, .bias = bias, .act = act};
   if (!prepare(&j, w)) return;
   j.tiles_w = (g->outW + 1) / 2;
   j.tiles_per_image = ((g->outH + 1) / 2) * j.tiles_w;

@@ -15,6 +15,8 @@ int ck_winograd_applies(const ck_conv_info *g);
 void ck_conv2d_winograd(const float *x, const float *w, float *y, const ck_conv_info *g, const float *bias, int act);
 /* 3x3, stride 1, at least 4 input channels: the convolutions Winograd takes (the setting aside). */
 int ck_winograd_shape(const ck_conv_info *g);
+/* NULL when ck_winograd_shape is 1, else why not (runtime/why-not.h). */
+const char *ck_winograd_shape_why_not(const ck_conv_info *g, char *why, size_t len);
 /*
  * conv + bias + relu + 2x2/2 max pool (ck_conv_relu_pool's contract in
  * fused/conv-pool-algorithms.h) with each F(2x2, 3x3) tile one pool window.

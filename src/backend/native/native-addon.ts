@@ -10,6 +10,13 @@ export interface IsaChoice {
   readonly isa: NativeIsa;
   readonly reason: string;
 }
+/** One side of convReluMaxPoolAlgorithms' answer: the algorithm's name, or why no algorithm applies. */
+export type AlgorithmAnswer = { readonly algorithm: string; readonly reason: null } | { readonly algorithm: null; readonly reason: string };
+/** convReluMaxPoolAlgorithms' answer: the forward and the backward choose independently. */
+export interface FusedAlgorithms {
+  readonly forward: AlgorithmAnswer;
+  readonly backward: AlgorithmAnswer;
+}
 /** The largest Winograd tile the convolutions may use: 0 direct only, 2 F(2x2, 3x3), 5 also F(5x5, 3x3) for conv + pool. */
 export type WinogradTile = 0 | 2 | 5;
 
@@ -33,6 +40,12 @@ export interface NativeAddon {
   poolConvBackprop(g: F32, argmax: Int32Array, x: F32, w: F32 | null, dw: F32, dx: F32 | null, pooled: F32 | null, db: F32 | null, conv: Geometry, pool: Geometry): boolean;
   /** Returns false, doing nothing, when the shapes are not the ones it fuses. */
   convReluMaxPool(x: F32, w: F32, y: F32, bias: F32 | null, argmax: Int32Array | null, conv: Geometry, pool: Geometry): boolean;
+  /**
+   * The algorithms convReluMaxPool and poolConvBackprop would run for these
+   * geometries under the current Winograd setting, or why none would: read
+   * from the one table that also runs them (native/fused/conv-pool-algorithms.c).
+   */
+  convReluMaxPoolAlgorithms(conv: Geometry, pool: Geometry): FusedAlgorithms;
   /** activation: 0 linear, 1 relu, 2 sigmoid, 3 tanh. */
   biasActivation(y: F32, bias: F32 | null, rows: number, cols: number, activation: number): void;
   activationBackprop(activation: number, y: F32, dy: F32, dx: F32, n: number): void;

@@ -4,9 +4,8 @@
  * path and thread count, which only change speed (and, for the thread count,
  * nothing else: every reduction has a fixed order independent of it).
  */
-import type { Backend, BiasActivationEpilogue, Conv2DInfo, ElementwiseActivation, FloatArray, FusedConvPoolSupport, Pool2DInfo, PooledReluGradient } from '../backend.js';
-import { nativeConvReluMaxPoolSupport } from './fused-conv-pool-support.js';
-import type { IsaChoice, NativeAddon, NativeIsa, WinogradTile } from './native-addon.js';
+import type { Backend, BiasActivationEpilogue, Conv2DInfo, ElementwiseActivation, FloatArray, FusedConvPoolSupport, KernelSupport, Pool2DInfo, PooledReluGradient } from '../backend.js';
+import type { AlgorithmAnswer, IsaChoice, NativeAddon, NativeIsa, WinogradTile } from './native-addon.js';
 import { f32, i32, size } from './validate-buffers.js';
 import { convGeometry, poolGeometry } from './native-geometry.js';
 
@@ -68,6 +67,11 @@ function convShapes(g: Conv2DInfo) {
     w: [g.kernelHeight * g.kernelWidth * g.inChannels * g.outChannels, `[${g.kernelHeight}, ${g.kernelWidth}, ${g.inChannels}, ${g.outChannels}]`] as const,
     y: [g.batch * g.outHeight * g.outWidth * g.outChannels, `[${g.batch}, ${g.outHeight}, ${g.outWidth}, ${g.outChannels}]`] as const,
   };
+}
+
+/** The addon's answer for one side as the Backend's KernelSupport: the kernel with the algorithm in brackets. */
+function kernelSupport(kernel: string, answer: AlgorithmAnswer): KernelSupport {
+  return answer.algorithm !== null ? { kernel: `${kernel} (${answer.algorithm})` } : { kernel: null, reason: answer.reason };
 }
 
 /** A fused kernel called for a geometry it does not take: the caller skipped convReluMaxPoolSupport. */
@@ -218,9 +222,15 @@ export class NativeBackendImpl implements NativeBackend {
     if (!done) throw notFused(K, this.convReluMaxPoolSupport(conv, pool).forward.reason);
   }
 
-  /** The fused kernels follow the backend's Winograd setting (setWinograd); so does the answer. */
+  /**
+   * Asks the C table that runs the fused kernels, under the current Winograd
+   * setting. Not cached: the plan asks once per block when it compiles, and
+   * the kernels ask only to explain a refusal.
+   */
   convReluMaxPoolSupport(conv: Conv2DInfo, pool: Pool2DInfo): FusedConvPoolSupport {
-    return nativeConvReluMaxPoolSupport(conv, pool, this.winograd !== 0);
+    const K = 'convReluMaxPoolSupport';
+    const answer = this.addon.convReluMaxPoolAlgorithms(convGeometry(K, conv), poolGeometry(K, pool));
+    return { forward: kernelSupport('conv2dReluMaxPool', answer.forward), backward: kernelSupport('maxPoolConv2dBackprop', answer.backward) };
   }
 
   maxPoolBackprop(dy: FloatArray, argmax: Int32Array, dx: FloatArray, info: Pool2DInfo): void {

@@ -52,7 +52,7 @@ describe('what the plan fuses, and why not', () => {
       layers.conv2d({ filters: 8, kernelSize: 3, activation: 'relu' }), layers.maxPooling2d({ poolSize: 3 }),
       layers.flatten(), layers.dense({ units: 4, activation: 'softmax' }),
     ], 'native', [20, 20, 1]);
-    assert.match(planText(model), /2\. conv2d_1 \+ max_pooling2d_1: block conv-relu-maxpool: not fused: pool is 3x3, fused kernel needs 2x2/);
+    assert.match(planText(model), /2\. conv2d_1 \+ max_pooling2d_1: block conv-relu-maxpool: not fused: pool is 3x3, the fused kernels need 2x2/);
   });
 
   test('layers the block rule looks at and cannot take say why', () => {
