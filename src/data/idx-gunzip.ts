@@ -49,16 +49,23 @@ export async function gunzipIdxFile(file: UntrustedFile, maxBytes: number, decla
     out.set(chunk, length);
     length += chunk.length;
   };
+  // What the consumer threw: pipeline reports it as an AbortError of the streams it tears down.
+  let stopped: unknown;
   try {
     await pipeline(file.stream(), createGunzip(), async (inflated: AsyncIterable<Buffer>) => {
-      for await (const chunk of inflated) append(chunk);
+      try {
+        for await (const chunk of inflated) append(chunk);
+      } catch (error) {
+        stopped = error;
+        throw error;
+      }
     });
   } catch (error) {
-    if (error instanceof Overflow) throw file.error(`${error.message}.`);
+    if (stopped instanceof Overflow) throw file.error(`${stopped.message}.`);
     // A header error from declaredSize is already typed and names the file.
-    if (!(error instanceof Error) || (error as NodeJS.ErrnoException).code === undefined) throw error;
+    if (stopped !== undefined) throw stopped;
     throw file.error(
-      `starts with the gzip magic 1f 8b but could not be decompressed: ${error.message}. Re-download it or gunzip it by hand to check it.`,
+      `starts with the gzip magic 1f 8b but could not be decompressed: ${(error as Error).message}. Re-download it or gunzip it by hand to check it.`,
       { cause: error },
     );
   }
