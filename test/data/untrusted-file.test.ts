@@ -47,7 +47,7 @@ test('nothing is read past the cap, past the size at open time, or from a file t
   const path = join(dir, 'changing.bin');
   writeFileSync(path, new Uint8Array(100));
   await withUntrustedFile(path, { what: 'the test file' }, async (file) => {
-    await assert.rejects(file.readAll(99), /^The test file .*changing\.bin is 100 bytes, over the cap of 99 bytes for the test file; it is not read\.$/);
+    await assert.rejects(file.readAll(99), /^DataError: The test file .*changing\.bin is 100 bytes, over the cap of 99 bytes for the test file; it is not read\.$/);
     await assert.rejects(file.readRange(90, 20), /changing\.bin is 100 bytes; expected at least 110 \(it is truncated\)/);
     appendFileSync(path, new Uint8Array(10));
     await assert.rejects(file.readAll(1000), /changing\.bin grew while it was being read \(it was 100 bytes when opened\)/);
