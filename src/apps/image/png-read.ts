@@ -79,7 +79,8 @@ export function pngHeader(bytes: Uint8Array): PngHeader {
       }
       header = checkIhdr(view, at + 8);
     } else if (type === 'IDAT') {
-      dataBytes += length;
+      // The bytes present, not the length declared: a length past the end of the file must not size a buffer.
+      dataBytes += data.length;
     } else if (type === 'tEXt') {
       const zero = data.indexOf(0);
       if (zero > 0) text[Buffer.from(data.subarray(0, zero)).toString('latin1')] = Buffer.from(data.subarray(zero + 1)).toString('latin1');

@@ -58,6 +58,13 @@ test('image data far longer than the image can need is refused before anything i
     /Cannot decode long\.png: its image data is 200\d+ compressed bytes; a 1 x 1 image \(colour type 0, 8-bit, interlaced\) needs 2 bytes inflated, so at most 65540 compressed are accepted/);
 });
 
+test('an IDAT length past the end of the file counts only the bytes present', () => {
+  const png = pngWith({ width: 1, height: 1 }, deflateSync(Buffer.alloc(2)));
+  const idatLength = 8 + 25; // signature, IHDR chunk: the IDAT's length field follows
+  png.writeUInt32BE(0xffffffff, idatLength);
+  assert.equal(pngHeader(png).dataBytes, png.length - idatLength - 8);
+});
+
 test('image data that inflates past the need is stopped at the need (short data, huge output), for grey and RGBA decoding', () => {
   const png = pngWith({ width: 64, height: 64 }, deflateSync(Buffer.alloc(10 << 20)));
   assert.ok(png.length < 65536, 'short enough for the length check: the output limit must catch it');
