@@ -52,7 +52,8 @@ export async function gunzipIdxFile(file: UntrustedFile, maxBytes: number, decla
   // What the consumer threw: pipeline reports it as an AbortError of the streams it tears down.
   let stopped: unknown;
   try {
-    await pipeline(file.stream(), createGunzip(), async (inflated: AsyncIterable<Buffer>) => {
+    // 256 KiB output chunks rather than zlib's 16 KiB: a 47 MB MNIST file then goes through far fewer callbacks and copies.
+    await pipeline(file.stream(), createGunzip({ chunkSize: 256 * 1024 }), async (inflated: AsyncIterable<Buffer>) => {
       try {
         for await (const chunk of inflated) append(chunk);
       } catch (error) {
