@@ -13,10 +13,12 @@
  * - The returned data is always a copy, never a view on the file buffer, so the
  *   caller can keep it without pinning (or being surprised by) the raw bytes.
  */
-import { readFile, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import { constants as bufferConstants } from 'node:buffer';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { ConfigError, DataError, ShapeError } from '../core/errors.js';
+import { gunzipIdxFile } from './idx-gunzip.js';
+import { withUntrustedFile } from './untrusted-file.js';
 
 export type IdxType = 'uint8' | 'int8' | 'int16' | 'int32' | 'float32' | 'float64';
 
@@ -128,9 +130,20 @@ function gunzip(bytes: Uint8Array, source: string, maxBytes: number): Uint8Array
 /** Decodes an IDX buffer (gzipped or not). `sourceName` appears in every error. */
 export function parseIdx(buffer: Uint8Array, sourceName = '<buffer>', options: ParseIdxOptions = {}): IdxArray {
   const maxBytes = Math.min(options.maxDecompressedBytes ?? bufferConstants.MAX_LENGTH, bufferConstants.MAX_LENGTH);
-  const bytes = isGzip(buffer) ? gunzip(buffer, sourceName, maxBytes) : buffer;
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  return parseIdxBytes(isGzip(buffer) ? gunzip(buffer, sourceName, maxBytes) : buffer, sourceName);
+}
 
+/** What an IDX header declares: the element type, the shape, and the bytes the header and the data take. */
+export interface IdxHeader {
+  type: IdxType;
+  shape: number[];
+  headerBytes: number;
+  /** Bytes of the data section the shape needs. */
+  dataBytes: number;
+}
+
+/** The header's length once its first 4 bytes (magic, type, rank) are known; checks those 4 bytes. */
+function idxHeaderLength(bytes: Uint8Array, sourceName: string): number {
   if (bytes.length < HEADER_PREFIX_BYTES) {
     throw new IdxFormatError(
       sourceName,
@@ -143,43 +156,71 @@ export function parseIdx(buffer: Uint8Array, sourceName = '<buffer>', options: P
       `not an IDX file: expected magic bytes 0x00 0x00; received ${hex(bytes[0]!)} ${hex(bytes[1]!)}.`,
     );
   }
-  const type = TYPE_BY_CODE.get(bytes[2]!);
-  if (type === undefined) {
+  if (!TYPE_BY_CODE.has(bytes[2]!)) {
     throw new IdxFormatError(sourceName, `unknown IDX element type: expected one of ${KNOWN_TYPES}; received ${hex(bytes[2]!)}.`);
   }
   const rank = bytes[3]!;
   if (rank < 1 || rank > MAX_IDX_RANK) {
     throw new IdxFormatError(sourceName, `unsupported IDX rank: expected 1 to ${MAX_IDX_RANK}; received ${rank}.`);
   }
-  const headerBytes = HEADER_PREFIX_BYTES + 4 * rank;
+  return HEADER_PREFIX_BYTES + 4 * rank;
+}
+
+/**
+ * Parses the header at the start of `bytes` (which may hold more than the header). `available` is how many
+ * bytes the whole IDX content has, for the message when the shape cannot be addressed.
+ */
+export function parseIdxHeader(bytes: Uint8Array, sourceName: string, available = bytes.length): IdxHeader {
+  const headerBytes = idxHeaderLength(bytes, sourceName);
+  const rank = bytes[3]!;
   if (bytes.length < headerBytes) {
     throw new IdxFormatError(
       sourceName,
       `too short for an IDX header of rank ${rank}: expected at least ${headerBytes} bytes; received ${bytes.length} bytes.`,
     );
   }
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const type = TYPE_BY_CODE.get(bytes[2]!)!;
   const shape = Array.from({ length: rank }, (_, i) => view.getUint32(HEADER_PREFIX_BYTES + 4 * i, false));
-
-  const codec = CODECS[type];
   const count = elementCount(shape);
-  const dataBytes = bytes.length - headerBytes;
   if (count === undefined) {
     throw new IdxFormatError(
       sourceName,
       `IDX shape ${describeShape(shape)} has more elements than can be addressed (over 2^53 - 1); ` +
-        `received only ${dataBytes} data bytes. The header is corrupt.`,
+        `received only ${available - headerBytes} data bytes. The header is corrupt.`,
     );
   }
-  const expectedBytes = count * codec.bytes;
-  if (dataBytes !== expectedBytes) {
-    const problem = dataBytes < expectedBytes ? 'the file is truncated' : 'the file has trailing bytes';
-    throw new IdxFormatError(
-      sourceName,
-      `IDX data size mismatch: shape ${describeShape(shape)} of ${type} needs ${expectedBytes} data bytes ` +
-        `(${count} x ${codec.bytes}); received ${dataBytes} bytes after the ${headerBytes}-byte header (${problem}).`,
-    );
-  }
-  return { type, shape, data: decodeElements(type, view, headerBytes, count) } as IdxArray;
+  return { type, shape, headerBytes, dataBytes: count * CODECS[type].bytes };
+}
+
+/** The size check of every IDX reader: the data section must be exactly what the shape needs. */
+function checkDataSize(header: IdxHeader, dataBytes: number, sourceName: string): void {
+  if (dataBytes === header.dataBytes) return;
+  const { type, shape, headerBytes } = header;
+  const problem = dataBytes < header.dataBytes ? 'the file is truncated' : 'the file has trailing bytes';
+  throw new IdxFormatError(
+    sourceName,
+    `IDX data size mismatch: shape ${describeShape(shape)} of ${type} needs ${header.dataBytes} data bytes ` +
+      `(${header.dataBytes / CODECS[type].bytes} x ${CODECS[type].bytes}); received ${dataBytes} bytes after the ${headerBytes}-byte header (${problem}).`,
+  );
+}
+
+/** Header plus data bytes that the header at the start of `bytes` declares; undefined while the header is incomplete. */
+function declaredIdxSize(bytes: Uint8Array, sourceName: string): number | undefined {
+  if (bytes.length < HEADER_PREFIX_BYTES) return undefined;
+  const headerBytes = idxHeaderLength(bytes, sourceName);
+  if (bytes.length < headerBytes) return undefined;
+  const header = parseIdxHeader(bytes.subarray(0, headerBytes), sourceName);
+  return header.headerBytes + header.dataBytes;
+}
+
+/** Decodes plain (never gzipped) IDX bytes: a gzip inside a gzip is not unpacked again. */
+function parseIdxBytes(bytes: Uint8Array, sourceName: string): IdxArray {
+  const header = parseIdxHeader(bytes, sourceName);
+  checkDataSize(header, bytes.length - header.headerBytes, sourceName);
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const count = header.dataBytes / CODECS[header.type].bytes;
+  return { type: header.type, shape: header.shape, data: decodeElements(header.type, view, header.headerBytes, count) } as IdxArray;
 }
 
 function decodeElements(type: IdxType, view: DataView, offset: number, count: number): IdxTypedArrays[IdxType] {
@@ -205,16 +246,25 @@ function createTypedArray(type: IdxType, length: number): IdxTypedArrays[IdxType
   }
 }
 
-/** Reads and decodes an IDX file, plain or gzipped (detected by content, not by name). */
+/**
+ * Reads and decodes an IDX file, plain or gzipped (detected by content, not by name). Only a regular
+ * file is read (./untrusted-file.ts). A plain file's header is read first and the size it declares is
+ * checked against the file's real size before the rest is read; a gzipped file is inflated as a stream
+ * and stopped as soon as it passes what its own header declares (./idx-gunzip.ts), so a small .gz
+ * cannot expand to gigabytes (test/data/idx-limits.test.ts).
+ */
 export async function readIdxFile(path: string, options: ParseIdxOptions = {}): Promise<IdxArray> {
-  let bytes: Uint8Array;
-  try {
-    bytes = await readFile(path);
-  } catch (error) {
-    // Node's message names the path and the reason (ENOENT, EISDIR ...); the system error stays the cause.
-    throw new DataError(`Cannot read the IDX file: ${(error as Error).message}`, { cause: error });
-  }
-  return parseIdx(bytes, path, options);
+  const maxBytes = Math.min(options.maxDecompressedBytes ?? bufferConstants.MAX_LENGTH, bufferConstants.MAX_LENGTH);
+  return withUntrustedFile(path, { what: 'the IDX file', kind: DataError }, async (file) => {
+    const magic = await file.readRange(0, Math.min(file.size, 2));
+    if (isGzip(magic)) return parseIdxBytes(await gunzipIdxFile(file, maxBytes, (inflated) => declaredIdxSize(inflated, path)), path);
+    const prefix = await file.readRange(0, Math.min(file.size, HEADER_PREFIX_BYTES));
+    const headerLength = idxHeaderLength(prefix, path);
+    const header = parseIdxHeader(await file.readRange(0, Math.min(file.size, headerLength)), path, file.size);
+    // Checked before the data is read or allocated: a header cannot make convkit read more than the file holds.
+    checkDataSize(header, file.size - header.headerBytes, path);
+    return parseIdxBytes(await file.readAll(file.size), path);
+  });
 }
 
 /**

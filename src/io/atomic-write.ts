@@ -5,11 +5,14 @@
  * leaves the previous file intact and removes the temporary one.
  *
  * The temporary file sits in the same folder because rename() is only atomic
- * within one file system.
+ * within one file system. A process killed midway (kill -9) cannot remove its
+ * temporary file; the next write to that folder removes it once its writer is
+ * gone (./stale-temporaries.ts; test/io/atomic-write.test.ts).
  */
 import { randomBytes } from 'node:crypto';
 import { open, rename, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
+import { removeStaleTemporaries } from './stale-temporaries.js';
 
 /** Bytes to write: one buffer, or chunks produced while writing (an error thrown by the producer aborts the save). */
 export type FileContent = Uint8Array | string | Iterable<Uint8Array | string> | AsyncIterable<Uint8Array | string>;
@@ -23,7 +26,11 @@ export function temporaryPathFor(path: string): string {
   return join(dirname(path), `.${basename(path)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
 }
 
+/** temporaryPathFor's names, the writer's process id captured. */
+export const ATOMIC_TEMPORARY_NAME = /^\..+\.(\d+)\.[0-9a-f]{12}\.tmp$/;
+
 export async function writeFileAtomic(path: string, content: FileContent): Promise<void> {
+  await removeStaleTemporaries(dirname(path), ATOMIC_TEMPORARY_NAME);
   const temporary = temporaryPathFor(path);
   // 'wx': never follow or reuse an existing file at the temporary name.
   const handle = await open(temporary, 'wx', 0o644);

@@ -20,14 +20,14 @@
  * layers come only from the allowlist (./layer-allowlist.ts), and every tensor
  * name and shape must match the rebuilt architecture exactly.
  */
-import { readFile } from 'node:fs/promises';
 import type { BackendChoice } from '../backend/select-backend.js';
 import type { Weight } from '../layers/layer.js';
 import type { Sequential } from '../model/sequential.js';
 import { buildArchitecture, checkWeightShape, describeArchitecture, parseArchitecture } from './architecture.js';
 import { writeFileAtomic } from './atomic-write.js';
 import { checkSavable } from './layer-allowlist.js';
-import { decodeSafetensors, encodeSafetensors, safetensorsChunks, type NamedTensor } from './safetensors.js';
+import { decodeSafetensors, decodeSafetensorsHeader, encodeSafetensors, MAX_HEADER_BYTES, safetensorsChunks, type NamedTensor } from './safetensors.js';
+import { withUntrustedFile } from '../data/untrusted-file.js';
 import { describeTraining, restoreTraining } from './training-config.js';
 import { ConfigError, ModelFileError } from '../core/errors.js';
 
@@ -216,16 +216,26 @@ export function decodeModel(bytes: Uint8Array, options: LoadOptions & { source?:
   return { model, epoch: parseCount(metadata.get('epoch'), 'epoch', where), metadata };
 }
 
+/**
+ * A model file's bytes, read the way every stranger's file is (src/data/untrusted-file.ts): only a
+ * regular file; the 8-byte length first, then the header, whose tensors must tile exactly the file's
+ * real size; only then the data. A 2 GB file with a broken header costs its header, not 2 GB
+ * (test/io/model-file-limits.test.ts).
+ */
+export async function readModelFileBytes(path: string): Promise<Uint8Array> {
+  return withUntrustedFile(path, { what: 'the model file', kind: ModelFileError }, async (file) => {
+    const length = await file.readRange(0, Math.min(file.size, 8));
+    const declared = length.length === 8 ? new DataView(length.buffer).getBigUint64(0, true) : 0n;
+    const headerEnd = declared <= BigInt(MAX_HEADER_BYTES) ? Math.min(file.size, 8 + Number(declared)) : 8;
+    // Throws for a length past the cap or past the end, and for tensors that do not tile the file's size.
+    decodeSafetensorsHeader(await file.readRange(0, headerEnd), path, file.size);
+    return file.readAll(file.size);
+  });
+}
+
 /** Loads a model file with everything it holds, including the epoch a checkpoint reached. */
 export async function loadModelFile(path: string, options: LoadOptions = {}): Promise<LoadedModelFile> {
-  let bytes: Uint8Array;
-  try {
-    bytes = await readFile(path);
-  } catch (error) {
-    // Node's message names the path and the reason (ENOENT, EISDIR ...); the system error stays the cause.
-    throw new ModelFileError(`Cannot read the model file: ${(error as Error).message}`, { cause: error });
-  }
-  return decodeModel(bytes, { ...options, source: path });
+  return decodeModel(await readModelFileBytes(path), { ...options, source: path });
 }
 
 /** Loads a model saved by model.save(): compiled when the file has a training config, ready for predict, evaluate or fit. */

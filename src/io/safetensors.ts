@@ -133,7 +133,7 @@ export function encodeSafetensors(tensors: readonly NamedTensor[], metadata: Rea
   return out;
 }
 
-interface Entry {
+export interface Entry {
   name: string;
   dtype: SafetensorsDType;
   shape: number[];
@@ -202,22 +202,33 @@ function readData(bytes: Uint8Array, at: number, entry: Entry): TensorData {
   }
 }
 
+/** A checked header: the tensors it lists (in offset order, tiling the data) and the metadata. */
+export interface SafetensorsHeader {
+  readonly entries: readonly Entry[];
+  readonly metadata: Map<string, string>;
+  /** Where the data starts: 8 + the header length. */
+  readonly dataStart: number;
+}
+
 /**
- * Parses and checks a whole safetensors file. `source` names it in errors.
- * Throws SafetensorsError naming the first problem found.
+ * Parses and checks the header at the start of `bytes`, for a file of `fileLength` bytes (default: all of
+ * `bytes`, when the whole file is in memory). A reader of a file on disk calls it with only the first
+ * 8 + N bytes, so the declared tensors are checked against the file's real size before the data is read
+ * (src/io/model-file.ts). Throws SafetensorsError naming the first problem found.
  */
-export function decodeSafetensors(bytes: Uint8Array, source = 'safetensors data'): SafetensorsContent {
+export function decodeSafetensorsHeader(bytes: Uint8Array, source = 'safetensors data', fileLength = bytes.length): SafetensorsHeader {
   // Annotated so that TypeScript narrows after each fail(...) call.
   const fail: (why: string) => never = (why) => {
     throw new SafetensorsError(`${source} is not a valid safetensors file: ${why}`);
   };
-  if (bytes.length < 8) fail(`it is ${bytes.length} bytes long; a safetensors file starts with an 8-byte header length.`);
+  if (fileLength < 8 || bytes.length < 8) fail(`it is ${fileLength} bytes long; a safetensors file starts with an 8-byte header length.`);
   const declared = new DataView(bytes.buffer, bytes.byteOffset, 8).getBigUint64(0, true);
   if (declared > BigInt(MAX_HEADER_BYTES)) fail(`the header length is ${declared} bytes, above the ${MAX_HEADER_BYTES}-byte cap.`);
   const headerLength = Number(declared);
-  if (8 + headerLength > bytes.length) {
-    fail(`the header length is ${headerLength} bytes, past the end of the file (${bytes.length - 8} bytes follow the length).`);
+  if (8 + headerLength > fileLength) {
+    fail(`the header length is ${headerLength} bytes, past the end of the file (${fileLength - 8} bytes follow the length).`);
   }
+  if (8 + headerLength > bytes.length) fail(`only ${bytes.length - 8} bytes of its ${headerLength}-byte header were given.`);
   let text: string;
   try {
     // fatal: invalid UTF-8 is an error, not U+FFFD; ignoreBOM keeps a BOM so that JSON.parse refuses it.
@@ -244,7 +255,7 @@ export function decodeSafetensors(bytes: Uint8Array, source = 'safetensors data'
 
   // The tensors must tile the data from byte 0 to the end of the file, in offset order.
   entries.sort((a, b) => a.begin - b.begin || a.end - b.end);
-  const dataLength = bytes.length - 8 - headerLength;
+  const dataLength = fileLength - 8 - headerLength;
   let expected = 0;
   for (const entry of entries) {
     if (entry.begin < expected) fail(`tensor "${entry.name}" starts at byte ${entry.begin}, inside the previous tensor (which ends at ${expected}).`);
@@ -253,8 +264,15 @@ export function decodeSafetensors(bytes: Uint8Array, source = 'safetensors data'
     expected = entry.end;
   }
   if (expected !== dataLength) fail(`${dataLength - expected} trailing bytes follow the last tensor (data is ${dataLength} bytes, tensors cover ${expected}).`);
+  return { entries, metadata, dataStart: 8 + headerLength };
+}
 
-  const dataStart = 8 + headerLength;
+/**
+ * Parses and checks a whole safetensors file. `source` names it in errors.
+ * Throws SafetensorsError naming the first problem found.
+ */
+export function decodeSafetensors(bytes: Uint8Array, source = 'safetensors data'): SafetensorsContent {
+  const { entries, metadata, dataStart } = decodeSafetensorsHeader(bytes, source);
   const tensors = entries.map((entry) => ({ name: entry.name, shape: entry.shape, data: readData(bytes, dataStart + entry.begin, entry) }));
   return { tensors, metadata };
 }

@@ -11,7 +11,8 @@
  * TF.js optimizers and losses by string): predict() works at once; call
  * compile() before fit() or evaluate().
  */
-import { lstat, readFile } from 'node:fs/promises';
+import { lstat } from 'node:fs/promises';
+import { withUntrustedFile } from '../data/untrusted-file.js';
 import { dirname, join } from 'node:path';
 import type { BackendChoice } from '../backend/select-backend.js';
 import { randomSeed } from '../core/random.js';
@@ -165,10 +166,11 @@ async function weightFileSize(path: string, where: string): Promise<number> {
 /** Loads a TF.js layers model from its model.json (or the folder holding it). */
 export async function loadTfjsModel(path: string, options: TfjsLoadOptions = {}): Promise<Sequential> {
   const jsonPath = await modelJsonPath(path);
-  const info = await lstat(jsonPath).catch(() => undefined);
-  if (!info?.isFile()) throw new ModelFileError(`${jsonPath} is not a file; give a TF.js model.json or the folder holding it.`);
-  if (info.size > MAX_MODEL_JSON_BYTES) throw new ModelFileError(`${jsonPath} is ${info.size} bytes; a model.json above ${MAX_MODEL_JSON_BYTES} bytes is refused.`);
-  const { spec, manifest } = parseTfjsModelJson(await readFile(jsonPath), jsonPath);
+  const jsonBytes = await withUntrustedFile(jsonPath, { what: 'the TF.js model.json', kind: ModelFileError }, async (file) => {
+    if (file.size > MAX_MODEL_JSON_BYTES) throw new ModelFileError(`${jsonPath} is ${file.size} bytes; a model.json above ${MAX_MODEL_JSON_BYTES} bytes is refused.`);
+    return file.readAll(MAX_MODEL_JSON_BYTES);
+  });
+  const { spec, manifest } = parseTfjsModelJson(jsonBytes, jsonPath);
   const folder = dirname(jsonPath);
   const groupBytes: Uint8Array[] = [];
   for (const [g, group] of manifest.groups.entries()) {
@@ -181,13 +183,14 @@ export async function loadTfjsModel(path: string, options: TfjsLoadOptions = {})
     }
     const bytes = new Uint8Array(total);
     let offset = 0;
-    for (const file of files) {
-      const data = await readFile(file);
-      if (offset + data.length > total) throw new ModelFileError(`${jsonPath}: weight file ${file} changed size while being read.`);
+    for (const [i, path] of files.entries()) {
+      // The size lstat gave is the size read: a file swapped or grown since is refused, never read past.
+      const data = await withUntrustedFile(path, { what: `weight file of ${jsonPath}`, kind: ModelFileError, noFollow: true }, (file) => file.readAll(sizes[i]!));
+      if (data.length !== sizes[i]) throw new ModelFileError(`${jsonPath}: weight file ${path} changed size while being read.`);
       bytes.set(data, offset);
       offset += data.length;
     }
-    groupBytes.push(bytes.subarray(0, offset));
+    groupBytes.push(bytes);
   }
   return buildTfjsModel(spec, manifest, groupBytes, options, jsonPath);
 }

@@ -7,7 +7,7 @@
  * turned to grey with BT.601 luma; transparency is composited over black, the
  * MNIST background.
  */
-import { readFile } from 'node:fs/promises';
+import { withUntrustedFile } from '../../data/untrusted-file.js';
 import { decodePngRgba, pngHeader } from '../image/png-read.js';
 import { DataError, ShapeError } from '../../core/errors.js';
 
@@ -18,14 +18,16 @@ export interface InputImage {
   hadColour: boolean;
 }
 
+/** Far above any PNG of a model's input size (28x28 is under 1 KiB); the cap only stops a huge or endless file. */
+const MAX_INPUT_PNG_BYTES = 16 * 1024 * 1024;
+
 export async function readInputPng(path: string, height: number, width: number): Promise<InputImage> {
-  let bytes: Buffer;
-  try {
-    bytes = await readFile(path);
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    throw new DataError(`Cannot read --png ${path}: ${code === 'ENOENT' ? 'no such file' : (error as Error).message}.`);
-  }
+  // A regular file only, read whole only under the cap (src/data/untrusted-file.ts).
+  const bytes = await withUntrustedFile(path, { what: `--png ${path}`, kind: DataError }, (file) => file.readAll(MAX_INPUT_PNG_BYTES))
+    .catch((error: Error) => {
+      if ((error.cause as NodeJS.ErrnoException | undefined)?.code === 'ENOENT') throw new DataError(`Cannot read --png ${path}: no such file.`, { cause: error.cause });
+      throw error;
+    });
   let header;
   try {
     header = pngHeader(bytes);

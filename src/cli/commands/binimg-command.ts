@@ -42,7 +42,7 @@ export function registerBinimg(program: Command): void {
       let converted = 0;
       // One input at a time: a zip entry is inflated only when the previous input is converted, so an
       // archive of any size costs one entry's bytes (at most --max-bytes).
-      for await (const input of sampleInputs(paths, { maxBytes: options.maxBytes, password: zipPasswordOf(options) })) {
+      for await (const input of sampleInputs(paths, { maxBytes: options.maxBytes, password: zipPasswordOf(options), maxTotalBytes: options.maxTotalBytes })) {
         inputs++;
         if (input.kind === 'skipped') {
           process.stderr.write(`skipped ${input.path}: ${input.reason}\n`);
