@@ -106,7 +106,7 @@ export async function runFuzz(options: FuzzOptions, log: (line: string) => void 
     written.set(key, n + 1);
     const target = targetByName(failure.target);
     if (!seedCache.has(target.name)) seedCache.set(target.name, await target.seeds());
-    const input = await target.generate(inputRandom(options.seed, target.name, failure.index), seedCache.get(target.name)!, profile);
+    const input = await target.generate(inputRandom(options.seed, target.name, failure.index), seedCache.get(target.name)!, profile, failure.index);
     const dir = join(options.failuresDir, target.name, `seed${options.seed}-input${failure.index}-${failure.kind}`);
     mkdirSync(dir, { recursive: true });
     for (const file of target.files(input)) writeFileSync(join(dir, file.name), file.bytes);

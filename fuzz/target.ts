@@ -23,8 +23,8 @@ export interface FuzzTarget<T> {
   unavailable?(): string | undefined;
   /** Valid inputs, built once per process. */
   seeds(): Promise<T[]>;
-  /** Input number i: a mutation of the seeds drawn from `random` alone, so (seed, i) names it. */
-  generate(random: Random, seeds: readonly T[], profile: Profile): Promise<T> | T;
+  /** Input number `index`: a mutation of the seeds drawn from `random` (made from the seed and `index`) alone. */
+  generate(random: Random, seeds: readonly T[], profile: Profile, index: number): Promise<T> | T;
   /** Runs the code under test on one input; returns when it accepted it, throws when it refused it. */
   run(input: T, profile: Profile): Promise<void> | void;
   /** True when `error` is a documented refusal (a ConvkitError; the native boundary's RangeError/TypeError). */

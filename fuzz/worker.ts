@@ -35,7 +35,7 @@ const seeds = await target.seeds();
 for (let i = start; i < end && Date.now() < deadline; i++) {
   let input: unknown;
   try {
-    input = await target.generate(inputRandom(seed, target.name, i), seeds, profile);
+    input = await target.generate(inputRandom(seed, target.name, i), seeds, profile, i);
   } catch (error) {
     say(`G ${i} ${JSON.stringify({ message: `the fuzzer's generator failed: ${String((error as Error)?.stack ?? error).slice(0, 2000)}` })}`);
     continue;

@@ -15,17 +15,36 @@ import { crc32, deflateRawSync } from 'node:zlib';
 import { readZipSamples } from '../../src/apps/malware/zip-samples.js';
 import { DEFAULT_MAX_BYTES } from '../../src/apps/malware/safe-read.js';
 import { ConvkitError } from '../../src/core/errors.js';
-import type { Random } from '../../src/core/random.js';
+import { Random } from '../../src/core/random.js';
 import { concat, mutateBytes } from '../mutate.js';
 import type { FuzzTarget } from '../target.js';
 
+/**
+ * An archive made with zip.js, the same bytes in every process: a fixed date, and the salts and IVs of
+ * its encryption drawn from a seeded generator while it is written (input i must be the same input in
+ * the worker that ran it and in the parent that writes its reproducer).
+ */
 async function makeZip(entries: Record<string, Uint8Array>, options: { password?: string; zipCrypto?: boolean } = {}): Promise<Uint8Array> {
-  const writer = new ZipWriter(new Uint8ArrayWriter(), { password: options.password, zipCrypto: options.zipCrypto, zip64: false });
-  for (const [name, bytes] of Object.entries(entries)) {
-    if (name.endsWith('/')) await writer.add(name, undefined, { directory: true });
-    else await writer.add(name, new Uint8ArrayReader(bytes));
+  const random = new Random(Object.keys(entries).length * 31 + (options.zipCrypto ? 1 : 0));
+  const original = crypto.getRandomValues.bind(crypto);
+  crypto.getRandomValues = (<T extends ArrayBufferView | null>(array: T): T => {
+    if (array) {
+      const bytes = new Uint8Array(array.buffer, array.byteOffset, array.byteLength);
+      for (let i = 0; i < bytes.length; i++) bytes[i] = random.int(256);
+    }
+    return array;
+  }) as typeof crypto.getRandomValues;
+  try {
+    const lastModDate = new Date(Date.UTC(2020, 0, 1));
+    const writer = new ZipWriter(new Uint8ArrayWriter(), { password: options.password, zipCrypto: options.zipCrypto, zip64: false, lastModDate });
+    for (const [name, bytes] of Object.entries(entries)) {
+      if (name.endsWith('/')) await writer.add(name, undefined, { directory: true, lastModDate });
+      else await writer.add(name, new Uint8ArrayReader(bytes), { lastModDate });
+    }
+    return await writer.close();
+  } finally {
+    crypto.getRandomValues = original;
   }
-  return writer.close();
 }
 
 const sample = (n: number, k: number): Uint8Array => Uint8Array.from({ length: n }, (_, i) => (i * k) & 0xff);
