@@ -155,7 +155,7 @@ export async function runFuzz(options: FuzzOptions, log: (line: string) => void 
   function nextRange(): { run: TargetRun; range: Range } | undefined {
     if (Date.now() >= deadline) return undefined;
     // The target that has done least goes next, so a short --seconds still reaches every target.
-    const ready = runs.filter((r) => r.pending.length > 0 && !r.counts.unavailable && (r.running === 0 || r.pending[0]!.end - r.pending[0]!.start > 0));
+    const ready = runs.filter((r) => r.pending.length > 0 && !r.counts.unavailable);
     if (ready.length === 0) return undefined;
     const run = ready.reduce((a, b) => (a.counts.inputs + a.running * options.chunk <= b.counts.inputs + b.running * options.chunk ? a : b));
     const head = run.pending[0]!;
