@@ -1,9 +1,10 @@
 /**
  * The short fuzz run of npm test: every target of npm run fuzz for a fixed
  * seed and count (about a minute on two cores), in the mild profile, which
- * keeps the mutations below the known bombs that issue 19 items 5, 6, 8 and
- * 10 are fixing (inflation bombs, non-finite weights, JSON thousands of levels
- * deep); npm run fuzz without --mild includes them. And the harness itself:
+ * keeps the mutations below the known bugs that are being fixed (issue 19
+ * items 4-6, 8 and 10: inflation bombs, non-finite weights, JSON thousands of
+ * levels deep; and maxPool's 2^31-row window); npm run fuzz without --mild
+ * includes them. And the harness itself:
  * a crash, a hang, an unexpected exception and runaway memory are each
  * recorded against their input with a reproducer, and the run goes on.
  */
