@@ -9,9 +9,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { loadNativeBackend, packageRoot } from '../../src/backend/native/index.js';
+import { loadAddonModule } from '../../src/backend/native/load-native.js';
 import type { NativeAddon } from '../../src/backend/native/native-addon.js';
 import { NativeBackendImpl } from '../../src/backend/native/native-backend.js';
 import { conv2dInfo, pool2dInfo } from '../../src/core/conv-geometry.js';
@@ -33,7 +33,7 @@ function declaredMethods(source: string): Map<string, string[]> {
 }
 
 test('every addon function is declared in native-addon.ts with the parameters of native/napi/bindings.h, in order', { skip }, () => {
-  const addon = (createRequire(import.meta.url)('node-gyp-build') as (dir: string) => NativeAddon)(packageRoot());
+  const addon = loadAddonModule();
   const declared = declaredMethods(readFileSync(join(packageRoot(), 'src', 'backend', 'native', 'native-addon.ts'), 'utf8'));
   const exported = Object.getOwnPropertyNames(addon).filter((key) => typeof (addon as unknown as Record<string, unknown>)[key] === 'function').sort();
   assert.deepEqual([...declared.keys()].sort(), exported, 'the declared methods are the exported functions');
@@ -46,7 +46,7 @@ test('every addon function is declared in native-addon.ts with the parameters of
 });
 
 test('a call with fewer arguments than the binding has parameters is a TypeError naming the count', { skip }, () => {
-  const addon = (createRequire(import.meta.url)('node-gyp-build') as (dir: string) => NativeAddon)(packageRoot());
+  const addon = loadAddonModule();
   const call = addon.conv2dBackpropInput as unknown as (...args: unknown[]) => void;
   assert.throws(() => call(new Float32Array(1), new Float32Array(1)), (e: Error) => e instanceof TypeError && /conv2dBackpropInput expects 4 arguments; received 2/.test(e.message));
 });

@@ -9,18 +9,17 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createRequire } from 'node:module';
 import type { Conv2DInfo, Pool2DInfo } from '../../src/backend/backend.js';
 import { conv2dInfo, pool2dInfo } from '../../src/core/conv-geometry.js';
 import { loadNativeBackend, type NativeBackend } from '../../src/backend/native/index.js';
-import { packageRoot } from '../../src/backend/native/load-native.js';
+import { loadAddonModule } from '../../src/backend/native/load-native.js';
 import type { NativeAddon } from '../../src/backend/native/native-addon.js';
 
 const loaded = loadNativeBackend();
 const skip = 'error' in loaded ? `native addon did not load: ${loaded.error}` : false;
 const backend = (): NativeBackend => (loaded as { backend: NativeBackend }).backend;
 /** The raw addon, to call it the way no TypeScript check stands in front of. */
-const addon = (): NativeAddon => (createRequire(import.meta.url)('node-gyp-build') as (dir: string) => NativeAddon)(packageRoot());
+const addon = (): NativeAddon => loadAddonModule();
 
 const convFields = (g: Conv2DInfo) => Int32Array.of(
   g.batch, g.inHeight, g.inWidth, g.inChannels, g.outHeight, g.outWidth, g.outChannels,

@@ -33,17 +33,25 @@ export function packageRoot(): string {
 let cached: { backend: NativeBackend } | { error: string } | undefined;
 
 /**
- * Loads the addon once per process. CONVKIT_ISA (avx512 | avx2 | portable),
+ * The raw addon module (throws when it cannot load): node-gyp-build's lookup, or the .node file that
+ * CONVKIT_ADDON_PATH names, which is how npm run test:sanitize loads the AddressSanitizer build in
+ * build-sanitize/ without touching the normal one.
+ */
+export function loadAddonModule(): NativeAddon {
+  const override = process.env.CONVKIT_ADDON_PATH;
+  if (override) return require(override) as NativeAddon;
+  return (require('node-gyp-build') as (dir: string) => unknown)(packageRoot()) as NativeAddon;
+}
+
+/**
+ * Loads the addon once per process (see loadAddonModule). CONVKIT_ISA (avx512 | avx2 | portable),
  * CONVKIT_THREADS and CONVKIT_WINOGRAD (0 | 2) are read by the addon when it
  * loads, as the initial values of setIsa, setThreads and setWinograd.
  */
 export function loadNativeBackend(): { backend: NativeBackend } | { error: string } {
   if (cached) return cached;
   try {
-    const root = packageRoot();
-    const load = require('node-gyp-build') as (dir: string) => unknown;
-    const addon = load(root) as NativeAddon;
-    cached = { backend: new NativeBackendImpl(addon) };
+    cached = { backend: new NativeBackendImpl(loadAddonModule()) };
   } catch (error) {
     const message = error instanceof Error ? error.message.split('\n')[0] : String(error);
     cached = { error: `cannot load the convkit native addon: ${message}` };
