@@ -38,12 +38,15 @@ static void pool_rows(void *ctx, long lo, long hi, int thread) {
         continue;
       }
       int first = 1;
-      for (long ph = 0; ph < g->poolH; ph++) {
-        long ih = oh * g->strideH + ph - g->padTop;
-        if (ih < 0 || ih >= g->inH) continue;
-        for (long pw = 0; pw < g->poolW; pw++) {
-          long iw = ow * g->strideW + pw - g->padLeft;
-          if (iw < 0 || iw >= g->inW) continue;
+      /* Only the window's rows and columns inside the input, in the same order: a window far
+         larger than the image (a hostile geometry the check lets through: its padding is still
+         smaller than the window) costs the image, not the window (fuzz: native-geometry). */
+      const long ph_lo = ih0 < 0 ? -ih0 : 0, ph_hi = g->poolH < g->inH - ih0 ? g->poolH : g->inH - ih0;
+      const long pw_lo = iw0 < 0 ? -iw0 : 0, pw_hi = g->poolW < g->inW - iw0 ? g->poolW : g->inW - iw0;
+      for (long ph = ph_lo; ph < ph_hi; ph++) {
+        long ih = ih0 + ph;
+        for (long pw = pw_lo; pw < pw_hi; pw++) {
+          long iw = iw0 + pw;
           long index = ((n * g->inH + ih) * g->inW + iw) * C;
           if (first) {
             /* The first real element always wins, even NaN (as the reference does). */

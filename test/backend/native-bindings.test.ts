@@ -62,7 +62,7 @@ test('a call with fewer arguments than the binding has parameters is a TypeError
  */
 test('native-backend.ts passes every binding its arguments under the names bindings.h gives them', { skip }, () => {
   if ('error' in loaded) return;
-  const addon = (createRequire(import.meta.url)('node-gyp-build') as (dir: string) => NativeAddon)(packageRoot());
+  const addon = loadAddonModule();
   const received = new Map<string, Record<string, unknown>>();
   // A plain object of wrappers: the addon's own properties are read-only, so a Proxy could not change them.
   const recording = Object.fromEntries(Object.getOwnPropertyNames(addon).map((key) => {

@@ -64,6 +64,28 @@ test('issue 19.3: sizes whose products wrap to 0 in 64-bit are refused by the ad
   );
 });
 
+/**
+ * Found by `npm run fuzz` (target native-geometry, seed 1, input 21498): a pool
+ * window of 2^31 - 1 rows over a 7-row image passes the check (its padding is
+ * still smaller than the window) and the window loop walked every row of it,
+ * about 40 s for 12 outputs. The loop now visits only the rows inside the
+ * image; the timeout turns a regression into a failure instead of a stall.
+ */
+test('maxPool with a window far larger than the image costs the image, and pools what it covers', { skip, timeout: 20_000 }, () => {
+  const pool = { batch: 1, inHeight: 7, inWidth: 9, channels: 1, outHeight: 3, outWidth: 4, poolHeight: 2147483647, poolWidth: 2, strideHeight: 2, strideWidth: 2, padTop: 0, padLeft: 0 };
+  const x = Float32Array.from({ length: 63 }, (_, i) => Math.sin(i * 1.7));
+  const y = new Float32Array(12);
+  backend().maxPool(x, y, null, pool);
+  for (let oh = 0; oh < 3; oh++) {
+    for (let ow = 0; ow < 4; ow++) {
+      // Rows from 2 * oh to the image's end, columns 2 * ow and 2 * ow + 1.
+      let best = -Infinity;
+      for (let ih = 2 * oh; ih < 7; ih++) for (let iw = 2 * ow; iw < 2 * ow + 2; iw++) best = Math.max(best, x[ih * 9 + iw]);
+      assert.equal(y[oh * 4 + ow], best, `output (${oh}, ${ow})`);
+    }
+  }
+});
+
 test('every geometry field and rule is checked in C, for every entry point', { skip }, () => {
   const a = addon();
   const conv = conv2dInfo(2, 6, 7, 3, 4, 3, 3, 1, 1, 'same');
