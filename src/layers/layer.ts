@@ -14,6 +14,7 @@ import type { Random } from '../core/random.js';
 import { batchBuffer } from '../core/batch-buffer.js';
 import { allocate, arrayType, type DType } from '../core/tensor.js';
 import { ConfigError } from '../core/errors.js';
+import { quoteValue } from '../core/quote-value.js';
 
 export interface Weight {
   /** Keras-style variable name, e.g. "conv2d/kernel". */
@@ -78,14 +79,14 @@ export abstract class Layer {
   constructor(options: { name?: string; inputShape?: readonly number[] }) {
     if (options.name !== undefined && (typeof options.name !== 'string' || !/^[A-Za-z0-9_.-]+$/.test(options.name))) {
       // Names become weight names ("conv2d/kernel") in model files: keep them to one path segment.
-      throw new ConfigError(`${this.constructor.name} expects name to be letters, digits, '_', '.' or '-'; received ${JSON.stringify(options.name)}.`);
+      throw new ConfigError(`${this.constructor.name} expects name to be letters, digits, '_', '.' or '-'; received ${quoteValue(options.name)}.`);
     }
     this.name = options.name;
     if (options.inputShape !== undefined) {
       const shape = options.inputShape;
       if (!Array.isArray(shape) || shape.length === 0 || !shape.every((d) => Number.isInteger(d) && d > 0)) {
         throw new ConfigError(
-          `${this.constructor.name} expects inputShape as a list of positive integers without the batch dimension, e.g. [28, 28, 1]; received ${JSON.stringify(shape)}.`,
+          `${this.constructor.name} expects inputShape as a list of positive integers without the batch dimension, e.g. [28, 28, 1]; received ${quoteValue(shape)}.`,
         );
       }
     }

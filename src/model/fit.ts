@@ -13,6 +13,7 @@ import { History, type Callback, type Logs } from './callbacks.js';
 import type { Sequential } from './sequential.js';
 import { checkInputs, checkTargets } from './validate-data.js';
 import { ConfigError } from '../core/errors.js';
+import { quoteValue } from '../core/quote-value.js';
 
 export interface FitOptions {
   epochs?: number;
@@ -44,7 +45,7 @@ export interface FitOptions {
 }
 
 function checkPositiveInteger(option: string, value: number): number {
-  if (!Number.isInteger(value) || value <= 0) throw new ConfigError(`fit() expects ${option} to be a positive integer; received ${JSON.stringify(value)}.`);
+  if (!Number.isInteger(value) || value <= 0) throw new ConfigError(`fit() expects ${option} to be a positive integer; received ${quoteValue(value)}.`);
   return value;
 }
 
@@ -53,7 +54,7 @@ function describeValue(value: unknown): string {
   if (value instanceof Map) return 'a Map (use a plain object)';
   if (ArrayBuffer.isView(value)) return `a ${value.constructor.name}`;
   if (Array.isArray(value)) return `an array of length ${value.length}`;
-  return typeof value === 'object' ? 'an object' : `${typeof value} ${JSON.stringify(value)}`;
+  return typeof value === 'object' ? 'an object' : `${typeof value} ${quoteValue(value)}`;
 }
 
 function checkWeight(what: string, value: unknown): number {
@@ -105,7 +106,7 @@ export function resolveSampleWeights(options: Pick<FitOptions, 'classWeight' | '
       for (const [key, value] of Object.entries(classWeight)) {
         const c = Number(key);
         if (!(Number.isInteger(c) && c >= 0 && c < classes && String(c) === key)) {
-          throw new ConfigError(`fit(): classWeight key ${JSON.stringify(key)} is not a class index; expected integers 0..${classes - 1} for a model with ${classes} output classes.`);
+          throw new ConfigError(`fit(): classWeight key ${quoteValue(key)} is not a class index; expected integers 0..${classes - 1} for a model with ${classes} output classes.`);
         }
         perClass[c] = checkWeight(`classWeight[${c}]`, value);
       }
@@ -119,7 +120,7 @@ export async function runFit(model: Sequential, x: Tensor, targets: Targets, opt
   const epochs = checkPositiveInteger('epochs', options.epochs ?? 1);
   const batchSize = checkPositiveInteger('batchSize', options.batchSize ?? 32);
   const initialEpoch = options.initialEpoch ?? 0;
-  if (!Number.isInteger(initialEpoch) || initialEpoch < 0) throw new ConfigError(`fit() expects initialEpoch to be a non-negative integer; received ${JSON.stringify(options.initialEpoch)}.`);
+  if (!Number.isInteger(initialEpoch) || initialEpoch < 0) throw new ConfigError(`fit() expects initialEpoch to be a non-negative integer; received ${quoteValue(options.initialEpoch)}.`);
   const verbose = options.verbose ?? 1;
   const callbacks = options.callbacks ?? [];
   const loss = model.loss!;
@@ -129,7 +130,7 @@ export async function runFit(model: Sequential, x: Tensor, targets: Targets, opt
   const total = x.shape[0];
 
   const split = options.validationSplit ?? 0;
-  if (!(split >= 0 && split < 1)) throw new ConfigError(`fit() expects validationSplit in [0, 1), e.g. 0.1; received ${JSON.stringify(split)}.`);
+  if (!(split >= 0 && split < 1)) throw new ConfigError(`fit() expects validationSplit in [0, 1), e.g. 0.1; received ${quoteValue(split)}.`);
   if (split > 0 && options.validationData) throw new ConfigError('fit() got both validationSplit and validationData; give one of them.');
   const trainCount = split > 0 ? Math.floor(total * (1 - split)) : total;
   if (trainCount <= 0) throw new ConfigError(`fit(): validationSplit ${split} leaves no training samples out of ${total}.`);

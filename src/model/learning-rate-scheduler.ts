@@ -6,6 +6,7 @@
 import type { Callback, Logs } from './callbacks.js';
 import type { Sequential } from './sequential.js';
 import { ConfigError } from '../core/errors.js';
+import { quoteValue } from '../core/quote-value.js';
 
 export type Schedule = (epoch: number, learningRate: number) => number;
 
@@ -78,13 +79,13 @@ export class WarmupCosineScheduler implements Callback {
 
   constructor(private readonly options: WarmupCosineOptions) {
     const { peak, epochs, stepsPerEpoch } = options;
-    if (!(peak > 0) || !Number.isFinite(peak)) throw new ConfigError(`WarmupCosineScheduler expects a positive finite peak learning rate; received ${JSON.stringify(peak)}.`);
+    if (!(peak > 0) || !Number.isFinite(peak)) throw new ConfigError(`WarmupCosineScheduler expects a positive finite peak learning rate; received ${quoteValue(peak)}.`);
     for (const [name, value] of [['epochs', epochs], ['stepsPerEpoch', stepsPerEpoch]] as const) {
-      if (!Number.isInteger(value) || value <= 0) throw new ConfigError(`WarmupCosineScheduler expects ${name} to be a positive integer; received ${JSON.stringify(value)}.`);
+      if (!Number.isInteger(value) || value <= 0) throw new ConfigError(`WarmupCosineScheduler expects ${name} to be a positive integer; received ${quoteValue(value)}.`);
     }
     const warmup = options.warmupFraction ?? 0.1, final = options.finalFraction ?? 0.01;
-    if (!(warmup >= 0 && warmup < 1)) throw new ConfigError(`WarmupCosineScheduler expects warmupFraction in [0, 1); received ${JSON.stringify(warmup)}.`);
-    if (!(final > 0 && final <= 1)) throw new ConfigError(`WarmupCosineScheduler expects finalFraction in (0, 1]; received ${JSON.stringify(final)}.`);
+    if (!(warmup >= 0 && warmup < 1)) throw new ConfigError(`WarmupCosineScheduler expects warmupFraction in [0, 1); received ${quoteValue(warmup)}.`);
+    if (!(final > 0 && final <= 1)) throw new ConfigError(`WarmupCosineScheduler expects finalFraction in (0, 1]; received ${quoteValue(final)}.`);
   }
 
   setModel(model: Sequential): void {

@@ -6,6 +6,7 @@
 import type { Backend, FloatArray } from '../backend/backend.js';
 import type { Weight } from '../layers/layer.js';
 import { ConfigError, ShapeError } from '../core/errors.js';
+import { quoteValue } from '../core/quote-value.js';
 
 export abstract class Optimizer {
   abstract readonly name: string;
@@ -16,7 +17,7 @@ export abstract class Optimizer {
 
   constructor(learningRate: number) {
     if (typeof learningRate !== 'number' || !(learningRate > 0) || !Number.isFinite(learningRate)) {
-      throw new ConfigError(`${this.constructor.name} expects learningRate to be a positive finite number such as 0.001; received ${JSON.stringify(learningRate)}.`);
+      throw new ConfigError(`${this.constructor.name} expects learningRate to be a positive finite number such as 0.001; received ${quoteValue(learningRate)}.`);
     }
     this.learningRate = learningRate;
   }
@@ -95,7 +96,7 @@ export class SGD extends Optimizer {
     super(options.learningRate ?? 0.01);
     const momentum = options.momentum ?? 0;
     if (typeof momentum !== 'number' || !(momentum >= 0 && momentum < 1)) {
-      throw new ConfigError(`SGD expects momentum in [0, 1) such as 0.9; received ${JSON.stringify(options.momentum)}.`);
+      throw new ConfigError(`SGD expects momentum in [0, 1) such as 0.9; received ${quoteValue(options.momentum)}.`);
     }
     this.momentum = momentum;
     this.nesterov = options.nesterov ?? false;
@@ -152,7 +153,7 @@ export function getOptimizer(value: unknown): Optimizer {
     case 'rmsprop': return new RMSprop();
     default:
       throw new ConfigError(
-        `compile() got an unknown optimizer ${JSON.stringify(value)}; expected one of ${OPTIMIZER_NAMES.map((n) => `'${n}'`).join(', ')} or an optimizer object such as new Adam({ learningRate: 0.001 }).`,
+        `compile() got an unknown optimizer ${quoteValue(value)}; expected one of ${OPTIMIZER_NAMES.map((n) => `'${n}'`).join(', ')} or an optimizer object such as new Adam({ learningRate: 0.001 }).`,
       );
   }
 }
