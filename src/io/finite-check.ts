@@ -16,5 +16,5 @@ export function checkFinite(what: string, name: string, data: ArrayLike<number>,
   throw new ModelFileError(`${where}: ${what} ${quoteString(name)} holds ${data[at]} at index ${at} (of ${data.length}); ${remedy}`);
 }
 
-export const LOAD_REMEDY = 'the model diverged or the file is damaged. Pass { allowNonFinite: true } to load it anyway.';
-export const SAVE_REMEDY = 'a diverged model is not saved. Pass { allowNonFinite: true } to save it anyway.';
+export const LOAD_REMEDY = 'the model diverged or the file is damaged. Pass { allowNonFinite: true } (--allow-non-finite on the command line) to load it anyway.';
+export const SAVE_REMEDY = 'a diverged model is not saved. Pass { allowNonFinite: true } (--allow-non-finite on the command line) to save it anyway.';

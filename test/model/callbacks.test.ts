@@ -188,6 +188,23 @@ describe('a run that diverges', () => {
     assert.ok(saved.model.weights().every((w) => w.value.every(Number.isFinite)));
   }));
 
+  test('TerminateOnNaN also stops at the end of an epoch whose weights went NaN behind a ReLU, with a finite loss', async () => {
+    const { x, y } = data(40);
+    const model = tinyModel();
+    const lines: string[] = [];
+    const terminate = new TerminateOnNaN({ log: (line) => lines.push(line) });
+    const hidden: Callback = {
+      onBatchEnd: (step) => { if (step === 1 && !model.weights()[0].value.some(Number.isNaN)) model.weights()[0].value.fill(NaN); },
+    };
+    const history = await model.fit(x, y, { epochs: 5, batchSize: 8, verbose: 0, callbacks: [hidden, terminate] });
+    // ReLU maps the NaN pre-activations to 0: the loss stays finite, so only the weights tell.
+    assert.ok(history.history.loss.every(Number.isFinite));
+    assert.deepEqual(history.epoch, [0]);
+    assert.equal(terminate.stoppedAt?.epoch, 0);
+    assert.deepEqual(terminate.stoppedAt?.weight, { name: 'dense/kernel', index: 0, value: NaN });
+    assert.match(lines[0], /^Epoch 1: weight "dense\/kernel" holds NaN at index 0; terminating training\./);
+  });
+
   test('an infinite loss stops training too', async () => {
     const model = tinyModel();
     model.stopTraining = false;
