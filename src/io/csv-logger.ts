@@ -11,6 +11,7 @@ import type { Callback, Logs } from '../model/callbacks.js';
 import { writeFileAtomic } from './atomic-write.js';
 import { ConfigError } from '../core/errors.js';
 import { quoteValue } from '../core/quote-value.js';
+import { checkBoolean } from '../core/check-options.js';
 
 export interface CSVLoggerOptions {
   separator?: string;
@@ -32,7 +33,7 @@ export class CSVLogger implements Callback {
     if (typeof this.separator !== 'string' || this.separator.length !== 1 || /[\r\n"]/.test(this.separator)) {
       throw new ConfigError(`CSVLogger expects separator to be one character other than a quote or newline; received ${quoteValue(options.separator)}.`);
     }
-    this.append = options.append ?? false;
+    this.append = checkBoolean('CSVLogger', 'append', options.append ?? false);
   }
 
   async onTrainBegin(): Promise<void> {

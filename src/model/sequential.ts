@@ -18,6 +18,7 @@ import type { History } from './callbacks.js';
 import { formatSummary, type SummaryOptions } from './summary.js';
 import { ExecutionPlan } from './plan/execution-plan.js';
 import { ConfigError, ShapeError } from '../core/errors.js';
+import { checkPositiveInteger } from '../core/check-options.js';
 
 export interface SequentialOptions {
   name?: string;
@@ -301,7 +302,8 @@ export class Sequential {
     this.ensureBuilt(x instanceof Tensor ? x.shape.slice(1) : undefined);
     const inputs = checkInputs(x, this.layers[0], this.inputShape, 'evaluate');
     const targets = checkTargets(y, loss, inputs.shape[0], shapeSize(this.outputShape), 'evaluate');
-    return this.evaluateArrays(inputs.data, targets, inputs.shape[0], options.batchSize ?? 32);
+    const batchSize = checkPositiveInteger('evaluate()', 'batchSize', options.batchSize ?? 32, '32');
+    return this.evaluateArrays(inputs.data, targets, inputs.shape[0], batchSize);
   }
 
   /** evaluate() on validated flat arrays; fit() uses it for validation data. */
@@ -328,7 +330,7 @@ export class Sequential {
     this.ensureBuilt(x instanceof Tensor ? x.shape.slice(1) : undefined);
     const inputs = checkInputs(x, this.layers[0], this.inputShape, 'predict');
     const samples = inputs.shape[0];
-    const batchSize = options.batchSize ?? 32;
+    const batchSize = checkPositiveInteger('predict()', 'batchSize', options.batchSize ?? 32, '32');
     const sampleSize = shapeSize(this.inputShape);
     const outSize = shapeSize(this.outputShape);
     const result = allocate(this.dtype, samples * outSize);

@@ -109,7 +109,7 @@ describe('EarlyStopping', () => {
   });
 
   test('bad options are refused', () => {
-    assert.throws(() => new EarlyStopping({ patience: -1 }), (e: unknown) => e instanceof ConfigError && /EarlyStopping expects patience to be a non-negative number; received -1/.test(e.message));
+    assert.throws(() => new EarlyStopping({ patience: -1 }), (e: unknown) => e instanceof ConfigError && /EarlyStopping expects patience to be a non-negative integer; received -1/.test(e.message));
     assert.throws(() => new EarlyStopping({ mode: 'up' as never }), /expects mode to be 'auto', 'min' or 'max'; received "up"/);
     assert.throws(() => new EarlyStopping({ minDelta: NaN }), /minDelta/);
   });
@@ -249,4 +249,15 @@ describe('CSVLogger', () => {
     assert.match(await readFile(path, 'utf8'), /^epoch;accuracy;loss\n0;[\d.e-]+;[\d.e-]+\n$/);
     assert.throws(() => new CSVLogger(path, { separator: '"' }), /separator to be one character other than a quote or newline/);
   }));
+});
+
+describe('callback options of the wrong kind', () => {
+  test('EarlyStopping patience and startFromEpoch are counts of epochs; ModelCheckpoint and CSVLogger flags are booleans', () => {
+    assert.throws(() => new EarlyStopping({ patience: 1.5 }), (e: unknown) => e instanceof ConfigError && /EarlyStopping expects patience to be a non-negative integer; received 1\.5\./.test(e.message));
+    assert.throws(() => new EarlyStopping({ startFromEpoch: NaN }), /EarlyStopping expects startFromEpoch to be a non-negative integer; received NaN\./);
+    assert.throws(() => new EarlyStopping({ restoreBestWeights: 'true' as unknown as boolean }), /EarlyStopping expects restoreBestWeights to be true or false; received "true"\./);
+    assert.throws(() => new ModelCheckpoint('m.safetensors', { saveBestOnly: 1 as unknown as boolean }), /ModelCheckpoint expects saveBestOnly to be true or false; received 1\./);
+    assert.throws(() => new ModelCheckpoint('m.safetensors', { includeOptimizer: 'no' as unknown as boolean }), /ModelCheckpoint expects includeOptimizer to be true or false; received "no"\./);
+    assert.throws(() => new CSVLogger('log.csv', { append: 'yes' as unknown as boolean }), /CSVLogger expects append to be true or false; received "yes"\./);
+  });
 });
