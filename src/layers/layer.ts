@@ -31,6 +31,13 @@ export interface Weight {
  * shape. build() creates exactly these; the model-file loader checks a file's
  * tensors against them first.
  */
+/**
+ * The most values one weight or one sample's activation may hold: 2^31 - 1,
+ * the typed-array length every JavaScript engine supports (8 GiB of float32,
+ * far past any network convkit trains). Test: test/layers/layer.test.ts.
+ */
+export const MAX_TENSOR_VALUES = 2 ** 31 - 1;
+
 export interface LayerPlan {
   weights: { suffix: string; shape: number[] }[];
   outputShape: readonly number[];
@@ -95,6 +102,8 @@ export abstract class Layer {
 
   /** Validates the input shape, creates weights and returns the output shape. */
   build(inputShape: readonly number[], context: BuildContext): readonly number[] {
+    const plan = this.plan(inputShape);
+    if (plan) this.checkSizes(plan);
     this.backend = context.backend;
     this.dtype = context.dtype;
     this.random = context.random;
@@ -102,6 +111,25 @@ export abstract class Layer {
     this.outputShape = this.computeOutputShape(inputShape, context);
     this.built = true;
     return this.outputShape;
+  }
+
+  /**
+   * Refuses, before anything is allocated, a weight or a per-sample output
+   * too large for one typed array, naming this layer and the size: otherwise a
+   * huge units / filters / kernelSize surfaces as "Invalid typed array length"
+   * from deep inside the build or the first forward, naming nothing.
+   */
+  private checkSizes(plan: LayerPlan): void {
+    for (const { suffix, shape } of plan.weights) {
+      const values = shape.reduce((a, b) => a * b, 1);
+      if (values > MAX_TENSOR_VALUES) {
+        throw new ConfigError(`${this.displayName} would need a ${suffix} of shape [${shape.join(', ')}] (${values} values); a weight holds at most ${MAX_TENSOR_VALUES} values. Reduce units, filters or kernelSize.`);
+      }
+    }
+    const outputs = plan.outputShape.reduce((a, b) => a * b, 1);
+    if (outputs > MAX_TENSOR_VALUES) {
+      throw new ConfigError(`${this.displayName} would output [${plan.outputShape.join(', ')}] per sample (${outputs} values); an activation holds at most ${MAX_TENSOR_VALUES} values per sample. Reduce units, filters or the input size.`);
+    }
   }
 
   /** Checks the input and creates weights; returns the per-sample output shape. */
