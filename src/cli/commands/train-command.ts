@@ -3,44 +3,15 @@ import type { Command } from 'commander';
 import { loadModelFile, saveModel } from '../../io/model-file.js';
 import { ModelCheckpoint } from '../../io/model-checkpoint.js';
 import { TerminateOnNaN } from '../../model/callbacks/terminate-on-nan.js';
-import { SCHEDULE_KINDS, type Recipe } from '../../apps/lab/recipes.js';
-import { MODEL_KINDS, type ModelKind } from '../../apps/lab/lab-models.js';
+import type { ModelKind } from '../../apps/lab/lab-models.js';
 import { addAllowNonFiniteOption, addDataOptions, addModelOption, addRuntimeOptions, addTrainingOptions, type DataOptions, type NonFiniteOptions, type RuntimeOptions, type TrainingOptions } from '../common-options.js';
 import { evaluateOnTestSet } from '../evaluation-report.js';
+import { readRunRecord, RUN_KEY, writeRunRecord, type RunRecord } from '../run-record.js';
+import { quoteString } from '../../core/quote-value.js';
 import { loadData, resolveRecipe, trainLabModel, type TrainExtras } from '../../apps/lab/train-lab-model.js';
 import { ConfigError, ConvkitError, ModelFileError } from '../../core/errors.js';
 
 type TrainCommandOptions = { model: ModelKind; save?: string; resume?: string; checkpoint?: string } & DataOptions & RuntimeOptions & TrainingOptions & NonFiniteOptions;
-
-/**
- * What train writes into each model file it saves, so that --resume continues
- * the same run (model kind, recipe, data selection) without retyping options.
- */
-const RUN_KEY = 'convkit_cli_run';
-interface RunRecord extends Recipe {
-  model: ModelKind;
-  validationSplit?: number;
-  data?: string;
-  trainLimit?: number;
-}
-
-function readRunRecord(text: string | undefined, file: string): RunRecord | undefined {
-  if (text === undefined) return undefined;
-  let run: Partial<RunRecord>;
-  try {
-    run = JSON.parse(text) as Partial<RunRecord>;
-  } catch {
-    throw new ModelFileError(`${file}: metadata "${RUN_KEY}" is not valid JSON.`);
-  }
-  // Only plain values of the expected types are taken; anything else is refused rather than guessed.
-  const positive = (v: unknown) => typeof v === 'number' && v > 0 && Number.isFinite(v);
-  if (typeof run !== 'object' || run === null || !MODEL_KINDS.includes(run.model as ModelKind) || !Number.isInteger(run.epochs) || !positive(run.epochs)
-    || !Number.isInteger(run.batchSize) || !positive(run.batchSize) || !positive(run.learningRate) || !(SCHEDULE_KINDS as readonly unknown[]).includes(run.schedule)
-    || (run.beta2 !== undefined && !(typeof run.beta2 === 'number' && run.beta2 > 0 && run.beta2 < 1))) {
-    throw new ModelFileError(`${file}: metadata "${RUN_KEY}" does not describe a convkit train run.`);
-  }
-  return run as RunRecord;
-}
 
 /** Loads a checkpoint and fills the options the user left out from the run that wrote it. */
 async function prepareResume(options: TrainCommandOptions): Promise<{ kind: ModelKind; extras: TrainExtras }> {
@@ -57,7 +28,7 @@ async function prepareResume(options: TrainCommandOptions): Promise<{ kind: Mode
     options.schedule ??= run.schedule;
     options.validationSplit ??= run.validationSplit;
     if (options.data !== run.data || options.trainLimit !== run.trainLimit) {
-      process.stderr.write(`convkit: warning: ${file} was trained with ${run.data ? `--data ${run.data}` : 'the built-in MNIST'}${run.trainLimit ? ` --train-limit ${run.trainLimit}` : ''}; resuming on other data will not reproduce the run.\n`);
+      process.stderr.write(`convkit: warning: ${file} was trained with ${run.data ? `--data ${quoteString(run.data)}` : 'the built-in MNIST'}${run.trainLimit ? ` --train-limit ${run.trainLimit}` : ''}; resuming on other data will not reproduce the run.\n`);
     }
   }
   // Adam's beta_2 is part of the optimizer the checkpoint restores; a resumed run keeps it.
@@ -88,7 +59,7 @@ export function registerTrain(program: Command): void {
       const data = await loadData(options);
       console.log(`Data: ${data.train.count} training and ${data.test.count} test images from ${data.source}`);
       const run: RunRecord = { model: kind, ...resolveRecipe(kind, options), validationSplit: options.validationSplit, data: options.data, trainLimit: options.trainLimit };
-      const metadata = { [RUN_KEY]: JSON.stringify(run) };
+      const metadata = { [RUN_KEY]: writeRunRecord(run) };
       const terminate = new TerminateOnNaN();
       const callbacks = [terminate, ...(options.checkpoint ? [new ModelCheckpoint(options.checkpoint, { metadata })] : [])];
       const trained = await trainLabModel(kind, data, options, { ...resumed.extras, callbacks });
