@@ -25,6 +25,15 @@ function escapeChar(ch: string): string {
   return code <= 0xff ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u${code.toString(16).padStart(4, '0')}`;
 }
 
+/**
+ * `text` with every control character escaped as above, not quoted and not
+ * cut: for whole lines bound for a terminal (an error message that carries a
+ * file name). Line breaks and tabs in `keep` stay as they are.
+ */
+export function escapeControls(text: string, keep = ''): string {
+  return text.replace(UNSAFE, (ch) => (ch === '"' || ch === '\\' || keep.includes(ch) ? ch : escapeChar(ch)));
+}
+
 /** A string in double quotes, escaped, cut after `max` characters with its length said. */
 export function quoteString(text: string, max = QUOTE_MAX_CHARS): string {
   const cut = text.length > max;

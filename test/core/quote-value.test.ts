@@ -1,7 +1,7 @@
 /** quoteValue / quoteString: values from files are echoed short and with their control characters escaped. */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { QUOTE_MAX_CHARS, quoteString, quoteValue } from '../../src/core/quote-value.js';
+import { escapeControls, QUOTE_MAX_CHARS, quoteString, quoteValue } from '../../src/core/quote-value.js';
 
 test('control characters are shown escaped, never raw', () => {
   const quoted = quoteString('conv\x1b[31m2d\x07\x7f\x9b\n');
@@ -46,4 +46,10 @@ test('deeply nested values are not walked', () => {
   assert.equal(quoteValue(nested), '[[[... (1 items)]]]');
   assert.equal(quoteValue({ dtype: 'F32', shape: [2, 3] }), JSON.stringify({ dtype: 'F32', shape: [2, 3] }));
   assert.equal(quoteValue(NaN), 'NaN');
+});
+
+test('escapeControls escapes a whole line without quoting or cutting it, keeping what it is told to keep', () => {
+  assert.equal(escapeControls('a\x1b[31m"b"\\c\n\td'), 'a\\x1b[31m"b"\\c\\n\\td');
+  assert.equal(escapeControls('line 1\nline\x9b2\t.', '\n\t'), 'line 1\nline\\x9b2\t.');
+  assert.equal(escapeControls('x'.repeat(1000)).length, 1000);
 });
