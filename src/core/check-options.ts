@@ -35,6 +35,14 @@ export function checkPositiveNumber(where: string, option: string, value: unknow
   return value;
 }
 
+/** A constant that may be 0 but must be finite (epsilon: 0 gives the textbook formula, as Keras allows). */
+export function checkNonNegativeNumber(where: string, option: string, value: unknown, example: string): number {
+  if (typeof value !== 'number' || !(value >= 0) || !Number.isFinite(value)) {
+    throw new ConfigError(`${where} expects ${option} to be a non-negative finite number such as ${example}; received ${quoteValue(value)}.`);
+  }
+  return value;
+}
+
 /** A decay or fraction in [0, 1) (beta1, beta2, rho, momentum). */
 export function checkUnitInterval(where: string, option: string, value: unknown, example: string): number {
   if (typeof value !== 'number' || !(value >= 0 && value < 1)) {

@@ -198,7 +198,7 @@ function restoreRandomState(model: Sequential, text: string | undefined, where: 
   if (text === undefined) return;
   const state = parseJson(text, 'rng_state', where);
   if (!Array.isArray(state) || state.length !== 4 || !state.every((v) => Number.isInteger(v) && v >= 0 && v <= 0xffffffff) || state.every((v) => v === 0)) {
-    throw new ModelFileError(`${where}: metadata "rng_state" must be 4 unsigned 32-bit integers, not all zero; received ${text.slice(0, 100)}.`);
+    throw new ModelFileError(`${where}: metadata "rng_state" must be 4 unsigned 32-bit integers, not all zero; received ${quoteString(text)}.`);
   }
   model.random.setState(state as number[]);
 }

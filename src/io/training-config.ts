@@ -27,6 +27,7 @@ type Check = (value: unknown) => boolean;
 const finite: Check = (v) => typeof v === 'number' && Number.isFinite(v);
 const unitInterval: Check = (v) => finite(v) && (v as number) >= 0 && (v as number) < 1;
 const positive: Check = (v) => finite(v) && (v as number) > 0;
+const nonNegative: Check = (v) => finite(v) && (v as number) >= 0;
 const boolean: Check = (v) => typeof v === 'boolean';
 
 interface AllowedOptimizer {
@@ -36,7 +37,7 @@ interface AllowedOptimizer {
 
 const OPTIMIZERS: ReadonlyMap<string, AllowedOptimizer> = new Map<string, AllowedOptimizer>([
   ['adam', {
-    options: { learningRate: [positive, 'a positive number'], beta1: [unitInterval, 'in [0, 1)'], beta2: [unitInterval, 'in [0, 1)'], epsilon: [positive, 'a positive number'] },
+    options: { learningRate: [positive, 'a positive number'], beta1: [unitInterval, 'in [0, 1)'], beta2: [unitInterval, 'in [0, 1)'], epsilon: [nonNegative, 'a non-negative number'] },
     create: (o: Record<string, unknown>) => new Adam(o),
   }],
   ['sgd', {
@@ -44,7 +45,7 @@ const OPTIMIZERS: ReadonlyMap<string, AllowedOptimizer> = new Map<string, Allowe
     create: (o: Record<string, unknown>) => new SGD(o),
   }],
   ['rmsprop', {
-    options: { learningRate: [positive, 'a positive number'], rho: [unitInterval, 'in [0, 1)'], epsilon: [positive, 'a positive number'] },
+    options: { learningRate: [positive, 'a positive number'], rho: [unitInterval, 'in [0, 1)'], epsilon: [nonNegative, 'a non-negative number'] },
     create: (o: Record<string, unknown>) => new RMSprop(o),
   }],
 ]);

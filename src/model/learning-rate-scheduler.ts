@@ -13,7 +13,11 @@ export type Schedule = (epoch: number, learningRate: number) => number;
 export class LearningRateScheduler implements Callback {
   private model: Sequential | undefined;
 
-  constructor(private readonly schedule: Schedule) {}
+  constructor(private readonly schedule: Schedule) {
+    if (typeof schedule !== 'function') {
+      throw new ConfigError(`LearningRateScheduler expects a schedule function (epoch, learningRate) => rate, such as cosineDecay(0.001, 10); received ${quoteValue(schedule)}.`);
+    }
+  }
 
   setModel(model: Sequential): void {
     this.model = model;
@@ -24,7 +28,7 @@ export class LearningRateScheduler implements Callback {
     if (!optimizer) return;
     const rate = this.schedule(epoch, optimizer.learningRate);
     if (!(rate > 0) || !Number.isFinite(rate)) {
-      throw new ConfigError(`LearningRateScheduler: the schedule returned ${rate} for epoch ${epoch}; expected a positive finite learning rate.`);
+      throw new ConfigError(`LearningRateScheduler: the schedule returned ${quoteValue(rate)} for epoch ${epoch}; expected a positive finite learning rate.`);
     }
     optimizer.learningRate = rate;
   }

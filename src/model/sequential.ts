@@ -250,6 +250,8 @@ export class Sequential {
    */
   trainStep(x: FloatArray, targets: Targets, batch: number, weights: RowWeights = null): StepResult {
     const { loss, optimizer } = this.requireCompiled('trainStep');
+    // One integer check per step: a batch of 0.5 or NaN would otherwise reach the native layer as a RangeError.
+    checkPositiveInteger('trainStep()', 'batch', batch);
     checkRowWeights('trainStep', weights, batch);
     const output = this.forwardBatch(x, batch, true);
     const { lossSum, grad, fused } = this.lossAndGrad(loss, output, targets, batch, weights);

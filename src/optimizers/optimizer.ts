@@ -7,7 +7,7 @@ import type { Backend, FloatArray } from '../backend/backend.js';
 import type { Weight } from '../layers/layer.js';
 import { ConfigError, ShapeError } from '../core/errors.js';
 import { quoteValue } from '../core/quote-value.js';
-import { checkBoolean, checkPositiveNumber, checkUnitInterval } from '../core/check-options.js';
+import { checkBoolean, checkNonNegativeNumber, checkPositiveNumber, checkUnitInterval } from '../core/check-options.js';
 
 export abstract class Optimizer {
   abstract readonly name: string;
@@ -71,7 +71,7 @@ export class Adam extends Optimizer {
     super(options.learningRate ?? 0.001);
     this.beta1 = checkUnitInterval('Adam', 'beta1', options.beta1 ?? 0.9, '0.9');
     this.beta2 = checkUnitInterval('Adam', 'beta2', options.beta2 ?? 0.999, '0.999');
-    this.epsilon = checkPositiveNumber('Adam', 'epsilon', options.epsilon ?? 1e-7, '1e-7');
+    this.epsilon = checkNonNegativeNumber('Adam', 'epsilon', options.epsilon ?? 1e-7, '1e-7');
   }
 
   protected update(backend: Backend, weight: Weight, [m, v]: FloatArray[]): void {
@@ -123,7 +123,7 @@ export class RMSprop extends Optimizer {
   constructor(options: { learningRate?: number; rho?: number; epsilon?: number } = {}) {
     super(options.learningRate ?? 0.001);
     this.rho = checkUnitInterval('RMSprop', 'rho', options.rho ?? 0.9, '0.9');
-    this.epsilon = checkPositiveNumber('RMSprop', 'epsilon', options.epsilon ?? 1e-7, '1e-7');
+    this.epsilon = checkNonNegativeNumber('RMSprop', 'epsilon', options.epsilon ?? 1e-7, '1e-7');
   }
 
   protected update(backend: Backend, weight: Weight, [meanSquare]: FloatArray[]): void {

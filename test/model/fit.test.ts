@@ -63,3 +63,10 @@ test('a seed that a model file could not store exactly is refused at constructio
     assert.throws(() => new Sequential([], { seed, backend: 'reference' }), (e: unknown) => e instanceof ConfigError && /Random expects an integer seed between -\(2\^53 - 1\) and 2\^53 - 1; received/.test(e.message));
   }
 });
+
+test('trainStep() refuses a batch that is not a positive integer before it reaches a kernel', () => {
+  const model = smallClassifier();
+  for (const batch of [0, 0.5, NaN]) {
+    assert.throws(() => model.trainStep(new Float32Array(16), new Int32Array(1), batch), (e: unknown) => e instanceof ConfigError && /^trainStep\(\) expects batch to be a positive integer; received/.test(e.message));
+  }
+});

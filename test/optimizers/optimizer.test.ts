@@ -20,10 +20,10 @@ test('bad optimizer hyper-parameters', () => {
 test('every hyper-parameter is checked at construction, not at the first step', () => {
   assert.throws(() => new Adam({ beta1: 1 }), (e: unknown) => e instanceof ConfigError && /Adam expects beta1 in \[0, 1\) such as 0\.9; received 1\./.test(e.message));
   assert.throws(() => new Adam({ beta2: -0.1 }), /Adam expects beta2 in \[0, 1\) such as 0\.999; received -0\.1\./);
-  assert.throws(() => new Adam({ epsilon: 0 }), /Adam expects epsilon to be a positive finite number such as 1e-7; received 0\./);
+  assert.throws(() => new Adam({ epsilon: -1e-7 }), /Adam expects epsilon to be a non-negative finite number such as 1e-7; received -1e-7\./);
   assert.throws(() => new Adam({ epsilon: NaN }), /Adam expects epsilon .*received NaN\./);
   assert.throws(() => new RMSprop({ rho: 1 }), /RMSprop expects rho in \[0, 1\) such as 0\.9; received 1\./);
-  assert.throws(() => new RMSprop({ epsilon: -1 }), /RMSprop expects epsilon to be a positive finite number such as 1e-7; received -1\./);
+  assert.throws(() => new RMSprop({ epsilon: -1 }), /RMSprop expects epsilon to be a non-negative finite number such as 1e-7; received -1\./);
   assert.throws(() => new SGD({ nesterov: 'yes' as unknown as boolean }), /SGD expects nesterov to be true or false; received "yes"\./);
   assert.throws(() => new SGD({ learningRate: Infinity }), /SGD expects learningRate to be a positive finite number such as 0\.001; received Infinity\./);
 });
