@@ -127,7 +127,7 @@ export async function runFit(model: Sequential, x: Tensor, targets: Targets, opt
   const total = x.shape[0];
 
   const split = options.validationSplit ?? 0;
-  if (!(split >= 0 && split < 1)) throw new ConfigError(`fit() expects validationSplit in [0, 1), e.g. 0.1; received ${quoteValue(split)}.`);
+  if (typeof split !== 'number' || !(split >= 0 && split < 1)) throw new ConfigError(`fit() expects validationSplit in [0, 1), e.g. 0.1; received ${quoteValue(split)}.`);
   if (split > 0 && options.validationData) throw new ConfigError('fit() got both validationSplit and validationData; give one of them.');
   const trainCount = split > 0 ? Math.floor(total * (1 - split)) : total;
   if (trainCount <= 0) throw new ConfigError(`fit(): validationSplit ${split} leaves no training samples out of ${total}.`);

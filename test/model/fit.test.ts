@@ -47,6 +47,7 @@ test('fit() refuses verbose, shuffle and initialEpoch of the wrong kind', async 
   await assert.rejects(model.fit(zeroImages4x4(2), [0, 1], { verbose: 0, epochs: NaN }), /fit\(\) expects epochs to be a positive integer; received NaN\./);
   await assert.rejects(model.fit(zeroImages4x4(2), [0, 1], { verbose: 0, initialEpoch: 0.5 }), /fit\(\) expects initialEpoch to be a non-negative integer; received 0\.5\./);
   await assert.rejects(model.fit(zeroImages4x4(2), [0, 1], { verbose: 0, validationSplit: NaN }), /fit\(\) expects validationSplit in \[0, 1\), e\.g\. 0\.1; received NaN\./);
+  await assert.rejects(model.fit(zeroImages4x4(2), [0, 1], { verbose: 0, validationSplit: '0.5' as unknown as number }), /fit\(\) expects validationSplit in \[0, 1\), e\.g\. 0\.1; received "0\.5"\./);
 });
 
 test('a batchSize above the number of samples is clamped to it, as in Keras: a huge one allocates nothing of its size', async () => {
