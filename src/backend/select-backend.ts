@@ -7,6 +7,7 @@ import type { Backend } from './backend.js';
 import { createReferenceBackend } from './reference/reference-backend.js';
 import { loadNativeBackend } from './native/index.js';
 import { ConfigError } from '../core/errors.js';
+import { quoteValue } from '../core/quote-value.js';
 
 export type BackendName = 'auto' | 'native' | 'reference';
 export type BackendChoice = BackendName | Backend;
@@ -23,7 +24,7 @@ export function referenceBackend(): Backend {
 export function resolveBackend(choice: BackendChoice = defaultChoice()): Backend {
   if (typeof choice === 'object' && choice !== null) return choice;
   if (!BACKEND_NAMES.includes(choice)) {
-    throw new ConfigError(`Unknown backend ${JSON.stringify(choice)}; expected one of 'auto', 'native', 'reference'.`);
+    throw new ConfigError(`Unknown backend ${quoteValue(choice)}; expected one of 'auto', 'native', 'reference'.`);
   }
   if (choice === 'reference') return referenceBackend();
   const native = loadNativeBackend();

@@ -43,6 +43,15 @@ export function addModelOption(command: Command): Command {
   return command.addOption(new Option('-m, --model <kind>', 'which model: the lab CNN or the Dense baseline').choices([...MODEL_KINDS]).default('cnn' as ModelKind));
 }
 
+export interface NonFiniteOptions {
+  allowNonFinite?: boolean;
+}
+
+/** The one way past the loaders' and savers' refusal of NaN / infinite weights (io/finite-check.ts). */
+export function addAllowNonFiniteOption(command: Command): Command {
+  return command.option('--allow-non-finite', 'load (and save) models whose weights or optimizer state hold NaN or Infinity, which are refused by default');
+}
+
 export function addRuntimeOptions(command: Command): Command {
   return command
     .addOption(new Option('--backend <name>', 'compute backend').choices(['auto', 'native', 'reference']).default('auto'))

@@ -10,6 +10,7 @@ import { registerTrain } from './commands/train-command.js';
 import { registerBinimg } from './commands/binimg-command.js';
 import { registerMalware } from './commands/malware-command.js';
 import { registerInspect } from './commands/inspect-command.js';
+import { escapeControls } from '../core/quote-value.js';
 
 const program = new Command()
   .name('convkit')
@@ -28,6 +29,7 @@ registerInspect(program);
 
 program.parseAsync(process.argv).catch((error: unknown) => {
   // Library errors already say what was expected and received: print them plainly, without a stack.
-  process.stderr.write(`convkit: ${error instanceof Error ? error.message : String(error)}\n`);
+  // Escaped: a message may carry a file or entry name, and the terminal must show it, not obey it.
+  process.stderr.write(`convkit: ${escapeControls(error instanceof Error ? error.message : String(error), '\n\t')}\n`);
   process.exitCode = 1;
 });

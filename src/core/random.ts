@@ -5,6 +5,7 @@
  * 32-bit JavaScript integer arithmetic), seeded through splitmix32.
  */
 import { ConfigError } from './errors.js';
+import { quoteValue } from './quote-value.js';
 
 export class Random {
   private s0 = 0;
@@ -13,8 +14,9 @@ export class Random {
   private s3 = 0;
 
   constructor(seed: number) {
-    if (!Number.isInteger(seed)) {
-      throw new ConfigError(`Random expects an integer seed; received ${seed}. Pass a whole number such as 42.`);
+    // Safe integers only: a model file stores the seed as its decimal digits and reads back at most 2^53.
+    if (!Number.isSafeInteger(seed)) {
+      throw new ConfigError(`Random expects an integer seed between -(2^53 - 1) and 2^53 - 1; received ${quoteValue(seed)}. Pass a whole number such as 42.`);
     }
     let x = seed >>> 0;
     const next = (): number => {

@@ -10,8 +10,10 @@ import type { DType } from '../core/tensor.js';
 import type { Layer } from '../layers/layer.js';
 import { Sequential } from '../model/sequential.js';
 import { findDuplicateKey } from './json-duplicate-keys.js';
+import { parseJsonWithDepthLimit } from '../core/json-depth.js';
 import { createLayer } from './layer-allowlist.js';
 import { ModelFileError } from '../core/errors.js';
+import { quoteString, quoteValue } from '../core/quote-value.js';
 
 export interface ArchitectureSpec {
   name: string;
@@ -38,30 +40,27 @@ function isObject(value: unknown): value is Record<string, unknown> {
 
 /** Parses the "architecture" metadata string and checks its outer structure (layers are checked by the allowlist). */
 export function parseArchitecture(text: string, where: string): ArchitectureSpec {
-  let spec: unknown;
-  try {
-    spec = JSON.parse(text);
-  } catch (error) {
-    throw new ModelFileError(`${where}: the architecture is not valid JSON (${error instanceof Error ? error.message : String(error)}).`);
-  }
+  const spec = parseJsonWithDepthLimit(text, (why) => {
+    throw new ModelFileError(`${where}: the architecture ${why}`);
+  });
   const duplicate = findDuplicateKey(text);
-  if (duplicate !== undefined) throw new ModelFileError(`${where}: the architecture has the key "${duplicate}" twice in one object.`);
+  if (duplicate !== undefined) throw new ModelFileError(`${where}: the architecture has the key ${quoteString(duplicate)} twice in one object.`);
   const keys = ['name', 'dtype', 'inputShape', 'layers'];
   if (!isObject(spec) || Object.keys(spec).some((k) => !keys.includes(k))) {
     throw new ModelFileError(`${where}: the architecture must be an object with the keys ${keys.join(', ')}.`);
   }
   const { name, dtype, inputShape, layers } = spec;
-  if (typeof name !== 'string' || name.length === 0 || name.length > 128) throw new ModelFileError(`${where}: the model name must be a string of 1 to 128 characters; received ${JSON.stringify(name)}.`);
-  if (dtype !== 'float32' && dtype !== 'float64') throw new ModelFileError(`${where}: the model dtype must be 'float32' or 'float64'; received ${JSON.stringify(dtype)}.`);
+  if (typeof name !== 'string' || name.length === 0 || name.length > 128) throw new ModelFileError(`${where}: the model name must be a string of 1 to 128 characters; received ${quoteValue(name)}.`);
+  if (dtype !== 'float32' && dtype !== 'float64') throw new ModelFileError(`${where}: the model dtype must be 'float32' or 'float64'; received ${quoteValue(dtype)}.`);
   if (!Array.isArray(inputShape) || inputShape.length === 0 || !inputShape.every((d) => Number.isSafeInteger(d) && d > 0)) {
-    throw new ModelFileError(`${where}: the input shape must be a list of positive integers such as [28, 28, 1]; received ${JSON.stringify(inputShape)}.`);
+    throw new ModelFileError(`${where}: the input shape must be a list of positive integers such as [28, 28, 1]; received ${quoteValue(inputShape)}.`);
   }
   if (!Array.isArray(layers) || layers.length === 0 || layers.length > MAX_LAYERS) {
-    throw new ModelFileError(`${where}: the architecture must list 1 to ${MAX_LAYERS} layers; received ${Array.isArray(layers) ? layers.length : JSON.stringify(layers)}.`);
+    throw new ModelFileError(`${where}: the architecture must list 1 to ${MAX_LAYERS} layers; received ${Array.isArray(layers) ? layers.length : quoteValue(layers)}.`);
   }
   layers.forEach((layer, i) => {
     if (!isObject(layer) || Object.keys(layer).length !== 2 || !Object.hasOwn(layer, 'className') || !Object.hasOwn(layer, 'config')) {
-      throw new ModelFileError(`${where}: layer ${i} must be an object { className, config }; received ${JSON.stringify(layer)}.`);
+      throw new ModelFileError(`${where}: layer ${i} must be an object { className, config }; received ${quoteValue(layer)}.`);
     }
   });
   return { name, dtype, inputShape: inputShape as number[], layers: layers as ArchitectureSpec['layers'] };
@@ -102,8 +101,8 @@ export function buildArchitecture(
 
 /** The one wording for a weight the file lacks or holds in another shape. */
 export function checkWeightShape(name: string, held: readonly number[] | undefined, needed: readonly number[], where: string): void {
-  if (!held) throw new ModelFileError(`${where}: missing weight "${name}" of shape [${needed.join(', ')}] that the architecture needs.`);
+  if (!held) throw new ModelFileError(`${where}: missing weight ${quoteString(name)} of shape [${needed.join(', ')}] that the architecture needs.`);
   if (held.length !== needed.length || held.some((d, i) => d !== needed[i])) {
-    throw new ModelFileError(`${where}: weight "${name}" has shape [${held.join(', ')}] in the file; the architecture needs [${needed.join(', ')}].`);
+    throw new ModelFileError(`${where}: weight ${quoteString(name)} has shape [${held.join(', ')}] in the file; the architecture needs [${needed.join(', ')}].`);
   }
 }

@@ -10,6 +10,8 @@ import { appendFile, readFile } from 'node:fs/promises';
 import type { Callback, Logs } from '../model/callbacks.js';
 import { writeFileAtomic } from './atomic-write.js';
 import { ConfigError } from '../core/errors.js';
+import { quoteValue } from '../core/quote-value.js';
+import { checkBoolean } from '../core/check-options.js';
 
 export interface CSVLoggerOptions {
   separator?: string;
@@ -26,12 +28,12 @@ export class CSVLogger implements Callback {
   private existingHeader: string | undefined;
 
   constructor(readonly filename: string, options: CSVLoggerOptions = {}) {
-    if (typeof filename !== 'string' || filename === '') throw new ConfigError(`CSVLogger expects a file name; received ${JSON.stringify(filename)}.`);
+    if (typeof filename !== 'string' || filename === '') throw new ConfigError(`CSVLogger expects a file name; received ${quoteValue(filename)}.`);
     this.separator = options.separator ?? ',';
     if (typeof this.separator !== 'string' || this.separator.length !== 1 || /[\r\n"]/.test(this.separator)) {
-      throw new ConfigError(`CSVLogger expects separator to be one character other than a quote or newline; received ${JSON.stringify(options.separator)}.`);
+      throw new ConfigError(`CSVLogger expects separator to be one character other than a quote or newline; received ${quoteValue(options.separator)}.`);
     }
-    this.append = options.append ?? false;
+    this.append = checkBoolean('CSVLogger', 'append', options.append ?? false);
   }
 
   async onTrainBegin(): Promise<void> {

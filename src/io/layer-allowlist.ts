@@ -14,6 +14,7 @@ import type { Layer } from '../layers/layer.js';
 import type { LayerDescriptor } from '../layers/layer-descriptor.js';
 import { descriptorFor, LAYER_CLASS_NAMES } from '../layers/registry.js';
 import { ModelFileError } from '../core/errors.js';
+import { quoteString, quoteValue } from '../core/quote-value.js';
 
 /** The config keys a model file may give a layer class: its descriptor's, and inputShape. */
 function acceptedKeys(descriptor: LayerDescriptor): readonly string[] {
@@ -32,10 +33,10 @@ const LAYER_NAME = /^[A-Za-z_][A-Za-z0-9_.-]{0,127}$/;
  */
 export function checkSavable(layer: Layer): void {
   if (!descriptorFor(layer.className)) {
-    throw new ModelFileError(`save(): layer "${layer.name}" is a ${layer.className}, which model files cannot hold; they hold ${ALLOWED_LAYER_CLASSES.join(', ')}.`);
+    throw new ModelFileError(`save(): layer ${quoteValue(layer.name)} is a ${layer.className}, which model files cannot hold; they hold ${ALLOWED_LAYER_CLASSES.join(', ')}.`);
   }
   if (typeof layer.name !== 'string' || !LAYER_NAME.test(layer.name)) {
-    throw new ModelFileError(`save(): layer name ${JSON.stringify(layer.name)} cannot be saved; use letters, digits, '_', '.', '-' (e.g. "dense_1").`);
+    throw new ModelFileError(`save(): layer name ${quoteValue(layer.name)} cannot be saved; use letters, digits, '_', '.', '-' (e.g. "dense_1").`);
   }
 }
 
@@ -43,10 +44,10 @@ export function checkSavable(layer: Layer): void {
 export function createLayer(className: unknown, config: unknown, where: string): Layer {
   const entry = descriptorFor(className);
   if (!entry) {
-    throw new ModelFileError(`${where}: layer type ${JSON.stringify(className)} is not one convkit loads; allowed: ${ALLOWED_LAYER_CLASSES.join(', ')}.`);
+    throw new ModelFileError(`${where}: layer type ${quoteValue(className)} is not one convkit loads; allowed: ${ALLOWED_LAYER_CLASSES.join(', ')}.`);
   }
   if (typeof config !== 'object' || config === null || Array.isArray(config)) {
-    throw new ModelFileError(`${where}: the config of a ${className} layer must be an object; received ${JSON.stringify(config)}.`);
+    throw new ModelFileError(`${where}: the config of a ${className} layer must be an object; received ${quoteValue(config)}.`);
   }
   // The constructor is called with a fresh object holding only accepted keys, so a
   // "__proto__" or any other key in the file never reaches it.
@@ -54,17 +55,17 @@ export function createLayer(className: unknown, config: unknown, where: string):
   const options: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(config)) {
     if (!keys.includes(key)) {
-      throw new ModelFileError(`${where}: ${className} has no config key ${JSON.stringify(key)}; allowed: ${keys.join(', ')}.`);
+      throw new ModelFileError(`${where}: ${className} has no config key ${quoteValue(key)}; allowed: ${keys.join(', ')}.`);
     }
     // getConfig() writes undefined values (inputShape of inner layers) that JSON turns into absent keys or null.
     if (value !== null) options[key] = value;
   }
   if (typeof options.name !== 'string' || !LAYER_NAME.test(options.name)) {
-    throw new ModelFileError(`${where}: a ${className} layer needs a name of letters, digits, '_', '.', '-' (e.g. "dense_1"); received ${JSON.stringify(options.name)}.`);
+    throw new ModelFileError(`${where}: a ${className} layer needs a name of letters, digits, '_', '.', '-' (e.g. "dense_1"); received ${quoteValue(options.name)}.`);
   }
   // The constructors take useBias as given; a file must not turn it into a truthy string.
   if (options.useBias !== undefined && typeof options.useBias !== 'boolean') {
-    throw new ModelFileError(`${where}: ${className} "${options.name}" expects useBias to be true or false; received ${JSON.stringify(options.useBias)}.`);
+    throw new ModelFileError(`${where}: ${className} ${quoteString(options.name)} expects useBias to be true or false; received ${quoteValue(options.useBias)}.`);
   }
   try {
     return entry.create(options);

@@ -17,6 +17,7 @@ import { isImprovement, monitoredValue, resolveMode, type MonitorMode } from '..
 import { PathTemplate } from '../model/callbacks/path-template.js';
 import type { Sequential } from '../model/sequential.js';
 import { saveModel, type SaveOptions } from './model-file.js';
+import { checkBoolean } from '../core/check-options.js';
 
 export interface ModelCheckpointOptions {
   /** Logged quantity for saveBestOnly (default 'val_loss'). */
@@ -53,8 +54,8 @@ export class ModelCheckpoint implements Callback {
     this.path = new PathTemplate(filepath);
     this.monitor = options.monitor ?? 'val_loss';
     this.mode = resolveMode('ModelCheckpoint', this.monitor, options.mode ?? 'auto');
-    this.saveBestOnly = options.saveBestOnly ?? false;
-    this.saveOptions = { includeOptimizer: options.includeOptimizer ?? true, metadata: options.metadata };
+    this.saveBestOnly = checkBoolean('ModelCheckpoint', 'saveBestOnly', options.saveBestOnly ?? false);
+    this.saveOptions = { includeOptimizer: checkBoolean('ModelCheckpoint', 'includeOptimizer', options.includeOptimizer ?? true), metadata: options.metadata };
     this.log = options.log ?? ((line) => process.stderr.write(`${line}\n`));
   }
 

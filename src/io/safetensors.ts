@@ -16,7 +16,9 @@
  * aligned for every dtype.
  */
 import { findDuplicateKey } from './json-duplicate-keys.js';
+import { parseJsonWithDepthLimit } from '../core/json-depth.js';
 import { ModelFileError } from '../core/errors.js';
+import { quoteString, quoteValue } from '../core/quote-value.js';
 
 /** The dtypes convkit reads and writes; others (F16, BF16, I64 ...) are refused by name. */
 export const DTYPE_SIZES = { F32: 4, F64: 8, I32: 4, U32: 4 } as const;
@@ -59,10 +61,10 @@ const LONE_SURROGATE = /\p{Surrogate}/u;
 
 function checkName(name: string, seen: Set<string>): void {
   if (typeof name !== 'string' || name.length === 0 || LONE_SURROGATE.test(name)) {
-    throw new SafetensorsError(`safetensors: a tensor name must be a non-empty, well-formed string; received ${JSON.stringify(name)}.`);
+    throw new SafetensorsError(`safetensors: a tensor name must be a non-empty, well-formed string; received ${quoteValue(name)}.`);
   }
   if (name === METADATA_KEY) throw new SafetensorsError(`safetensors: "${METADATA_KEY}" is reserved for metadata and cannot name a tensor.`);
-  if (seen.has(name)) throw new SafetensorsError(`safetensors: two tensors are named "${name}"; names must be unique.`);
+  if (seen.has(name)) throw new SafetensorsError(`safetensors: two tensors are named ${quoteString(name)}; names must be unique.`);
   seen.add(name);
 }
 
@@ -93,7 +95,7 @@ export function* safetensorsChunks(tensors: readonly NamedTensor[], metadata: Re
   const metaKeys = Object.keys(metadata);
   for (const key of metaKeys) {
     if (typeof metadata[key] !== 'string' || LONE_SURROGATE.test(key) || LONE_SURROGATE.test(metadata[key])) {
-      throw new SafetensorsError(`safetensors: metadata must map strings to well-formed strings; "${key}" maps to ${JSON.stringify(metadata[key])}.`);
+      throw new SafetensorsError(`safetensors: metadata must map strings to well-formed strings; ${quoteString(key)} maps to ${quoteValue(metadata[key])}.`);
     }
   }
   if (metaKeys.length > 0) entries.push(`${JSON.stringify(METADATA_KEY)}:${JSON.stringify(metadata)}`);
@@ -103,7 +105,7 @@ export function* safetensorsChunks(tensors: readonly NamedTensor[], metadata: Re
     const dtype = dtypeOf(tensor.data);
     const elements = tensor.shape.reduce((a, b) => a * b, 1);
     if (!tensor.shape.every((d) => Number.isSafeInteger(d) && d >= 0) || elements !== tensor.data.length) {
-      throw new SafetensorsError(`safetensors: tensor "${tensor.name}" has shape [${tensor.shape.join(', ')}] but ${tensor.data.length} values.`);
+      throw new SafetensorsError(`safetensors: tensor ${quoteString(tensor.name)} has shape [${tensor.shape.join(', ')}] but ${tensor.data.length} values.`);
     }
     const end = offset + elements * DTYPE_SIZES[dtype];
     // Entries are written by hand, in this order: an object would move integer-like names first.
@@ -150,41 +152,41 @@ function isCount(value: unknown): value is number {
 }
 
 function parseEntry(name: string, value: unknown, fail: (why: string) => never): Entry {
-  if (!isPlainObject(value)) fail(`tensor "${name}" must be an object { dtype, shape, data_offsets }; received ${JSON.stringify(value)}.`);
+  if (!isPlainObject(value)) fail(`tensor ${quoteString(name)} must be an object { dtype, shape, data_offsets }; received ${quoteValue(value)}.`);
   const extra = Object.keys(value).filter((k) => !ENTRY_KEYS.includes(k));
   const missing = ENTRY_KEYS.filter((k) => !Object.hasOwn(value, k));
   if (extra.length > 0 || missing.length > 0) {
-    fail(`tensor "${name}" must have exactly the fields dtype, shape, data_offsets; ${missing.length > 0 ? `missing ${missing.join(', ')}` : `unexpected ${extra.join(', ')}`}.`);
+    fail(`tensor ${quoteString(name)} must have exactly the fields dtype, shape, data_offsets; ${missing.length > 0 ? `missing ${missing.join(', ')}` : `unexpected ${extra.map((k) => quoteString(k)).join(', ')}`}.`);
   }
   const { dtype, shape, data_offsets: offsets } = value;
   if (typeof dtype !== 'string' || !Object.hasOwn(DTYPE_SIZES, dtype)) {
-    fail(`tensor "${name}" has dtype ${JSON.stringify(dtype)}; convkit reads ${Object.keys(DTYPE_SIZES).join(', ')}.`);
+    fail(`tensor ${quoteString(name)} has dtype ${quoteValue(dtype)}; convkit reads ${Object.keys(DTYPE_SIZES).join(', ')}.`);
   }
   if (!Array.isArray(shape) || !shape.every(isCount)) {
-    fail(`tensor "${name}" has shape ${JSON.stringify(shape)}; expected a list of non-negative integers.`);
+    fail(`tensor ${quoteString(name)} has shape ${quoteValue(shape)}; expected a list of non-negative integers.`);
   }
   if (!Array.isArray(offsets) || offsets.length !== 2 || !offsets.every(isCount) || offsets[0] > offsets[1]) {
-    fail(`tensor "${name}" has data_offsets ${JSON.stringify(offsets)}; expected [begin, end] with 0 <= begin <= end.`);
+    fail(`tensor ${quoteString(name)} has data_offsets ${quoteValue(offsets)}; expected [begin, end] with 0 <= begin <= end.`);
   }
   const size = DTYPE_SIZES[dtype as SafetensorsDType];
   let bytes = size;
   for (const d of shape as number[]) {
     bytes *= d;
     // A product past 2^53 is no longer exact: refuse it rather than compare a rounded number.
-    if (!Number.isSafeInteger(bytes)) fail(`tensor "${name}": shape [${shape.join(', ')}] of ${dtype} overflows the byte count.`);
+    if (!Number.isSafeInteger(bytes)) fail(`tensor ${quoteString(name)}: shape [${shape.join(', ')}] of ${dtype} overflows the byte count.`);
   }
   const [begin, end] = offsets as number[];
   if (end - begin !== bytes) {
-    fail(`tensor "${name}": shape [${shape.join(', ')}] of ${dtype} needs ${bytes} bytes, but data_offsets [${begin}, ${end}] span ${end - begin}.`);
+    fail(`tensor ${quoteString(name)}: shape [${shape.join(', ')}] of ${dtype} needs ${bytes} bytes, but data_offsets [${begin}, ${end}] span ${end - begin}.`);
   }
   return { name, dtype: dtype as SafetensorsDType, shape: shape as number[], begin, end };
 }
 
 function parseMetadata(value: unknown, fail: (why: string) => never): Map<string, string> {
-  if (!isPlainObject(value)) fail(`"${METADATA_KEY}" must be an object of strings; received ${JSON.stringify(value)}.`);
+  if (!isPlainObject(value)) fail(`"${METADATA_KEY}" must be an object of strings; received ${quoteValue(value)}.`);
   const metadata = new Map<string, string>();
   for (const [key, text] of Object.entries(value)) {
-    if (typeof text !== 'string') fail(`"${METADATA_KEY}" must map strings to strings; "${key}" maps to ${JSON.stringify(text)}.`);
+    if (typeof text !== 'string') fail(`"${METADATA_KEY}" must map strings to strings; ${quoteString(key)} maps to ${quoteValue(text)}.`);
     metadata.set(key, text);
   }
   return metadata;
@@ -236,15 +238,11 @@ export function decodeSafetensorsHeader(bytes: Uint8Array, source = 'safetensors
   } catch {
     return fail('the header is not valid UTF-8.');
   }
-  let header: unknown;
-  try {
-    header = JSON.parse(text);
-  } catch (error) {
-    return fail(`the header is not valid JSON (${error instanceof Error ? error.message : String(error)}).`);
-  }
-  if (!isPlainObject(header)) fail(`the header must be a JSON object; received ${Array.isArray(header) ? 'an array' : JSON.stringify(header)}.`);
+  // Depth first: JSON.parse (and any walk of its result) recurses once per level.
+  const header = parseJsonWithDepthLimit(text, (why) => fail(`the header ${why}`));
+  if (!isPlainObject(header)) fail(`the header must be a JSON object; received ${Array.isArray(header) ? 'an array' : quoteValue(header)}.`);
   const duplicate = findDuplicateKey(text);
-  if (duplicate !== undefined) fail(`the header has the key "${duplicate}" twice; each key must appear once.`);
+  if (duplicate !== undefined) fail(`the header has the key ${quoteString(duplicate)} twice; each key must appear once.`);
 
   let metadata = new Map<string, string>();
   const entries: Entry[] = [];
@@ -258,9 +256,9 @@ export function decodeSafetensorsHeader(bytes: Uint8Array, source = 'safetensors
   const dataLength = fileLength - 8 - headerLength;
   let expected = 0;
   for (const entry of entries) {
-    if (entry.begin < expected) fail(`tensor "${entry.name}" starts at byte ${entry.begin}, inside the previous tensor (which ends at ${expected}).`);
-    if (entry.begin > expected) fail(`tensor "${entry.name}" starts at byte ${entry.begin}, leaving a gap after byte ${expected}; tensors must be contiguous from 0.`);
-    if (entry.end > dataLength) fail(`tensor "${entry.name}" ends at byte ${entry.end}, past the end of the data (${dataLength} bytes).`);
+    if (entry.begin < expected) fail(`tensor ${quoteString(entry.name)} starts at byte ${entry.begin}, inside the previous tensor (which ends at ${expected}).`);
+    if (entry.begin > expected) fail(`tensor ${quoteString(entry.name)} starts at byte ${entry.begin}, leaving a gap after byte ${expected}; tensors must be contiguous from 0.`);
+    if (entry.end > dataLength) fail(`tensor ${quoteString(entry.name)} ends at byte ${entry.end}, past the end of the data (${dataLength} bytes).`);
     expected = entry.end;
   }
   if (expected !== dataLength) fail(`${dataLength - expected} trailing bytes follow the last tensor (data is ${dataLength} bytes, tensors cover ${expected}).`);

@@ -19,15 +19,20 @@ import { randomSeed } from '../core/random.js';
 import type { Sequential } from '../model/sequential.js';
 import { buildArchitecture, MAX_LAYERS, type ArchitectureSpec } from './architecture.js';
 import { findDuplicateKey } from './json-duplicate-keys.js';
+import { parseJsonWithDepthLimit } from '../core/json-depth.js';
+import { checkFinite, LOAD_REMEDY } from './finite-check.js';
 import { parseBatchShape, parseKerasLayer } from './tfjs-layer-config.js';
 import { parseManifest, type Manifest } from './tfjs-manifest.js';
 import { TFJS_MODEL_FILE } from './tfjs-export.js';
 import { ModelFileError } from '../core/errors.js';
+import { quoteString, quoteValue } from '../core/quote-value.js';
 
 export interface TfjsLoadOptions {
   backend?: BackendChoice;
   /** Seed of the model's generator (dropout, shuffling if trained further); random when absent. */
   seed?: number;
+  /** Load weights even when some are NaN or infinite (default false: refused, naming the weight). */
+  allowNonFinite?: boolean;
 }
 
 /** A model.json is topology and a manifest; far less than this. */
@@ -46,14 +51,11 @@ function parseJsonText(bytes: Uint8Array, where: string): unknown {
   } catch {
     throw new ModelFileError(`${where}: model.json is not valid UTF-8.`);
   }
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch (error) {
-    throw new ModelFileError(`${where}: model.json is not valid JSON (${error instanceof Error ? error.message : String(error)}).`);
-  }
+  const value = parseJsonWithDepthLimit(text, (why) => {
+    throw new ModelFileError(`${where}: model.json ${why}`);
+  });
   const duplicate = findDuplicateKey(text);
-  if (duplicate !== undefined) throw new ModelFileError(`${where}: model.json has the key "${duplicate}" twice in one object.`);
+  if (duplicate !== undefined) throw new ModelFileError(`${where}: model.json has the key ${quoteString(duplicate)} twice in one object.`);
   return value;
 }
 
@@ -62,7 +64,7 @@ function parseTopology(topology: unknown, where: string): ArchitectureSpec {
   if (isObject(topology) && Object.hasOwn(topology, 'model_config')) topology = topology.model_config;
   if (!isObject(topology)) throw new ModelFileError(`${where}: modelTopology must be an object { class_name, config }.`);
   if (topology.class_name !== 'Sequential') {
-    throw new ModelFileError(`${where}: modelTopology is a ${JSON.stringify(topology.class_name)}; convkit imports Sequential models only.`);
+    throw new ModelFileError(`${where}: modelTopology is a ${quoteValue(topology.class_name)}; convkit imports Sequential models only.`);
   }
   // Keras 2.0 wrote a Sequential config as the bare list of layers.
   const config = Array.isArray(topology.config) ? { layers: topology.config } : topology.config;
@@ -70,7 +72,7 @@ function parseTopology(topology: unknown, where: string): ArchitectureSpec {
     throw new ModelFileError(`${where}: the Sequential config must be an object with keys name, layers (and optionally build_input_shape).`);
   }
   const name = config.name ?? 'sequential';
-  if (typeof name !== 'string' || !/^[A-Za-z0-9_.-]{1,128}$/.test(name)) throw new ModelFileError(`${where}: the model name must be 1 to 128 letters, digits, '_', '.', '-'; received ${JSON.stringify(name)}.`);
+  if (typeof name !== 'string' || !/^[A-Za-z0-9_.-]{1,128}$/.test(name)) throw new ModelFileError(`${where}: the model name must be 1 to 128 letters, digits, '_', '.', '-'; received ${quoteValue(name)}.`);
   const entries = config.layers;
   if (!Array.isArray(entries) || entries.length === 0 || entries.length > MAX_LAYERS) {
     throw new ModelFileError(`${where}: the Sequential config must list 1 to ${MAX_LAYERS} layers.`);
@@ -80,7 +82,7 @@ function parseTopology(topology: unknown, where: string): ArchitectureSpec {
   entries.forEach((entry, i) => {
     const at = `${where}, layer ${i}`;
     if (!isObject(entry) || Object.keys(entry).some((k) => k !== 'class_name' && k !== 'config') || typeof entry.class_name !== 'string') {
-      throw new ModelFileError(`${at}: expected an object { class_name, config }; received ${JSON.stringify(entry)?.slice(0, 100)}.`);
+      throw new ModelFileError(`${at}: expected an object { class_name, config }; received ${quoteValue(entry)}.`);
     }
     // tf.keras writes the model input as a first InputLayer: it only declares the input shape.
     if (entry.class_name === 'InputLayer' && i === 0) {
@@ -103,9 +105,9 @@ function parseInputLayer(config: unknown, where: string): number[] {
   if (!isObject(config)) throw new ModelFileError(`${where}: the InputLayer config must be an object.`);
   const allowed = ['batch_input_shape', 'batch_shape', 'dtype', 'sparse', 'ragged', 'name'];
   const extra = Object.keys(config).filter((k) => !allowed.includes(k));
-  if (extra.length > 0) throw new ModelFileError(`${where}: InputLayer has unsupported config key(s) ${extra.join(', ')}.`);
+  if (extra.length > 0) throw new ModelFileError(`${where}: InputLayer has unsupported config key(s) ${extra.map((k) => quoteString(k)).join(', ')}.`);
   if (config.sparse === true || config.ragged === true) throw new ModelFileError(`${where}: sparse or ragged inputs are not supported; convkit takes dense NHWC tensors.`);
-  if (config.dtype !== undefined && config.dtype !== 'float32') throw new ModelFileError(`${where}: InputLayer dtype must be 'float32'; received ${JSON.stringify(config.dtype)}.`);
+  if (config.dtype !== undefined && config.dtype !== 'float32') throw new ModelFileError(`${where}: InputLayer dtype must be 'float32'; received ${quoteValue(config.dtype)}.`);
   return parseBatchShape(config.batch_input_shape ?? config.batch_shape, `${where} (InputLayer)`);
 }
 
@@ -114,9 +116,9 @@ export function parseTfjsModelJson(bytes: Uint8Array, where: string): { spec: Ar
   const json = parseJsonText(bytes, where);
   if (!isObject(json)) throw new ModelFileError(`${where}: model.json must hold a JSON object.`);
   const extra = Object.keys(json).filter((k) => !TOP_LEVEL_KEYS.includes(k));
-  if (extra.length > 0) throw new ModelFileError(`${where}: model.json has unsupported key(s) ${extra.join(', ')}; expected ${TOP_LEVEL_KEYS.join(', ')}.`);
+  if (extra.length > 0) throw new ModelFileError(`${where}: model.json has unsupported key(s) ${extra.map((k) => quoteString(k)).join(', ')}; expected ${TOP_LEVEL_KEYS.join(', ')}.`);
   if (json.format !== undefined && json.format !== 'layers-model') {
-    throw new ModelFileError(`${where}: model.json has format ${JSON.stringify(json.format)}; convkit imports TF.js layers models ("layers-model"), not graph models.`);
+    throw new ModelFileError(`${where}: model.json has format ${quoteValue(json.format)}; convkit imports TF.js layers models ("layers-model"), not graph models.`);
   }
   if (json.modelTopology === undefined) throw new ModelFileError(`${where}: model.json has no modelTopology.`);
   if (json.weightsManifest === undefined) throw new ModelFileError(`${where}: model.json has no weightsManifest; convkit imports models with their weights.`);
@@ -137,13 +139,14 @@ export function buildTfjsModel(spec: ArchitectureSpec, manifest: Manifest, group
   // Refuses missing or misshapen weights before allocating the architecture.
   const model = buildArchitecture(spec, fileShapes, { seed: options.seed ?? randomSeed(), backend: options.backend }, where);
   const weights = new Map(model.weights().map((w) => [w.name, w]));
-  const extra = manifest.weights.filter((w) => !weights.has(w.name)).map((w) => `"${w.name}"`);
-  if (extra.length > 0) throw new ModelFileError(`${where}: the manifest has weight(s) ${extra.join(', ')} that the architecture does not; it has ${[...weights.keys()].join(', ')}.`);
+  const extra = manifest.weights.filter((w) => !weights.has(w.name)).map((w) => w.name);
+  if (extra.length > 0) throw new ModelFileError(`${where}: the manifest has weight(s) ${extra.map((k) => quoteString(k)).join(', ')} that the architecture does not; it has ${[...weights.keys()].join(', ')}.`);
   for (const entry of manifest.weights) {
     const weight = weights.get(entry.name)!;
     const bytes = groupBytes[entry.group];
     const view = new DataView(bytes.buffer, bytes.byteOffset + entry.offset, entry.byteLength);
     for (let i = 0; i < weight.value.length; i++) weight.value[i] = view.getFloat32(i * 4, true);
+    if (!options.allowNonFinite) checkFinite('weight', entry.name, weight.value, where, LOAD_REMEDY);
   }
   return model;
 }

@@ -14,6 +14,7 @@ import type { Layer } from '../layers/layer.js';
 import type { FixedKerasKey } from '../layers/layer-descriptor.js';
 import { descriptorFor, LAYER_CLASS_NAMES } from '../layers/registry.js';
 import { ModelFileError } from '../core/errors.js';
+import { quoteString, quoteValue } from '../core/quote-value.js';
 
 export type KerasConfig = Record<string, unknown>;
 
@@ -32,7 +33,7 @@ export function kerasLayerConfig(layer: Layer, batchInputShape: readonly number[
   if (batchInputShape) common.batch_input_shape = [null, ...batchInputShape];
   const descriptor = descriptorFor(layer.className);
   if (!descriptor) {
-    throw new ModelFileError(`Layer "${layer.name}" is a ${layer.className}, which has no Keras equivalent convkit can export; exports hold ${LAYER_CLASS_NAMES.join(', ')}.`);
+    throw new ModelFileError(`Layer ${quoteValue(layer.name)} is a ${layer.className}, which has no Keras equivalent convkit can export; exports hold ${LAYER_CLASS_NAMES.join(', ')}.`);
   }
   const out: KerasConfig = { ...common };
   for (const key of descriptor.config) out[key.keras] = c[key.name];
@@ -63,7 +64,7 @@ export interface ParsedKerasLayer {
 /** Per-sample input shape from Keras' batch_input_shape / batch_shape ([null, ...]). */
 export function parseBatchShape(value: unknown, where: string): number[] {
   if (!Array.isArray(value) || value.length < 2 || value[0] !== null || !value.slice(1).every((d) => Number.isSafeInteger(d) && d > 0)) {
-    throw new ModelFileError(`${where}: batch_input_shape must be [null, ...positive integers], e.g. [null, 28, 28, 1]; received ${JSON.stringify(value)}.`);
+    throw new ModelFileError(`${where}: batch_input_shape must be [null, ...positive integers], e.g. [null, 28, 28, 1]; received ${quoteValue(value)}.`);
   }
   return value.slice(1) as number[];
 }
@@ -72,9 +73,9 @@ export function parseBatchShape(value: unknown, where: string): number[] {
 export function parseKerasLayer(className: string, config: unknown, where: string): ParsedKerasLayer {
   const descriptor = descriptorFor(className);
   if (!descriptor) {
-    throw new ModelFileError(`${where}: layer class ${JSON.stringify(className)} is not one convkit loads; allowed: ${LAYER_CLASS_NAMES.join(', ')}.`);
+    throw new ModelFileError(`${where}: layer class ${quoteValue(className)} is not one convkit loads; allowed: ${LAYER_CLASS_NAMES.join(', ')}.`);
   }
-  if (!isObject(config)) throw new ModelFileError(`${where}: the config of a ${className} layer must be an object; received ${JSON.stringify(config)}.`);
+  if (!isObject(config)) throw new ModelFileError(`${where}: the config of a ${className} layer must be an object; received ${quoteValue(config)}.`);
   const out: Record<string, unknown> = {};
   let inputShape: number[] | undefined;
   for (const [key, value] of Object.entries(config)) {
@@ -88,9 +89,9 @@ export function parseKerasLayer(className: string, config: unknown, where: strin
     } else if (key === 'input_dim' && descriptor.kerasInputDim) {
       if (value !== null) inputShape = [value as number];
     } else if (fixed) {
-      if (!fixed.ok(value)) throw new ModelFileError(`${where}: ${className} ${key} must be ${fixed.expected}; received ${JSON.stringify(value)}.`);
+      if (!fixed.ok(value)) throw new ModelFileError(`${where}: ${className} ${key} must be ${fixed.expected}; received ${quoteValue(value)}.`);
     } else if (!INERT.includes(key)) {
-      throw new ModelFileError(`${where}: ${className} has a config key ${JSON.stringify(key)} that convkit does not support.`);
+      throw new ModelFileError(`${where}: ${className} has a config key ${quoteValue(key)} that convkit does not support.`);
     }
   }
   if (inputShape) out.inputShape = inputShape;

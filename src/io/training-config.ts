@@ -9,6 +9,7 @@ import { parseMetrics } from '../metrics/accuracy.js';
 import type { Sequential } from '../model/sequential.js';
 import { Adam, RMSprop, SGD, type Optimizer } from '../optimizers/optimizer.js';
 import { ModelFileError } from '../core/errors.js';
+import { quoteValue } from '../core/quote-value.js';
 
 export interface TrainingConfig {
   optimizer: Record<string, unknown>;
@@ -26,6 +27,7 @@ type Check = (value: unknown) => boolean;
 const finite: Check = (v) => typeof v === 'number' && Number.isFinite(v);
 const unitInterval: Check = (v) => finite(v) && (v as number) >= 0 && (v as number) < 1;
 const positive: Check = (v) => finite(v) && (v as number) > 0;
+const nonNegative: Check = (v) => finite(v) && (v as number) >= 0;
 const boolean: Check = (v) => typeof v === 'boolean';
 
 interface AllowedOptimizer {
@@ -35,7 +37,7 @@ interface AllowedOptimizer {
 
 const OPTIMIZERS: ReadonlyMap<string, AllowedOptimizer> = new Map<string, AllowedOptimizer>([
   ['adam', {
-    options: { learningRate: [positive, 'a positive number'], beta1: [unitInterval, 'in [0, 1)'], beta2: [unitInterval, 'in [0, 1)'], epsilon: [positive, 'a positive number'] },
+    options: { learningRate: [positive, 'a positive number'], beta1: [unitInterval, 'in [0, 1)'], beta2: [unitInterval, 'in [0, 1)'], epsilon: [nonNegative, 'a non-negative number'] },
     create: (o: Record<string, unknown>) => new Adam(o),
   }],
   ['sgd', {
@@ -43,7 +45,7 @@ const OPTIMIZERS: ReadonlyMap<string, AllowedOptimizer> = new Map<string, Allowe
     create: (o: Record<string, unknown>) => new SGD(o),
   }],
   ['rmsprop', {
-    options: { learningRate: [positive, 'a positive number'], rho: [unitInterval, 'in [0, 1)'], epsilon: [positive, 'a positive number'] },
+    options: { learningRate: [positive, 'a positive number'], rho: [unitInterval, 'in [0, 1)'], epsilon: [nonNegative, 'a non-negative number'] },
     create: (o: Record<string, unknown>) => new RMSprop(o),
   }],
 ]);
@@ -53,15 +55,15 @@ function isObject(value: unknown): value is Record<string, unknown> {
 }
 
 function restoreOptimizer(config: unknown, where: string): Optimizer {
-  if (!isObject(config)) throw new ModelFileError(`${where}: the optimizer config must be an object; received ${JSON.stringify(config)}.`);
+  if (!isObject(config)) throw new ModelFileError(`${where}: the optimizer config must be an object; received ${quoteValue(config)}.`);
   const entry = typeof config.name === 'string' ? OPTIMIZERS.get(config.name) : undefined;
-  if (!entry) throw new ModelFileError(`${where}: optimizer ${JSON.stringify(config.name)} is not one convkit loads; allowed: ${[...OPTIMIZERS.keys()].join(', ')}.`);
+  if (!entry) throw new ModelFileError(`${where}: optimizer ${quoteValue(config.name)} is not one convkit loads; allowed: ${[...OPTIMIZERS.keys()].join(', ')}.`);
   const options: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(config)) {
     if (key === 'name') continue;
     const rule = Object.hasOwn(entry.options, key) ? entry.options[key] : undefined;
-    if (!rule) throw new ModelFileError(`${where}: optimizer ${config.name} has no option ${JSON.stringify(key)}; allowed: ${Object.keys(entry.options).join(', ')}.`);
-    if (!rule[0](value)) throw new ModelFileError(`${where}: optimizer ${config.name} expects ${key} ${rule[1]}; received ${JSON.stringify(value)}.`);
+    if (!rule) throw new ModelFileError(`${where}: optimizer ${config.name} has no option ${quoteValue(key)}; allowed: ${Object.keys(entry.options).join(', ')}.`);
+    if (!rule[0](value)) throw new ModelFileError(`${where}: optimizer ${config.name} expects ${key} ${rule[1]}; received ${quoteValue(value)}.`);
     options[key] = value;
   }
   return entry.create(options);
@@ -71,9 +73,9 @@ function restoreOptimizer(config: unknown, where: string): Optimizer {
 export function restoreTraining(model: Sequential, config: unknown, where: string): void {
   const keys = ['optimizer', 'loss', 'fromLogits', 'metrics'];
   if (!isObject(config) || Object.keys(config).some((k) => !keys.includes(k))) {
-    throw new ModelFileError(`${where}: training_config must be an object with the keys ${keys.join(', ')}; received ${JSON.stringify(config)}.`);
+    throw new ModelFileError(`${where}: training_config must be an object with the keys ${keys.join(', ')}; received ${quoteValue(config)}.`);
   }
-  if (typeof config.fromLogits !== 'boolean') throw new ModelFileError(`${where}: training_config.fromLogits must be true or false; received ${JSON.stringify(config.fromLogits)}.`);
+  if (typeof config.fromLogits !== 'boolean') throw new ModelFileError(`${where}: training_config.fromLogits must be true or false; received ${quoteValue(config.fromLogits)}.`);
   try {
     const optimizer = restoreOptimizer(config.optimizer, where);
     // getLoss and parseMetrics only match names against their own fixed lists.

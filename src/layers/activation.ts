@@ -11,6 +11,7 @@ import { activationBackprop, parseActivation, type ActivationName } from './acti
 import { Layer, type BuildContext, type LayerDetails, type LayerPlan } from './layer.js';
 import { onnxActivation, type LayerDescriptor } from './layer-descriptor.js';
 import { ConfigError, ConvkitError } from '../core/errors.js';
+import { quoteValue } from '../core/quote-value.js';
 
 export interface ActivationOptions {
   activation: ActivationName;
@@ -29,7 +30,7 @@ export class Activation extends Layer {
   constructor(options: ActivationName | ActivationOptions) {
     const given = typeof options === 'string' ? { activation: options } : options;
     if (typeof given !== 'object' || given === null) {
-      throw new ConfigError(`Activation expects an activation name such as 'relu' or { activation: 'relu' }; received ${JSON.stringify(options)}.`);
+      throw new ConfigError(`Activation expects an activation name such as 'relu' or { activation: 'relu' }; received ${quoteValue(options)}.`);
     }
     super(given);
     if (given.activation === undefined) throw new ConfigError(`Activation expects an activation, e.g. { activation: 'relu' }; received none.`);

@@ -5,6 +5,7 @@
  */
 import type { Backend, FloatArray } from '../backend/backend.js';
 import { ConfigError } from '../core/errors.js';
+import { quoteValue } from '../core/quote-value.js';
 
 export const ACTIVATIONS = ['linear', 'relu', 'sigmoid', 'tanh', 'softmax'] as const;
 export type ActivationName = (typeof ACTIVATIONS)[number];
@@ -13,7 +14,7 @@ export function parseActivation(layer: string, value: unknown): ActivationName {
   const name = value === undefined || value === null ? 'linear' : value;
   if (typeof name !== 'string' || !(ACTIVATIONS as readonly string[]).includes(name)) {
     throw new ConfigError(
-      `${layer} got an unknown activation ${JSON.stringify(value)}; expected one of ${ACTIVATIONS.map((a) => `'${a}'`).join(', ')}.`,
+      `${layer} got an unknown activation ${quoteValue(value)}; expected one of ${ACTIVATIONS.map((a) => `'${a}'`).join(', ')}.`,
     );
   }
   return name as ActivationName;

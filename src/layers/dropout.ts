@@ -7,6 +7,7 @@ import type { FloatArray } from '../backend/backend.js';
 import { Layer, type BuildContext, type LayerPlan, type LayerDetails } from './layer.js';
 import type { LayerDescriptor } from './layer-descriptor.js';
 import { ConfigError } from '../core/errors.js';
+import { quoteValue } from '../core/quote-value.js';
 
 export class Dropout extends Layer {
   readonly className = 'Dropout';
@@ -19,7 +20,7 @@ export class Dropout extends Layer {
     super(options ?? {});
     const rate = options?.rate;
     if (typeof rate !== 'number' || !(rate >= 0 && rate < 1)) {
-      throw new ConfigError(`Dropout expects rate to be a number in [0, 1), e.g. { rate: 0.5 }; received ${JSON.stringify(rate)}.`);
+      throw new ConfigError(`Dropout expects rate to be a number in [0, 1), e.g. { rate: 0.5 }; received ${quoteValue(rate)}.`);
     }
     this.rate = rate;
   }

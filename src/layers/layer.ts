@@ -14,6 +14,7 @@ import type { Random } from '../core/random.js';
 import { batchBuffer } from '../core/batch-buffer.js';
 import { allocate, arrayType, type DType } from '../core/tensor.js';
 import { ConfigError } from '../core/errors.js';
+import { quoteValue } from '../core/quote-value.js';
 
 export interface Weight {
   /** Keras-style variable name, e.g. "conv2d/kernel". */
@@ -30,6 +31,13 @@ export interface Weight {
  * shape. build() creates exactly these; the model-file loader checks a file's
  * tensors against them first.
  */
+/**
+ * The most values one weight or one sample's activation may hold: 2^31 - 1,
+ * the typed-array length every JavaScript engine supports (8 GiB of float32,
+ * far past any network convkit trains). Test: test/layers/layer.test.ts.
+ */
+export const MAX_TENSOR_VALUES = 2 ** 31 - 1;
+
 export interface LayerPlan {
   weights: { suffix: string; shape: number[] }[];
   outputShape: readonly number[];
@@ -78,14 +86,14 @@ export abstract class Layer {
   constructor(options: { name?: string; inputShape?: readonly number[] }) {
     if (options.name !== undefined && (typeof options.name !== 'string' || !/^[A-Za-z0-9_.-]+$/.test(options.name))) {
       // Names become weight names ("conv2d/kernel") in model files: keep them to one path segment.
-      throw new ConfigError(`${this.constructor.name} expects name to be letters, digits, '_', '.' or '-'; received ${JSON.stringify(options.name)}.`);
+      throw new ConfigError(`${this.constructor.name} expects name to be letters, digits, '_', '.' or '-'; received ${quoteValue(options.name)}.`);
     }
     this.name = options.name;
     if (options.inputShape !== undefined) {
       const shape = options.inputShape;
       if (!Array.isArray(shape) || shape.length === 0 || !shape.every((d) => Number.isInteger(d) && d > 0)) {
         throw new ConfigError(
-          `${this.constructor.name} expects inputShape as a list of positive integers without the batch dimension, e.g. [28, 28, 1]; received ${JSON.stringify(shape)}.`,
+          `${this.constructor.name} expects inputShape as a list of positive integers without the batch dimension, e.g. [28, 28, 1]; received ${quoteValue(shape)}.`,
         );
       }
     }
@@ -94,6 +102,8 @@ export abstract class Layer {
 
   /** Validates the input shape, creates weights and returns the output shape. */
   build(inputShape: readonly number[], context: BuildContext): readonly number[] {
+    const plan = this.plan(inputShape);
+    if (plan) this.checkSizes(plan);
     this.backend = context.backend;
     this.dtype = context.dtype;
     this.random = context.random;
@@ -101,6 +111,25 @@ export abstract class Layer {
     this.outputShape = this.computeOutputShape(inputShape, context);
     this.built = true;
     return this.outputShape;
+  }
+
+  /**
+   * Refuses, before anything is allocated, a weight or a per-sample output
+   * too large for one typed array, naming this layer and the size: otherwise a
+   * huge units / filters / kernelSize surfaces as "Invalid typed array length"
+   * from deep inside the build or the first forward, naming nothing.
+   */
+  private checkSizes(plan: LayerPlan): void {
+    for (const { suffix, shape } of plan.weights) {
+      const values = shape.reduce((a, b) => a * b, 1);
+      if (values > MAX_TENSOR_VALUES) {
+        throw new ConfigError(`${this.displayName} would need a ${suffix} of shape [${shape.join(', ')}] (${values} values); a weight holds at most ${MAX_TENSOR_VALUES} values. Reduce units, filters or kernelSize.`);
+      }
+    }
+    const outputs = plan.outputShape.reduce((a, b) => a * b, 1);
+    if (outputs > MAX_TENSOR_VALUES) {
+      throw new ConfigError(`${this.displayName} would output [${plan.outputShape.join(', ')}] per sample (${outputs} values); an activation holds at most ${MAX_TENSOR_VALUES} values per sample. Reduce units, filters or the input size.`);
+    }
   }
 
   /** Checks the input and creates weights; returns the per-sample output shape. */

@@ -1,9 +1,10 @@
 /** Constructor option checks that name the layer, the expectation and the received value. */
 import { ConfigError, ShapeError } from '../core/errors.js';
+import { quoteValue } from '../core/quote-value.js';
 
 export function positiveInteger(layer: string, option: string, value: unknown, example: string): number {
   if (typeof value !== 'number' || !Number.isInteger(value) || value <= 0) {
-    throw new ConfigError(`${layer} expects ${option} to be a positive integer (e.g. ${example}); received ${JSON.stringify(value)}.`);
+    throw new ConfigError(`${layer} expects ${option} to be a positive integer (e.g. ${example}); received ${quoteValue(value)}.`);
   }
   return value;
 }
@@ -13,7 +14,7 @@ export function pairOfPositiveIntegers(layer: string, option: string, value: unk
   const pair = typeof value === 'number' ? [value, value] : value;
   if (!Array.isArray(pair) || pair.length !== 2 || !pair.every((v) => Number.isInteger(v) && v > 0)) {
     throw new ConfigError(
-      `${layer} expects ${option} to be a positive integer or a pair [height, width] of positive integers (e.g. ${example}); received ${JSON.stringify(value)}.`,
+      `${layer} expects ${option} to be a positive integer or a pair [height, width] of positive integers (e.g. ${example}); received ${quoteValue(value)}.`,
     );
   }
   return [pair[0], pair[1]];
@@ -21,7 +22,7 @@ export function pairOfPositiveIntegers(layer: string, option: string, value: unk
 
 export function oneOf<T extends string>(layer: string, option: string, value: unknown, allowed: readonly T[]): T {
   if (typeof value !== 'string' || !(allowed as readonly string[]).includes(value)) {
-    throw new ConfigError(`${layer} expects ${option} to be one of ${allowed.map((a) => `'${a}'`).join(', ')}; received ${JSON.stringify(value)}.`);
+    throw new ConfigError(`${layer} expects ${option} to be one of ${allowed.map((a) => `'${a}'`).join(', ')}; received ${quoteValue(value)}.`);
   }
   return value as T;
 }
@@ -37,6 +38,6 @@ export function expectInputRank(layer: string, inputShape: readonly number[], ra
 
 export function optionalBoolean(layer: string, option: string, value: unknown, fallback: boolean): boolean {
   if (value === undefined) return fallback;
-  if (typeof value !== 'boolean') throw new ConfigError(`${layer} expects ${option} to be true or false; received ${JSON.stringify(value)}.`);
+  if (typeof value !== 'boolean') throw new ConfigError(`${layer} expects ${option} to be true or false; received ${quoteValue(value)}.`);
   return value;
 }

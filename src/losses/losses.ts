@@ -11,6 +11,7 @@
 import type { Backend, FloatArray } from '../backend/backend.js';
 import { logSumExp } from '../core/log-sum-exp.js';
 import { ConfigError } from '../core/errors.js';
+import { quoteValue } from '../core/quote-value.js';
 
 export type Targets = Int32Array | FloatArray;
 
@@ -104,7 +105,7 @@ export function getLoss(value: unknown, options: LossOptions = {}): Loss {
   };
   const resolved = typeof name === 'string' ? aliases[name.replace(/-/g, '_')] : undefined;
   if (!resolved) {
-    throw new ConfigError(`compile() got an unknown loss ${JSON.stringify(value)}; expected one of ${LOSS_NAMES.map((n) => `'${n}'`).join(', ')}.`);
+    throw new ConfigError(`compile() got an unknown loss ${quoteValue(value)}; expected one of ${LOSS_NAMES.map((n) => `'${n}'`).join(', ')}.`);
   }
   return crossEntropy(resolved, resolved === 'sparse_categorical_crossentropy', options.fromLogits ?? false);
 }

@@ -6,6 +6,7 @@
 import type { FloatArray } from '../backend/backend.js';
 import type { Targets } from '../losses/losses.js';
 import { ConfigError } from '../core/errors.js';
+import { quoteValue } from '../core/quote-value.js';
 
 export const METRIC_NAMES = ['accuracy'] as const;
 export type MetricName = (typeof METRIC_NAMES)[number];
@@ -29,10 +30,10 @@ export function countCorrect(outputs: FloatArray, targets: Targets, sparse: bool
 
 export function parseMetrics(value: unknown): MetricName[] {
   if (value === undefined) return [];
-  if (!Array.isArray(value)) throw new ConfigError(`compile() expects metrics as a list such as ['accuracy']; received ${JSON.stringify(value)}.`);
+  if (!Array.isArray(value)) throw new ConfigError(`compile() expects metrics as a list such as ['accuracy']; received ${quoteValue(value)}.`);
   return value.map((m) => {
     const name = typeof m === 'string' ? m.toLowerCase() : m;
     if (name === 'accuracy' || name === 'acc' || name === 'sparse_categorical_accuracy' || name === 'categorical_accuracy') return 'accuracy';
-    throw new ConfigError(`compile() got an unknown metric ${JSON.stringify(m)}; expected 'accuracy'.`);
+    throw new ConfigError(`compile() got an unknown metric ${quoteValue(m)}; expected 'accuracy'.`);
   });
 }

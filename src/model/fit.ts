@@ -13,6 +13,8 @@ import { History, type Callback, type Logs } from './callbacks.js';
 import type { Sequential } from './sequential.js';
 import { checkInputs, checkTargets } from './validate-data.js';
 import { ConfigError } from '../core/errors.js';
+import { quoteValue } from '../core/quote-value.js';
+import { checkBoolean, checkNonNegativeInteger, checkPositiveInteger } from '../core/check-options.js';
 
 export interface FitOptions {
   epochs?: number;
@@ -43,17 +45,12 @@ export interface FitOptions {
   sampleWeight?: Float32Array | number[];
 }
 
-function checkPositiveInteger(option: string, value: number): number {
-  if (!Number.isInteger(value) || value <= 0) throw new ConfigError(`fit() expects ${option} to be a positive integer; received ${JSON.stringify(value)}.`);
-  return value;
-}
-
 function describeValue(value: unknown): string {
   if (value === null || value === undefined) return String(value);
   if (value instanceof Map) return 'a Map (use a plain object)';
   if (ArrayBuffer.isView(value)) return `a ${value.constructor.name}`;
   if (Array.isArray(value)) return `an array of length ${value.length}`;
-  return typeof value === 'object' ? 'an object' : `${typeof value} ${JSON.stringify(value)}`;
+  return typeof value === 'object' ? 'an object' : `${typeof value} ${quoteValue(value)}`;
 }
 
 function checkWeight(what: string, value: unknown): number {
@@ -105,7 +102,7 @@ export function resolveSampleWeights(options: Pick<FitOptions, 'classWeight' | '
       for (const [key, value] of Object.entries(classWeight)) {
         const c = Number(key);
         if (!(Number.isInteger(c) && c >= 0 && c < classes && String(c) === key)) {
-          throw new ConfigError(`fit(): classWeight key ${JSON.stringify(key)} is not a class index; expected integers 0..${classes - 1} for a model with ${classes} output classes.`);
+          throw new ConfigError(`fit(): classWeight key ${quoteValue(key)} is not a class index; expected integers 0..${classes - 1} for a model with ${classes} output classes.`);
         }
         perClass[c] = checkWeight(`classWeight[${c}]`, value);
       }
@@ -116,11 +113,12 @@ export function resolveSampleWeights(options: Pick<FitOptions, 'classWeight' | '
 }
 
 export async function runFit(model: Sequential, x: Tensor, targets: Targets, options: FitOptions): Promise<History> {
-  const epochs = checkPositiveInteger('epochs', options.epochs ?? 1);
-  const batchSize = checkPositiveInteger('batchSize', options.batchSize ?? 32);
-  const initialEpoch = options.initialEpoch ?? 0;
-  if (!Number.isInteger(initialEpoch) || initialEpoch < 0) throw new ConfigError(`fit() expects initialEpoch to be a non-negative integer; received ${JSON.stringify(options.initialEpoch)}.`);
+  const epochs = checkPositiveInteger('fit()', 'epochs', options.epochs ?? 1);
+  const batchSize = checkPositiveInteger('fit()', 'batchSize', options.batchSize ?? 32);
+  const initialEpoch = checkNonNegativeInteger('fit()', 'initialEpoch', options.initialEpoch ?? 0);
   const verbose = options.verbose ?? 1;
+  if (verbose !== 0 && verbose !== 1 && verbose !== 2) throw new ConfigError(`fit() expects verbose to be 0, 1 or 2; received ${quoteValue(verbose)}.`);
+  const shuffle = checkBoolean('fit()', 'shuffle', options.shuffle ?? true);
   const callbacks = options.callbacks ?? [];
   const loss = model.loss!;
   const sampleSize = shapeSize(model.inputShape);
@@ -129,7 +127,7 @@ export async function runFit(model: Sequential, x: Tensor, targets: Targets, opt
   const total = x.shape[0];
 
   const split = options.validationSplit ?? 0;
-  if (!(split >= 0 && split < 1)) throw new ConfigError(`fit() expects validationSplit in [0, 1), e.g. 0.1; received ${JSON.stringify(split)}.`);
+  if (typeof split !== 'number' || !(split >= 0 && split < 1)) throw new ConfigError(`fit() expects validationSplit in [0, 1), e.g. 0.1; received ${quoteValue(split)}.`);
   if (split > 0 && options.validationData) throw new ConfigError('fit() got both validationSplit and validationData; give one of them.');
   const trainCount = split > 0 ? Math.floor(total * (1 - split)) : total;
   if (trainCount <= 0) throw new ConfigError(`fit(): validationSplit ${split} leaves no training samples out of ${total}.`);
@@ -145,20 +143,22 @@ export async function runFit(model: Sequential, x: Tensor, targets: Targets, opt
 
   // Validation rows (the last ones under validationSplit) get weights too but never use them.
   const weights = resolveSampleWeights(options, targets, loss.sparse, total, classes);
-  const batchWeights = weights ? new Float64Array(batchSize) : null;
+  // Buffers hold at most the training set, as Keras clamps: a batchSize of 2^30 on 60 samples allocates 60 rows.
+  const bufferRows = Math.min(batchSize, trainCount);
+  const batchWeights = weights ? new Float64Array(bufferRows) : null;
 
   const steps = Math.ceil(trainCount / batchSize);
   const history = new History({ epochs, steps, batchSize, samples: trainCount, seed: model.seed });
   const order = Int32Array.from({ length: trainCount }, (_, i) => i);
-  const batchX = x.data instanceof Float64Array ? new Float64Array(batchSize * sampleSize) : new Float32Array(batchSize * sampleSize);
-  const batchY = loss.sparse ? new Int32Array(batchSize) : new (targets.constructor as Float32ArrayConstructor)(batchSize * classes);
+  const batchX = x.data instanceof Float64Array ? new Float64Array(bufferRows * sampleSize) : new Float32Array(bufferRows * sampleSize);
+  const batchY = loss.sparse ? new Int32Array(bufferRows) : new (targets.constructor as Float32ArrayConstructor)(bufferRows * classes);
 
   model.stopTraining = false;
   for (const cb of callbacks) cb.setModel?.(model);
   for (const cb of callbacks) await cb.onTrainBegin?.({});
   for (let epoch = initialEpoch; epoch < epochs && !model.stopTraining; epoch++) {
     for (const cb of callbacks) await cb.onEpochBegin?.(epoch, {});
-    if (options.shuffle ?? true) {
+    if (shuffle) {
       // Each epoch shuffles the identity afresh, so its order depends only on the generator's
       // state: a run resumed from a checkpoint (which saves that state) sees the same batches.
       for (let i = 0; i < trainCount; i++) order[i] = i;

@@ -6,13 +6,18 @@
 import type { Callback, Logs } from './callbacks.js';
 import type { Sequential } from './sequential.js';
 import { ConfigError } from '../core/errors.js';
+import { quoteValue } from '../core/quote-value.js';
 
 export type Schedule = (epoch: number, learningRate: number) => number;
 
 export class LearningRateScheduler implements Callback {
   private model: Sequential | undefined;
 
-  constructor(private readonly schedule: Schedule) {}
+  constructor(private readonly schedule: Schedule) {
+    if (typeof schedule !== 'function') {
+      throw new ConfigError(`LearningRateScheduler expects a schedule function (epoch, learningRate) => rate, such as cosineDecay(0.001, 10); received ${quoteValue(schedule)}.`);
+    }
+  }
 
   setModel(model: Sequential): void {
     this.model = model;
@@ -23,7 +28,7 @@ export class LearningRateScheduler implements Callback {
     if (!optimizer) return;
     const rate = this.schedule(epoch, optimizer.learningRate);
     if (!(rate > 0) || !Number.isFinite(rate)) {
-      throw new ConfigError(`LearningRateScheduler: the schedule returned ${rate} for epoch ${epoch}; expected a positive finite learning rate.`);
+      throw new ConfigError(`LearningRateScheduler: the schedule returned ${quoteValue(rate)} for epoch ${epoch}; expected a positive finite learning rate.`);
     }
     optimizer.learningRate = rate;
   }
@@ -78,13 +83,13 @@ export class WarmupCosineScheduler implements Callback {
 
   constructor(private readonly options: WarmupCosineOptions) {
     const { peak, epochs, stepsPerEpoch } = options;
-    if (!(peak > 0) || !Number.isFinite(peak)) throw new ConfigError(`WarmupCosineScheduler expects a positive finite peak learning rate; received ${JSON.stringify(peak)}.`);
+    if (!(peak > 0) || !Number.isFinite(peak)) throw new ConfigError(`WarmupCosineScheduler expects a positive finite peak learning rate; received ${quoteValue(peak)}.`);
     for (const [name, value] of [['epochs', epochs], ['stepsPerEpoch', stepsPerEpoch]] as const) {
-      if (!Number.isInteger(value) || value <= 0) throw new ConfigError(`WarmupCosineScheduler expects ${name} to be a positive integer; received ${JSON.stringify(value)}.`);
+      if (!Number.isInteger(value) || value <= 0) throw new ConfigError(`WarmupCosineScheduler expects ${name} to be a positive integer; received ${quoteValue(value)}.`);
     }
     const warmup = options.warmupFraction ?? 0.1, final = options.finalFraction ?? 0.01;
-    if (!(warmup >= 0 && warmup < 1)) throw new ConfigError(`WarmupCosineScheduler expects warmupFraction in [0, 1); received ${JSON.stringify(warmup)}.`);
-    if (!(final > 0 && final <= 1)) throw new ConfigError(`WarmupCosineScheduler expects finalFraction in (0, 1]; received ${JSON.stringify(final)}.`);
+    if (!(warmup >= 0 && warmup < 1)) throw new ConfigError(`WarmupCosineScheduler expects warmupFraction in [0, 1); received ${quoteValue(warmup)}.`);
+    if (!(final > 0 && final <= 1)) throw new ConfigError(`WarmupCosineScheduler expects finalFraction in (0, 1]; received ${quoteValue(final)}.`);
   }
 
   setModel(model: Sequential): void {

@@ -18,6 +18,7 @@ import type { History } from './callbacks.js';
 import { formatSummary, type SummaryOptions } from './summary.js';
 import { ExecutionPlan } from './plan/execution-plan.js';
 import { ConfigError, ShapeError } from '../core/errors.js';
+import { checkPositiveInteger } from '../core/check-options.js';
 
 export interface SequentialOptions {
   name?: string;
@@ -257,6 +258,8 @@ export class Sequential {
    */
   trainStep(x: FloatArray, targets: Targets, batch: number, weights: RowWeights = null): StepResult {
     const { loss, optimizer } = this.requireCompiled('trainStep');
+    // One integer check per step: a batch of 0.5 or NaN would otherwise reach the native layer as a RangeError.
+    checkPositiveInteger('trainStep()', 'batch', batch);
     checkRowWeights('trainStep', weights, batch);
     const output = this.forwardBatch(x, batch, true);
     const { lossSum, grad, fused } = this.lossAndGrad(loss, output, targets, batch, weights);
@@ -309,7 +312,8 @@ export class Sequential {
     this.ensureBuilt(x instanceof Tensor ? x.shape.slice(1) : undefined);
     const inputs = checkInputs(x, this.layers[0], this.inputShape, 'evaluate');
     const targets = checkTargets(y, loss, inputs.shape[0], shapeSize(this.outputShape), 'evaluate');
-    return this.evaluateArrays(inputs.data, targets, inputs.shape[0], options.batchSize ?? 32);
+    const batchSize = checkPositiveInteger('evaluate()', 'batchSize', options.batchSize ?? 32, '32');
+    return this.evaluateArrays(inputs.data, targets, inputs.shape[0], batchSize);
   }
 
   /** evaluate() on validated flat arrays; fit() uses it for validation data. */
@@ -336,7 +340,7 @@ export class Sequential {
     this.ensureBuilt(x instanceof Tensor ? x.shape.slice(1) : undefined);
     const inputs = checkInputs(x, this.layers[0], this.inputShape, 'predict');
     const samples = inputs.shape[0];
-    const batchSize = options.batchSize ?? 32;
+    const batchSize = checkPositiveInteger('predict()', 'batchSize', options.batchSize ?? 32, '32');
     const sampleSize = shapeSize(this.inputShape);
     const outSize = shapeSize(this.outputShape);
     const result = allocate(this.dtype, samples * outSize);

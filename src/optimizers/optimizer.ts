@@ -6,6 +6,8 @@
 import type { Backend, FloatArray } from '../backend/backend.js';
 import type { Weight } from '../layers/layer.js';
 import { ConfigError, ShapeError } from '../core/errors.js';
+import { quoteValue } from '../core/quote-value.js';
+import { checkBoolean, checkNonNegativeNumber, checkPositiveNumber, checkUnitInterval } from '../core/check-options.js';
 
 export abstract class Optimizer {
   abstract readonly name: string;
@@ -15,10 +17,7 @@ export abstract class Optimizer {
   protected readonly slots = new Map<Weight, FloatArray[]>();
 
   constructor(learningRate: number) {
-    if (typeof learningRate !== 'number' || !(learningRate > 0) || !Number.isFinite(learningRate)) {
-      throw new ConfigError(`${this.constructor.name} expects learningRate to be a positive finite number such as 0.001; received ${JSON.stringify(learningRate)}.`);
-    }
-    this.learningRate = learningRate;
+    this.learningRate = checkPositiveNumber(this.constructor.name, 'learningRate', learningRate, '0.001');
   }
 
   protected abstract slotCount: number;
@@ -70,9 +69,9 @@ export class Adam extends Optimizer {
 
   constructor(options: { learningRate?: number; beta1?: number; beta2?: number; epsilon?: number } = {}) {
     super(options.learningRate ?? 0.001);
-    this.beta1 = options.beta1 ?? 0.9;
-    this.beta2 = options.beta2 ?? 0.999;
-    this.epsilon = options.epsilon ?? 1e-7;
+    this.beta1 = checkUnitInterval('Adam', 'beta1', options.beta1 ?? 0.9, '0.9');
+    this.beta2 = checkUnitInterval('Adam', 'beta2', options.beta2 ?? 0.999, '0.999');
+    this.epsilon = checkNonNegativeNumber('Adam', 'epsilon', options.epsilon ?? 1e-7, '1e-7');
   }
 
   protected update(backend: Backend, weight: Weight, [m, v]: FloatArray[]): void {
@@ -93,12 +92,8 @@ export class SGD extends Optimizer {
 
   constructor(options: { learningRate?: number; momentum?: number; nesterov?: boolean } = {}) {
     super(options.learningRate ?? 0.01);
-    const momentum = options.momentum ?? 0;
-    if (typeof momentum !== 'number' || !(momentum >= 0 && momentum < 1)) {
-      throw new ConfigError(`SGD expects momentum in [0, 1) such as 0.9; received ${JSON.stringify(options.momentum)}.`);
-    }
-    this.momentum = momentum;
-    this.nesterov = options.nesterov ?? false;
+    this.momentum = checkUnitInterval('SGD', 'momentum', options.momentum ?? 0, '0.9');
+    this.nesterov = checkBoolean('SGD', 'nesterov', options.nesterov ?? false);
   }
 
   protected get slotCount(): number {
@@ -127,8 +122,8 @@ export class RMSprop extends Optimizer {
 
   constructor(options: { learningRate?: number; rho?: number; epsilon?: number } = {}) {
     super(options.learningRate ?? 0.001);
-    this.rho = options.rho ?? 0.9;
-    this.epsilon = options.epsilon ?? 1e-7;
+    this.rho = checkUnitInterval('RMSprop', 'rho', options.rho ?? 0.9, '0.9');
+    this.epsilon = checkNonNegativeNumber('RMSprop', 'epsilon', options.epsilon ?? 1e-7, '1e-7');
   }
 
   protected update(backend: Backend, weight: Weight, [meanSquare]: FloatArray[]): void {
@@ -152,7 +147,7 @@ export function getOptimizer(value: unknown): Optimizer {
     case 'rmsprop': return new RMSprop();
     default:
       throw new ConfigError(
-        `compile() got an unknown optimizer ${JSON.stringify(value)}; expected one of ${OPTIMIZER_NAMES.map((n) => `'${n}'`).join(', ')} or an optimizer object such as new Adam({ learningRate: 0.001 }).`,
+        `compile() got an unknown optimizer ${quoteValue(value)}; expected one of ${OPTIMIZER_NAMES.map((n) => `'${n}'`).join(', ')} or an optimizer object such as new Adam({ learningRate: 0.001 }).`,
       );
   }
 }

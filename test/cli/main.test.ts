@@ -64,3 +64,10 @@ test('train runs end to end on a small slice and reports test accuracy', () => {
   // 600 MNIST images are enough for a Dense net to beat chance (10%) by far.
   assert.ok(accuracy > 60, `test accuracy ${accuracy}%`);
 });
+
+test('an escape sequence in a file name reaches the terminal escaped, never raw', () => {
+  const { status, stderr } = run('predict', '--model', '\x1b]0;owned\x07\x1b[2J.safetensors', '--backend', 'reference');
+  assert.equal(status, 1);
+  assert.match(stderr, /^convkit: Cannot read the model file: .*\\x1b\]0;owned\\x07\\x1b\[2J\.safetensors/);
+  assert.doesNotMatch(stderr, /[\x00-\x09\x0b-\x1f\x7f-\x9f]/);
+});

@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadModelFile } from '../../src/index.js';
+import { decodeSafetensors, encodeSafetensors } from '../../src/io/safetensors.js';
 
 const cli = fileURLToPath(new URL('../../src/cli/main.js', import.meta.url));
 // Small and on the reference backend, so each run takes a second or two and is exactly repeatable.
@@ -100,6 +101,33 @@ test("train --beta2 sets Adam's beta_2 of the run: printed, saved with the optim
       assert.equal(refused.status, 1);
       assert.match(refused.stderr, new RegExp(`--beta2 expects a number in \\(0, 1\\); received '${bad}'`));
     }
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});
+
+test('a checkpoint with NaN in one Adam slot is refused; with --allow-non-finite the run stops when the weights turn NaN, and nothing is saved', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'convkit-cli-'));
+  try {
+    const trained = run(dir, 'train', ...small, '--epochs', '1', '--save', 'c.safetensors');
+    assert.equal(trained.status, 0, trained.stderr);
+    const { tensors, metadata } = decodeSafetensors(await readFile(join(dir, 'c.safetensors')));
+    const slot = tensors.find((t) => t.name === 'optimizer/adam/v/dense/kernel')!;
+    slot.data[3] = NaN;
+    await writeFile(join(dir, 'nan.safetensors'), encodeSafetensors(tensors, Object.fromEntries(metadata)));
+
+    const refused = run(dir, 'train', ...small, '--epochs', '2', '--resume', 'nan.safetensors', '--save', 'out.safetensors');
+    assert.equal(refused.status, 1);
+    assert.match(refused.stderr, /^convkit: nan\.safetensors: optimizer tensor "optimizer\/adam\/v\/dense\/kernel" holds NaN at index 3 \(of 100352\)/);
+
+    const forced = run(dir, 'train', ...small, '--epochs', '2', '--resume', 'nan.safetensors', '--save', 'out.safetensors', '--allow-non-finite');
+    assert.equal(forced.status, 1, forced.stdout);
+    assert.match(forced.stderr, /training diverged \(weight "dense\/kernel" holds NaN at index 3 after epoch 2\); nothing was saved/);
+    assert.deepEqual((await readdir(dir)).sort(), ['c.safetensors', 'nan.safetensors']);
+
+    const evaluated = run(dir, 'evaluate', '--model-file', 'nan.safetensors', '--test-limit', '5', '--backend', 'reference');
+    assert.equal(evaluated.status, 1);
+    assert.match(evaluated.stderr, /holds NaN at index 3 .*Pass \{ allowNonFinite: true \}/);
   } finally {
     await rm(dir, { recursive: true, force: true });
   }

@@ -234,6 +234,48 @@ describe('refused model files', () => {
   });
 });
 
+describe('non-finite values', () => {
+  test('a weight with NaN or Infinity is refused, naming the tensor and the first bad index', () => {
+    refused(tampered(tinyModel(), ({ tensors }) => { tensors[0] = { ...tensors[0], data: new Float32Array(tensors[0].data.length).fill(NaN) }; }),
+      /weight "conv2d\/kernel" holds NaN at index 0 \(of 18\)/);
+    refused(tampered(tinyModel(), ({ tensors }) => { const data = tensors[2].data.slice(); data[5] = -Infinity; tensors[2] = { ...tensors[2], data }; }),
+      /weight "dense\/kernel" holds -Infinity at index 5 .*allowNonFinite: true/);
+  });
+
+  test('optimizer state with NaN is refused: a resumed run would spread it into the weights', () => {
+    const trained = tinyModel();
+    const { x, y } = data(4, 2);
+    trained.trainStep(x.data, y, 4);
+    refused(tampered(trained, ({ tensors }) => {
+      const i = tensors.findIndex((t) => t.name === 'optimizer/adam/v/conv2d/kernel');
+      const slot = tensors[i].data.slice();
+      slot[3] = NaN;
+      tensors[i] = { ...tensors[i], data: slot };
+    }), /optimizer tensor "optimizer\/adam\/v\/conv2d\/kernel" holds NaN at index 3/);
+  });
+
+  test('{ allowNonFinite: true } loads them for whoever really wants them', () => {
+    const bytes = tampered(tinyModel(), ({ tensors }) => { tensors[0] = { ...tensors[0], data: new Float32Array(18).fill(NaN) }; });
+    const { model } = decodeModel(bytes, { allowNonFinite: true });
+    assert.ok(Number.isNaN(model.weights()[0].value[0]));
+  });
+
+  test('save() refuses a model with a non-finite weight unless allowNonFinite is set', async () => {
+    const model = tinyModel();
+    model.weights()[3].value[1] = NaN;
+    assert.throws(() => encodeModel(model), (error: unknown) => error instanceof ModelFileError && /weight "dense\/bias" holds NaN at index 1/.test(error.message));
+    const dir = await mkdtemp(join(tmpdir(), 'convkit-nonfinite-'));
+    try {
+      await assert.rejects(saveModel(model, join(dir, 'm.safetensors')), /holds NaN at index 1 \(of 3\); a diverged model is not saved/);
+      assert.deepEqual(await readdir(dir), []);
+      await saveModel(model, join(dir, 'm.safetensors'), { allowNonFinite: true });
+      assert.ok(Number.isNaN((await loadModel(join(dir, 'm.safetensors'), { allowNonFinite: true })).weights()[3].value[1]));
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});
+
 describe('atomic save', () => {
   test('a failed save leaves the previous file intact and no temporary file behind', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'convkit-'));

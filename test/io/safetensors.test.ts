@@ -154,7 +154,7 @@ describe('the strict reader: one crafted file per rule', () => {
     rejects(craft(JSON.stringify({ w: entry('F32', [1.5], 0, 4) }), 4), /has shape \[1\.5\]/);
     rejects(craft(JSON.stringify({ w: entry('F32', [1], 4, 0) }), 4), /data_offsets \[4,0\]; expected \[begin, end\] with 0 <= begin <= end/);
     rejects(craft(JSON.stringify({ w: { ...entry('F32', [1], 0, 4), data_offsets: [0, 2 ** 60] } }), 4), /data_offsets \[0,1152921504606847000\]; expected \[begin, end\]/);
-    rejects(craft(JSON.stringify({ w: { ...entry('F32', [1], 0, 4), eval: 'x' } }), 4), /tensor "w" must have exactly the fields dtype, shape, data_offsets; unexpected eval/);
+    rejects(craft(JSON.stringify({ w: { ...entry('F32', [1], 0, 4), eval: 'x' } }), 4), /tensor "w" must have exactly the fields dtype, shape, data_offsets; unexpected "eval"/);
     rejects(craft(JSON.stringify({ w: { dtype: 'F32', shape: [1] } }), 4), /missing data_offsets/);
     rejects(craft(JSON.stringify({ w: 'F32' }), 4), /tensor "w" must be an object/);
   });
@@ -191,6 +191,25 @@ describe('the strict reader: one crafted file per rule', () => {
     rejects(craft('{"__metadata__":{"a":{"b":"c"}}}'), /"a" maps to \{"b":"c"\}/);
     rejects(craft('{"__metadata__":"format=pt"}'), /"__metadata__" must be an object of strings; received "format=pt"/);
     rejects(craft('{"__metadata__":null}'), /must be an object of strings; received null/);
+  });
+});
+
+describe('values from the file in messages', () => {
+  test('a header nested 5,000 levels deep is refused by depth, naming the file, not by a stack overflow', () => {
+    rejects(craft(`{"w": ${'['.repeat(5000)}${']'.repeat(5000)}}`), /the header nests deeper than 64 levels/);
+    rejects(craft(`{"__metadata__": {"a": ${'{"a":'.repeat(100_000)}1${'}'.repeat(100_000)}}}`), /the header nests deeper than 64 levels/);
+  });
+
+  test('a tensor name with escape sequences is shown escaped, never raw', () => {
+    rejects(craft(JSON.stringify({ '\x1b[2J\x1b]0;pwned\x07': { dtype: 'F16', shape: [1], data_offsets: [0, 2] } }), 2), /tensor "\\x1b\[2J\\x1b\]0;pwned\\x07" has dtype "F16"/);
+  });
+
+  test('a 10 MB header value becomes a short message that gives its length', () => {
+    assert.throws(() => decodeSafetensors(craft(JSON.stringify({ w: { dtype: 'x'.repeat(10_000_000), shape: [1], data_offsets: [0, 4] } }), 4), 'bad.safetensors'), (error: Error) => {
+      assert.ok(error.message.length < 300, `${error.message.length} characters`);
+      assert.match(error.message, /has dtype "x+"\.\.\. \(10000000 characters\)/);
+      return true;
+    });
   });
 });
 

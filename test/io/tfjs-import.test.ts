@@ -176,7 +176,16 @@ const BAD: [string, (json: Json, dir: string) => Promise<void> | void, RegExp][]
   ['dilated convolution', (j) => { convFirst(j); layersOf(j)[0].config.dilation_rate = [2, 2]; }, /Conv2D dilation_rate must be 1 or \[1, 1\]; received \[2,2\]/],
   ['a Dropout noise_shape', (j) => { layersOf(j).splice(1, 0, { class_name: 'Dropout', config: { name: 'dropout', rate: 0.5, noise_shape: [1, 4] } }); }, /Dropout noise_shape must be null/],
   ['text that is not JSON', async (_j, dir) => { await writeFile(join(dir, 'model.json'), '{"modelTopology": '); }, /model\.json is not valid JSON/],
-  ['an unknown top-level key', (j) => { j.modelInitializer = {}; }, /unsupported key\(s\) modelInitializer/],
+  ['an unknown top-level key', (j) => { j.modelInitializer = {}; }, /unsupported key\(s\) "modelInitializer"/],
+  ['a NaN weight', async (_j, dir) => {
+    const floats = new Float32Array(15);
+    floats[7] = NaN;
+    await writeFile(join(dir, 'weights.bin'), new Uint8Array(floats.buffer));
+  }, /weight "dense\/kernel" holds NaN at index 7 \(of 12\).*allowNonFinite: true/],
+  ['a model.json nested 5,000 levels deep', async (_j, dir) => {
+    await writeFile(join(dir, 'model.json'), `{"modelTopology": ${'['.repeat(5000)}${']'.repeat(5000)}}`);
+  }, /model\.json: .*nests deeper than 64 levels/],
+  ['an escape sequence in a config key', (j) => { layersOf(j)[1].config['\x1b[2J\x1b[31mkey'] = 1; }, /config key "\\x1b\[2J\\x1b\[31mkey"/],
 ];
 
 for (const [what, edit, message] of BAD) {
@@ -188,6 +197,28 @@ for (const [what, edit, message] of BAD) {
     });
   });
 }
+
+test('the message names the model.json, shows no raw control character, and stays short for a 10 MB value', async () => {
+  await assert.rejects(loadEdited((j) => { layersOf(j)[1].config.activation = `\x1b]0;title\x07${'x'.repeat(10_000_000)}`; }), (error: unknown) => {
+    assert.ok(error instanceof ModelFileError, String(error));
+    assert.match(error.message, /model\.json/);
+    assert.doesNotMatch(error.message, /[\x00-\x1f\x7f-\x9f]/);
+    assert.ok(error.message.length < 500, `${error.message.length} characters`);
+    assert.match(error.message, /\(10000010 characters\)/);
+    return true;
+  });
+});
+
+test('{ allowNonFinite: true } loads NaN weights for whoever really wants them', async () => {
+  await withFolder(async (dir) => {
+    const model = new Sequential([layers.flatten({ inputShape: [2, 2, 1] }), layers.dense({ units: 3 })], { backend: 'reference', seed: 2 });
+    const { modelJson } = tfjsArtifacts(model);
+    await writeFile(join(dir, 'model.json'), JSON.stringify(modelJson));
+    await writeFile(join(dir, 'weights.bin'), new Uint8Array(new Float32Array(15).fill(NaN).buffer));
+    const back = await loadTfjsModel(dir, { backend: 'reference', allowNonFinite: true });
+    assert.ok(Number.isNaN(back.weights()[0].value[0]));
+  });
+});
 
 test('a Keras-converter model.json loads: model_config wrapper, a first InputLayer, Keras 2 keys with inert values', async () => {
   const model = (await loadEdited((j) => {

@@ -109,7 +109,7 @@ describe('EarlyStopping', () => {
   });
 
   test('bad options are refused', () => {
-    assert.throws(() => new EarlyStopping({ patience: -1 }), (e: unknown) => e instanceof ConfigError && /EarlyStopping expects patience to be a non-negative number; received -1/.test(e.message));
+    assert.throws(() => new EarlyStopping({ patience: -1 }), (e: unknown) => e instanceof ConfigError && /EarlyStopping expects patience to be a non-negative integer; received -1/.test(e.message));
     assert.throws(() => new EarlyStopping({ mode: 'up' as never }), /expects mode to be 'auto', 'min' or 'max'; received "up"/);
     assert.throws(() => new EarlyStopping({ minDelta: NaN }), /minDelta/);
   });
@@ -188,6 +188,23 @@ describe('a run that diverges', () => {
     assert.ok(saved.model.weights().every((w) => w.value.every(Number.isFinite)));
   }));
 
+  test('TerminateOnNaN also stops at the end of an epoch whose weights went NaN behind a ReLU, with a finite loss', async () => {
+    const { x, y } = data(40);
+    const model = tinyModel();
+    const lines: string[] = [];
+    const terminate = new TerminateOnNaN({ log: (line) => lines.push(line) });
+    const hidden: Callback = {
+      onBatchEnd: (step) => { if (step === 1 && !model.weights()[0].value.some(Number.isNaN)) model.weights()[0].value.fill(NaN); },
+    };
+    const history = await model.fit(x, y, { epochs: 5, batchSize: 8, verbose: 0, callbacks: [hidden, terminate] });
+    // ReLU maps the NaN pre-activations to 0: the loss stays finite, so only the weights tell.
+    assert.ok(history.history.loss.every(Number.isFinite));
+    assert.deepEqual(history.epoch, [0]);
+    assert.equal(terminate.stoppedAt?.epoch, 0);
+    assert.deepEqual(terminate.stoppedAt?.weight, { name: 'dense/kernel', index: 0, value: NaN });
+    assert.match(lines[0], /^Epoch 1: weight "dense\/kernel" holds NaN at index 0; terminating training\./);
+  });
+
   test('an infinite loss stops training too', async () => {
     const model = tinyModel();
     model.stopTraining = false;
@@ -232,4 +249,15 @@ describe('CSVLogger', () => {
     assert.match(await readFile(path, 'utf8'), /^epoch;accuracy;loss\n0;[\d.e-]+;[\d.e-]+\n$/);
     assert.throws(() => new CSVLogger(path, { separator: '"' }), /separator to be one character other than a quote or newline/);
   }));
+});
+
+describe('callback options of the wrong kind', () => {
+  test('EarlyStopping patience and startFromEpoch are counts of epochs; ModelCheckpoint and CSVLogger flags are booleans', () => {
+    assert.throws(() => new EarlyStopping({ patience: 1.5 }), (e: unknown) => e instanceof ConfigError && /EarlyStopping expects patience to be a non-negative integer; received 1\.5\./.test(e.message));
+    assert.throws(() => new EarlyStopping({ startFromEpoch: NaN }), /EarlyStopping expects startFromEpoch to be a non-negative integer; received NaN\./);
+    assert.throws(() => new EarlyStopping({ restoreBestWeights: 'true' as unknown as boolean }), /EarlyStopping expects restoreBestWeights to be true or false; received "true"\./);
+    assert.throws(() => new ModelCheckpoint('m.safetensors', { saveBestOnly: 1 as unknown as boolean }), /ModelCheckpoint expects saveBestOnly to be true or false; received 1\./);
+    assert.throws(() => new ModelCheckpoint('m.safetensors', { includeOptimizer: 'no' as unknown as boolean }), /ModelCheckpoint expects includeOptimizer to be true or false; received "no"\./);
+    assert.throws(() => new CSVLogger('log.csv', { append: 'yes' as unknown as boolean }), /CSVLogger expects append to be true or false; received "yes"\./);
+  });
 });

@@ -5,7 +5,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ConfigError, Sequential, Tensor, layers } from '../../src/index.js';
-import { WarmupCosineScheduler, warmupCosineRate } from '../../src/model/learning-rate-scheduler.js';
+import { LearningRateScheduler, WarmupCosineScheduler, warmupCosineRate, type Schedule } from '../../src/model/learning-rate-scheduler.js';
 import type { Callback, Logs } from '../../src/model/callbacks.js';
 
 const OPTIONS = { peak: 0.003, epochs: 2, stepsPerEpoch: 10 };
@@ -66,4 +66,8 @@ describe('WarmupCosineScheduler in fit()', () => {
     await model().fit(x, y, { epochs: 2, initialEpoch: 1, batchSize: 4, verbose: 0, shuffle: false, callbacks: [new WarmupCosineScheduler(OPTIONS), resumed] });
     assert.deepEqual(resumed.rates, expected.slice(10));
   });
+});
+
+test('a schedule that is not a function is refused at construction', () => {
+  assert.throws(() => new LearningRateScheduler(0.001 as unknown as Schedule), (e: unknown) => e instanceof ConfigError && /LearningRateScheduler expects a schedule function .*; received 0\.001\./.test(e.message));
 });

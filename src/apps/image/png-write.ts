@@ -18,6 +18,7 @@ import { createWriteStream, type WriteStream } from 'node:fs';
 import zlib from 'node:zlib';
 import { adler32 } from './adler32.js';
 import { ConfigError, ShapeError } from '../../core/errors.js';
+import { quoteValue } from '../../core/quote-value.js';
 
 const SIGNATURE = Uint8Array.of(0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a);
 
@@ -61,7 +62,7 @@ const COLOUR_TYPE: Record<PngColour, number> = { grey: 0, rgb: 2 };
 const CHANNELS: Record<PngColour, number> = { grey: 1, rgb: 3 };
 
 function checkColour(colour: PngColour): void {
-  if (!(colour in COLOUR_TYPE)) throw new ConfigError(`A PNG colour is 'grey' or 'rgb'; received ${JSON.stringify(colour)}.`);
+  if (!(colour in COLOUR_TYPE)) throw new ConfigError(`A PNG colour is 'grey' or 'rgb'; received ${quoteValue(colour)}.`);
 }
 
 function checkSize(width: number, height: number): void {

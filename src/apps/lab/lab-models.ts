@@ -8,6 +8,7 @@ import * as layers from '../../layers/index.js';
 import { Adam } from '../../optimizers/optimizer.js';
 import { Sequential } from '../../model/sequential.js';
 import { ConfigError } from '../../core/errors.js';
+import { quoteValue } from '../../core/quote-value.js';
 
 export const MODEL_KINDS = ['cnn', 'dense'] as const;
 export type ModelKind = (typeof MODEL_KINDS)[number];
@@ -60,5 +61,5 @@ function compileForClassification(model: Sequential, { learningRate = 0.001, bet
 export function createLabModel(kind: ModelKind, options: LabModelOptions = {}): Sequential {
   if (kind === 'cnn') return createLabCnn(options);
   if (kind === 'dense') return createDenseBaseline(options);
-  throw new ConfigError(`Unknown model ${JSON.stringify(kind)}; expected one of ${MODEL_KINDS.map((k) => `'${k}'`).join(', ')}.`);
+  throw new ConfigError(`Unknown model ${quoteValue(kind)}; expected one of ${MODEL_KINDS.map((k) => `'${k}'`).join(', ')}.`);
 }

@@ -7,20 +7,20 @@ import type { Command } from 'commander';
 import { shapeSize } from '../../core/tensor.js';
 import { loadModel } from '../../io/model-file.js';
 import type { ModelKind } from '../../apps/lab/lab-models.js';
-import { addDataOptions, addModelOption, addRuntimeOptions, addTrainingOptions, type DataOptions, type RuntimeOptions, type TrainingOptions } from '../common-options.js';
+import { addAllowNonFiniteOption, addDataOptions, addModelOption, addRuntimeOptions, addTrainingOptions, type DataOptions, type NonFiniteOptions, type RuntimeOptions, type TrainingOptions } from '../common-options.js';
 import { evaluateOnTestSet, formatEvaluation } from '../evaluation-report.js';
 import { loadData, trainLabModel } from '../../apps/lab/train-lab-model.js';
 import { loadTestSet } from './predict-command.js';
 
-type EvaluateCommandOptions = { model: ModelKind; modelFile?: string } & DataOptions & RuntimeOptions & TrainingOptions;
+type EvaluateCommandOptions = { model: ModelKind; modelFile?: string } & DataOptions & RuntimeOptions & TrainingOptions & NonFiniteOptions;
 
 export function registerEvaluate(program: Command): void {
   const command = program.command('evaluate').description('report test metrics with a confusion matrix, for a saved model (--model-file) or one trained with its recipe');
-  addTrainingOptions(addDataOptions(addRuntimeOptions(addModelOption(command))))
+  addAllowNonFiniteOption(addTrainingOptions(addDataOptions(addRuntimeOptions(addModelOption(command)))))
     .option('--model-file <file>', 'evaluate this saved model (from train --save) instead of training one')
     .action(async (options: EvaluateCommandOptions) => {
       if (options.modelFile) {
-        const model = await loadModel(options.modelFile, { backend: options.backend });
+        const model = await loadModel(options.modelFile, { backend: options.backend, allowNonFinite: options.allowNonFinite });
         const { test } = await loadTestSet(options, shapeSize(model.outputShape));
         console.log(formatEvaluation(`${model.name} from ${options.modelFile}`, evaluateOnTestSet(model, test)));
         return;

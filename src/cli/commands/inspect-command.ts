@@ -18,8 +18,9 @@ import type { Sequential } from '../../model/sequential.js';
 import { formatCount } from '../../model/summary.js';
 import { loadTestSet } from './predict-command.js';
 import { ConfigError, ModelFileError, ShapeError } from '../../core/errors.js';
+import { addAllowNonFiniteOption, type NonFiniteOptions } from '../common-options.js';
 
-interface InspectOptions {
+interface InspectOptions extends NonFiniteOptions {
   modelFile: string;
   image?: number;
   png?: string;
@@ -34,13 +35,13 @@ function imageIndexOption(value: string): number {
   return n;
 }
 
-async function loadInspectedModel(path: string, backend: BackendName): Promise<Sequential> {
+async function loadInspectedModel(path: string, backend: BackendName, allowNonFinite: boolean | undefined): Promise<Sequential> {
   try {
     await stat(path);
   } catch {
     throw new ModelFileError(`Cannot read --model-file ${path}: no such file. Expected a model saved by 'convkit train --save m.safetensors' (or a TF.js model.json).`);
   }
-  return path.endsWith('.json') ? loadTfjsModel(path, { backend }) : loadModel(path, { backend });
+  return path.endsWith('.json') ? loadTfjsModel(path, { backend, allowNonFinite }) : loadModel(path, { backend, allowNonFinite });
 }
 
 /** The image the report is about: one MNIST test image, or a PNG of the model's input size. */
@@ -67,7 +68,7 @@ async function chooseImage(model: Sequential, options: InspectOptions): Promise<
 }
 
 export function registerInspect(program: Command): void {
-  program.command('inspect').description('draw a saved model\'s kernels and feature maps for one image, with a report of shapes and receptive fields')
+  addAllowNonFiniteOption(program.command('inspect')).description('draw a saved model\'s kernels and feature maps for one image, with a report of shapes and receptive fields')
     .requiredOption('--model-file <file>', 'the model to inspect: .safetensors (train --save) or a TF.js model.json')
     .requiredOption('--out <dir>', 'folder for the PNG files (created if missing)')
     .option('--image <n>', 'index of the MNIST test image to run (default 0)', imageIndexOption)
@@ -76,7 +77,7 @@ export function registerInspect(program: Command): void {
     .addOption(new Option('--backend <name>', 'compute backend').choices(['auto', 'native', 'reference']).default('auto'))
     .action(async (options: InspectOptions) => {
       if (options.png !== undefined && options.image !== undefined) throw new InvalidArgumentError('--image and --png are alternatives; give one of them.');
-      const model = await loadInspectedModel(options.modelFile, options.backend);
+      const model = await loadInspectedModel(options.modelFile, options.backend, options.allowNonFinite);
       const image = await chooseImage(model, options);
       try {
         await mkdir(options.out, { recursive: true });

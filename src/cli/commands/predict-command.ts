@@ -14,11 +14,11 @@ import { argmaxRow } from '../../metrics/accuracy.js';
 import type { Sequential } from '../../model/sequential.js';
 import { formatCount } from '../../model/summary.js';
 import type { BackendName } from '../../backend/select-backend.js';
-import { positiveIntegerOption } from '../common-options.js';
+import { addAllowNonFiniteOption, positiveIntegerOption, type NonFiniteOptions } from '../common-options.js';
 import { imagesTensor } from '../../apps/lab/train-lab-model.js';
 import { DataError, ShapeError } from '../../core/errors.js';
 
-interface PredictOptions {
+interface PredictOptions extends NonFiniteOptions {
   backend: BackendName;
   model: string;
   data?: string;
@@ -78,7 +78,7 @@ export function formatPredictions(probabilities: Tensor, labels: Int32Array | un
 }
 
 export function registerPredict(program: Command): void {
-  program.command('predict').description('predict classes with a saved model (from train --save)')
+  addAllowNonFiniteOption(program.command('predict').description('predict classes with a saved model (from train --save)'))
     .addOption(new Option('--backend <name>', 'compute backend').choices(['auto', 'native', 'reference']).default('auto'))
     .argument('[images]', 'an IDX image file ([N, H, W] uint8, .gz or not); default: the MNIST test split')
     .requiredOption('--model <file>', 'the model file to run: .safetensors (train --save) or a TF.js model.json')
@@ -88,7 +88,8 @@ export function registerPredict(program: Command): void {
     .action(async (imagesFile: string | undefined, options: PredictOptions) => {
       if (options.labels && !imagesFile) throw new InvalidArgumentError('--labels goes with an images file argument.');
       // A TF.js model.json (import, docs/model-files.md) or convkit's own file.
-      const model = options.model.endsWith('.json') ? await loadTfjsModel(options.model, { backend: options.backend }) : await loadModel(options.model, { backend: options.backend });
+      const loadOptions = { backend: options.backend, allowNonFinite: options.allowNonFinite };
+      const model = options.model.endsWith('.json') ? await loadTfjsModel(options.model, loadOptions) : await loadModel(options.model, loadOptions);
       const classes = shapeSize(model.outputShape);
       let images: Tensor;
       let labels: Int32Array | undefined;

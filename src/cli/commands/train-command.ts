@@ -3,49 +3,20 @@ import type { Command } from 'commander';
 import { loadModelFile, saveModel } from '../../io/model-file.js';
 import { ModelCheckpoint } from '../../io/model-checkpoint.js';
 import { TerminateOnNaN } from '../../model/callbacks/terminate-on-nan.js';
-import { SCHEDULE_KINDS, type Recipe } from '../../apps/lab/recipes.js';
-import { MODEL_KINDS, type ModelKind } from '../../apps/lab/lab-models.js';
-import { addDataOptions, addModelOption, addRuntimeOptions, addTrainingOptions, type DataOptions, type RuntimeOptions, type TrainingOptions } from '../common-options.js';
+import type { ModelKind } from '../../apps/lab/lab-models.js';
+import { addAllowNonFiniteOption, addDataOptions, addModelOption, addRuntimeOptions, addTrainingOptions, type DataOptions, type NonFiniteOptions, type RuntimeOptions, type TrainingOptions } from '../common-options.js';
 import { evaluateOnTestSet } from '../evaluation-report.js';
+import { readRunRecord, RUN_KEY, writeRunRecord, type RunRecord } from '../run-record.js';
+import { quoteString } from '../../core/quote-value.js';
 import { loadData, resolveRecipe, trainLabModel, type TrainExtras } from '../../apps/lab/train-lab-model.js';
 import { ConfigError, ConvkitError, ModelFileError } from '../../core/errors.js';
 
-type TrainCommandOptions = { model: ModelKind; save?: string; resume?: string; checkpoint?: string } & DataOptions & RuntimeOptions & TrainingOptions;
-
-/**
- * What train writes into each model file it saves, so that --resume continues
- * the same run (model kind, recipe, data selection) without retyping options.
- */
-const RUN_KEY = 'convkit_cli_run';
-interface RunRecord extends Recipe {
-  model: ModelKind;
-  validationSplit?: number;
-  data?: string;
-  trainLimit?: number;
-}
-
-function readRunRecord(text: string | undefined, file: string): RunRecord | undefined {
-  if (text === undefined) return undefined;
-  let run: Partial<RunRecord>;
-  try {
-    run = JSON.parse(text) as Partial<RunRecord>;
-  } catch {
-    throw new ModelFileError(`${file}: metadata "${RUN_KEY}" is not valid JSON.`);
-  }
-  // Only plain values of the expected types are taken; anything else is refused rather than guessed.
-  const positive = (v: unknown) => typeof v === 'number' && v > 0 && Number.isFinite(v);
-  if (typeof run !== 'object' || run === null || !MODEL_KINDS.includes(run.model as ModelKind) || !Number.isInteger(run.epochs) || !positive(run.epochs)
-    || !Number.isInteger(run.batchSize) || !positive(run.batchSize) || !positive(run.learningRate) || !(SCHEDULE_KINDS as readonly unknown[]).includes(run.schedule)
-    || (run.beta2 !== undefined && !(typeof run.beta2 === 'number' && run.beta2 > 0 && run.beta2 < 1))) {
-    throw new ModelFileError(`${file}: metadata "${RUN_KEY}" does not describe a convkit train run.`);
-  }
-  return run as RunRecord;
-}
+type TrainCommandOptions = { model: ModelKind; save?: string; resume?: string; checkpoint?: string } & DataOptions & RuntimeOptions & TrainingOptions & NonFiniteOptions;
 
 /** Loads a checkpoint and fills the options the user left out from the run that wrote it. */
 async function prepareResume(options: TrainCommandOptions): Promise<{ kind: ModelKind; extras: TrainExtras }> {
   const file = options.resume!;
-  const { model, epoch, metadata } = await loadModelFile(file, { backend: options.backend });
+  const { model, epoch, metadata } = await loadModelFile(file, { backend: options.backend, allowNonFinite: options.allowNonFinite });
   if (epoch === undefined) throw new ModelFileError(`${file} records no epoch: it is a model, not a checkpoint. Write checkpoints with train --checkpoint or --save.`);
   if (!model.optimizer) throw new ModelFileError(`${file} has no training configuration (optimizer, loss); it cannot be trained further.`);
   const run = readRunRecord(metadata.get(RUN_KEY), file);
@@ -57,7 +28,7 @@ async function prepareResume(options: TrainCommandOptions): Promise<{ kind: Mode
     options.schedule ??= run.schedule;
     options.validationSplit ??= run.validationSplit;
     if (options.data !== run.data || options.trainLimit !== run.trainLimit) {
-      process.stderr.write(`convkit: warning: ${file} was trained with ${run.data ? `--data ${run.data}` : 'the built-in MNIST'}${run.trainLimit ? ` --train-limit ${run.trainLimit}` : ''}; resuming on other data will not reproduce the run.\n`);
+      process.stderr.write(`convkit: warning: ${file} was trained with ${run.data ? `--data ${quoteString(run.data)}` : 'the built-in MNIST'}${run.trainLimit ? ` --train-limit ${run.trainLimit}` : ''}; resuming on other data will not reproduce the run.\n`);
     }
   }
   // Adam's beta_2 is part of the optimizer the checkpoint restores; a resumed run keeps it.
@@ -78,7 +49,7 @@ async function prepareResume(options: TrainCommandOptions): Promise<{ kind: Mode
 
 export function registerTrain(program: Command): void {
   const command = program.command('train').description('train a model on MNIST (built-in, or --data DIR) and report test accuracy');
-  addTrainingOptions(addDataOptions(addRuntimeOptions(addModelOption(command))))
+  addAllowNonFiniteOption(addTrainingOptions(addDataOptions(addRuntimeOptions(addModelOption(command)))))
     .option('--save <file>', 'save the trained model, resumable, to a .safetensors file')
     .option('--checkpoint <file>', 'save a resumable checkpoint after every epoch (a template such as ckpt-{epoch:02d}.safetensors, or one file overwritten atomically)')
     .option('--resume <file>', 'continue training from a checkpoint up to --epochs (model, recipe and seed come from the file)')
@@ -88,13 +59,15 @@ export function registerTrain(program: Command): void {
       const data = await loadData(options);
       console.log(`Data: ${data.train.count} training and ${data.test.count} test images from ${data.source}`);
       const run: RunRecord = { model: kind, ...resolveRecipe(kind, options), validationSplit: options.validationSplit, data: options.data, trainLimit: options.trainLimit };
-      const metadata = { [RUN_KEY]: JSON.stringify(run) };
+      const metadata = { [RUN_KEY]: writeRunRecord(run) };
       const terminate = new TerminateOnNaN();
       const callbacks = [terminate, ...(options.checkpoint ? [new ModelCheckpoint(options.checkpoint, { metadata })] : [])];
       const trained = await trainLabModel(kind, data, options, { ...resumed.extras, callbacks });
       const { recipe, model } = trained;
       if (terminate.stoppedAt) {
-        throw new ConvkitError(`training diverged (loss ${terminate.stoppedAt.loss} at epoch ${terminate.stoppedAt.epoch + 1}, step ${terminate.stoppedAt.step + 1}); nothing was saved${options.checkpoint ? ' after the last good checkpoint' : ''}.`);
+        const { epoch, step, loss, weight } = terminate.stoppedAt;
+        const what = weight ? `weight "${weight.name}" holds ${weight.value} at index ${weight.index} after epoch ${epoch + 1}` : `loss ${loss} at epoch ${epoch + 1}, step ${step + 1}`;
+        throw new ConvkitError(`training diverged (${what}); nothing was saved${options.checkpoint ? ' after the last good checkpoint' : ''}.`);
       }
       console.log(`Backend: ${model.backend.description}; seed ${model.seed}; ${recipe.epochs} epoch${recipe.epochs === 1 ? "" : "s"}, batch ${recipe.batchSize}, Adam lr ${recipe.learningRate} (${recipe.schedule}), beta_2 ${recipe.beta2}`);
       const evaluation = evaluateOnTestSet(model, data.test);
@@ -105,7 +78,7 @@ export function registerTrain(program: Command): void {
       );
       if (options.save) {
         const epochsDone = (trained.history.epoch.at(-1) ?? (resumed.extras.initialEpoch ?? 0) - 1) + 1;
-        await saveModel(model, options.save, { epoch: epochsDone, metadata });
+        await saveModel(model, options.save, { epoch: epochsDone, metadata, allowNonFinite: options.allowNonFinite });
         console.log(`Saved ${options.save} (${epochsDone} epochs; resume with --resume ${options.save} --epochs N)`);
       }
     });

@@ -8,6 +8,8 @@ import type { Callback, Logs } from '../callbacks.js';
 import type { Sequential } from '../sequential.js';
 import { isImprovement, monitoredValue, nonNegativeNumber, resolveMode, type MonitorMode } from './monitor.js';
 import { ConfigError } from '../../core/errors.js';
+import { quoteValue } from '../../core/quote-value.js';
+import { checkBoolean, checkNonNegativeInteger } from '../../core/check-options.js';
 
 export interface EarlyStoppingOptions {
   /** Logged quantity to watch (default 'val_loss'). */
@@ -44,14 +46,15 @@ export class EarlyStopping implements Callback {
 
   constructor(options: EarlyStoppingOptions = {}) {
     this.monitor = options.monitor ?? 'val_loss';
-    if (typeof this.monitor !== 'string' || this.monitor === '') throw new ConfigError(`EarlyStopping expects monitor to be a logged name such as 'val_loss'; received ${JSON.stringify(options.monitor)}.`);
+    if (typeof this.monitor !== 'string' || this.monitor === '') throw new ConfigError(`EarlyStopping expects monitor to be a logged name such as 'val_loss'; received ${quoteValue(options.monitor)}.`);
     this.minDelta = nonNegativeNumber('EarlyStopping', 'minDelta', options.minDelta ?? 0);
-    this.patience = nonNegativeNumber('EarlyStopping', 'patience', options.patience ?? 0);
-    this.startFromEpoch = nonNegativeNumber('EarlyStopping', 'startFromEpoch', options.startFromEpoch ?? 0);
+    // Counts of epochs, integers as in Keras: a fractional patience would silently round up.
+    this.patience = checkNonNegativeInteger('EarlyStopping', 'patience', options.patience ?? 0);
+    this.startFromEpoch = checkNonNegativeInteger('EarlyStopping', 'startFromEpoch', options.startFromEpoch ?? 0);
     this.mode = resolveMode('EarlyStopping', this.monitor, options.mode ?? 'auto');
-    if (options.baseline !== undefined && !Number.isFinite(options.baseline)) throw new ConfigError(`EarlyStopping expects baseline to be a finite number; received ${JSON.stringify(options.baseline)}.`);
+    if (options.baseline !== undefined && !Number.isFinite(options.baseline)) throw new ConfigError(`EarlyStopping expects baseline to be a finite number; received ${quoteValue(options.baseline)}.`);
     this.baseline = options.baseline;
-    this.restoreBestWeights = options.restoreBestWeights ?? false;
+    this.restoreBestWeights = checkBoolean('EarlyStopping', 'restoreBestWeights', options.restoreBestWeights ?? false);
   }
 
   setModel(model: Sequential): void {

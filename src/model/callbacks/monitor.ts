@@ -5,12 +5,13 @@
  */
 import type { Logs } from '../callbacks.js';
 import { ConfigError } from '../../core/errors.js';
+import { quoteValue } from '../../core/quote-value.js';
 
 export type MonitorMode = 'auto' | 'min' | 'max';
 
 export function resolveMode(callback: string, monitor: string, mode: unknown): 'min' | 'max' {
   if (mode !== 'auto' && mode !== 'min' && mode !== 'max') {
-    throw new ConfigError(`${callback} expects mode to be 'auto', 'min' or 'max'; received ${JSON.stringify(mode)}.`);
+    throw new ConfigError(`${callback} expects mode to be 'auto', 'min' or 'max'; received ${quoteValue(mode)}.`);
   }
   if (mode !== 'auto') return mode;
   return /acc|auc/.test(monitor) ? 'max' : 'min';
@@ -39,7 +40,7 @@ export function monitoredValue(callback: string, monitor: string, logs: Logs): n
 
 export function nonNegativeNumber(callback: string, option: string, value: unknown): number {
   if (typeof value !== 'number' || !(value >= 0) || !Number.isFinite(value)) {
-    throw new ConfigError(`${callback} expects ${option} to be a non-negative number; received ${JSON.stringify(value)}.`);
+    throw new ConfigError(`${callback} expects ${option} to be a non-negative number; received ${quoteValue(value)}.`);
   }
   return value;
 }

@@ -5,6 +5,7 @@
  * refused when the template is created, not at the end of the first epoch.
  */
 import { ConfigError } from '../../core/errors.js';
+import { quoteValue } from '../../core/quote-value.js';
 
 interface Field {
   text: string;
@@ -23,7 +24,7 @@ export class PathTemplate {
   private readonly fields: Field[] = [];
 
   constructor(readonly template: string) {
-    if (typeof template !== 'string' || template === '') throw new ConfigError(`A checkpoint path must be a non-empty string; received ${JSON.stringify(template)}.`);
+    if (typeof template !== 'string' || template === '') throw new ConfigError(`A checkpoint path must be a non-empty string; received ${quoteValue(template)}.`);
     for (const match of template.matchAll(FIELD)) {
       const [name, spec = ''] = match[1].split(/:(.*)/s);
       const parts = SPEC.exec(spec);
