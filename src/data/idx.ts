@@ -15,7 +15,7 @@
  */
 import { writeFile } from 'node:fs/promises';
 import { constants as bufferConstants } from 'node:buffer';
-import { gunzipSync, gzipSync } from 'node:zlib';
+import { constants as zlibConstants, gunzipSync, gzipSync } from 'node:zlib';
 import { ConfigError, DataError, ShapeError } from '../core/errors.js';
 import { gunzipIdxFile } from './idx-gunzip.js';
 import { withUntrustedFile } from './untrusted-file.js';
@@ -114,9 +114,9 @@ function describeShape(shape: readonly number[]): string {
   return `[${shape.join(', ')}]`;
 }
 
-function gunzip(bytes: Uint8Array, source: string, maxBytes: number): Uint8Array {
+function gunzip(bytes: Uint8Array, source: string, maxBytes: number, finishFlush?: number): Uint8Array {
   try {
-    return gunzipSync(bytes, { maxOutputLength: maxBytes });
+    return gunzipSync(bytes, { maxOutputLength: maxBytes, ...(finishFlush === undefined ? {} : { finishFlush }) });
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
     throw new IdxFormatError(
@@ -127,10 +127,27 @@ function gunzip(bytes: Uint8Array, source: string, maxBytes: number): Uint8Array
   }
 }
 
+/** Deflate writes at most 1032 bytes for each byte it reads (a 258-byte match in a 2-bit code, repeated). */
+const DEFLATE_MAX_RATIO = 1032;
+/** Compressed bytes inflated to find the header: a header is at most 4 + 4 x 255 bytes. */
+const HEADER_PROBE_BYTES = 2048;
+
+/**
+ * A gzipped IDX buffer, inflated no further than its own header declares, as readIdxFile does for a
+ * file (./idx-gunzip.ts): the header comes from an inflated prefix, a declared size that the
+ * compressed bytes could not even produce is refused before anything is allocated, and the whole
+ * inflation stops past the declared size (fuzz target idx-gz; test/data/idx.test.ts).
+ */
+function gunzipIdx(bytes: Uint8Array, source: string, maxBytes: number): Uint8Array {
+  const head = gunzip(bytes.subarray(0, Math.min(bytes.length, HEADER_PROBE_BYTES)), source, Math.min(maxBytes, HEADER_PROBE_BYTES * DEFLATE_MAX_RATIO), zlibConstants.Z_SYNC_FLUSH);
+  const declared = possibleIdxSize(head, source, bytes.length);
+  return gunzip(bytes, source, declared === undefined ? maxBytes : Math.min(maxBytes, declared));
+}
+
 /** Decodes an IDX buffer (gzipped or not). `sourceName` appears in every error. */
 export function parseIdx(buffer: Uint8Array, sourceName = '<buffer>', options: ParseIdxOptions = {}): IdxArray {
   const maxBytes = Math.min(options.maxDecompressedBytes ?? bufferConstants.MAX_LENGTH, bufferConstants.MAX_LENGTH);
-  return parseIdxBytes(isGzip(buffer) ? gunzip(buffer, sourceName, maxBytes) : buffer, sourceName);
+  return parseIdxBytes(isGzip(buffer) ? gunzipIdx(buffer, sourceName, maxBytes) : buffer, sourceName);
 }
 
 /** What an IDX header declares: the element type, the shape, and the bytes the header and the data take. */
@@ -214,6 +231,16 @@ function declaredIdxSize(bytes: Uint8Array, sourceName: string): number | undefi
   return header.headerBytes + header.dataBytes;
 }
 
+/** declaredIdxSize, refusing a declared size that `gzipped` compressed bytes cannot inflate to. */
+function possibleIdxSize(inflated: Uint8Array, source: string, gzipped: number): number | undefined {
+  const declared = declaredIdxSize(inflated, source);
+  const possible = gzipped * DEFLATE_MAX_RATIO;
+  if (declared !== undefined && declared > possible) {
+    throw new IdxFormatError(source, `the header declares ${declared} bytes (header and data), more than ${gzipped} gzipped bytes can inflate to (at most ${possible}): a corrupt or hostile file.`);
+  }
+  return declared;
+}
+
 /** Decodes plain (never gzipped) IDX bytes: a gzip inside a gzip is not unpacked again. */
 function parseIdxBytes(bytes: Uint8Array, sourceName: string): IdxArray {
   const header = parseIdxHeader(bytes, sourceName);
@@ -257,7 +284,7 @@ export async function readIdxFile(path: string, options: ParseIdxOptions = {}): 
   const maxBytes = Math.min(options.maxDecompressedBytes ?? bufferConstants.MAX_LENGTH, bufferConstants.MAX_LENGTH);
   return withUntrustedFile(path, { what: 'the IDX file', kind: DataError }, async (file) => {
     const magic = await file.readRange(0, Math.min(file.size, 2));
-    if (isGzip(magic)) return parseIdxBytes(await gunzipIdxFile(file, maxBytes, (inflated) => declaredIdxSize(inflated, path)), path);
+    if (isGzip(magic)) return parseIdxBytes(await gunzipIdxFile(file, maxBytes, (inflated) => possibleIdxSize(inflated, path, file.size)), path);
     const prefix = await file.readRange(0, Math.min(file.size, HEADER_PREFIX_BYTES));
     const headerLength = idxHeaderLength(prefix, path);
     const header = parseIdxHeader(await file.readRange(0, Math.min(file.size, headerLength)), path, file.size);

@@ -131,6 +131,16 @@ describe('IDX rejects malformed input with a message naming expected and receive
     });
   };
 
+  it('a gzipped buffer is inflated no further than its header declares (fuzz target idx-gz)', () => {
+    // Declares 4 uint8 values, then 64 MiB of zeros: stopped at the declared 12 bytes, not inflated whole.
+    const lying = gzipSync(Buffer.concat([Buffer.from([0, 0, 8, 1, 0, 0, 0, 4]), Buffer.alloc(64 << 20)]));
+    rejects(lying, /could not be decompressed \(limit 12 bytes\)/);
+    // Declares 2^31 values that 40-odd gzipped bytes could never hold: refused before inflating the data.
+    rejects(gzipSync(bytes(0, 0, 8, 1, 0x80, 0, 0, 0)), /the header declares 2147483656 bytes \(header and data\), more than \d+ gzipped bytes can inflate to/);
+    // An honest gzipped file still decodes.
+    assert.deepEqual(parseIdx(gzipSync(bytes(0, 0, 8, 1, 0, 0, 0, 2, 7, 9)), 'ok.idx.gz').data, Uint8Array.of(7, 9));
+  });
+
   it('a file too short for the magic', () => {
     rejects(bytes(0, 0, 8), /expected at least 4 bytes .*; received 3 bytes/);
     rejects(bytes(), /expected at least 4 bytes .*; received 0 bytes/);
