@@ -5,9 +5,9 @@
  */
 import type { Random } from '../src/core/random.js';
 
-/** The kind of run. Mild keeps mutations below the known, being-fixed bombs (see ./options.ts). */
+/** The kind of run: a mild one is a quick one (see ./options.ts). */
 export interface Profile {
-  /** No inflation bombs, JSON nesting at most a few hundred levels, no non-finite-weights oracle. */
+  /** No inflation bombs (each costs a worker seconds) and JSON nesting at most a few hundred levels. */
   readonly mild: boolean;
 }
 

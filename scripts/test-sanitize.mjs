@@ -12,8 +12,7 @@
  * report fails the run. The sources and the C flags other than
  * optimisation are binding.gyp's, so this builds what npm install builds.
  *
- * The fuzzer runs --mild: its pooling windows stay small, since a 2^31-row window is a known hang in
- * maxPool (reported; see docs/security.md), not a memory error. npm run fuzz without --mild finds it.
+ * The native fuzzer runs its full profile, hostile pooling windows included.
  *
  * Options: --fuzz-count N (native fuzzer inputs per ISA, default 50000),
  * --isa NAME (one path only). Run npm run build first (npm run test:sanitize does).
@@ -114,7 +113,7 @@ for (const isa of wanted) {
     process.stdout.write(tests.stdout.split('\n').filter((l) => /^not ok|^\s+(error|stack|failureType)/.test(l)).slice(0, 60).join('\n') + '\n');
     failed = true;
   }
-  const fuzz = spawnSync(process.execPath, [join(root, 'dist', 'fuzz', 'run-fuzz.js'), '--target', 'native-geometry', '--count', values['fuzz-count'], '--seed', '14', '--budget-ms', '20000', '--mild', '--quiet', '--failures', join(root, 'fuzz-failures', `sanitize-${isa}`)],
+  const fuzz = spawnSync(process.execPath, [join(root, 'dist', 'fuzz', 'run-fuzz.js'), '--target', 'native-geometry', '--count', values['fuzz-count'], '--seed', '14', '--budget-ms', '20000', '--quiet', '--failures', join(root, 'fuzz-failures', `sanitize-${isa}`)],
     { env: sanitizerEnv(isa), stdio: 'inherit' });
   if (fuzz.status !== 0) failed = true;
 }
