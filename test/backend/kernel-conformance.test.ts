@@ -16,41 +16,12 @@ import type { Backend, ElementwiseActivation, FloatArray } from '../../src/backe
 import { createReferenceBackend } from '../../src/backend/reference/reference-backend.js';
 import { conv2dInfo, pool2dInfo, type Padding } from '../../src/core/conv-geometry.js';
 import { loadNativeBackend, type NativeBackend, type WinogradTile } from '../../src/backend/native/index.js';
+import { assertClose, randomArray } from './seeded-arrays.js';
 
 const oracle = createReferenceBackend();
 const loaded = loadNativeBackend();
 
-/** mulberry32: small, seeded, good enough for test data. */
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-function randomArray(n: number, seed: number): Float32Array {
-  const r = rng(seed);
-  return Float32Array.from({ length: n }, () => 2 * r() - 1);
-}
-
 const wide = (a: FloatArray) => Float64Array.from(a);
-
-function assertClose(actual: FloatArray, expected: FloatArray, k: number, label: string): void {
-  assert.equal(actual.length, expected.length, `${label}: length`);
-  let meanAbs = 0;
-  for (const v of expected) meanAbs += Math.abs(v);
-  meanAbs = expected.length ? meanAbs / expected.length : 0;
-  const scale = 1e-5 * Math.sqrt(Math.max(k, 1));
-  for (let i = 0; i < expected.length; i++) {
-    const tol = scale * (Math.abs(expected[i]) + meanAbs) + 1e-30;
-    const diff = Math.abs(actual[i] - expected[i]);
-    if (!(diff <= tol)) assert.fail(`${label}: element ${i} got ${actual[i]} vs oracle ${expected[i]} (|diff| ${diff} > tol ${tol})`);
-  }
-}
 
 /** One backend as a suite runs it: how to select it, and the Winograd setting it runs with (null: not the native backend). */
 interface Configuration {

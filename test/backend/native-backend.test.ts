@@ -16,48 +16,15 @@ import { loadNativeBackend, type NativeBackend, type NativeIsa } from '../../src
 import { Sequential } from '../../src/model/sequential.js';
 import { layers } from '../../src/index.js';
 import { Tensor } from '../../src/core/tensor.js';
+import { assertClose, randomArray, rng } from './seeded-arrays.js';
 
 const reference = createReferenceBackend();
 const loaded = loadNativeBackend();
-
-/** mulberry32: small, seeded, good enough for test data. */
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-function randomArray(n: number, seed: number, lo = -1, hi = 1): Float32Array {
-  const r = rng(seed);
-  const a = new Float32Array(n);
-  for (let i = 0; i < n; i++) a[i] = lo + (hi - lo) * r();
-  return a;
-}
 
 /** Small integers: max-pool windows then contain ties, which exercise "first max wins". */
 function tiedArray(n: number, seed: number): Float32Array {
   const r = rng(seed);
   return Float32Array.from({ length: n }, () => Math.floor(r() * 4) - 2);
-}
-
-function assertClose(actual: Float32Array, expected: Float32Array, k: number, label: string): void {
-  assert.equal(actual.length, expected.length, `${label}: length`);
-  let meanAbs = 0;
-  for (const v of expected) meanAbs += Math.abs(v);
-  meanAbs = expected.length ? meanAbs / expected.length : 0;
-  const scale = 1e-5 * Math.sqrt(Math.max(k, 1));
-  for (let i = 0; i < expected.length; i++) {
-    const tol = scale * (Math.abs(expected[i]) + meanAbs) + 1e-30;
-    const diff = Math.abs(actual[i] - expected[i]);
-    if (!(diff <= tol) && !(Number.isNaN(actual[i]) && Number.isNaN(expected[i]))) {
-      assert.fail(`${label}: element ${i} native ${actual[i]} vs reference ${expected[i]} (|diff| ${diff} > tol ${tol})`);
-    }
-  }
 }
 
 function sameBits(a: Float32Array, b: Float32Array): boolean {

@@ -14,6 +14,7 @@ import { conv2dInfo, pool2dInfo } from '../../src/core/conv-geometry.js';
 import { loadNativeBackend, type NativeBackend } from '../../src/backend/native/index.js';
 import { loadAddonModule } from '../../src/backend/native/load-native.js';
 import type { NativeAddon } from '../../src/backend/native/native-addon.js';
+import { rng } from './seeded-arrays.js';
 
 const loaded = loadNativeBackend();
 const skip = 'error' in loaded ? `native addon did not load: ${loaded.error}` : false;
@@ -126,17 +127,6 @@ test('the TypeScript wrapper refuses geometry fields an Int32Array cannot hold',
   assert.throws(() => backend().conv2d(x, w, y, { ...conv, inChannels: 2 ** 32 + 1 }), /conv2d: conv inChannels must be an integer from 0 to 2147483647; received 4294967297/);
 });
 
-/** mulberry32: small, seeded. */
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 test('seeded random geometries, valid and not, through every geometry entry point: each runs or throws, none crashes', { skip }, () => {
   const a = addon();
