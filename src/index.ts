@@ -21,6 +21,7 @@ export { loadModel, loadModelFile, saveModel, type LoadedModelFile, type LoadOpt
 export { exportTfjs, tfjsArtifacts, type TfjsArtifacts } from './io/tfjs-export.js';
 export { loadTfjsModel, type TfjsLoadOptions } from './io/tfjs-import.js';
 export { exportOnnx, encodeOnnx } from './io/onnx-export.js';
+export type { ExportOptions } from './io/export-common.js';
 export { encodeSafetensors, decodeSafetensors, SafetensorsError, type NamedTensor, type SafetensorsContent } from './io/safetensors.js';
 export { LearningRateScheduler, WarmupCosineScheduler, cosineDecay, warmupCosineRate, type Schedule, type WarmupCosineOptions } from './model/learning-rate-scheduler.js';
 export { EarlyStopping, type EarlyStoppingOptions } from './model/callbacks/early-stopping.js';

@@ -22,7 +22,7 @@ import {
   ATTRIBUTE_INT, ATTRIBUTE_INTS, encodeOnnxModel, ONNX_FLOAT, valueInfo,
   type OnnxAttribute, type OnnxModel, type OnnxNode, type OnnxTensor,
 } from './onnx-proto.js';
-import { checkExportable, float32LittleEndian } from './export-common.js';
+import { checkExportable, checkExportWeights, float32LittleEndian, type ExportOptions } from './export-common.js';
 import { ModelFileError } from '../core/errors.js';
 
 export const ONNX_MODEL_FILE = 'model.onnx';
@@ -110,7 +110,8 @@ export function encodeOnnx(model: Sequential): Uint8Array {
 }
 
 /** Writes model.onnx into `dir` (see writeExportFiles for the folder rules); returns its path. */
-export async function exportOnnx(model: Sequential, dir: string, options: { force?: boolean } = {}): Promise<string> {
+export async function exportOnnx(model: Sequential, dir: string, options: ExportOptions = {}): Promise<string> {
+  checkExportWeights(model, 'ONNX', options);
   await writeExportFiles(dir, [[ONNX_MODEL_FILE, encodeOnnx(model)]], options);
   return join(dir, ONNX_MODEL_FILE);
 }

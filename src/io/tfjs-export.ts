@@ -7,7 +7,7 @@
  */
 import { join } from 'node:path';
 import type { Sequential } from '../model/sequential.js';
-import { checkExportable, float32LittleEndian } from './export-common.js';
+import { checkExportable, checkExportWeights, float32LittleEndian, type ExportOptions } from './export-common.js';
 import { kerasLayerConfig } from './tfjs-layer-config.js';
 import { writeExportFiles } from './export-folder.js';
 
@@ -59,7 +59,8 @@ export function tfjsArtifacts(model: Sequential): TfjsArtifacts {
 }
 
 /** Writes model.json and weights.bin into `dir` (see writeExportFiles for the folder rules); returns the model.json path. */
-export async function exportTfjs(model: Sequential, dir: string, options: { force?: boolean } = {}): Promise<string> {
+export async function exportTfjs(model: Sequential, dir: string, options: ExportOptions = {}): Promise<string> {
+  checkExportWeights(model, 'TF.js', options);
   const { modelJson, weightData } = tfjsArtifacts(model);
   // weights first: a model.json never points at a weights file that is not there yet.
   await writeExportFiles(dir, [[TFJS_WEIGHTS_FILE, weightData], [TFJS_MODEL_FILE, `${JSON.stringify(modelJson, null, 1)}\n`]], options);

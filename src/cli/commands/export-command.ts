@@ -9,25 +9,27 @@ import { loadModel } from '../../io/model-file.js';
 import { exportOnnx } from '../../io/onnx-export.js';
 import { exportTfjs } from '../../io/tfjs-export.js';
 import { formatCount } from '../../model/summary.js';
+import { addAllowNonFiniteOption } from '../common-options.js';
 
 interface ExportOptions {
   format: 'tfjs' | 'onnx';
   model: string;
   out: string;
   force?: boolean;
+  allowNonFinite?: boolean;
 }
 
 export function registerExport(program: Command): void {
-  program.command('export').description('export a saved model to TF.js (model.json + weights.bin) or ONNX (model.onnx)')
+  addAllowNonFiniteOption(program.command('export').description('export a saved model to TF.js (model.json + weights.bin) or ONNX (model.onnx)'))
     .addOption(new Option('--format <format>', 'what to write').choices(['tfjs', 'onnx']).makeOptionMandatory())
     .requiredOption('--model <file>', 'the model file (.safetensors) to export')
     .requiredOption('--out <dir>', 'the folder to write into (created when missing; must be empty unless --force)')
     .option('--force', 'write into a folder that already holds files, replacing files of the same names')
     .action(async (options: ExportOptions) => {
       // Exporting computes nothing: the reference backend avoids loading the native addon.
-      const model = await loadModel(options.model, { backend: 'reference' });
+      const model = await loadModel(options.model, { backend: 'reference', allowNonFinite: options.allowNonFinite });
       const write = options.format === 'tfjs' ? exportTfjs : exportOnnx;
-      const written = await write(model, options.out, { force: options.force });
+      const written = await write(model, options.out, { force: options.force, allowNonFinite: options.allowNonFinite });
       console.log(`Exported ${model.name} (${formatCount(model.countParams())} params) from ${options.model} to ${written}${options.format === 'tfjs' ? ' and its weights.bin' : ''}`);
     });
 }
