@@ -34,6 +34,6 @@ export function checkExportable(model: Sequential, format: string): void {
     throw new ConfigError(`${format} export needs a float32 model; "${model.name}" is ${model.dtype} (float64 is for gradient checks). Rebuild it with dtype 'float32'.`);
   }
   model.weights(); // builds it, or says how to (an unbuilt model has no input shape to export)
-  // The same rule as save(): only allowlisted layers with plain names, so imports can read them back.
+  // The same rule as saveModel(): only allowlisted layers with plain names, so imports can read them back.
   model.layers.forEach(checkSavable);
 }

@@ -28,15 +28,15 @@ const LAYER_NAME = /^[A-Za-z_][A-Za-z0-9_.-]{0,127}$/;
 
 /**
  * Refuses, at save time, a layer that loading would refuse (a class outside
- * the allowlist, a name that cannot be a tensor prefix), so that save() never
+ * the allowlist, a name that cannot be a tensor prefix), so that saveModel() never
  * writes a file that cannot be read back.
  */
 export function checkSavable(layer: Layer): void {
   if (!descriptorFor(layer.className)) {
-    throw new ModelFileError(`save(): layer ${quoteValue(layer.name)} is a ${layer.className}, which model files cannot hold; they hold ${ALLOWED_LAYER_CLASSES.join(', ')}.`);
+    throw new ModelFileError(`saveModel(): layer ${quoteValue(layer.name)} is a ${layer.className}, which model files cannot hold; they hold ${ALLOWED_LAYER_CLASSES.join(', ')}.`);
   }
   if (typeof layer.name !== 'string' || !LAYER_NAME.test(layer.name)) {
-    throw new ModelFileError(`save(): layer name ${quoteValue(layer.name)} cannot be saved; use letters, digits, '_', '.', '-' (e.g. "dense_1").`);
+    throw new ModelFileError(`saveModel(): layer name ${quoteValue(layer.name)} cannot be saved; use letters, digits, '_', '.', '-' (e.g. "dense_1").`);
   }
 }
 

@@ -75,12 +75,12 @@ export function modelFileContent(model: Sequential, options: SaveOptions = {}): 
   model.layers.forEach(checkSavable);
   const tensors: NamedTensor[] = weights.map((w) => ({ name: w.name, shape: w.shape, data: w.value }));
   const checkSaved = (what: string, tensor: NamedTensor) => {
-    if (!options.allowNonFinite) checkFinite(what, tensor.name, tensor.data, `save() of model ${quoteString(model.name)}`, SAVE_REMEDY);
+    if (!options.allowNonFinite) checkFinite(what, tensor.name, tensor.data, `saveModel() of model ${quoteString(model.name)}`, SAVE_REMEDY);
   };
   tensors.forEach((t) => checkSaved('weight', t));
   const metadata: Record<string, string> = {};
   for (const [key, value] of Object.entries(options.metadata ?? {})) {
-    if (RESERVED_KEYS.includes(key)) throw new ConfigError(`save(): metadata key ${quoteString(key)} is reserved by convkit; choose another name.`);
+    if (RESERVED_KEYS.includes(key)) throw new ConfigError(`saveModel(): metadata key ${quoteString(key)} is reserved by convkit; choose another name.`);
     metadata[key] = value;
   }
   metadata.format = MODEL_FORMAT;
@@ -103,13 +103,13 @@ export function modelFileContent(model: Sequential, options: SaveOptions = {}): 
     }
   }
   if (options.epoch !== undefined) {
-    if (!Number.isSafeInteger(options.epoch) || options.epoch < 0) throw new ConfigError(`save() expects epoch to be a non-negative integer; received ${quoteValue(options.epoch)}.`);
+    if (!Number.isSafeInteger(options.epoch) || options.epoch < 0) throw new ConfigError(`saveModel() expects epoch to be a non-negative integer; received ${quoteValue(options.epoch)}.`);
     metadata.epoch = String(options.epoch);
   }
   return { tensors, metadata };
 }
 
-/** The model file as bytes (for tests and in-memory use; save() streams instead). */
+/** The model file as bytes (for tests and in-memory use; saveModel() streams instead). */
 export function encodeModel(model: Sequential, options: SaveOptions = {}): Uint8Array {
   const { tensors, metadata } = modelFileContent(model, options);
   return encodeSafetensors(tensors, metadata);
@@ -254,7 +254,7 @@ export async function loadModelFile(path: string, options: LoadOptions = {}): Pr
   return decodeModel(await readModelFileBytes(path), { ...options, source: path });
 }
 
-/** Loads a model saved by model.save(): compiled when the file has a training config, ready for predict, evaluate or fit. */
+/** Loads a model saved by saveModel(): compiled when the file has a training config, ready for predict, evaluate or fit. */
 export async function loadModel(path: string, options: LoadOptions = {}): Promise<Sequential> {
   return (await loadModelFile(path, options)).model;
 }

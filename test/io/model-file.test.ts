@@ -137,14 +137,14 @@ describe('round trip', () => {
     assert.deepEqual(loaded.optimizer?.getSlots(loaded.weights()[1]), model.optimizer?.getSlots(model.weights()[1]));
   });
 
-  test('save() refuses a model that loading would refuse, before writing anything', () => {
-    // Layer constructors refuse such names now; a name changed after construction must still be caught by save().
+  test('saveModel() refuses a model that loading would refuse, before writing anything', () => {
+    // Layer constructors refuse such names now; a name changed after construction must still be caught by saveModel().
     const slashed = new Sequential([layers.dense({ units: 2, inputShape: [3], name: 'ab' })], { backend: 'reference', seed: 1 });
     slashed.layers[0].name = 'a/b';
-    assert.throws(() => encodeModel(slashed), /save\(\): layer name "a\/b" cannot be saved/);
+    assert.throws(() => encodeModel(slashed), /saveModel\(\): layer name "a\/b" cannot be saved/);
     const custom = tinyModel();
     Object.defineProperty(custom.layers[2], 'className', { value: 'MyLayer' });
-    assert.throws(() => encodeModel(custom), (e: unknown) => e instanceof ModelFileError && /save\(\): layer "flatten" is a MyLayer, which model files cannot hold/.test(e.message));
+    assert.throws(() => encodeModel(custom), (e: unknown) => e instanceof ModelFileError && /saveModel\(\): layer "flatten" is a MyLayer, which model files cannot hold/.test(e.message));
   });
 
   test('caller metadata is kept as strings; convkit keys cannot be overridden', async () => {
@@ -260,7 +260,7 @@ describe('non-finite values', () => {
     assert.ok(Number.isNaN(model.weights()[0].value[0]));
   });
 
-  test('save() refuses a model with a non-finite weight unless allowNonFinite is set', async () => {
+  test('saveModel() refuses a model with a non-finite weight unless allowNonFinite is set', async () => {
     const model = tinyModel();
     model.weights()[3].value[1] = NaN;
     assert.throws(() => encodeModel(model), (error: unknown) => error instanceof ModelFileError && /weight "dense\/bias" holds NaN at index 1/.test(error.message));
