@@ -15,6 +15,7 @@ import { loadNativeBackend, type NativeBackend } from '../../src/backend/native/
 import { loadAddonModule } from '../../src/backend/native/load-native.js';
 import type { NativeAddon } from '../../src/backend/native/native-addon.js';
 import { rng } from './seeded-arrays.js';
+import { DIST_SRC, describeRun, runSnippetBounded } from '../bounded-child.js';
 
 const loaded = loadNativeBackend();
 const skip = 'error' in loaded ? `native addon did not load: ${loaded.error}` : false;
@@ -68,15 +69,23 @@ test('issue 19.3: sizes whose products wrap to 0 in 64-bit are refused by the ad
 /**
  * Found by `npm run fuzz` (target native-geometry, seed 1, input 21498): a pool
  * window of 2^31 - 1 rows over a 7-row image passes the check (its padding is
- * still smaller than the window) and the window loop walked every row of it,
- * about 40 s for 12 outputs. The loop now visits only the rows inside the
- * image; the timeout turns a regression into a failure instead of a stall.
+ * still smaller than the window), and the window loop walked every row of it.
+ * The loop now visits only the rows inside the image. The call runs in a child
+ * process with a watchdog, since a synchronous call cannot be timed out
+ * in-process: a regression is killed and fails here instead of stalling.
  */
-test('maxPool with a window far larger than the image costs the image, and pools what it covers', { skip, timeout: 20_000 }, () => {
+test('maxPool with a window far larger than the image costs the image, and pools what it covers', { skip }, async () => {
   const pool = { batch: 1, inHeight: 7, inWidth: 9, channels: 1, outHeight: 3, outWidth: 4, poolHeight: 2147483647, poolWidth: 2, strideHeight: 2, strideWidth: 2, padTop: 0, padLeft: 0 };
   const x = Float32Array.from({ length: 63 }, (_, i) => Math.sin(i * 1.7));
-  const y = new Float32Array(12);
-  backend().maxPool(x, y, null, pool);
+  const run = await runSnippetBounded(`
+    const { loadNativeBackend } = await import(${JSON.stringify(`${DIST_SRC}backend/native/index.js`)});
+    const y = new Float32Array(12);
+    loadNativeBackend().backend.maxPool(Float32Array.from(${JSON.stringify(Array.from(x))}), y, null, ${JSON.stringify(pool)});
+    console.log(JSON.stringify(Array.from(y)));
+  `, { timeoutSeconds: 20 });
+  assert.equal(run.killed, undefined, describeRun(run));
+  assert.equal(run.status, 0, describeRun(run));
+  const y = JSON.parse(run.stdout.trim()) as number[];
   for (let oh = 0; oh < 3; oh++) {
     for (let ow = 0; ow < 4; ow++) {
       // Rows from 2 * oh to the image's end, columns 2 * ow and 2 * ow + 1.
