@@ -68,7 +68,7 @@ interface Worker {
 }
 
 const WORKER = join(dirname(fileURLToPath(import.meta.url)), 'worker.js');
-const REPRODUCERS_PER_SIGNATURE = 3;
+export const REPRODUCERS_PER_SIGNATURE = 3;
 const PAGE_BYTES = 4096;
 
 function residentBytes(pid: number): number {

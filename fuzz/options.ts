@@ -29,6 +29,8 @@ export interface FuzzOptions {
   only?: number;
   mild: boolean;
   quiet: boolean;
+  /** Fail the run when a target could not run (e.g. no native addon) or stopped short of --count at --seconds. */
+  requireComplete: boolean;
 }
 
 /**
@@ -41,7 +43,7 @@ export function jsonDepth(profile: Profile): number {
 }
 
 const USAGE = `npm run fuzz -- [--seed N] [--count N per target] [--seconds N] [--target NAME ...] [--jobs N]
-  [--budget-ms N per input] [--max-rss-mb N] [--chunk N] [--failures DIR] [--only I] [--mild] [--quiet]`;
+  [--budget-ms N per input] [--max-rss-mb N] [--chunk N] [--failures DIR] [--only I] [--mild] [--quiet] [--require-complete]`;
 
 export function parseFuzzArgs(argv: readonly string[]): FuzzOptions {
   const { values } = parseArgs({
@@ -59,6 +61,7 @@ export function parseFuzzArgs(argv: readonly string[]): FuzzOptions {
       only: { type: 'string' },
       mild: { type: 'boolean', default: false },
       quiet: { type: 'boolean', default: false },
+      'require-complete': { type: 'boolean', default: false },
       help: { type: 'boolean', default: false },
     },
   });
@@ -84,5 +87,6 @@ export function parseFuzzArgs(argv: readonly string[]): FuzzOptions {
     only: values.only === undefined ? undefined : integer('only', values.only, 0),
     mild: values.mild,
     quiet: values.quiet,
+    requireComplete: values['require-complete'],
   };
 }

@@ -26,7 +26,7 @@ export interface FuzzTarget<T> {
   /** Input number `index`: a mutation of the seeds drawn from `random` (made from the seed and `index`) alone. */
   generate(random: Random, seeds: readonly T[], profile: Profile, index: number): Promise<T> | T;
   /** Runs the code under test on one input; returns when it accepted it, throws when it refused it. */
-  run(input: T, profile: Profile): Promise<void> | void;
+  run(input: T): Promise<void> | void;
   /** True when `error` is a documented refusal (a ConvkitError; the native boundary's RangeError/TypeError). */
   isRefusal(error: unknown): boolean;
   /** The input as files, for the reproducer. */

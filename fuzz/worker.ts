@@ -42,7 +42,7 @@ for (let i = start; i < end && Date.now() < deadline; i++) {
   }
   say(`S ${i}`);
   try {
-    await target.run(input, profile);
+    await target.run(input);
     say(`A ${i}`);
   } catch (error) {
     if (target.isRefusal(error)) {

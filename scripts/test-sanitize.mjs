@@ -12,7 +12,8 @@
  * report fails the run. The sources and the C flags other than
  * optimisation are binding.gyp's, so this builds what npm install builds.
  *
- * The native fuzzer runs its full profile, hostile pooling windows included.
+ * The native fuzzer must run every input it is given (--require-complete): a worker that cannot load
+ * the sanitized addon fails the run instead of passing it untested.
  *
  * Options: --fuzz-count N (native fuzzer inputs per ISA, default 50000),
  * --isa NAME (one path only). Run npm run build first (npm run test:sanitize does).
@@ -113,7 +114,7 @@ for (const isa of wanted) {
     process.stdout.write(tests.stdout.split('\n').filter((l) => /^not ok|^\s+(error|stack|failureType)/.test(l)).slice(0, 60).join('\n') + '\n');
     failed = true;
   }
-  const fuzz = spawnSync(process.execPath, [join(root, 'dist', 'fuzz', 'run-fuzz.js'), '--target', 'native-geometry', '--count', values['fuzz-count'], '--seed', '14', '--budget-ms', '20000', '--quiet', '--failures', join(root, 'fuzz-failures', `sanitize-${isa}`)],
+  const fuzz = spawnSync(process.execPath, [join(root, 'dist', 'fuzz', 'run-fuzz.js'), '--target', 'native-geometry', '--count', values['fuzz-count'], '--seed', '14', '--budget-ms', '20000', '--seconds', '3600', '--require-complete', '--quiet', '--failures', join(root, 'fuzz-failures', `sanitize-${isa}`)],
     { env: sanitizerEnv(isa), stdio: 'inherit' });
   if (fuzz.status !== 0) failed = true;
 }

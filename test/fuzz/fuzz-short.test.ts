@@ -1,9 +1,8 @@
 /**
  * The short fuzz run of npm test: every target of npm run fuzz for a fixed
- * seed and count (under a minute on two cores), in the full profile: the
- * inflation bombs, JSON thousands of levels deep, non-finite weights and
- * hostile pooling windows that issue 19 fixed are among its inputs. And the
- * harness itself:
+ * seed and count, in the full profile: inflation bombs, JSON thousands of
+ * levels deep, non-finite weights and hostile pooling windows are among its
+ * inputs. And the harness itself:
  * a crash, a hang, an unexpected exception and runaway memory are each
  * recorded against their input with a reproducer, and the run goes on.
  */
