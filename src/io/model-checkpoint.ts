@@ -18,6 +18,7 @@ import { PathTemplate } from '../model/callbacks/path-template.js';
 import type { Sequential } from '../model/sequential.js';
 import { saveModel, type SaveOptions } from './model-file.js';
 import { checkBoolean } from '../core/check-options.js';
+import { firstNonFinite } from '../core/non-finite.js';
 
 export interface ModelCheckpointOptions {
   /** Logged quantity for saveBestOnly (default 'val_loss'). */
@@ -34,7 +35,7 @@ export interface ModelCheckpointOptions {
 }
 
 function allFinite(model: Sequential): boolean {
-  return model.weights().every((w) => w.value.every(Number.isFinite));
+  return model.weights().every((w) => firstNonFinite(w.value) < 0);
 }
 
 export class ModelCheckpoint implements Callback {

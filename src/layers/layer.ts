@@ -36,7 +36,7 @@ export interface Weight {
  * the typed-array length every JavaScript engine supports (8 GiB of float32,
  * far past any network convkit trains). Test: test/layers/layer.test.ts.
  */
-export const MAX_TENSOR_VALUES = 2 ** 31 - 1;
+const MAX_TENSOR_VALUES = 2 ** 31 - 1;
 
 export interface LayerPlan {
   weights: { suffix: string; shape: number[] }[];
