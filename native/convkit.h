@@ -81,8 +81,6 @@ typedef void (*ck_panel_gemm_fn)(int m, int n, int K, const float *a, long lda, 
                                  float *c, long ldc, int accumulate);
 
 typedef struct {
-  ck_isa_id id;
-  const char *name;
   int mr, nr;     /* register tile */
   int kc_max;     /* depth of a packed block: B micro-panel kc*NR stays in L1 */
   int mc;         /* rows of A per packed block: MC*kc stays in L2 */

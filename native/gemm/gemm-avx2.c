@@ -253,7 +253,7 @@ CK_TARGET_AVX2 void ck_pack_rmajor_panel_avx2(const float *rows, long ld, int kc
     for (int i = 0; i < R; i++) dst[(long)k * R + i] = rows[i * ld + k];
 }
 
-const ck_gemm_isa ck_gemm_avx2 = {CK_ISA_AVX2, "avx2", MR, NR, 256, 120, 1024,
+const ck_gemm_isa ck_gemm_avx2 = {MR, NR, 256, 120, 1024,
                                   kernel_avx2, conv_fwd_avx2, conv_wgrad_avx2, conv_fwd_add_avx2, conv_wgrad_rows_avx2,
                                   panel_gemm_avx2, ck_pack_rmajor_panel_avx2};
 #endif

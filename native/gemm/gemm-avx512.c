@@ -99,7 +99,7 @@ CK_TARGET_AVX512 static void conv_wgrad_avx512(int kc, const float *const *ptrs,
   store_tile(acc, c, ldc, m, n, accumulate);
 }
 
-const ck_gemm_isa ck_gemm_avx512 = {CK_ISA_AVX512, "avx512", MR, NR, 256, 144, 1024,
+const ck_gemm_isa ck_gemm_avx512 = {MR, NR, 256, 144, 1024,
                                     kernel_avx512, conv_fwd_avx512, conv_wgrad_avx512, NULL, NULL, NULL,
                                     ck_pack_rmajor_panel_avx2};
 #endif

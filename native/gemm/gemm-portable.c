@@ -72,7 +72,7 @@ static void conv_wgrad_rows_portable(int kc, const float *const *corners, const 
   ck_store_tile(&acc[0][0], NR, c, ldc, m, n, accumulate);
 }
 
-const ck_gemm_isa ck_gemm_portable = {CK_ISA_PORTABLE, "portable", MR, NR, 256, 128, 1024,
+const ck_gemm_isa ck_gemm_portable = {MR, NR, 256, 128, 1024,
                                       kernel_portable, conv_fwd_portable, conv_wgrad_portable,
                                       conv_fwd_add_portable, conv_wgrad_rows_portable, NULL,
                                       ck_pack_rmajor_panel_portable};
