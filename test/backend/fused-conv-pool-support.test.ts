@@ -13,7 +13,7 @@ import assert from 'node:assert/strict';
 import type { Conv2DInfo, Pool2DInfo } from '../../src/backend/backend.js';
 import { createReferenceBackend } from '../../src/backend/reference/reference-backend.js';
 import { conv2dInfo, pool2dInfo, type Padding } from '../../src/core/conv-geometry.js';
-import { Random } from '../../src/core/random.js';
+import { randomArray } from './seeded-arrays.js';
 import { loadNativeBackend } from '../../src/backend/native/index.js';
 
 const reference = createReferenceBackend();
@@ -41,11 +41,6 @@ const CASES: Case[] = [
   { h: 10, c: 4, oc: 8, k: 3, stride: 1, padding: 'valid', pool: 2, poolStride: 1, poolPadding: 'valid', forward: /pool stride is 1x1/, backward: /pool stride/ },
   { h: 9, c: 4, oc: 8, k: 3, stride: 1, padding: 'valid', pool: 2, poolStride: 2, poolPadding: 'same', forward: /pool is padded/, backward: /pool is padded/ },
 ];
-
-function randomArray(n: number, seed: number): Float32Array {
-  const random = new Random(seed);
-  return Float32Array.from({ length: n }, () => random.uniform(-1, 1));
-}
 
 function geometry(c: Case, batch: number): { conv: Conv2DInfo; pool: Pool2DInfo } {
   const conv = conv2dInfo(batch, c.h, c.h, c.c, c.oc, c.k, c.k, c.stride, c.stride, c.padding);
