@@ -42,12 +42,10 @@ struct ck_conv_pool_direct_rows {
 
 const char *ck_conv_relu_pool_direct_why_not(const ck_conv_info *c, const ck_pool_info *p, char *why, size_t len) {
   /* The conditions every fused kernel shares come first, so that their reasons read the same from every entry. */
-  if (c->strideH != 1 || c->strideW != 1)
-    return ck_why_not(why, len, "conv stride is %ldx%ld, the fused kernels need 1", c->strideH, c->strideW);
-  const char *pool = ck_pool_2x2_why_not(c, p, why, len);
-  if (pool) return pool;
-  if (c->kH != 3 || c->kW != 3)
-    return ck_why_not(why, len, "conv kernel is %ldx%ld, the fused forwards need 3x3", c->kH, c->kW);
+  const char *shared = ck_fused_stride_why_not(c, why, len);
+  if (!shared) shared = ck_pool_2x2_why_not(c, p, why, len);
+  if (!shared) shared = ck_fused_3x3_why_not(c, why, len);
+  if (shared) return shared;
   if (c->inC != 1)
     return ck_why_not(why, len, "the direct fused forward needs 1 input channel; this conv has %ld", c->inC);
   if (c->padTop != 0 || c->padLeft != 0 || c->outH != c->inH - 2 || c->outW != c->inW - 2)

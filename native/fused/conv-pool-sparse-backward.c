@@ -201,10 +201,9 @@ static void chunk_task(void *ctx, int task, int thread) {
 }
 
 const char *ck_pool_conv_sparse_why_not(const ck_conv_info *c, const ck_pool_info *p, char *why, size_t len) {
-  if (c->strideH != 1 || c->strideW != 1)
-    return ck_why_not(why, len, "conv stride is %ldx%ld, the fused kernels need 1", c->strideH, c->strideW);
-  const char *pool = ck_pool_2x2_why_not(c, p, why, len);
-  if (pool) return pool;
+  const char *shared = ck_fused_stride_why_not(c, why, len);
+  if (!shared) shared = ck_pool_2x2_why_not(c, p, why, len);
+  if (shared) return shared;
   /* the dx lists' counts are 16 bits (pool-live-pairs.c) */
   if (c->outC >= 65536)
     return ck_why_not(why, len, "conv has %ld filters; the fused backward counts them in 16 bits (at most 65535)", c->outC);

@@ -18,6 +18,18 @@ static inline long ck_window_index(const ck_conv_info *c, long n, long py, long 
   return ((n * c->outH + 2 * py + q / 2) * c->outW + 2 * px + q % 2) * c->outC;
 }
 
+/* Conditions every fused kernel shares, worded once: the algorithm table drops a reason it has already
+   given by its text (conv-pool-algorithms.c add_reason), so each must read the same from every entry. */
+static inline const char *ck_fused_stride_why_not(const ck_conv_info *c, char *why, size_t len) {
+  if (c->strideH == 1 && c->strideW == 1) return NULL;
+  return ck_why_not(why, len, "conv stride is %ldx%ld, the fused kernels need 1", c->strideH, c->strideW);
+}
+
+static inline const char *ck_fused_3x3_why_not(const ck_conv_info *c, char *why, size_t len) {
+  if (c->kH == 3 && c->kW == 3) return NULL;
+  return ck_why_not(why, len, "conv kernel is %ldx%ld, the fused forwards need 3x3", c->kH, c->kW);
+}
+
 /*
  * NULL when `p` is a 2x2, stride-2, unpadded max pool over the whole output of
  * conv `c` (an odd last row or column falls outside every window), with flat

@@ -55,10 +55,9 @@ void ck_winograd_init_from_env(void) {
 
 /* 3x3, stride 1, at least 4 input channels, something to compute. */
 const char *ck_winograd_shape_why_not(const ck_conv_info *g, char *why, size_t len) {
-  if (g->kH != 3 || g->kW != 3)
-    return ck_why_not(why, len, "conv kernel is %ldx%ld, the fused forwards need 3x3", g->kH, g->kW);
-  if (g->strideH != 1 || g->strideW != 1)
-    return ck_why_not(why, len, "conv stride is %ldx%ld, the fused kernels need 1", g->strideH, g->strideW);
+  const char *shared = ck_fused_3x3_why_not(g, why, len);
+  if (!shared) shared = ck_fused_stride_why_not(g, why, len);
+  if (shared) return shared;
   if (g->inC < 4) return ck_why_not(why, len, "Winograd needs at least 4 input channels; this conv has %ld", g->inC);
   if (g->outH <= 0 || g->outW <= 0 || g->outC <= 0 || g->batch <= 0) return ck_why_not(why, len, "the conv output is empty");
   return NULL;
