@@ -55,3 +55,57 @@ export function checkBoolean(where: string, option: string, value: unknown): boo
   if (typeof value !== 'boolean') throw new ConfigError(`${where} expects ${option} to be true or false; received ${quoteValue(value)}.`);
   return value;
 }
+
+/** Edit distance between two strings (insertions, deletions, substitutions). */
+function editDistance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j++) {
+      current[j] = Math.min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+    }
+    previous = current;
+  }
+  return previous[b.length];
+}
+
+/** Case, '_' and '-' ignored, so Keras's pool_size finds poolSize. */
+function normalized(key: string): string {
+  return key.toLowerCase().replace(/[_-]/g, '');
+}
+
+/**
+ * The known option nearest to an unknown key: the same name in another case
+ * style first (pool_size -> poolSize), else the closest by edit distance when
+ * it is close enough to be a typo (a third of the key's length, at least 2).
+ */
+export function nearestKey(key: string, known: readonly string[]): string | undefined {
+  const target = normalized(key);
+  const same = known.find((k) => normalized(k) === target);
+  if (same) return same;
+  let best: string | undefined;
+  let bestDistance = Math.max(2, Math.floor(target.length / 3)) + 1;
+  for (const k of known) {
+    const distance = editDistance(target, normalized(k));
+    if (distance < bestDistance) [best, bestDistance] = [k, distance];
+  }
+  return best;
+}
+
+/**
+ * Refuses an option object with a key outside `known`, naming the key and the
+ * nearest known one: an option convkit does not read would otherwise be
+ * ignored without a word (`{ pool_size: 3 }` building a 2x2 pool). The one
+ * check of unknown keys for layers, compile, fit, evaluate, predict and
+ * callbacks (test/core/check-options.test.ts). Non-objects pass: the caller's
+ * own checks describe them.
+ */
+export function checkKnownKeys(where: string, options: unknown, known: readonly string[]): void {
+  if (typeof options !== 'object' || options === null || Array.isArray(options)) return;
+  for (const key of Object.keys(options)) {
+    if (known.includes(key)) continue;
+    const near = nearestKey(key, known);
+    const hint = near ? ` did you mean ${quoteValue(near)}?` : ` known options: ${known.join(', ')}.`;
+    throw new ConfigError(`${where} got an unknown option ${quoteValue(key)};${hint}`);
+  }
+}

@@ -5,7 +5,7 @@
  * every option type-checked before it reaches the constructor.
  */
 import { getLoss } from '../losses/losses.js';
-import { parseMetrics } from '../metrics/accuracy.js';
+import { parseMetrics } from '../metrics/metrics.js';
 import type { Sequential } from '../model/sequential.js';
 import { Adam, RMSprop, SGD, type Optimizer } from '../optimizers/optimizer.js';
 import { ModelFileError } from '../core/errors.js';
@@ -15,12 +15,15 @@ export interface TrainingConfig {
   optimizer: Record<string, unknown>;
   loss: string;
   fromLogits: boolean;
+  /** Written only when not 0, so files of models without smoothing stay as they were. */
+  labelSmoothing?: number;
   metrics: string[];
 }
 
 export function describeTraining(model: Sequential): TrainingConfig | undefined {
   if (!model.optimizer || !model.loss) return undefined;
-  return { optimizer: model.optimizer.getConfig(), loss: model.loss.name, fromLogits: model.loss.fromLogits, metrics: [...model.metrics] };
+  const { name, fromLogits, labelSmoothing } = model.loss;
+  return { optimizer: model.optimizer.getConfig(), loss: name, fromLogits, ...(labelSmoothing !== 0 ? { labelSmoothing } : {}), metrics: [...model.metrics] };
 }
 
 type Check = (value: unknown) => boolean;
@@ -71,7 +74,7 @@ function restoreOptimizer(config: unknown, where: string): Optimizer {
 
 /** Compiles `model` as the file says. */
 export function restoreTraining(model: Sequential, config: unknown, where: string): void {
-  const keys = ['optimizer', 'loss', 'fromLogits', 'metrics'];
+  const keys = ['optimizer', 'loss', 'fromLogits', 'labelSmoothing', 'metrics'];
   if (!isObject(config) || Object.keys(config).some((k) => !keys.includes(k))) {
     throw new ModelFileError(`${where}: training_config must be an object with the keys ${keys.join(', ')}; received ${quoteValue(config)}.`);
   }
@@ -79,9 +82,10 @@ export function restoreTraining(model: Sequential, config: unknown, where: strin
   try {
     const optimizer = restoreOptimizer(config.optimizer, where);
     // getLoss and parseMetrics only match names against their own fixed lists.
-    getLoss(config.loss);
-    parseMetrics(config.metrics);
-    model.compile({ optimizer, loss: config.loss as string, lossOptions: { fromLogits: config.fromLogits }, metrics: config.metrics as string[] });
+    const lossOptions = { fromLogits: config.fromLogits, ...(config.labelSmoothing !== undefined ? { labelSmoothing: config.labelSmoothing as number } : {}) };
+    const loss = getLoss(config.loss, lossOptions);
+    const metrics = parseMetrics(config.metrics);
+    model.compile({ optimizer, loss: { name: loss.name, ...lossOptions }, metrics });
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     throw new ModelFileError(message.startsWith(where) ? message : `${where}: ${message}`, { cause: error });

@@ -1,111 +1,90 @@
 /**
- * Cross-entropy losses. Targets are class indices (sparse) or one-hot /
- * probability rows (categorical). When the model ends in softmax, the loss is
- * fused with it: computed from the logits by log-sum-exp, and its gradient with
- * respect to the logits is simply (p - target) / N, stable for any logit size.
- *
- * Per-sample weights (fit's sampleWeight / classWeight) multiply each row's loss
- * and its gradient row; the caller's gradScale stays 1 / N, so the reduction is
- * Keras's "sum_over_batch_size": sum of weighted losses / batch size.
+ * Losses by name, as compile() takes them: a name ('binary_crossentropy',
+ * 'mse' ...) or { name, fromLogits, labelSmoothing }. Every name and option
+ * is checked here, so a loss object is always one convkit can compute.
  */
-import type { Backend, FloatArray } from '../backend/backend.js';
-import { logSumExp } from '../core/log-sum-exp.js';
 import { ConfigError } from '../core/errors.js';
 import { quoteValue } from '../core/quote-value.js';
+import { checkBoolean, checkKnownKeys } from '../core/check-options.js';
+import { LOSS_NAMES, type Loss, type LossName } from './loss.js';
+import { crossEntropy } from './cross-entropy.js';
+import { binaryCrossentropy } from './binary-crossentropy.js';
+import { meanAbsoluteError, meanSquaredError } from './regression-losses.js';
 
-export type Targets = Int32Array | FloatArray;
+export { LOSS_NAMES, PROBABILITY_EPSILON, type Loss, type LossName, type RowWeights, type Targets } from './loss.js';
 
-/** One loss weight per row of a batch; null means every weight is 1 (the unweighted path, untouched). */
-export type RowWeights = FloatArray | null;
+/** Keras's short names and class names, accepted beside the canonical names. */
+const ALIASES: Readonly<Record<string, LossName>> = {
+  mse: 'mean_squared_error', meansquarederror: 'mean_squared_error',
+  mae: 'mean_absolute_error', meanabsoluteerror: 'mean_absolute_error',
+  sparsecategoricalcrossentropy: 'sparse_categorical_crossentropy',
+  categoricalcrossentropy: 'categorical_crossentropy',
+  binarycrossentropy: 'binary_crossentropy',
+};
 
-export const LOSS_NAMES = ['sparse_categorical_crossentropy', 'categorical_crossentropy'] as const;
-export type LossName = (typeof LOSS_NAMES)[number];
-
-/** Keras clips probabilities to [epsilon, 1 - epsilon] before taking the log. */
-const PROBABILITY_EPSILON = 1e-7;
-
-export interface Loss {
-  readonly name: LossName;
-  /** True when targets are class indices (Int32Array of length N). */
-  readonly sparse: boolean;
-  /** True when the model output is already logits (no softmax in the model). */
-  readonly fromLogits: boolean;
-  /**
-   * Sum of the loss over rows, and dL/dlogits scaled by gradScale; probs receives softmax(logits).
-   * With weights, row r's loss and gradient row are multiplied by weights[r] (the sum is weighted).
-   */
-  fromLogitsGrad(backend: Backend, logits: FloatArray, targets: Targets, probs: FloatArray, dlogits: FloatArray, rows: number, cols: number, gradScale: number, weights?: RowWeights): number;
-  /** Sum of the loss over rows from probabilities, and dL/dprobs scaled by gradScale (dOutput may be null); weighted as above. */
-  fromProbabilities(probs: FloatArray, targets: Targets, dOutput: FloatArray | null, rows: number, cols: number, gradScale: number, weights?: RowWeights): number;
-}
-
-function targetAt(targets: Targets, sparse: boolean, row: number, col: number, cols: number): number {
-  return sparse ? (targets[row] === col ? 1 : 0) : targets[row * cols + col];
-}
-
-/**
- * Weights the output of a fused softmax-cross-entropy kernel on the host: scales
- * each gradient row by its weight and returns the weighted loss sum, recomputed
- * from the logits by log-sum-exp (the kernels return only the unweighted sum).
- * O(rows x cols), no new kernel: both backends share it.
- */
-function weightLogitRows(logits: FloatArray, targets: Targets, sparse: boolean, dlogits: FloatArray, rows: number, cols: number, weights: FloatArray): number {
-  let loss = 0;
-  for (let r = 0; r < rows; r++) {
-    const w = weights[r];
-    const base = r * cols;
-    const lse = logSumExp(logits, base, cols);
-    if (sparse) {
-      loss += w * (lse - logits[base + targets[r]]);
-    } else {
-      for (let c = 0; c < cols; c++) loss += w * (targets[base + c] * (lse - logits[base + c]));
-    }
-    if (w !== 1) for (let c = 0; c < cols; c++) dlogits[base + c] *= w;
-  }
-  return loss;
-}
-
-function crossEntropy(name: LossName, sparse: boolean, fromLogits: boolean): Loss {
-  return {
-    name, sparse, fromLogits,
-    fromLogitsGrad(backend, logits, targets, probs, dlogits, rows, cols, gradScale, weights = null) {
-      const lossSum = sparse
-        ? backend.softmaxCrossEntropySparse(logits, targets as Int32Array, probs, dlogits, rows, cols, gradScale)
-        : backend.softmaxCrossEntropyDense(logits, targets as FloatArray, probs, dlogits, rows, cols, gradScale);
-      return weights ? weightLogitRows(logits, targets, sparse, dlogits, rows, cols, weights) : lossSum;
-    },
-    fromProbabilities(probs, targets, dOutput, rows, cols, gradScale, weights = null) {
-      let loss = 0;
-      for (let r = 0; r < rows; r++) {
-        // A weight of 1 multiplies exactly, so the unweighted result is unchanged.
-        const w = weights ? weights[r] : 1;
-        for (let c = 0; c < cols; c++) {
-          const t = targetAt(targets, sparse, r, c, cols);
-          const p = Math.min(Math.max(probs[r * cols + c], PROBABILITY_EPSILON), 1 - PROBABILITY_EPSILON);
-          if (t !== 0) loss -= w * (t * Math.log(p));
-          if (dOutput) dOutput[r * cols + c] = (-t / p) * gradScale * w;
-        }
-      }
-      return loss;
-    },
-  };
-}
+/** Every name compile() accepts for a loss; a typo fails to compile. */
+export type LossIdentifier =
+  | LossName | 'mse' | 'mae'
+  | 'SparseCategoricalCrossentropy' | 'CategoricalCrossentropy' | 'BinaryCrossentropy' | 'MeanSquaredError' | 'MeanAbsoluteError';
 
 export interface LossOptions {
+  /** The model's output is logits (no softmax / sigmoid in the model); cross-entropies only. */
   fromLogits?: boolean;
+  /**
+   * Keras's label_smoothing in [0, 1], for categorical_crossentropy (targets become
+   * t (1 - s) + s / classes) and binary_crossentropy (t (1 - s) + s / 2).
+   */
+  labelSmoothing?: number;
 }
 
+/** compile({ loss: { name: 'binary_crossentropy', fromLogits: true } }). */
+export interface LossConfig extends LossOptions {
+  name: LossIdentifier;
+}
+
+const CONFIG_KEYS = ['name', 'fromLogits', 'labelSmoothing'] as const;
+
+function resolveName(value: unknown): LossName | undefined {
+  if (typeof value !== 'string') return undefined;
+  const key = value.toLowerCase().replace(/-/g, '_');
+  if ((LOSS_NAMES as readonly string[]).includes(key)) return key as LossName;
+  return ALIASES[key.replace(/_/g, '')];
+}
+
+/** A loss from a name or a { name, fromLogits, labelSmoothing } object; `options` (compile's lossOptions) apply to a name. */
 export function getLoss(value: unknown, options: LossOptions = {}): Loss {
-  const name = typeof value === 'string' ? value.toLowerCase() : value;
-  const aliases: Record<string, LossName> = {
-    sparse_categorical_crossentropy: 'sparse_categorical_crossentropy',
-    sparsecategoricalcrossentropy: 'sparse_categorical_crossentropy',
-    categorical_crossentropy: 'categorical_crossentropy',
-    categoricalcrossentropy: 'categorical_crossentropy',
-  };
-  const resolved = typeof name === 'string' ? aliases[name.replace(/-/g, '_')] : undefined;
-  if (!resolved) {
-    throw new ConfigError(`compile() got an unknown loss ${quoteValue(value)}; expected one of ${LOSS_NAMES.map((n) => `'${n}'`).join(', ')}.`);
+  let given: LossOptions = options;
+  let nameValue = value;
+  if (typeof value === 'object' && value !== null && !Array.isArray(value)) {
+    checkKnownKeys('compile() loss', value as Record<string, unknown>, CONFIG_KEYS);
+    ({ name: nameValue, ...given } = value as LossConfig);
+    given = { ...options, ...given };
+  } else {
+    checkKnownKeys('compile() lossOptions', options as Record<string, unknown>, ['fromLogits', 'labelSmoothing']);
   }
-  return crossEntropy(resolved, resolved === 'sparse_categorical_crossentropy', options.fromLogits ?? false);
+  const name = resolveName(nameValue);
+  if (!name) {
+    throw new ConfigError(`compile() got an unknown loss ${quoteValue(nameValue)}; expected one of ${LOSS_NAMES.map((n) => `'${n}'`).join(', ')} (or 'mse', 'mae').`);
+  }
+  const fromLogits = checkBoolean('compile()', 'fromLogits', given.fromLogits ?? false);
+  const smoothing = given.labelSmoothing ?? 0;
+  if (typeof smoothing !== 'number' || !(smoothing >= 0 && smoothing <= 1)) {
+    throw new ConfigError(`compile() expects labelSmoothing in [0, 1], e.g. 0.1; received ${quoteValue(smoothing)}.`);
+  }
+  const crossEntropyLoss = name === 'binary_crossentropy' || name === 'categorical_crossentropy';
+  if (smoothing !== 0 && !crossEntropyLoss) {
+    const hint = name === 'sparse_categorical_crossentropy'
+      ? " Keras's SparseCategoricalCrossentropy has none either: use 'categorical_crossentropy' with one-hot targets."
+      : '';
+    throw new ConfigError(`compile(): loss '${name}' takes no labelSmoothing (received ${smoothing}); only 'categorical_crossentropy' and 'binary_crossentropy' do.${hint}`);
+  }
+  if (fromLogits && (name === 'mean_squared_error' || name === 'mean_absolute_error')) {
+    throw new ConfigError(`compile(): loss '${name}' takes no fromLogits; it compares the model's output with the targets as they are.`);
+  }
+  switch (name) {
+    case 'binary_crossentropy': return binaryCrossentropy(fromLogits, smoothing);
+    case 'mean_squared_error': return meanSquaredError();
+    case 'mean_absolute_error': return meanAbsoluteError();
+    default: return crossEntropy(name, name === 'sparse_categorical_crossentropy', fromLogits, smoothing);
+  }
 }

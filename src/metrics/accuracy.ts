@@ -1,15 +1,12 @@
 /**
- * Accuracy as Keras reports it for classifiers: the share of rows whose
+ * Argmax accuracy as Keras reports it for classifiers: the share of rows whose
  * highest output is the target class (sparse_categorical_accuracy for index
- * targets, categorical_accuracy for one-hot rows).
+ * targets, categorical_accuracy for one-hot rows). The metrics by name and
+ * their running state are in metrics.ts.
  */
 import type { FloatArray } from '../backend/backend.js';
-import type { Targets } from '../losses/losses.js';
-import { ConfigError } from '../core/errors.js';
-import { quoteValue } from '../core/quote-value.js';
+import type { Targets } from '../losses/loss.js';
 
-export const METRIC_NAMES = ['accuracy'] as const;
-export type MetricName = (typeof METRIC_NAMES)[number];
 
 export function argmaxRow(values: FloatArray, row: number, cols: number): number {
   const base = row * cols;
@@ -26,14 +23,4 @@ export function countCorrect(outputs: FloatArray, targets: Targets, sparse: bool
     if (argmaxRow(outputs, r, cols) === target) correct++;
   }
   return correct;
-}
-
-export function parseMetrics(value: unknown): MetricName[] {
-  if (value === undefined) return [];
-  if (!Array.isArray(value)) throw new ConfigError(`compile() expects metrics as a list such as ['accuracy']; received ${quoteValue(value)}.`);
-  return value.map((m) => {
-    const name = typeof m === 'string' ? m.toLowerCase() : m;
-    if (name === 'accuracy' || name === 'acc' || name === 'sparse_categorical_accuracy' || name === 'categorical_accuracy') return 'accuracy';
-    throw new ConfigError(`compile() got an unknown metric ${quoteValue(m)}; expected 'accuracy'.`);
-  });
 }

@@ -169,11 +169,11 @@ export async function runFit(model: Sequential, x: Tensor, targets: Targets, opt
     const bar = new ProgressBar({ total: steps, verbose, stream: options.stream });
     const started = performance.now();
     let lossSum = 0;
-    let correct = 0;
     let seen = 0;
+    model.resetMetrics();
     const running = (): Logs => {
       const logs: Logs = { loss: lossSum / seen };
-      if (model.metrics.includes('accuracy')) logs.accuracy = correct / seen;
+      model.writeMetrics(logs);
       return logs;
     };
     for (let step = 0; step < steps && !model.stopTraining; step++) {
@@ -192,7 +192,6 @@ export async function runFit(model: Sequential, x: Tensor, targets: Targets, opt
       // With weights, lossSum is the weighted sum, so lossSum / seen is the running mean of the
       // batches' "sum_over_batch_size" losses (weighted by batch size): what Keras logs.
       lossSum += result.lossSum;
-      correct += result.correct;
       seen += batch;
       const logs = running();
       bar.update(step + 1, logs);

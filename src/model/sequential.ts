@@ -9,16 +9,16 @@ import { batchBuffer } from '../core/batch-buffer.js';
 import { Random, randomSeed } from '../core/random.js';
 import { allocate, arrayType, shapeSize, Tensor, type DType } from '../core/tensor.js';
 import type { Layer, Weight } from '../layers/layer.js';
-import { getLoss, type Loss, type LossOptions, type RowWeights, type Targets } from '../losses/losses.js';
-import { countCorrect, parseMetrics, type MetricName } from '../metrics/accuracy.js';
-import { getOptimizer, type Optimizer } from '../optimizers/optimizer.js';
+import { getLoss, type Loss, type LossConfig, type LossIdentifier, type LossOptions, type RowWeights, type Targets } from '../losses/losses.js';
+import { accuracyHits, checkMetricsForLoss, MetricState, parseMetrics, type MetricIdentifier, type MetricName } from '../metrics/metrics.js';
+import { getOptimizer, type Optimizer, type OptimizerName } from '../optimizers/optimizer.js';
 import { checkInputs, checkTargets } from './validate-data.js';
 import { runFit, type FitOptions } from './fit.js';
 import type { History } from './callbacks.js';
 import { formatSummary, type SummaryOptions } from './summary.js';
 import { ExecutionPlan } from './plan/execution-plan.js';
 import { ConfigError, ShapeError } from '../core/errors.js';
-import { checkPositiveInteger } from '../core/check-options.js';
+import { checkKnownKeys, checkPositiveInteger } from '../core/check-options.js';
 
 export interface SequentialOptions {
   name?: string;
@@ -31,14 +31,31 @@ export interface SequentialOptions {
 }
 
 export interface CompileOptions {
-  optimizer: string | Optimizer;
-  loss: string;
+  optimizer: OptimizerName | Optimizer;
+  /** A loss name, or { name, fromLogits, labelSmoothing } (losses/losses.ts). */
+  loss: LossIdentifier | LossConfig;
+  /** fromLogits / labelSmoothing for a loss given by name (the same as the object form). */
   lossOptions?: LossOptions;
-  metrics?: string[];
+  metrics?: MetricIdentifier[];
 }
+
+const COMPILE_KEYS = ['optimizer', 'loss', 'lossOptions', 'metrics'] as const;
+
+/** evaluate()'s and predict()'s options. */
+export interface BatchOptions {
+  batchSize?: number;
+}
+
+/**
+ * What evaluate() returns: the mean loss, and each compiled metric under the
+ * name Keras logs it by (accuracy, binary_accuracy, precision ...). The same
+ * keys, with a val_ prefix, are fit()'s validation logs.
+ */
+export type EvaluateResult = { loss: number } & { [K in MetricName]?: number };
 
 export interface StepResult {
   lossSum: number;
+  /** Rows counted correct by the 'accuracy' rule (binary for one output column, else argmax), compiled or not. */
   correct: number;
 }
 
@@ -56,6 +73,8 @@ export class Sequential {
   optimizer: Optimizer | undefined;
   loss: Loss | undefined;
   metrics: MetricName[] = [];
+  /** The compiled metrics' running state over the current epoch of fit() (reset by resetMetrics). */
+  private trainMetrics = new MetricState([], true);
   /** Set by a callback to end fit() after the current batch. */
   stopTraining = false;
   private built = false;
@@ -167,9 +186,23 @@ export class Sequential {
     if (typeof options !== 'object' || options === null) {
       throw new ConfigError(`compile() expects options such as { optimizer: 'adam', loss: 'sparse_categorical_crossentropy', metrics: ['accuracy'] }.`);
     }
-    this.optimizer = getOptimizer(options.optimizer);
-    this.loss = getLoss(options.loss, options.lossOptions);
-    this.metrics = parseMetrics(options.metrics);
+    checkKnownKeys('compile()', options, COMPILE_KEYS);
+    const optimizer = getOptimizer(options.optimizer);
+    const loss = getLoss(options.loss, options.lossOptions);
+    const metrics = parseMetrics(options.metrics);
+    checkMetricsForLoss(metrics, loss);
+    [this.optimizer, this.loss, this.metrics] = [optimizer, loss, metrics];
+    this.trainMetrics = new MetricState(metrics, loss.sparse);
+  }
+
+  /** Starts the compiled metrics' running values afresh (fit() calls it at each epoch's start). */
+  resetMetrics(): void {
+    this.trainMetrics.reset();
+  }
+
+  /** Writes the compiled metrics' running values since resetMetrics() into logs, under Keras's names. */
+  writeMetrics(logs: Record<string, number>): void {
+    this.trainMetrics.writeTo(logs);
   }
 
   /** All weights in layer order; cached because every training step hands them to the optimizer. */
@@ -242,7 +275,7 @@ export class Sequential {
     const scale = 1 / batch;
     // The plan's softmax + cross-entropy fusion: the loss reads the logits (log-sum-exp, never log(probability)).
     const softmax = this.plan.softmaxOutput;
-    if (softmax && !loss.fromLogits) {
+    if (softmax && loss.fusesWithSoftmax && !loss.fromLogits) {
       const lossSum = loss.fromLogitsGrad(this.backend, softmax.lastLogits(), targets, probs, grad, batch, classes, scale, weights);
       return { lossSum, grad, fused: true };
     }
@@ -263,7 +296,9 @@ export class Sequential {
     checkRowWeights('trainStep', weights, batch);
     const output = this.forwardBatch(x, batch, true);
     const { lossSum, grad, fused } = this.lossAndGrad(loss, output, targets, batch, weights);
-    const correct = countCorrect(output, targets, loss.sparse, batch, shapeSize(this.outputShape));
+    const classes = shapeSize(this.outputShape);
+    const correct = accuracyHits(output, targets, loss.sparse, batch, classes);
+    this.trainMetrics.update(output, targets, batch, classes);
     this.backwardFrom(grad, batch, fused);
     optimizer.applyGradients(this.backend, this.weights());
     return { lossSum, correct };
@@ -307,8 +342,9 @@ export class Sequential {
   }
 
   /** Mean loss and metrics over the data, in batches, without training. */
-  evaluate(x: Tensor, y: unknown, options: { batchSize?: number } = {}): Record<string, number> {
+  evaluate(x: Tensor, y: unknown, options: BatchOptions = {}): EvaluateResult {
     const { loss } = this.requireCompiled('evaluate');
+    checkKnownKeys('evaluate()', options, ['batchSize']);
     this.ensureBuilt(x instanceof Tensor ? x.shape.slice(1) : undefined);
     const inputs = checkInputs(x, this.layers[0], this.inputShape, 'evaluate');
     const targets = checkTargets(y, loss, inputs.shape[0], shapeSize(this.outputShape), 'evaluate');
@@ -317,26 +353,27 @@ export class Sequential {
   }
 
   /** evaluate() on validated flat arrays; fit() uses it for validation data. */
-  evaluateArrays(x: FloatArray, targets: Targets, samples: number, batchSize: number): Record<string, number> {
+  evaluateArrays(x: FloatArray, targets: Targets, samples: number, batchSize: number): EvaluateResult {
     const loss = this.loss!;
     const sampleSize = shapeSize(this.inputShape);
     const classes = shapeSize(this.outputShape);
+    const metrics = new MetricState(this.metrics, loss.sparse);
     let lossSum = 0;
-    let correct = 0;
     for (let start = 0; start < samples; start += batchSize) {
       const batch = Math.min(batchSize, samples - start);
       const output = this.forwardBatch(x.subarray(start * sampleSize, (start + batch) * sampleSize), batch, false);
       const batchTargets = loss.sparse ? targets.subarray(start, start + batch) : targets.subarray(start * classes, (start + batch) * classes);
       lossSum += this.lossAndGrad(loss, output, batchTargets, batch).lossSum;
-      correct += countCorrect(output, batchTargets, loss.sparse, batch, classes);
+      metrics.update(output, batchTargets, batch, classes);
     }
-    const logs: Record<string, number> = { loss: lossSum / samples };
-    if (this.metrics.includes('accuracy')) logs.accuracy = correct / samples;
+    const logs: EvaluateResult = { loss: lossSum / samples };
+    metrics.writeTo(logs);
     return logs;
   }
 
   /** Model outputs for x, computed in batches: a Tensor of shape [N, ...outputShape]. */
-  predict(x: Tensor, options: { batchSize?: number } = {}): Tensor {
+  predict(x: Tensor, options: BatchOptions = {}): Tensor {
+    checkKnownKeys('predict()', options, ['batchSize']);
     this.ensureBuilt(x instanceof Tensor ? x.shape.slice(1) : undefined);
     const inputs = checkInputs(x, this.layers[0], this.inputShape, 'predict');
     const samples = inputs.shape[0];

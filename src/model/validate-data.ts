@@ -44,6 +44,7 @@ export function checkTargets(y: unknown, loss: Loss, samples: number, classes: n
     }
     return labels;
   }
+  if (!loss.fusesWithSoftmax) return valueTargets(y, loss, samples, classes, method);
   if (!(y instanceof Tensor)) {
     throw new DataError(`${method}() with loss '${loss.name}' expects y as a Tensor of shape [N, ${classes}] (one-hot rows); received ${describe(y)}. For class indices use 'sparse_categorical_crossentropy'.`);
   }
@@ -51,6 +52,34 @@ export function checkTargets(y: unknown, loss: Loss, samples: number, classes: n
     throw new ShapeError(`${method}() with loss '${loss.name}' expects y of shape [${samples}, ${classes}]; received [${y.shape.join(', ')}].`);
   }
   return y.data as FloatArray;
+}
+
+/**
+ * Targets of binary_crossentropy, mse and mae: one value per output, as a Tensor
+ * of shape [N, ...outputShape] (or [N] for a single output, as Keras accepts),
+ * or a flat Float32Array / number[] of N x outputs values.
+ */
+function valueTargets(y: unknown, loss: Loss, samples: number, outputs: number, method: string): FloatArray {
+  const expected = samples * outputs;
+  if (y instanceof Tensor) {
+    const perSample = y.shape.slice(1).reduce((a, b) => a * b, 1);
+    if (y.shape[0] !== samples || perSample !== outputs) {
+      throw new ShapeError(`${method}() with loss '${loss.name}' expects y of shape [${samples}, ${outputs}] (one target per output); received [${y.shape.join(', ')}].`);
+    }
+    return y.data as FloatArray;
+  }
+  if (Array.isArray(y) || y instanceof Float32Array || y instanceof Float64Array) {
+    if (y.length !== expected) {
+      throw new DataError(`${method}() with loss '${loss.name}' expects ${expected} targets (${samples} samples x ${outputs} outputs); received ${y.length}.`);
+    }
+    if (y instanceof Float32Array || y instanceof Float64Array) return y;
+    const values = Float32Array.from(y as number[]);
+    values.forEach((v, i) => {
+      if (!Number.isFinite(v)) throw new DataError(`${method}(): target at index ${i} is ${String(y[i])}; expected a finite number.`);
+    });
+    return values;
+  }
+  throw new DataError(`${method}() with loss '${loss.name}' expects y as a Tensor of shape [N, ${outputs}] or ${expected} numbers; received ${describe(y)}.`);
 }
 
 function toInt32(y: unknown, method: string): Int32Array {

@@ -7,7 +7,7 @@ import type { Backend, FloatArray } from '../backend/backend.js';
 import type { Weight } from '../layers/layer.js';
 import { ConfigError, ShapeError } from '../core/errors.js';
 import { quoteValue } from '../core/quote-value.js';
-import { checkBoolean, checkNonNegativeNumber, checkPositiveNumber, checkUnitInterval } from '../core/check-options.js';
+import { checkBoolean, checkKnownKeys, checkNonNegativeNumber, checkPositiveNumber, checkUnitInterval } from '../core/check-options.js';
 
 export abstract class Optimizer {
   abstract readonly name: string;
@@ -68,6 +68,7 @@ export class Adam extends Optimizer {
   readonly epsilon: number;
 
   constructor(options: { learningRate?: number; beta1?: number; beta2?: number; epsilon?: number } = {}) {
+    checkKnownKeys('Adam', options, ['learningRate', 'beta1', 'beta2', 'epsilon']);
     super(options.learningRate ?? 0.001);
     this.beta1 = checkUnitInterval('Adam', 'beta1', options.beta1 ?? 0.9, '0.9');
     this.beta2 = checkUnitInterval('Adam', 'beta2', options.beta2 ?? 0.999, '0.999');
@@ -91,6 +92,7 @@ export class SGD extends Optimizer {
   readonly nesterov: boolean;
 
   constructor(options: { learningRate?: number; momentum?: number; nesterov?: boolean } = {}) {
+    checkKnownKeys('SGD', options, ['learningRate', 'momentum', 'nesterov']);
     super(options.learningRate ?? 0.01);
     this.momentum = checkUnitInterval('SGD', 'momentum', options.momentum ?? 0, '0.9');
     this.nesterov = checkBoolean('SGD', 'nesterov', options.nesterov ?? false);
@@ -121,6 +123,7 @@ export class RMSprop extends Optimizer {
   readonly epsilon: number;
 
   constructor(options: { learningRate?: number; rho?: number; epsilon?: number } = {}) {
+    checkKnownKeys('RMSprop', options, ['learningRate', 'rho', 'epsilon']);
     super(options.learningRate ?? 0.001);
     this.rho = checkUnitInterval('RMSprop', 'rho', options.rho ?? 0.9, '0.9');
     this.epsilon = checkNonNegativeNumber('RMSprop', 'epsilon', options.epsilon ?? 1e-7, '1e-7');
@@ -136,6 +139,8 @@ export class RMSprop extends Optimizer {
 }
 
 export const OPTIMIZER_NAMES = ['adam', 'sgd', 'rmsprop'] as const;
+/** Every name compile() accepts for an optimizer (Keras's class names too); a typo fails to compile. */
+export type OptimizerName = (typeof OPTIMIZER_NAMES)[number] | 'Adam' | 'SGD' | 'RMSprop';
 
 /** An optimizer from a name ('adam') or an instance; unknown names list the choices. */
 export function getOptimizer(value: unknown): Optimizer {

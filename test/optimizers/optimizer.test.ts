@@ -7,6 +7,7 @@ import { smallClassifier } from '../model/small-models.js';
 test('unknown optimizer lists the choices', () => {
   const model = smallClassifier();
   assert.throws(
+    // @ts-expect-error: optimizer names are a literal union, so a typo fails to compile as well as at run time.
     () => model.compile({ optimizer: 'adamw', loss: 'sparse_categorical_crossentropy' }),
     /compile\(\) got an unknown optimizer "adamw"; expected one of 'adam', 'sgd', 'rmsprop' or an optimizer object/,
   );

@@ -27,6 +27,7 @@ function stepText(decision: StepDecision): string {
 function lossText(plan: ExecutionPlan, loss: Loss | undefined): string {
   if (!plan.softmaxOutput) return `${SOFTMAX_CROSS_ENTROPY_RULE}: not fused: ${plan.softmaxReason}`;
   if (!loss) return `${SOFTMAX_CROSS_ENTROPY_RULE}: a cross-entropy loss will read the logits (not compiled yet)`;
+  if (!loss.fusesWithSoftmax) return `${SOFTMAX_CROSS_ENTROPY_RULE}: not fused: ${loss.name} is not a categorical cross-entropy, so it reads the softmax output`;
   if (loss.fromLogits) return `${SOFTMAX_CROSS_ENTROPY_RULE}: not fused: the loss is compiled with fromLogits, so it takes the softmax output as logits`;
   return `fused ${SOFTMAX_CROSS_ENTROPY_RULE}: ${loss.name} reads the logits (log-sum-exp), backward starts from dL/dlogits`;
 }
