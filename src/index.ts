@@ -26,6 +26,7 @@ export { encodeSafetensors, decodeSafetensors, SafetensorsError, type NamedTenso
 export { LearningRateScheduler, WarmupCosineScheduler, cosineDecay, warmupCosineRate, type Schedule, type WarmupCosineOptions } from './model/learning-rate-scheduler.js';
 export { EarlyStopping, type EarlyStoppingOptions } from './model/callbacks/early-stopping.js';
 export { ModelCheckpoint, type ModelCheckpointOptions } from './io/model-checkpoint.js';
+export { ReduceLROnPlateau, type ReduceLROnPlateauOptions } from './model/callbacks/reduce-lr-on-plateau.js';
 export { TerminateOnNaN, type NonFiniteLoss } from './model/callbacks/terminate-on-nan.js';
 export { CSVLogger, type CSVLoggerOptions } from './io/csv-logger.js';
 export { loadMnist, loadIdxDataset, type MnistData, type ImageSet } from './data/mnist.js';

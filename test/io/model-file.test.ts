@@ -222,7 +222,7 @@ describe('refused model files', () => {
     refused(setTraining((c) => { c.optimizer.name = 'evil'; }), /optimizer "evil" is not one convkit loads; allowed: adam, sgd, rmsprop/);
     refused(setTraining((c) => { c.optimizer.beta1 = '0.9'; }), /optimizer adam expects beta1 in \[0, 1\); received "0.9"/);
     refused(setTraining((c) => { c.optimizer.hook = 1; }), /optimizer adam has no option "hook"/);
-    refused(setTraining((c) => { c.loss = 'mse'; }), /unknown loss "mse"/);
+    refused(setTraining((c) => { c.loss = 'msee'; }), /unknown loss "msee"/);
     refused(tampered(model, ({ metadata }) => { metadata.rng_state = '[0,0,0,0]'; }), /"rng_state" must be 4 unsigned 32-bit integers, not all zero/);
     refused(tampered(model, ({ metadata }) => { metadata.epoch = '2.5'; }), /metadata "epoch" must be a non-negative integer; received "2.5"/);
     refused(tampered(model, ({ metadata }) => { metadata.seed = '1e3'; }), /metadata "seed" must be an integer; received "1e3"/);
