@@ -7,14 +7,15 @@
  */
 import type { FloatArray } from '../backend/backend.js';
 import { shapeSize } from '../core/tensor.js';
-import { activationBackprop, parseActivation, type ActivationName } from './activations.js';
+import { activationBackprop, isKernelActivation, parseActivation, type ActivationIdentifier, type ActivationName } from './activations.js';
+import { applyHostActivation } from './host-activations.js';
 import { Layer, type BuildContext, type LayerDetails, type LayerPlan } from './layer.js';
 import { onnxActivation, type LayerDescriptor } from './layer-descriptor.js';
 import { ConfigError, ConvkitError } from '../core/errors.js';
 import { quoteValue } from '../core/quote-value.js';
 
 export interface ActivationOptions {
-  activation: ActivationName;
+  activation: ActivationIdentifier;
   inputShape?: readonly number[];
   name?: string;
 }
@@ -27,7 +28,7 @@ export class Activation extends Layer {
   private output: FloatArray | undefined;
 
   /** `new Activation('relu')` as in Keras, or `new Activation({ activation: 'relu', name })`. */
-  constructor(options: ActivationName | ActivationOptions) {
+  constructor(options: ActivationIdentifier | ActivationOptions) {
     const given = typeof options === 'string' ? { activation: options } : options;
     if (typeof given !== 'object' || given === null) {
       throw new ConfigError(`Activation expects an activation name such as 'relu' or { activation: 'relu' }; received ${quoteValue(options)}.`);
@@ -52,16 +53,20 @@ export class Activation extends Layer {
 
   forward(x: FloatArray, batch: number, training: boolean): FloatArray {
     const size = batch * shapeSize(this.inputShape);
-    // Softmax keeps its input: a loss on logits reads it (lastLogits). The others need only the output.
+    // Softmax keeps its input: a loss on logits reads it (lastLogits). The host activations'
+    // backward reads it too (their pre-activation); the kernel ones need only the output.
     this.input = this.activation === 'softmax' || training ? x : undefined;
     if (this.activation === 'linear') return x;
     const y = (this.output = this.reuse(this.output, size));
     const rows = size / this.columns;
     if (this.activation === 'softmax') {
       this.backend.softmax(x, y, rows, this.columns);
-    } else {
+    } else if (isKernelActivation(this.activation)) {
       y.set(x.subarray(0, size));
       this.backend.biasActivation(y, null, rows, this.columns, this.activation);
+    } else {
+      y.set(x.subarray(0, size));
+      applyHostActivation(this.activation, y, size);
     }
     return y;
   }
@@ -72,7 +77,7 @@ export class Activation extends Layer {
     if (this.activation === 'linear') return dy;
     const size = batch * shapeSize(this.inputShape);
     // dz overwrites dy, as in the affine layers: the caller does not read it again.
-    activationBackprop(this.backend, this.activation, this.output!, dy, dy, size / this.columns, this.columns);
+    activationBackprop(this.backend, this.activation, this.output!, this.input, dy, dy, size / this.columns, this.columns);
     return dy;
   }
 

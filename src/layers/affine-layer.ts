@@ -3,9 +3,9 @@
  * bias + activation over the last axis, and the matching backward pass.
  * Subclasses supply only the linear part and its two gradients.
  */
-import type { BiasActivationEpilogue, FloatArray } from '../backend/backend.js';
+import type { BiasActivationEpilogue, ElementwiseActivation, FloatArray } from '../backend/backend.js';
 import { Layer, type Weight } from './layer.js';
-import { activationBackprop, applyBiasActivation, type ActivationName } from './activations.js';
+import { activationBackprop, applyActivationAfterBias, applyBiasActivation, isKernelActivation, type ActivationName } from './activations.js';
 import { ConvkitError } from '../core/errors.js';
 
 export abstract class AffineLayer extends Layer {
@@ -16,7 +16,8 @@ export abstract class AffineLayer extends Layer {
 
   private input: FloatArray | undefined;
   private output: FloatArray | undefined;
-  private logits: FloatArray | undefined;
+  /** Softmax's logits, or a host activation's pre-activation while training. */
+  private preActivation: FloatArray | undefined;
   private inputGrad: FloatArray | undefined;
 
   /** Output channels / units: the last axis, where bias and activation apply. */
@@ -56,11 +57,16 @@ export abstract class AffineLayer extends Layer {
   forward(x: FloatArray, batch: number, training: boolean): FloatArray {
     const size = batch * this.outputSize;
     const y = (this.output = this.reuse(this.output, size));
-    const keepLogits = this.activation === 'softmax';
-    const epilogue = keepLogits ? null : { bias: this.bias?.value ?? null, activation: this.activation as Exclude<ActivationName, 'softmax'> };
+    const softmax = this.activation === 'softmax';
+    const kernelActivation = isKernelActivation(this.activation);
+    // Softmax keeps its logits (a loss reads them); a host activation its pre-activation, for backward only.
+    const saved = softmax || (!kernelActivation && training) ? (this.preActivation = this.reuse(this.preActivation, size)) : null;
+    const bias = this.bias?.value ?? null;
+    const epilogue = softmax ? null : { bias, activation: kernelActivation ? this.activation as ElementwiseActivation : 'linear' as const };
     if (!this.linearForward(x, y, batch, epilogue)) {
-      if (keepLogits) this.logits = this.reuse(this.logits, size);
-      applyBiasActivation(this.backend, this.activation, y, this.bias?.value ?? null, this.rows(batch), this.units, keepLogits ? this.logits! : null);
+      applyBiasActivation(this.backend, this.activation, y, bias, this.rows(batch), this.units, saved);
+    } else if (!kernelActivation) {
+      applyActivationAfterBias(this.backend, this.activation as Exclude<ActivationName, ElementwiseActivation>, y, this.rows(batch), this.units, saved);
     }
     // Only training needs the input kept for the kernel gradient.
     this.input = training ? x : undefined;
@@ -69,21 +75,21 @@ export abstract class AffineLayer extends Layer {
 
   /** Pre-softmax values of the last forward pass (softmax layers only): what a loss on logits reads. */
   lastLogits(): FloatArray {
-    if (!this.logits || this.activation !== 'softmax') {
+    if (!this.preActivation || this.activation !== 'softmax') {
       throw new ConvkitError(`${this.displayName} has no logits: it has no softmax activation or has not run forward.`);
     }
-    return this.logits;
+    return this.preActivation;
   }
 
   backward(dy: FloatArray, batch: number, needInputGrad: boolean): FloatArray | null {
     // dz overwrites dy: the caller's buffer is not read again in this step.
-    if (this.bias && this.activation !== 'softmax') {
+    if (this.bias && isKernelActivation(this.activation)) {
       this.requireInput();
       // One pass: dz and its column sums (the bias gradient) together.
       this.backend.activationBackpropBiasGrad(this.activation, this.output!, dy, dy, this.bias.grad, this.rows(batch), this.units);
       return this.linearBackward(dy, batch, needInputGrad);
     }
-    activationBackprop(this.backend, this.activation, this.output!, dy, dy, this.rows(batch), this.units);
+    activationBackprop(this.backend, this.activation, this.output!, this.preActivation, dy, dy, this.rows(batch), this.units);
     return this.backwardFromPreActivation(dy, batch, needInputGrad);
   }
 

@@ -2,7 +2,7 @@
 import type { BiasActivationEpilogue, Conv2DInfo, FloatArray } from '../backend/backend.js';
 import { conv2dInfo, type Padding } from '../core/conv-geometry.js';
 import { AffineLayer } from './affine-layer.js';
-import { parseActivation, type ActivationName } from './activations.js';
+import { parseActivation, type ActivationIdentifier, type ActivationName } from './activations.js';
 import type { BuildContext, LayerDetails, LayerPlan } from './layer.js';
 import { CHANNELS_LAST, KERNEL_AND_BIAS_EXTRAS, onnxActivation, onnxPads, type LayerDescriptor } from './layer-descriptor.js';
 import { expectInputRank, oneOf, optionalBoolean, pairOfPositiveIntegers, positiveInteger } from './validate-options.js';
@@ -14,7 +14,7 @@ export interface Conv2DOptions {
   kernelSize: number | [number, number];
   strides?: number | [number, number];
   padding?: Padding;
-  activation?: ActivationName;
+  activation?: ActivationIdentifier;
   useBias?: boolean;
   inputShape?: readonly number[];
   name?: string;

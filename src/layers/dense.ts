@@ -1,7 +1,7 @@
 /** Dense: y[N, OUT] = act(x[N, IN] . kernel[IN, OUT] + bias[OUT]). */
 import type { FloatArray } from '../backend/backend.js';
 import { AffineLayer } from './affine-layer.js';
-import { parseActivation, type ActivationName } from './activations.js';
+import { parseActivation, type ActivationIdentifier, type ActivationName } from './activations.js';
 import type { BuildContext, LayerDetails, LayerPlan } from './layer.js';
 import { expectInputRank, optionalBoolean, positiveInteger } from './validate-options.js';
 import { glorotUniform, zeros } from './initializers.js';
@@ -10,7 +10,7 @@ import { ConfigError } from '../core/errors.js';
 
 export interface DenseOptions {
   units: number;
-  activation?: ActivationName;
+  activation?: ActivationIdentifier;
   useBias?: boolean;
   inputShape?: readonly number[];
   name?: string;

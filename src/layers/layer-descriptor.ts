@@ -10,6 +10,7 @@
  */
 import { windowGeometry, type Padding } from '../core/conv-geometry.js';
 import type { Layer } from './layer.js';
+import { LEAKY_RELU_SLOPE } from './host-activations.js';
 
 /** One constructor option: its convkit name (as getConfig() writes it) and its Keras / TF.js config name. */
 export interface ConfigKey {
@@ -28,8 +29,9 @@ export interface FixedKerasKey {
   readonly expected: string;
 }
 
-/** An ONNX attribute as an emitter writes it: a list of integers or one integer. */
-export type OnnxAttributeValue = { readonly name: string; readonly ints: readonly number[] } | { readonly name: string; readonly int: number };
+/** An ONNX attribute as an emitter writes it: a list of integers, one integer or one float. */
+export type OnnxAttributeValue =
+  | { readonly name: string; readonly ints: readonly number[] } | { readonly name: string; readonly int: number } | { readonly name: string; readonly float: number };
 
 /**
  * The graph an ONNX emitter writes into (io/onnx-export.ts builds it): nodes
@@ -38,6 +40,8 @@ export type OnnxAttributeValue = { readonly name: string; readonly ints: readonl
  */
 export interface OnnxGraph {
   readonly layout: 'NHWC' | 'NCHW';
+  /** The name of the current tensor, for a node that reads it again later (swish's x * sigmoid(x)). */
+  readonly current: string;
   /** Inserts a Transpose named `name` when the current tensor is in the other layout. */
   toLayout(layout: 'NHWC' | 'NCHW', name: string): void;
   /** Appends a node: its inputs are the current tensor, then `inputs`; its output becomes the current tensor. */
@@ -77,12 +81,34 @@ export const KERNEL_AND_BIAS_EXTRAS: Readonly<Record<string, unknown>> = {
   kernel_regularizer: null, bias_regularizer: null, activity_regularizer: null, kernel_constraint: null, bias_constraint: null,
 };
 
-/** The ONNX node of an element-wise activation (nothing for linear); softmax runs over the channels. */
+/**
+ * The ONNX nodes of an element-wise activation (nothing for linear); softmax
+ * runs over the channels. Opset 13 has no Gelu or Swish: gelu is written as
+ * x * (1 + Erf(x / sqrt 2)) / 2 (exact, as convkit computes it) and swish as
+ * x * Sigmoid(x). Checked against onnxruntime-node: test/io/onnx-export.test.ts.
+ */
 export function onnxActivation(graph: OnnxGraph, name: string, activation: string): void {
-  const op = ({ relu: 'Relu', sigmoid: 'Sigmoid', tanh: 'Tanh', softmax: 'Softmax' } as Record<string, string | undefined>)[activation];
-  if (!op) return;
-  // convkit applies softmax over the last NHWC axis: the channels, axis 1 in NCHW.
-  graph.add(`${name}/${op}`, op, [], op === 'Softmax' ? [{ name: 'axis', int: graph.layout === 'NCHW' ? 1 : -1 }] : undefined);
+  const single = ({ relu: 'Relu', sigmoid: 'Sigmoid', tanh: 'Tanh', softmax: 'Softmax', elu: 'Elu' } as Record<string, string | undefined>)[activation];
+  if (single) {
+    // convkit applies softmax over the last NHWC axis: the channels, axis 1 in NCHW. Elu's default alpha is 1, convkit's.
+    graph.add(`${name}/${single}`, single, [], single === 'Softmax' ? [{ name: 'axis', int: graph.layout === 'NCHW' ? 1 : -1 }] : undefined);
+  } else if (activation === 'leaky_relu') {
+    graph.add(`${name}/LeakyRelu`, 'LeakyRelu', [], [{ name: 'alpha', float: LEAKY_RELU_SLOPE }]);
+  } else if (activation === 'swish') {
+    const x = graph.current;
+    graph.add(`${name}/Sigmoid`, 'Sigmoid', []);
+    graph.add(`${name}/Mul`, 'Mul', [x]);
+  } else if (activation === 'gelu') {
+    const x = graph.current;
+    graph.addInitializer(`${name}/gelu/sqrt2`, [], [Math.SQRT2]);
+    graph.addInitializer(`${name}/gelu/one`, [], [1]);
+    graph.addInitializer(`${name}/gelu/half`, [], [0.5]);
+    graph.add(`${name}/gelu/Div`, 'Div', [`${name}/gelu/sqrt2`]);
+    graph.add(`${name}/gelu/Erf`, 'Erf', []);
+    graph.add(`${name}/gelu/Add`, 'Add', [`${name}/gelu/one`]);
+    graph.add(`${name}/gelu/Mul`, 'Mul', [x]);
+    graph.add(`${name}/gelu/Half`, 'Mul', [`${name}/gelu/half`]);
+  }
 }
 
 /** ONNX pads [top, left, bottom, right] from convkit's own geometry of the two spatial axes (never auto_pad). */

@@ -36,7 +36,7 @@ function data(): { x: Float64Array; y: Float64Array } {
   return { x, y };
 }
 
-for (const activation of ['relu', 'sigmoid', 'tanh', 'softmax'] as const) {
+for (const activation of ['relu', 'sigmoid', 'tanh', 'softmax', 'leaky_relu', 'elu', 'gelu', 'swish'] as const) {
   test(`Dense(linear) -> Activation('${activation}') == Dense(activation='${activation}'), outputs and gradients bit for bit`, () => {
     // A hidden layer with the activation, so its backward feeds the first layer's gradient.
     const inOne = model([layers.dense({ units: 5, activation }), layers.dense({ units: 3, activation: 'sigmoid' })]);
@@ -67,7 +67,9 @@ test('Activation takes the Keras form and the options form, and says what it exp
   assert.equal(new Activation('tanh').activation, 'tanh');
   assert.equal(new Activation({ activation: 'sigmoid', name: 'act' }).name, 'act');
   assert.equal(layers.activation('relu').className, 'Activation');
-  assert.throws(() => new Activation('gelu' as never), /Activation got an unknown activation "gelu"; expected one of 'linear', 'relu', 'sigmoid', 'tanh', 'softmax'/);
+  assert.throws(() => new Activation('gelu_new' as never), /Activation got an unknown activation "gelu_new"; expected one of 'linear', 'relu', 'sigmoid', 'tanh', 'softmax', 'leaky_relu', 'elu', 'gelu', 'swish' \(or 'silu'\)\./);
+  // Keras 3's name of swish is stored as 'swish', the name TF.js knows.
+  assert.equal(new Activation('silu').activation, 'swish');
   assert.throws(() => new Activation({} as never), /Activation expects an activation, e.g. \{ activation: 'relu' \}; received none/);
   assert.throws(() => new Activation(null as never), /Activation expects an activation name such as 'relu'/);
 });
