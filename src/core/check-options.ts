@@ -76,13 +76,17 @@ function normalized(key: string): string {
 
 /**
  * The known option nearest to an unknown key: the same name in another case
- * style first (pool_size -> poolSize), else the closest by edit distance when
+ * style first (pool_size -> poolSize), then a known name it begins
+ * (warmup -> warmupFraction), else the closest by edit distance when
  * it is close enough to be a typo (a third of the key's length, at least 2).
  */
 export function nearestKey(key: string, known: readonly string[]): string | undefined {
   const target = normalized(key);
   const same = known.find((k) => normalized(k) === target);
   if (same) return same;
+  // A shortened name (warmup -> warmupFraction) is a prefix of the one meant.
+  const longer = target.length >= 3 ? known.find((k) => normalized(k).startsWith(target)) : undefined;
+  if (longer) return longer;
   let best: string | undefined;
   let bestDistance = Math.max(2, Math.floor(target.length / 3)) + 1;
   for (const k of known) {

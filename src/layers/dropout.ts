@@ -8,6 +8,7 @@ import { Layer, type BuildContext, type LayerPlan, type LayerDetails } from './l
 import type { LayerDescriptor } from './layer-descriptor.js';
 import { ConfigError } from '../core/errors.js';
 import { quoteValue } from '../core/quote-value.js';
+import { knownLayerOptions } from './validate-options.js';
 
 export class Dropout extends Layer {
   readonly className = 'Dropout';
@@ -18,6 +19,7 @@ export class Dropout extends Layer {
 
   constructor(options: { rate: number; inputShape?: readonly number[]; name?: string }) {
     super(options ?? {});
+    knownLayerOptions('Dropout', options, ['rate']);
     const rate = options?.rate;
     if (typeof rate !== 'number' || !(rate >= 0 && rate < 1)) {
       throw new ConfigError(`Dropout expects rate to be a number in [0, 1), e.g. { rate: 0.5 }; received ${quoteValue(rate)}.`);

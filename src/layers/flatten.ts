@@ -2,6 +2,7 @@
 import type { FloatArray } from '../backend/backend.js';
 import { Layer, type BuildContext, type LayerPlan, type LayerDetails } from './layer.js';
 import { CHANNELS_LAST, type LayerDescriptor } from './layer-descriptor.js';
+import { knownLayerOptions } from './validate-options.js';
 
 export class Flatten extends Layer {
   readonly className = 'Flatten';
@@ -9,6 +10,7 @@ export class Flatten extends Layer {
 
   constructor(options: { inputShape?: readonly number[]; name?: string } = {}) {
     super(options);
+    knownLayerOptions('Flatten', options, []);
   }
 
   plan(inputShape: readonly number[]): LayerPlan {

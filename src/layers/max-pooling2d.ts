@@ -4,7 +4,7 @@ import { batchBuffer } from '../core/batch-buffer.js';
 import { pool2dInfo, type Padding } from '../core/conv-geometry.js';
 import { shapeSize } from '../core/tensor.js';
 import { Layer, type BuildContext, type LayerPlan, type LayerDetails } from './layer.js';
-import { expectInputRank, oneOf, pairOfPositiveIntegers } from './validate-options.js';
+import { expectInputRank, oneOf, pairOfPositiveIntegers, knownLayerOptions } from './validate-options.js';
 import { CHANNELS_LAST, onnxPads, type LayerDescriptor } from './layer-descriptor.js';
 import { ConvkitError, ShapeError } from '../core/errors.js';
 
@@ -32,6 +32,7 @@ export class MaxPooling2D extends Layer {
 
   constructor(options: MaxPooling2DOptions = {}) {
     super(options);
+    knownLayerOptions('MaxPooling2D', options, ['poolSize', 'strides', 'padding']);
     this.poolSize = pairOfPositiveIntegers('MaxPooling2D', 'poolSize', options.poolSize ?? 2, '2 or [2, 2]');
     this.strides = pairOfPositiveIntegers('MaxPooling2D', 'strides', options.strides ?? this.poolSize, '2 or [2, 2]');
     this.padding = oneOf('MaxPooling2D', 'padding', options.padding ?? 'valid', ['valid', 'same'] as const);

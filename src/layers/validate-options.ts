@@ -1,6 +1,19 @@
 /** Constructor option checks that name the layer, the expectation and the received value. */
 import { ConfigError, ShapeError } from '../core/errors.js';
 import { quoteValue } from '../core/quote-value.js';
+import { checkKnownKeys } from '../core/check-options.js';
+
+/** Options the Layer base class reads for every layer. */
+export const COMMON_LAYER_OPTIONS: readonly string[] = ['name', 'inputShape'];
+
+/**
+ * Refuses an option this layer does not read (`{ pool_size: 3 }`, `{ dilationRate: 2 }`),
+ * naming the nearest known one: the unknown-key check of core/check-options.ts with the
+ * layer's own options and the common ones.
+ */
+export function knownLayerOptions(layer: string, options: unknown, own: readonly string[]): void {
+  checkKnownKeys(layer, options, [...own, ...COMMON_LAYER_OPTIONS]);
+}
 
 export function positiveInteger(layer: string, option: string, value: unknown, example: string): number {
   if (typeof value !== 'number' || !Number.isInteger(value) || value <= 0) {

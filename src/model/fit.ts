@@ -14,7 +14,7 @@ import type { Sequential } from './sequential.js';
 import { checkInputs, checkTargets } from './validate-data.js';
 import { ConfigError } from '../core/errors.js';
 import { quoteValue } from '../core/quote-value.js';
-import { checkBoolean, checkNonNegativeInteger, checkPositiveInteger } from '../core/check-options.js';
+import { checkBoolean, checkKnownKeys, checkNonNegativeInteger, checkPositiveInteger } from '../core/check-options.js';
 
 export interface FitOptions {
   epochs?: number;
@@ -44,6 +44,11 @@ export interface FitOptions {
    */
   sampleWeight?: Float32Array | number[];
 }
+
+/** Every key FitOptions has: any other is refused (a misspelled batch_size would train at 32 without a word). */
+const FIT_OPTION_KEYS: readonly (keyof FitOptions)[] = [
+  'epochs', 'initialEpoch', 'batchSize', 'validationSplit', 'validationData', 'shuffle', 'verbose', 'callbacks', 'stream', 'classWeight', 'sampleWeight',
+];
 
 function describeValue(value: unknown): string {
   if (value === null || value === undefined) return String(value);
@@ -113,6 +118,7 @@ export function resolveSampleWeights(options: Pick<FitOptions, 'classWeight' | '
 }
 
 export async function runFit(model: Sequential, x: Tensor, targets: Targets, options: FitOptions): Promise<History> {
+  checkKnownKeys('fit()', options, FIT_OPTION_KEYS);
   const epochs = checkPositiveInteger('fit()', 'epochs', options.epochs ?? 1);
   const batchSize = checkPositiveInteger('fit()', 'batchSize', options.batchSize ?? 32);
   const initialEpoch = checkNonNegativeInteger('fit()', 'initialEpoch', options.initialEpoch ?? 0);

@@ -147,7 +147,7 @@ const BAD: [string, (json: Json, dir: string) => Promise<void> | void, RegExp][]
   ['a graph model', (j) => { j.format = 'graph-model'; }, /format "graph-model"; convkit imports TF\.js layers models/],
   ['an unknown config key', (j) => { layersOf(j)[1].config.function = 'lambda x: x'; }, /Dense has a config key "function" that convkit does not support/],
   ['channels_first data', (j) => { layersOf(j)[0].config.data_format = 'channels_first'; }, /Flatten data_format must be 'channels_last' \(convkit is NHWC\); received "channels_first"/],
-  ['an unknown activation', (j) => { layersOf(j)[1].config.activation = 'elu'; }, /Dense got an unknown activation "elu"/],
+  ['an unknown activation', (j) => { layersOf(j)[1].config.activation = 'selu'; }, /Dense got an unknown activation "selu"/],
   ['a float16 layer', (j) => { layersOf(j)[1].config.dtype = 'float16'; }, /Dense dtype must be 'float32'; received "float16"/],
   ['a frozen layer', (j) => { layersOf(j)[1].config.trainable = false; }, /Dense trainable must be true \(convkit has no frozen layers\)/],
   ['a weight shape that does not fit the architecture', (j) => { weightsOf(j)[0].shape = [3, 4]; }, /weight "dense\/kernel" has shape \[3, 4\] in the file; the architecture needs \[4, 3\]/],

@@ -15,6 +15,7 @@
 import type { Callback, Logs } from '../callbacks.js';
 import type { Sequential } from '../sequential.js';
 import { firstNonFinite } from '../../core/non-finite.js';
+import { checkKnownKeys } from '../../core/check-options.js';
 
 export interface NonFiniteLoss {
   /** Zero-based epoch and step, as fit() passes them to callbacks. */
@@ -34,6 +35,7 @@ export class TerminateOnNaN implements Callback {
   private readonly log: (line: string) => void;
 
   constructor(options: { log?: (line: string) => void } = {}) {
+    checkKnownKeys('TerminateOnNaN', options, ['log']);
     this.log = options.log ?? ((line) => process.stderr.write(`${line}\n`));
   }
 
