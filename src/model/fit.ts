@@ -65,9 +65,14 @@ function checkWeight(what: string, value: unknown): number {
   return value;
 }
 
-/** The class of each sample: the label for sparse targets, the argmax of the row (first maximum) for one-hot / probability rows, as Keras. */
+/**
+ * The class of each sample: the label for sparse targets, the argmax of the row (first maximum)
+ * for one-hot / probability rows, and the rounded target for a single output (a binary
+ * classifier's 0 / 1), as Keras.
+ */
 function sampleClass(targets: Targets, sparse: boolean, row: number, classes: number): number {
   if (sparse) return targets[row];
+  if (classes === 1) return Math.round(targets[row]);
   let best = 0;
   for (let c = 1; c < classes; c++) if (targets[row * classes + c] > targets[row * classes + best]) best = c;
   return best;
@@ -93,6 +98,9 @@ export function resolveSampleWeights(options: Pick<FitOptions, 'classWeight' | '
     for (let i = 0; i < samples; i++) weights[i] = checkWeight(`sampleWeight[${i}]`, values[i]);
   }
   if (classWeight !== undefined) {
+    const outputs = classes;
+    // One output column is a binary classifier: its classes are the targets 0 and 1.
+    classes = !sparse && outputs === 1 ? 2 : outputs;
     const perClass = new Float64Array(classes).fill(1);
     if (classWeight === null || typeof classWeight !== 'object' || classWeight instanceof DataView || classWeight instanceof Map) {
       throw new ConfigError(`fit() expects classWeight as { classIndex: weight } (e.g. { 0: 1, 1: 5 }) or an array of ${classes} weights; received ${describeValue(classWeight)}.`);
@@ -112,7 +120,11 @@ export function resolveSampleWeights(options: Pick<FitOptions, 'classWeight' | '
         perClass[c] = checkWeight(`classWeight[${c}]`, value);
       }
     }
-    for (let i = 0; i < samples; i++) weights[i] *= perClass[sampleClass(targets, sparse, i, classes)];
+    for (let i = 0; i < samples; i++) {
+      const c = sampleClass(targets, sparse, i, outputs);
+      if (!(c >= 0 && c < classes)) throw new ConfigError(`fit(): classWeight needs targets 0 or 1 for a model with one output; target ${i} is ${targets[i]}.`);
+      weights[i] *= perClass[c];
+    }
   }
   return weights.every((w) => w === 1) ? null : weights;
 }

@@ -261,3 +261,10 @@ describe('callback options of the wrong kind', () => {
     assert.throws(() => new CSVLogger('log.csv', { append: 'yes' as unknown as boolean }), /CSVLogger expects append to be true or false; received "yes"\./);
   });
 });
+
+test("mode 'auto' maximises precision and recall, as Keras 3 reads their direction", async () => {
+  const { EarlyStopping, ModelCheckpoint } = await import('../../src/index.js');
+  assert.equal(new EarlyStopping({ monitor: 'val_precision' }).mode, 'max');
+  assert.equal(new ModelCheckpoint('m.safetensors', { monitor: 'recall' }).mode, 'max');
+  assert.equal(new EarlyStopping({ monitor: 'val_mean_squared_error' }).mode, 'min');
+});

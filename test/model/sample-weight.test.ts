@@ -252,3 +252,11 @@ test('fit() refuses malformed weights, saying what it expected and what it recei
   assert.throws(() => makeModel().computeGradients(x, labels, 6, Float64Array.of(1, 1)), /computeGradients\(\) expects one weight per sample of the batch \(6\); received 2\./);
   assert.throws(() => makeModel().trainStep(x, labels, 6, Float64Array.of(1)), /trainStep\(\) expects one weight per sample of the batch \(6\); received 1\./);
 });
+
+test('classWeight on a one-output binary classifier weighs by the rounded 0 / 1 target, as Keras', async () => {
+  const { resolveSampleWeights } = await import('../../src/model/fit.js');
+  const targets = Float32Array.of(0, 1, 1, 0.05);
+  assert.deepEqual(Array.from(resolveSampleWeights({ classWeight: { 1: 4 } }, targets, false, 4, 1)!), [1, 4, 4, 1]);
+  assert.deepEqual(Array.from(resolveSampleWeights({ classWeight: [0.5, 2] }, targets, false, 4, 1)!), [0.5, 2, 2, 0.5]);
+  assert.throws(() => resolveSampleWeights({ classWeight: { 1: 4 } }, Float32Array.of(3), false, 1, 1), /fit\(\): classWeight needs targets 0 or 1 for a model with one output; target 0 is 3\./);
+});

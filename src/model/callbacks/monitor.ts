@@ -1,7 +1,7 @@
 /**
  * What EarlyStopping and ModelCheckpoint share: which logged quantity they
  * watch, in which direction it improves, and by how much it must move.
- * Keras semantics: mode 'auto' means 'max' for accuracy-like names, else 'min'.
+ * Keras semantics: mode 'auto' means 'max' for accuracy, AUC, precision and recall, else 'min'.
  */
 import type { Logs } from '../callbacks.js';
 import { ConfigError } from '../../core/errors.js';
@@ -14,7 +14,8 @@ export function resolveMode(callback: string, monitor: string, mode: unknown): '
     throw new ConfigError(`${callback} expects mode to be 'auto', 'min' or 'max'; received ${quoteValue(mode)}.`);
   }
   if (mode !== 'auto') return mode;
-  return /acc|auc/.test(monitor) ? 'max' : 'min';
+  // Keras 3 reads the direction from the metric: accuracy, AUC, precision and recall go up.
+  return /acc|auc|precision|recall/.test(monitor) ? 'max' : 'min';
 }
 
 /**
