@@ -74,6 +74,12 @@ describe('what the plan fuses, and why not', () => {
     assert.match(planText(model), /softmax-cross-entropy: not fused: the loss is compiled with fromLogits/);
   });
 
+  test('a loss that is not a categorical cross-entropy reads the softmax output, and the plan says so', () => {
+    const model = createLabCnn({ seed: 1, backend: 'reference' });
+    model.compile({ optimizer: 'sgd', loss: 'mse' });
+    assert.match(planText(model), /softmax-cross-entropy: not fused: mean_squared_error is not a categorical cross-entropy, so it reads the softmax output/);
+  });
+
   test('adding a layer compiles the plan again', () => {
     const model = new Sequential([layers.conv2d({ filters: 4, kernelSize: 3, activation: 'relu', inputShape: [8, 8, 1] })], { backend: 'reference' });
     assert.equal(model.plan.steps.length, 1);
