@@ -39,7 +39,7 @@ export function kerasLayerConfig(layer: Layer, batchInputShape: readonly number[
   for (const key of descriptor.config) out[key.keras] = c[key.name];
   if (out.activation === 'leaky_relu') {
     // TF.js knows LeakyReLU only as a layer, not as an activation name: its loader would refuse the file.
-    throw new ModelFileError(`Layer ${quoteValue(layer.name)} uses the activation 'leaky_relu', which TF.js cannot load (it has a LeakyReLU layer, not the activation name); export it to ONNX or a convkit model file, or use 'elu', 'gelu' or 'swish'.`);
+    throw new ModelFileError(`Layer ${quoteValue(layer.name)} uses the activation 'leaky_relu', which TF.js cannot load (it has a LeakyReLU layer, not the activation name); give the layer no activation and follow it with layers.leakyReLU({ alpha: 0.2 }), which TF.js loads and computes the same, or export to ONNX or a convkit model file.`);
   }
   for (const key of descriptor.fixed) if (key.exported !== undefined) out[key.keras] = key.exported;
   return { ...out, ...descriptor.kerasExtras };

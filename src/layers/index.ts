@@ -5,9 +5,10 @@ import { Dense, type DenseOptions } from './dense.js';
 import { Dropout } from './dropout.js';
 import { Flatten } from './flatten.js';
 import { MaxPooling2D, type MaxPooling2DOptions } from './max-pooling2d.js';
+import { LeakyReLU, type LeakyReLUOptions } from './leaky-relu.js';
 
-export { Activation, Conv2D, Dense, Dropout, Flatten, MaxPooling2D };
-export type { ActivationOptions, Conv2DOptions, DenseOptions, MaxPooling2DOptions };
+export { Activation, Conv2D, Dense, Dropout, Flatten, MaxPooling2D, LeakyReLU };
+export type { ActivationOptions, Conv2DOptions, DenseOptions, MaxPooling2DOptions, LeakyReLUOptions };
 export { Layer, type Weight, type LayerDetails, type LayerPlan } from './layer.js';
 
 export const conv2d = (options: Conv2DOptions): Conv2D => new Conv2D(options);
@@ -16,3 +17,5 @@ export const flatten = (options: { inputShape?: readonly number[]; name?: string
 export const dense = (options: DenseOptions): Dense => new Dense(options);
 export const dropout = (options: { rate: number; name?: string }): Dropout => new Dropout(options);
 export const activation = (options: ConstructorParameters<typeof Activation>[0]): Activation => new Activation(options);
+/** Keras's LeakyReLU layer (slope 0.3 by default); the 'leaky_relu' activation name is slope 0.2. */
+export const leakyReLU = (options: LeakyReLUOptions = {}): LeakyReLU => new LeakyReLU(options);
