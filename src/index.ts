@@ -4,7 +4,11 @@
  * convkit/lab (the MNIST lab's models and recipes) and convkit/malware
  * (binary-to-image conversion and family classification).
  */
-export { Sequential, type SequentialOptions, type CompileOptions } from './model/sequential.js';
+export { Sequential, type SequentialOptions, type CompileOptions, type EvaluateResult, type BatchOptions } from './model/sequential.js';
+export type { LossConfig, LossIdentifier, LossName, LossOptions } from './losses/losses.js';
+export type { MetricIdentifier, MetricName } from './metrics/metrics.js';
+export type { OptimizerName } from './optimizers/optimizer.js';
+export type { ActivationIdentifier, ActivationName } from './layers/activations.js';
 export type { FitOptions } from './model/fit.js';
 export { History, type Callback, type Logs } from './model/callbacks.js';
 export * as layers from './layers/index.js';

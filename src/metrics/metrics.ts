@@ -108,12 +108,13 @@ export class MetricState {
     this.rows = this.elements = this.truePositives = this.predictedPositives = this.actualPositives = 0;
   }
 
-  update(output: FloatArray, targets: Targets, rows: number, cols: number): void {
+  /** Adds a batch; `knownAccuracyHits`, when the caller has counted accuracyHits already, saves a second pass. */
+  update(output: FloatArray, targets: Targets, rows: number, cols: number, knownAccuracyHits?: number): void {
     this.rows += rows;
     this.elements += rows * cols;
     for (const name of this.names) {
       const slot = METRIC_NAMES.indexOf(name);
-      if (name === 'accuracy') this.hits[slot] += accuracyHits(output, targets, this.sparse, rows, cols);
+      if (name === 'accuracy') this.hits[slot] += knownAccuracyHits ?? accuracyHits(output, targets, this.sparse, rows, cols);
       else if (name === 'binary_accuracy') this.hits[slot] += binaryHits(output, targets, rows * cols);
       else if (name === 'sparse_top_k_categorical_accuracy') this.hits[slot] += topKHits(output, targets, rows, cols);
     }

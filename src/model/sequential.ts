@@ -298,7 +298,7 @@ export class Sequential {
     const { lossSum, grad, fused } = this.lossAndGrad(loss, output, targets, batch, weights);
     const classes = shapeSize(this.outputShape);
     const correct = accuracyHits(output, targets, loss.sparse, batch, classes);
-    this.trainMetrics.update(output, targets, batch, classes);
+    this.trainMetrics.update(output, targets, batch, classes, correct);
     this.backwardFrom(grad, batch, fused);
     optimizer.applyGradients(this.backend, this.weights());
     return { lossSum, correct };
