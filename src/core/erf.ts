@@ -9,13 +9,13 @@
  */
 const TWO_OVER_SQRT_PI = 2 / Math.sqrt(Math.PI);
 
-function erfSeries(x: number): number {
+function erfSeries(x: number, tolerance: number): number {
   const x2 = x * x;
   let term = x, sum = x;
   for (let n = 1; n < 200; n++) {
     term *= (2 * x2) / (2 * n + 1);
     sum += term;
-    if (term < sum * 1e-17) break;
+    if (term < sum * tolerance) break;
   }
   return TWO_OVER_SQRT_PI * Math.exp(-x2) * sum;
 }
@@ -27,9 +27,17 @@ function erfcContinuedFraction(x: number): number {
   return Math.exp(-x * x) / Math.sqrt(Math.PI) / fraction;
 }
 
-export function erf(x: number): number {
+/**
+ * erf(x). `tolerance` is where the series stops (relative size of the last
+ * term): 1e-17 gives double precision; float32 buffers pass FLOAT32_TOLERANCE,
+ * far below float32's own rounding (6e-8), in about half the terms.
+ */
+export function erf(x: number, tolerance = 1e-17): number {
   const a = Math.abs(x);
   if (Number.isNaN(x)) return NaN;
-  const value = a < 3 ? erfSeries(a) : a < 6 ? 1 - erfcContinuedFraction(a) : 1;
+  const value = a < 3 ? erfSeries(a, tolerance) : a < 6 ? 1 - erfcContinuedFraction(a) : 1;
   return x < 0 ? -value : value;
 }
+
+/** The series tolerance for results stored as float32. */
+export const FLOAT32_TOLERANCE = 1e-10;

@@ -15,7 +15,7 @@
  * Gradient checks: test/layers/host-activations.test.ts.
  */
 import type { FloatArray } from '../backend/backend.js';
-import { erf } from '../core/erf.js';
+import { erf, FLOAT32_TOLERANCE } from '../core/erf.js';
 
 export const HOST_ACTIVATIONS = ['leaky_relu', 'elu', 'gelu', 'swish'] as const;
 export type HostActivation = (typeof HOST_ACTIVATIONS)[number];
@@ -29,8 +29,14 @@ export function isHostActivation(name: string): name is HostActivation {
   return (HOST_ACTIVATIONS as readonly string[]).includes(name);
 }
 
+/** Safe in double for any z: exp(-z) overflows to Infinity and 1 / Infinity is 0. */
 function sigmoid(z: number): number {
-  return z >= 0 ? 1 / (1 + Math.exp(-z)) : Math.exp(z) / (1 + Math.exp(z));
+  return 1 / (1 + Math.exp(-z));
+}
+
+/** erf's series tolerance for a buffer: full double precision only where the values are doubles (gradient checks). */
+function tolerance(values: FloatArray): number {
+  return values instanceof Float64Array ? 1e-17 : FLOAT32_TOLERANCE;
 }
 
 /** values[i] = f(values[i]) for i < n, in place. */
@@ -42,9 +48,11 @@ export function applyHostActivation(activation: HostActivation, values: FloatArr
     case 'elu':
       for (let i = 0; i < n; i++) if (values[i] < 0) values[i] = ELU_ALPHA * Math.expm1(values[i]);
       return;
-    case 'gelu':
-      for (let i = 0; i < n; i++) values[i] = 0.5 * values[i] * (1 + erf(values[i] * INV_SQRT2));
+    case 'gelu': {
+      const tol = tolerance(values);
+      for (let i = 0; i < n; i++) values[i] = 0.5 * values[i] * (1 + erf(values[i] * INV_SQRT2, tol));
       return;
+    }
     case 'swish':
       for (let i = 0; i < n; i++) values[i] *= sigmoid(values[i]);
       return;
@@ -60,13 +68,15 @@ export function hostActivationBackprop(activation: HostActivation, z: FloatArray
     case 'elu':
       for (let i = 0; i < n; i++) dz[i] = z[i] < 0 ? dy[i] * ELU_ALPHA * Math.exp(z[i]) : dy[i];
       return;
-    case 'gelu':
+    case 'gelu': {
       // d/dz z Phi(z) = Phi(z) + z phi(z).
+      const tol = tolerance(z);
       for (let i = 0; i < n; i++) {
         const v = z[i];
-        dz[i] = dy[i] * (0.5 * (1 + erf(v * INV_SQRT2)) + v * INV_SQRT_2PI * Math.exp(-0.5 * v * v));
+        dz[i] = dy[i] * (0.5 * (1 + erf(v * INV_SQRT2, tol)) + v * INV_SQRT_2PI * Math.exp(-0.5 * v * v));
       }
       return;
+    }
     case 'swish':
       // d/dz z s(z) = s(z) (1 + z (1 - s(z))).
       for (let i = 0; i < n; i++) {
