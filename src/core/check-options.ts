@@ -56,6 +56,15 @@ export function checkBoolean(where: string, option: string, value: unknown): boo
   return value;
 }
 
+/**
+ * The keys of an options type, written once as an object so that the compiler
+ * checks the list is complete: a key added to the type and not here fails to
+ * compile, instead of being refused at run time as unknown.
+ */
+export function optionKeys<T>(keys: { readonly [K in keyof Required<T>]: true }): readonly string[] {
+  return Object.keys(keys);
+}
+
 /** Edit distance between two strings (insertions, deletions, substitutions). */
 function editDistance(a: string, b: string): number {
   let previous = Array.from({ length: b.length + 1 }, (_, j) => j);

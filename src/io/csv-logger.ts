@@ -11,7 +11,7 @@ import type { Callback, Logs } from '../model/callbacks.js';
 import { writeFileAtomic } from './atomic-write.js';
 import { ConfigError } from '../core/errors.js';
 import { quoteValue } from '../core/quote-value.js';
-import { checkBoolean, checkKnownKeys } from '../core/check-options.js';
+import { checkBoolean, checkKnownKeys, optionKeys } from '../core/check-options.js';
 
 export interface CSVLoggerOptions {
   separator?: string;
@@ -28,7 +28,7 @@ export class CSVLogger implements Callback {
   private existingHeader: string | undefined;
 
   constructor(readonly filename: string, options: CSVLoggerOptions = {}) {
-    checkKnownKeys('CSVLogger', options, ['separator', 'append']);
+    checkKnownKeys('CSVLogger', options, optionKeys<CSVLoggerOptions>({ separator: true, append: true }));
     if (typeof filename !== 'string' || filename === '') throw new ConfigError(`CSVLogger expects a file name; received ${quoteValue(filename)}.`);
     this.separator = options.separator ?? ',';
     if (typeof this.separator !== 'string' || this.separator.length !== 1 || /[\r\n"]/.test(this.separator)) {

@@ -17,7 +17,7 @@ import { isImprovement, monitoredValue, resolveMode, type MonitorMode } from '..
 import { PathTemplate } from '../model/callbacks/path-template.js';
 import type { Sequential } from '../model/sequential.js';
 import { saveModel, type SaveOptions } from './model-file.js';
-import { checkBoolean, checkKnownKeys } from '../core/check-options.js';
+import { checkBoolean, checkKnownKeys, optionKeys } from '../core/check-options.js';
 import { firstNonFinite } from '../core/non-finite.js';
 
 export interface ModelCheckpointOptions {
@@ -52,7 +52,7 @@ export class ModelCheckpoint implements Callback {
   private readonly log: (line: string) => void;
 
   constructor(filepath: string, options: ModelCheckpointOptions = {}) {
-    checkKnownKeys('ModelCheckpoint', options, ['monitor', 'mode', 'saveBestOnly', 'includeOptimizer', 'metadata', 'log']);
+    checkKnownKeys('ModelCheckpoint', options, optionKeys<ModelCheckpointOptions>({ monitor: true, mode: true, saveBestOnly: true, includeOptimizer: true, metadata: true, log: true }));
     this.path = new PathTemplate(filepath);
     this.monitor = options.monitor ?? 'val_loss';
     this.mode = resolveMode('ModelCheckpoint', this.monitor, options.mode ?? 'auto');

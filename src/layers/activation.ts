@@ -13,7 +13,7 @@ import { Layer, type BuildContext, type LayerDetails, type LayerPlan } from './l
 import { onnxActivation, type LayerDescriptor } from './layer-descriptor.js';
 import { ConfigError, ConvkitError } from '../core/errors.js';
 import { quoteValue } from '../core/quote-value.js';
-import { knownLayerOptions } from './validate-options.js';
+import { knownLayerOptions, optionKeys } from './validate-options.js';
 
 export interface ActivationOptions {
   activation: ActivationIdentifier;
@@ -35,7 +35,7 @@ export class Activation extends Layer {
       throw new ConfigError(`Activation expects an activation name such as 'relu' or { activation: 'relu' }; received ${quoteValue(options)}.`);
     }
     super(given);
-    knownLayerOptions('Activation', given, ['activation']);
+    knownLayerOptions('Activation', given, optionKeys<Omit<ActivationOptions, 'name' | 'inputShape'>>({ activation: true }));
     if (given.activation === undefined) throw new ConfigError(`Activation expects an activation, e.g. { activation: 'relu' }; received none.`);
     this.activation = parseActivation('Activation', given.activation);
   }

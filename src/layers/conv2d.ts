@@ -5,7 +5,7 @@ import { AffineLayer } from './affine-layer.js';
 import { parseActivation, type ActivationIdentifier, type ActivationName } from './activations.js';
 import type { BuildContext, LayerDetails, LayerPlan } from './layer.js';
 import { CHANNELS_LAST, KERNEL_AND_BIAS_EXTRAS, onnxActivation, onnxPads, type LayerDescriptor } from './layer-descriptor.js';
-import { expectInputRank, knownLayerOptions, oneOf, optionalBoolean, pairOfPositiveIntegers, positiveInteger } from './validate-options.js';
+import { expectInputRank, knownLayerOptions, oneOf, optionKeys, optionalBoolean, pairOfPositiveIntegers, positiveInteger } from './validate-options.js';
 import { glorotUniform, zeros } from './initializers.js';
 import { ConfigError, ShapeError } from '../core/errors.js';
 
@@ -19,6 +19,10 @@ export interface Conv2DOptions {
   inputShape?: readonly number[];
   name?: string;
 }
+
+const CONV2D_OPTIONS = optionKeys<Omit<Conv2DOptions, 'name' | 'inputShape'>>({
+  filters: true, kernelSize: true, strides: true, padding: true, activation: true, useBias: true,
+});
 
 export class Conv2D extends AffineLayer {
   readonly className = 'Conv2D';
@@ -34,7 +38,7 @@ export class Conv2D extends AffineLayer {
   constructor(options: Conv2DOptions) {
     super(options);
     if (typeof options !== 'object' || options === null) throw new ConfigError('Conv2D expects an options object such as { filters: 32, kernelSize: 3 }.');
-    knownLayerOptions('Conv2D', options, ['filters', 'kernelSize', 'strides', 'padding', 'activation', 'useBias']);
+    knownLayerOptions('Conv2D', options, CONV2D_OPTIONS);
     this.filters = positiveInteger('Conv2D', 'filters', options.filters, '{ filters: 32 }');
     this.kernelSize = pairOfPositiveIntegers('Conv2D', 'kernelSize', options.kernelSize, '3 or [3, 3]');
     this.strides = pairOfPositiveIntegers('Conv2D', 'strides', options.strides ?? 1, '1 or [2, 2]');

@@ -3,7 +3,7 @@ import type { FloatArray } from '../backend/backend.js';
 import { AffineLayer } from './affine-layer.js';
 import { parseActivation, type ActivationIdentifier, type ActivationName } from './activations.js';
 import type { BuildContext, LayerDetails, LayerPlan } from './layer.js';
-import { expectInputRank, optionalBoolean, positiveInteger, knownLayerOptions } from './validate-options.js';
+import { expectInputRank, optionalBoolean, positiveInteger, knownLayerOptions, optionKeys } from './validate-options.js';
 import { glorotUniform, zeros } from './initializers.js';
 import { KERNEL_AND_BIAS_EXTRAS, onnxActivation, type LayerDescriptor } from './layer-descriptor.js';
 import { ConfigError } from '../core/errors.js';
@@ -16,6 +16,8 @@ export interface DenseOptions {
   name?: string;
 }
 
+const DENSE_OPTIONS = optionKeys<Omit<DenseOptions, 'name' | 'inputShape'>>({ units: true, activation: true, useBias: true });
+
 export class Dense extends AffineLayer {
   readonly className = 'Dense';
   readonly namePrefix = 'dense';
@@ -26,7 +28,7 @@ export class Dense extends AffineLayer {
   constructor(options: DenseOptions) {
     super(options);
     if (typeof options !== 'object' || options === null) throw new ConfigError('Dense expects an options object such as { units: 128 }.');
-    knownLayerOptions('Dense', options, ['units', 'activation', 'useBias']);
+    knownLayerOptions('Dense', options, DENSE_OPTIONS);
     this.unitCount = positiveInteger('Dense', 'units', options.units, '{ units: 128 }');
     this.activation = parseActivation('Dense', options.activation);
     this.useBias = optionalBoolean('Dense', 'useBias', options.useBias, true);

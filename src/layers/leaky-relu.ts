@@ -12,7 +12,7 @@ import { Layer, type BuildContext, type LayerDetails, type LayerPlan } from './l
 import type { LayerDescriptor } from './layer-descriptor.js';
 import { ConfigError, ConvkitError } from '../core/errors.js';
 import { quoteValue } from '../core/quote-value.js';
-import { knownLayerOptions } from './validate-options.js';
+import { knownLayerOptions, optionKeys } from './validate-options.js';
 
 export interface LeakyReLUOptions {
   /** Slope below 0, finite and >= 0 (default 0.3, Keras's). */
@@ -30,7 +30,7 @@ export class LeakyReLU extends Layer {
 
   constructor(options: LeakyReLUOptions = {}) {
     super(options ?? {});
-    knownLayerOptions('LeakyReLU', options, ['alpha']);
+    knownLayerOptions('LeakyReLU', options, optionKeys<Omit<LeakyReLUOptions, 'name' | 'inputShape'>>({ alpha: true }));
     const alpha = options?.alpha ?? 0.3;
     // A negative slope would make the output's sign no longer say which side x was on; Keras refuses it too.
     if (typeof alpha !== 'number' || !(alpha >= 0) || !Number.isFinite(alpha)) {

@@ -4,7 +4,7 @@ import { batchBuffer } from '../core/batch-buffer.js';
 import { pool2dInfo, type Padding } from '../core/conv-geometry.js';
 import { shapeSize } from '../core/tensor.js';
 import { Layer, type BuildContext, type LayerPlan, type LayerDetails } from './layer.js';
-import { expectInputRank, oneOf, pairOfPositiveIntegers, knownLayerOptions } from './validate-options.js';
+import { expectInputRank, oneOf, pairOfPositiveIntegers, knownLayerOptions, optionKeys } from './validate-options.js';
 import { CHANNELS_LAST, onnxPads, type LayerDescriptor } from './layer-descriptor.js';
 import { ConvkitError, ShapeError } from '../core/errors.js';
 
@@ -19,6 +19,8 @@ export interface MaxPooling2DOptions {
   name?: string;
 }
 
+const MAX_POOLING2D_OPTIONS = optionKeys<Omit<MaxPooling2DOptions, 'name' | 'inputShape'>>({ poolSize: true, strides: true, padding: true });
+
 export class MaxPooling2D extends Layer {
   readonly className = 'MaxPooling2D';
   readonly namePrefix = 'max_pooling2d';
@@ -32,7 +34,7 @@ export class MaxPooling2D extends Layer {
 
   constructor(options: MaxPooling2DOptions = {}) {
     super(options);
-    knownLayerOptions('MaxPooling2D', options, ['poolSize', 'strides', 'padding']);
+    knownLayerOptions('MaxPooling2D', options, MAX_POOLING2D_OPTIONS);
     this.poolSize = pairOfPositiveIntegers('MaxPooling2D', 'poolSize', options.poolSize ?? 2, '2 or [2, 2]');
     this.strides = pairOfPositiveIntegers('MaxPooling2D', 'strides', options.strides ?? this.poolSize, '2 or [2, 2]');
     this.padding = oneOf('MaxPooling2D', 'padding', options.padding ?? 'valid', ['valid', 'same'] as const);

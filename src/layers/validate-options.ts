@@ -1,7 +1,9 @@
 /** Constructor option checks that name the layer, the expectation and the received value. */
 import { ConfigError, ShapeError } from '../core/errors.js';
 import { quoteValue } from '../core/quote-value.js';
-import { checkKnownKeys } from '../core/check-options.js';
+import { checkKnownKeys, optionKeys } from '../core/check-options.js';
+
+export { optionKeys };
 
 /** Options the Layer base class reads for every layer. */
 export const COMMON_LAYER_OPTIONS: readonly string[] = ['name', 'inputShape'];

@@ -14,7 +14,7 @@ import type { Sequential } from './sequential.js';
 import { checkInputs, checkTargets } from './validate-data.js';
 import { ConfigError } from '../core/errors.js';
 import { quoteValue } from '../core/quote-value.js';
-import { checkBoolean, checkKnownKeys, checkNonNegativeInteger, checkPositiveInteger } from '../core/check-options.js';
+import { checkBoolean, checkKnownKeys, optionKeys, checkNonNegativeInteger, checkPositiveInteger } from '../core/check-options.js';
 
 export interface FitOptions {
   epochs?: number;
@@ -46,9 +46,10 @@ export interface FitOptions {
 }
 
 /** Every key FitOptions has: any other is refused (a misspelled batch_size would train at 32 without a word). */
-const FIT_OPTION_KEYS: readonly (keyof FitOptions)[] = [
-  'epochs', 'initialEpoch', 'batchSize', 'validationSplit', 'validationData', 'shuffle', 'verbose', 'callbacks', 'stream', 'classWeight', 'sampleWeight',
-];
+const FIT_OPTION_KEYS = optionKeys<FitOptions>({
+  epochs: true, initialEpoch: true, batchSize: true, validationSplit: true, validationData: true, shuffle: true,
+  verbose: true, callbacks: true, stream: true, classWeight: true, sampleWeight: true,
+});
 
 function describeValue(value: unknown): string {
   if (value === null || value === undefined) return String(value);

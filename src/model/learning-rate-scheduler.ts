@@ -7,7 +7,7 @@ import type { Callback, Logs } from './callbacks.js';
 import type { Sequential } from './sequential.js';
 import { ConfigError } from '../core/errors.js';
 import { quoteValue } from '../core/quote-value.js';
-import { checkKnownKeys } from '../core/check-options.js';
+import { checkKnownKeys, optionKeys } from '../core/check-options.js';
 
 export type Schedule = (epoch: number, learningRate: number) => number;
 
@@ -83,7 +83,7 @@ export class WarmupCosineScheduler implements Callback {
   private epoch = 0;
 
   constructor(private readonly options: WarmupCosineOptions) {
-    checkKnownKeys('WarmupCosineScheduler', options, ['peak', 'epochs', 'stepsPerEpoch', 'warmupFraction', 'finalFraction']);
+    checkKnownKeys('WarmupCosineScheduler', options, optionKeys<WarmupCosineOptions>({ peak: true, epochs: true, stepsPerEpoch: true, warmupFraction: true, finalFraction: true }));
     const { peak, epochs, stepsPerEpoch } = options;
     if (!(peak > 0) || !Number.isFinite(peak)) throw new ConfigError(`WarmupCosineScheduler expects a positive finite peak learning rate; received ${quoteValue(peak)}.`);
     for (const [name, value] of [['epochs', epochs], ['stepsPerEpoch', stepsPerEpoch]] as const) {

@@ -18,7 +18,7 @@ import type { History } from './callbacks.js';
 import { formatSummary, type SummaryOptions } from './summary.js';
 import { ExecutionPlan } from './plan/execution-plan.js';
 import { ConfigError, ShapeError } from '../core/errors.js';
-import { checkKnownKeys, checkPositiveInteger } from '../core/check-options.js';
+import { checkKnownKeys, checkPositiveInteger, optionKeys } from '../core/check-options.js';
 
 export interface SequentialOptions {
   name?: string;
@@ -39,7 +39,6 @@ export interface CompileOptions {
   metrics?: MetricIdentifier[];
 }
 
-const COMPILE_KEYS = ['optimizer', 'loss', 'lossOptions', 'metrics'] as const;
 
 /** evaluate()'s and predict()'s options. */
 export interface BatchOptions {
@@ -51,6 +50,9 @@ export interface BatchOptions {
  * name Keras logs it by (accuracy, binary_accuracy, precision ...). The same
  * keys, with a val_ prefix, are fit()'s validation logs.
  */
+const COMPILE_KEYS = optionKeys<CompileOptions>({ optimizer: true, loss: true, lossOptions: true, metrics: true });
+const BATCH_KEYS = optionKeys<BatchOptions>({ batchSize: true });
+
 export type EvaluateResult = { loss: number } & { [K in MetricName]?: number };
 
 export interface StepResult {
@@ -344,7 +346,7 @@ export class Sequential {
   /** Mean loss and metrics over the data, in batches, without training. */
   evaluate(x: Tensor, y: unknown, options: BatchOptions = {}): EvaluateResult {
     const { loss } = this.requireCompiled('evaluate');
-    checkKnownKeys('evaluate()', options, ['batchSize']);
+    checkKnownKeys('evaluate()', options, BATCH_KEYS);
     this.ensureBuilt(x instanceof Tensor ? x.shape.slice(1) : undefined);
     const inputs = checkInputs(x, this.layers[0], this.inputShape, 'evaluate');
     const targets = checkTargets(y, loss, inputs.shape[0], shapeSize(this.outputShape), 'evaluate');
@@ -373,7 +375,7 @@ export class Sequential {
 
   /** Model outputs for x, computed in batches: a Tensor of shape [N, ...outputShape]. */
   predict(x: Tensor, options: BatchOptions = {}): Tensor {
-    checkKnownKeys('predict()', options, ['batchSize']);
+    checkKnownKeys('predict()', options, BATCH_KEYS);
     this.ensureBuilt(x instanceof Tensor ? x.shape.slice(1) : undefined);
     const inputs = checkInputs(x, this.layers[0], this.inputShape, 'predict');
     const samples = inputs.shape[0];

@@ -58,3 +58,12 @@ test('optimizers and callbacks refuse unknown options', () => {
   refused(() => new ReduceLROnPlateau({ min_delta: 0.1 } as never), 'ReduceLROnPlateau got an unknown option "min_delta"; did you mean "minDelta"?');
   refused(() => new WarmupCosineScheduler({ peak: 1, epochs: 1, stepsPerEpoch: 1, warmup: 0.1 } as never), 'WarmupCosineScheduler got an unknown option "warmup"; did you mean "warmupFraction"?');
 });
+
+test('optionKeys: the key list of an options type is complete, or the code does not compile', async () => {
+  const { optionKeys } = await import('../../src/core/check-options.js');
+  assert.deepEqual(optionKeys<{ a?: number; b: string }>({ a: true, b: true }), ['a', 'b']);
+  // @ts-expect-error: 'b' is missing from the list, so a new option cannot be forgotten by the unknown-key check.
+  optionKeys<{ a?: number; b: string }>({ a: true });
+  // @ts-expect-error: 'c' is not an option of the type.
+  optionKeys<{ a?: number }>({ a: true, c: true });
+});

@@ -9,7 +9,7 @@ import type { Sequential } from '../sequential.js';
 import { isImprovement, monitoredValue, nonNegativeNumber, resolveMode, type MonitorMode } from './monitor.js';
 import { ConfigError } from '../../core/errors.js';
 import { quoteValue } from '../../core/quote-value.js';
-import { checkBoolean, checkKnownKeys, checkNonNegativeInteger } from '../../core/check-options.js';
+import { checkBoolean, checkKnownKeys, checkNonNegativeInteger, optionKeys } from '../../core/check-options.js';
 
 export interface EarlyStoppingOptions {
   /** Logged quantity to watch (default 'val_loss'). */
@@ -45,7 +45,9 @@ export class EarlyStopping implements Callback {
   private model: Sequential | undefined;
 
   constructor(options: EarlyStoppingOptions = {}) {
-    checkKnownKeys('EarlyStopping', options, ['monitor', 'minDelta', 'patience', 'mode', 'baseline', 'restoreBestWeights', 'startFromEpoch']);
+    checkKnownKeys('EarlyStopping', options, optionKeys<EarlyStoppingOptions>({
+      monitor: true, minDelta: true, patience: true, mode: true, baseline: true, restoreBestWeights: true, startFromEpoch: true,
+    }));
     this.monitor = options.monitor ?? 'val_loss';
     if (typeof this.monitor !== 'string' || this.monitor === '') throw new ConfigError(`EarlyStopping expects monitor to be a logged name such as 'val_loss'; received ${quoteValue(options.monitor)}.`);
     this.minDelta = nonNegativeNumber('EarlyStopping', 'minDelta', options.minDelta ?? 0);

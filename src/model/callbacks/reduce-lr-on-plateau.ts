@@ -15,7 +15,7 @@ import type { MonitorMode } from './monitor.js';
 import { monitoredValue, nonNegativeNumber } from './monitor.js';
 import { ConfigError } from '../../core/errors.js';
 import { quoteValue } from '../../core/quote-value.js';
-import { checkKnownKeys, checkNonNegativeInteger } from '../../core/check-options.js';
+import { checkKnownKeys, checkNonNegativeInteger, optionKeys } from '../../core/check-options.js';
 
 export interface ReduceLROnPlateauOptions {
   /** Logged quantity to watch (default 'val_loss'). */
@@ -38,7 +38,9 @@ export interface ReduceLROnPlateauOptions {
   print?: (line: string) => void;
 }
 
-const OPTION_KEYS = ['monitor', 'factor', 'patience', 'mode', 'minDelta', 'cooldown', 'minLr', 'verbose', 'print'] as const;
+const OPTION_KEYS = optionKeys<ReduceLROnPlateauOptions>({
+  monitor: true, factor: true, patience: true, mode: true, minDelta: true, cooldown: true, minLr: true, verbose: true, print: true,
+});
 
 export class ReduceLROnPlateau implements Callback {
   readonly monitor: string;
