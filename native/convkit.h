@@ -281,7 +281,17 @@ long ck_max_pool_backprop_checked(const float *dy, const int32_t *argmax, float 
 
 /* ---------- element-wise (elementwise.c) ---------- */
 
-typedef enum { CK_ACT_LINEAR = 0, CK_ACT_RELU = 1, CK_ACT_SIGMOID = 2, CK_ACT_TANH = 3 } ck_act;
+/* LINEAR..TANH are differentiated from the output y; LEAKY_RELU..SWISH from the
+   pre-activation z, which their backprop reads where the others read y (the
+   layer keeps z; gelu's and swish's derivatives cannot be had from y). Only
+   LINEAR..TANH run as a convolution epilogue. */
+typedef enum {
+  CK_ACT_LINEAR = 0, CK_ACT_RELU = 1, CK_ACT_SIGMOID = 2, CK_ACT_TANH = 3,
+  CK_ACT_LEAKY_RELU = 4, CK_ACT_ELU = 5, CK_ACT_GELU = 6, CK_ACT_SWISH = 7
+} ck_act;
+/* Keras's defaults, as src/backend/backend.ts states them. */
+#define CK_LEAKY_RELU_SLOPE 0.2
+#define CK_ELU_ALPHA 1.0
 
 void ck_bias_activation(float *y, const float *bias, long rows, long cols, int act);
 void ck_activation_backprop(int act, const float *y, const float *dy, float *dx, long n);

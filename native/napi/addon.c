@@ -443,8 +443,8 @@ static napi_value js_activation_bias_grad(napi_env env, napi_callback_info info)
   long act = INT(activationBackpropBiasGrad, activation);
   long rows = INT(activationBackpropBiasGrad, rows);
   long cols = INT(activationBackpropBiasGrad, cols);
-  if (act > CK_ACT_TANH) {
-    napi_throw_range_error(env, NULL, "convkit native: activation code must be 0..3");
+  if (act > CK_ACT_SWISH) {
+    napi_throw_range_error(env, NULL, "convkit native: activation code must be 0..7");
     return NULL;
   }
   float *y = F32(activationBackpropBiasGrad, y, rows * cols);

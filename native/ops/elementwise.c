@@ -23,11 +23,30 @@ typedef struct {
 } ew_job;
 
 static float act_scalar(int act, float v) {
+  const double z = v;
   switch (act) {
-  case CK_ACT_SIGMOID: return (float)(1.0 / (1.0 + exp(-(double)v)));
-  case CK_ACT_TANH: return (float)tanh((double)v);
+  case CK_ACT_SIGMOID: return (float)(1.0 / (1.0 + exp(-z)));
+  case CK_ACT_TANH: return (float)tanh(z);
   case CK_ACT_RELU: return v > 0.0f ? v : 0.0f;
+  case CK_ACT_LEAKY_RELU: return v < 0.0f ? (float)(z * CK_LEAKY_RELU_SLOPE) : v;
+  case CK_ACT_ELU: return v < 0.0f ? (float)(CK_ELU_ALPHA * expm1(z)) : v;
+  case CK_ACT_GELU: return (float)(0.5 * z * (1.0 + erf(z * M_SQRT1_2)));
+  case CK_ACT_SWISH: return (float)(z / (1.0 + exp(-z)));
   default: return v;
+  }
+}
+
+/* act'(z) for the activations differentiated from their pre-activation z. */
+static double act_derivative_from_input(int act, double z) {
+  switch (act) {
+  case CK_ACT_LEAKY_RELU: return z < 0.0 ? CK_LEAKY_RELU_SLOPE : 1.0;
+  case CK_ACT_ELU: return z < 0.0 ? CK_ELU_ALPHA * exp(z) : 1.0;
+  case CK_ACT_GELU: return 0.5 * (1.0 + erf(z * M_SQRT1_2)) + z * exp(-0.5 * z * z) * (0.5 * M_2_SQRTPI * M_SQRT1_2);
+  case CK_ACT_SWISH: {
+    const double s = 1.0 / (1.0 + exp(-z));
+    return s * (1.0 + z * (1.0 - s));
+  }
+  default: return 1.0;
   }
 }
 
@@ -51,9 +70,15 @@ void ck_bias_activation(float *y, const float *bias, long rows, long cols, int a
   ck_pool_for(rows, ck_pool_tasks((double)rows * cols, PARALLEL_MIN), 1, bias_act_range, &j);
 }
 
-/* dx[lo, hi) = dy * act'(y) on one range. */
+/* dx[lo, hi) = dy * act'(y) on one range; y is the pre-activation z for LEAKY_RELU..SWISH. */
 static void act_backprop_range(int act, const float *y, const float *dy, float *dx, long lo, long hi) {
   switch (act) {
+  case CK_ACT_LEAKY_RELU:
+  case CK_ACT_ELU:
+  case CK_ACT_GELU:
+  case CK_ACT_SWISH:
+    for (long i = lo; i < hi; i++) dx[i] = (float)(dy[i] * act_derivative_from_input(act, y[i]));
+    break;
   case CK_ACT_RELU: ck_loops()->relu_backprop(y + lo, dy + lo, dx + lo, hi - lo); break;
   case CK_ACT_SIGMOID:
     for (long i = lo; i < hi; i++) dx[i] = dy[i] * y[i] * (1.0f - y[i]);

@@ -15,8 +15,26 @@
 
 export type FloatArray = Float32Array | Float64Array;
 
-/** Element-wise activations that a kernel can apply; softmax is row-wise and separate. */
-export type ElementwiseActivation = 'linear' | 'relu' | 'sigmoid' | 'tanh';
+/**
+ * Element-wise activations that a kernel can apply; softmax is row-wise and separate.
+ * The first four are differentiated from their output y. leaky_relu, elu, gelu and
+ * swish are differentiated from their input (the pre-activation z): activationBackprop
+ * and activationBackpropBiasGrad read z where the others read y (see
+ * derivesFromInput), since gelu's and swish's derivatives cannot be had from y.
+ * Keras's defaults: leaky_relu's slope 0.2 (keras.activations.leaky_relu,
+ * tf.nn.leaky_relu), elu's alpha 1, gelu exact (erf), swish = z * sigmoid(z).
+ */
+export type ElementwiseActivation = EpilogueActivation | 'leaky_relu' | 'elu' | 'gelu' | 'swish';
+/** The activations a convolution kernel also applies as its epilogue. */
+export type EpilogueActivation = 'linear' | 'relu' | 'sigmoid' | 'tanh';
+
+export const LEAKY_RELU_SLOPE = 0.2;
+export const ELU_ALPHA = 1;
+
+/** True for the activations whose backprop reads the pre-activation z instead of the output y. */
+export function derivesFromInput(activation: string): boolean {
+  return activation === 'leaky_relu' || activation === 'elu' || activation === 'gelu' || activation === 'swish';
+}
 
 /** The relu of a conv + relu + max-pool block, for maxPoolConv2dBackprop: the pool's output, and where the bias gradient goes. */
 export interface PooledReluGradient {
@@ -40,7 +58,7 @@ export interface FusedConvPoolSupport {
  */
 export interface BiasActivationEpilogue {
   readonly bias: FloatArray | null;
-  readonly activation: ElementwiseActivation;
+  readonly activation: EpilogueActivation;
 }
 
 /** Geometry of one 2-D convolution; padBottom/padRight are implied by the output size. */
@@ -166,7 +184,10 @@ export interface Backend {
 
   /** In place on y[rows,cols]: y = act(y + bias[cols]); bias may be null. */
   biasActivation(y: FloatArray, bias: FloatArray | null, rows: number, cols: number, activation: ElementwiseActivation): void;
-  /** dx[i] = dy[i] * act'(.) computed from the activation OUTPUT y (relu: y>0, sigmoid: y(1-y), tanh: 1-y^2). dx may alias dy. */
+  /**
+   * dx[i] = dy[i] * act'(.) computed from the activation OUTPUT y (relu: y>0, sigmoid: y(1-y), tanh: 1-y^2),
+   * or, for leaky_relu, elu, gelu and swish, from the pre-activation z passed as y (derivesFromInput). dx may alias dy.
+   */
   activationBackprop(activation: ElementwiseActivation, y: FloatArray, dy: FloatArray, dx: FloatArray, n: number): void;
   /** db[cols] = column sums of dy[rows,cols]. */
   biasGrad(dy: FloatArray, db: FloatArray, rows: number, cols: number): void;

@@ -7,8 +7,7 @@
  */
 import type { FloatArray } from '../backend/backend.js';
 import { shapeSize } from '../core/tensor.js';
-import { activationBackprop, isKernelActivation, parseActivation, type ActivationIdentifier, type ActivationName } from './activations.js';
-import { applyHostActivation } from './host-activations.js';
+import { activationBackprop, parseActivation, type ActivationIdentifier, type ActivationName } from './activations.js';
 import { Layer, type BuildContext, type LayerDetails, type LayerPlan } from './layer.js';
 import { onnxActivation, type LayerDescriptor } from './layer-descriptor.js';
 import { ConfigError, ConvkitError } from '../core/errors.js';
@@ -55,20 +54,17 @@ export class Activation extends Layer {
 
   forward(x: FloatArray, batch: number, training: boolean): FloatArray {
     const size = batch * shapeSize(this.inputShape);
-    // Softmax keeps its input: a loss on logits reads it (lastLogits). The host activations'
-    // backward reads it too (their pre-activation); the kernel ones need only the output.
+    // Softmax keeps its input: a loss on logits reads it (lastLogits). leaky_relu, elu, gelu and
+    // swish differentiate from it (their pre-activation); the others need only the output.
     this.input = this.activation === 'softmax' || training ? x : undefined;
     if (this.activation === 'linear') return x;
     const y = (this.output = this.reuse(this.output, size));
     const rows = size / this.columns;
     if (this.activation === 'softmax') {
       this.backend.softmax(x, y, rows, this.columns);
-    } else if (isKernelActivation(this.activation)) {
-      y.set(x.subarray(0, size));
-      this.backend.biasActivation(y, null, rows, this.columns, this.activation);
     } else {
       y.set(x.subarray(0, size));
-      applyHostActivation(this.activation, y, size);
+      this.backend.biasActivation(y, null, rows, this.columns, this.activation);
     }
     return y;
   }

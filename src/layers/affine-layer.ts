@@ -3,9 +3,9 @@
  * bias + activation over the last axis, and the matching backward pass.
  * Subclasses supply only the linear part and its two gradients.
  */
-import type { BiasActivationEpilogue, ElementwiseActivation, FloatArray } from '../backend/backend.js';
+import type { BiasActivationEpilogue, EpilogueActivation, FloatArray } from '../backend/backend.js';
 import { Layer, type Weight } from './layer.js';
-import { activationBackprop, applyActivationAfterBias, applyBiasActivation, isKernelActivation, type ActivationName } from './activations.js';
+import { activationBackprop, applyActivationAfterBias, applyBiasActivation, isEpilogueActivation, keepsPreActivation, type ActivationName } from './activations.js';
 import { ConvkitError } from '../core/errors.js';
 
 export abstract class AffineLayer extends Layer {
@@ -58,15 +58,16 @@ export abstract class AffineLayer extends Layer {
     const size = batch * this.outputSize;
     const y = (this.output = this.reuse(this.output, size));
     const softmax = this.activation === 'softmax';
-    const kernelActivation = isKernelActivation(this.activation);
-    // Softmax keeps its logits (a loss reads them); a host activation its pre-activation, for backward only.
-    const saved = softmax || (!kernelActivation && training) ? (this.preActivation = this.reuse(this.preActivation, size)) : null;
+    // Softmax keeps its logits (a loss reads them); leaky_relu, elu, gelu and swish their pre-activation, for backward only.
+    const saved = softmax || (training && keepsPreActivation(this.activation)) ? (this.preActivation = this.reuse(this.preActivation, size)) : null;
     const bias = this.bias?.value ?? null;
-    const epilogue = softmax ? null : { bias, activation: kernelActivation ? this.activation as ElementwiseActivation : 'linear' as const };
+    // The kernel's epilogue applies the whole activation when it can and nothing must be kept; else only the bias.
+    const whole = !saved && isEpilogueActivation(this.activation);
+    const epilogue = softmax ? null : { bias, activation: whole ? this.activation as EpilogueActivation : 'linear' as const };
     if (!this.linearForward(x, y, batch, epilogue)) {
       applyBiasActivation(this.backend, this.activation, y, bias, this.rows(batch), this.units, saved);
-    } else if (!kernelActivation) {
-      applyActivationAfterBias(this.backend, this.activation as Exclude<ActivationName, ElementwiseActivation>, y, this.rows(batch), this.units, saved);
+    } else if (!whole) {
+      applyActivationAfterBias(this.backend, this.activation, y, this.rows(batch), this.units, saved);
     }
     // Only training needs the input kept for the kernel gradient.
     this.input = training ? x : undefined;
@@ -83,10 +84,11 @@ export abstract class AffineLayer extends Layer {
 
   backward(dy: FloatArray, batch: number, needInputGrad: boolean): FloatArray | null {
     // dz overwrites dy: the caller's buffer is not read again in this step.
-    if (this.bias && isKernelActivation(this.activation)) {
+    if (this.bias && this.activation !== 'softmax') {
       this.requireInput();
-      // One pass: dz and its column sums (the bias gradient) together.
-      this.backend.activationBackpropBiasGrad(this.activation, this.output!, dy, dy, this.bias.grad, this.rows(batch), this.units);
+      // One pass: dz and its column sums (the bias gradient) together; from the pre-activation where the activation keeps it.
+      const from = keepsPreActivation(this.activation) ? this.preActivation! : this.output!;
+      this.backend.activationBackpropBiasGrad(this.activation, from, dy, dy, this.bias.grad, this.rows(batch), this.units);
       return this.linearBackward(dy, batch, needInputGrad);
     }
     activationBackprop(this.backend, this.activation, this.output!, this.preActivation, dy, dy, this.rows(batch), this.units);

@@ -10,7 +10,7 @@
  */
 import { windowGeometry, type Padding } from '../core/conv-geometry.js';
 import type { Layer } from './layer.js';
-import { LEAKY_RELU_SLOPE } from './host-activations.js';
+import { LEAKY_RELU_SLOPE } from '../backend/backend.js';
 
 /** One constructor option: its convkit name (as getConfig() writes it) and its Keras / TF.js config name. */
 export interface ConfigKey {

@@ -12,7 +12,7 @@
  */
 import { after, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Backend, ElementwiseActivation, FloatArray } from '../../src/backend/backend.js';
+import type { Backend, EpilogueActivation, FloatArray } from '../../src/backend/backend.js';
 import { createReferenceBackend } from '../../src/backend/reference/reference-backend.js';
 import { conv2dInfo, pool2dInfo, type Padding } from '../../src/core/conv-geometry.js';
 import { loadNativeBackend, type NativeBackend, type WinogradTile } from '../../src/backend/native/index.js';
@@ -94,7 +94,7 @@ function fusesForward(c: ConvPoolCase, winograd: WinogradTile): boolean {
   return (channels === 1 && padding === 'valid') || (channels >= 4 && winograd !== 0);
 }
 
-const EPILOGUES: ElementwiseActivation[] = ['linear', 'relu', 'sigmoid', 'tanh'];
+const EPILOGUES: EpilogueActivation[] = ['linear', 'relu', 'sigmoid', 'tanh'];
 
 if (!('error' in loaded)) {
   const native = loaded.backend, isa = native.isa, winograd = native.winograd;

@@ -385,7 +385,7 @@ function poolCases(backend: Backend, t: TestContext) {
   });
 }
 
-const ACTIVATIONS: ElementwiseActivation[] = ['linear', 'relu', 'sigmoid', 'tanh'];
+const ACTIVATIONS: ElementwiseActivation[] = ['linear', 'relu', 'sigmoid', 'tanh', 'leaky_relu', 'elu', 'gelu', 'swish'];
 
 function elementwiseCases(backend: Backend, t: TestContext) {
   return t.test('biasActivation, activationBackprop, biasGrad', () => {
@@ -549,7 +549,9 @@ function badInputCases(backend: NativeBackend, t: TestContext) {
     // A corrupt argmax must be refused, not written through.
     assert.throws(() => backend.maxPoolBackprop(new Float32Array(4), Int32Array.of(0, 1, 2, 99), new Float32Array(16), p), /argmax\[3\] = 99/);
     assert.throws(() => backend.softmaxCrossEntropySparse(new Float32Array(4), Int32Array.of(0, 2), new Float32Array(4), new Float32Array(4), 2, 2, 1), /labels\[1\] = 2/);
-    assert.throws(() => backend.biasActivation(new Float32Array(4), null, 2, 2, 'gelu' as ElementwiseActivation), /unknown activation/);
+    assert.throws(() => backend.biasActivation(new Float32Array(4), null, 2, 2, 'selu' as ElementwiseActivation), /unknown activation/);
+    // A name of Object.prototype is not an activation code either.
+    assert.throws(() => backend.biasActivation(new Float32Array(4), null, 2, 2, 'constructor' as ElementwiseActivation), /unknown activation "constructor"/);
     // A geometry field that is not a count: named, with the value received.
     assert.throws(() => backend.conv2d(x, w, y, { ...g, batch: 1.5 }), (e: Error) => e instanceof RangeError && /conv batch must be an integer from 0 to 2147483647; received 1\.5/.test(e.message));
     assert.throws(() => backend.maxPool(new Float32Array(16), new Float32Array(4), null, { ...p, channels: -1 }), /pool channels must be an integer from 0 to 2147483647; received -1/);

@@ -51,12 +51,14 @@ export interface NativeBackend extends Backend {
   maxPoolConv2dBackprop: NonNullable<Backend['maxPoolConv2dBackprop']>;
 }
 
-const ACTIVATIONS: Record<ElementwiseActivation, number> = { linear: 0, relu: 1, sigmoid: 2, tanh: 3 };
+/** native/convkit.h's ck_act codes. */
+const ACTIVATIONS: Record<ElementwiseActivation, number> = { linear: 0, relu: 1, sigmoid: 2, tanh: 3, leaky_relu: 4, elu: 5, gelu: 6, swish: 7 };
 
 function activationCode(kernel: string, activation: ElementwiseActivation): number {
-  const code = ACTIVATIONS[activation];
+  // Own keys only: 'constructor' or 'toString' must not find Object.prototype's.
+  const code = Object.hasOwn(ACTIVATIONS, activation) ? ACTIVATIONS[activation] : undefined;
   if (code === undefined) {
-    throw new RangeError(`native ${kernel}: unknown activation ${JSON.stringify(activation)}; expected one of linear, relu, sigmoid, tanh.`);
+    throw new RangeError(`native ${kernel}: unknown activation ${JSON.stringify(activation)}; expected one of ${Object.keys(ACTIVATIONS).join(', ')}.`);
   }
   return code;
 }

@@ -1,13 +1,26 @@
 /** Reference bias, activations, softmax and fused softmax + cross-entropy. */
-import type { ElementwiseActivation, FloatArray } from '../backend.js';
+import { ELU_ALPHA, LEAKY_RELU_SLOPE, type ElementwiseActivation, type FloatArray } from '../backend.js';
 import { logSumExp } from '../../core/log-sum-exp.js';
+import { erf } from '../../core/erf.js';
+
+const INV_SQRT2 = 1 / Math.SQRT2;
+const INV_SQRT_2PI = 1 / Math.sqrt(2 * Math.PI);
+
+/** Safe in double for any v: exp(-v) overflows to Infinity and 1 / Infinity is 0. */
+function sigmoid(v: number): number {
+  return 1 / (1 + Math.exp(-v));
+}
 
 function activate(activation: ElementwiseActivation, v: number): number {
   switch (activation) {
     case 'linear': return v;
     case 'relu': return v > 0 ? v : 0;
-    case 'sigmoid': return 1 / (1 + Math.exp(-v));
+    case 'sigmoid': return sigmoid(v);
     case 'tanh': return Math.tanh(v);
+    case 'leaky_relu': return v < 0 ? v * LEAKY_RELU_SLOPE : v;
+    case 'elu': return v < 0 ? ELU_ALPHA * Math.expm1(v) : v;
+    case 'gelu': return 0.5 * v * (1 + erf(v * INV_SQRT2));
+    case 'swish': return v * sigmoid(v);
   }
 }
 
@@ -28,6 +41,17 @@ export function activationBackprop(activation: ElementwiseActivation, y: FloatAr
       case 'relu': dx[i] = out > 0 ? dy[i] : 0; break;
       case 'sigmoid': dx[i] = dy[i] * out * (1 - out); break;
       case 'tanh': dx[i] = dy[i] * (1 - out * out); break;
+      // The four below receive the pre-activation z as y (derivesFromInput).
+      case 'leaky_relu': dx[i] = out < 0 ? dy[i] * LEAKY_RELU_SLOPE : dy[i]; break;
+      case 'elu': dx[i] = out < 0 ? dy[i] * ELU_ALPHA * Math.exp(out) : dy[i]; break;
+      // d/dz z Phi(z) = Phi(z) + z phi(z).
+      case 'gelu': dx[i] = dy[i] * (0.5 * (1 + erf(out * INV_SQRT2)) + out * INV_SQRT_2PI * Math.exp(-0.5 * out * out)); break;
+      case 'swish': {
+        // d/dz z s(z) = s(z) (1 + z (1 - s(z))).
+        const s = sigmoid(out);
+        dx[i] = dy[i] * s * (1 + out * (1 - s));
+        break;
+      }
     }
   }
 }

@@ -1,22 +1,24 @@
 /**
  * leaky_relu, elu, gelu and swish: their values against closed forms,
  * float64 gradient checks through Dense, Conv2D and the Activation layer, and
- * the native backend (which runs them on the host over its float32 buffers)
- * against the reference backend, forward and backward.
+ * the native backend's kernels against the reference backend's, in a model,
+ * forward and backward (test/backend/native-backend.test.ts compares the kernels alone).
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Sequential, layers } from '../../src/index.js';
 import { Random } from '../../src/core/random.js';
 import { loadNativeBackend } from '../../src/backend/native/index.js';
-import { applyHostActivation, HOST_ACTIVATIONS } from '../../src/layers/host-activations.js';
+import { referenceBackend } from '../../src/backend/select-backend.js';
+
+const HOST_ACTIVATIONS = ['leaky_relu', 'elu', 'gelu', 'swish'] as const;
 import { worstGradientError } from '../model/finite-difference.js';
 
 test("values: Keras's defaults (leaky_relu slope 0.2, elu alpha 1, exact gelu, swish = x sigmoid x)", () => {
   const x = [-2, -0.5, 0, 1.5];
   const run = (name: (typeof HOST_ACTIVATIONS)[number]) => {
     const v = Float64Array.from(x);
-    applyHostActivation(name, v, v.length);
+    referenceBackend().biasActivation(v, null, 1, v.length, name);
     return Array.from(v);
   };
   assert.deepEqual(run('leaky_relu'), [-0.4, -0.1, 0, 1.5]);
