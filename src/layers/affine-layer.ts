@@ -16,7 +16,7 @@ export abstract class AffineLayer extends Layer {
 
   private input: FloatArray | undefined;
   private output: FloatArray | undefined;
-  /** Softmax's logits, or a host activation's pre-activation while training. */
+  /** Softmax's logits, or the pre-activation of leaky_relu, elu, gelu and swish while training. */
   private preActivation: FloatArray | undefined;
   private inputGrad: FloatArray | undefined;
 

@@ -1,7 +1,7 @@
 /**
  * LeakyReLU: y = x for x >= 0, alpha * x below, as Keras's layer, whose
  * default slope is 0.3 (the 'leaky_relu' activation name means the function,
- * slope 0.2: host-activations.ts). It is also how a leaky ReLU reaches TF.js,
+ * slope 0.2: backend/backend.ts). It is also how a leaky ReLU reaches TF.js,
  * which knows LeakyReLU as a layer but not 'leaky_relu' as an activation name:
  * Dense(units) followed by LeakyReLU({ alpha: 0.2 }) computes what
  * Dense(units, activation: 'leaky_relu') does (test/layers/leaky-relu.test.ts).

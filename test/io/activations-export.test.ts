@@ -1,5 +1,5 @@
 /**
- * The host activations (leaky_relu, elu, gelu, swish) leave convkit the way
+ * The activations leaky_relu, elu, gelu and swish leave convkit the way
  * the others do: a model file reloads them bit for bit; ONNX Runtime runs the
  * ONNX export and TF.js the TF.js export within 1e-5 of convkit (in Conv2D,
  * where ONNX computes them in NCHW, in Dense and as Activation layers); TF.js
