@@ -65,3 +65,9 @@ test('refused options name the option, and an unknown key the nearest known one'
   refused({ min_lr: 0.001 }, /^ReduceLROnPlateau got an unknown option "min_lr"; did you mean "minLr"\?$/);
   assert.throws(() => rates(new ReduceLROnPlateau(), [1], 'loss'), /ReduceLROnPlateau monitors 'val_loss', which fit\(\) does not report; available: loss\./);
 });
+
+test('verbose 1 says each reduction as Keras does', () => {
+  const lines: string[] = [];
+  rates(new ReduceLROnPlateau({ patience: 0, factor: 0.5, verbose: 1, print: (line) => lines.push(line) }), [1, 1]);
+  assert.deepEqual(lines, ['Epoch 2: ReduceLROnPlateau reducing learning rate to 0.5.']);
+});
