@@ -83,7 +83,7 @@ export function parseKerasLayer(className: string, config: unknown, where: strin
   const out: Record<string, unknown> = {};
   let inputShape: number[] | undefined;
   for (const [key, value] of Object.entries(config)) {
-    const renamed = descriptor.config.find((k) => k.keras === key);
+    const renamed = descriptor.config.find((k) => k.keras === key || k.kerasAliases?.includes(key));
     const fixed = descriptor.fixed.find((k) => k.keras === key) ?? COMMON_FIXED.find((k) => k.keras === key);
     if (renamed) {
       // null means "the Keras default" (e.g. MaxPooling2D strides null = pool_size); convkit applies the same default.

@@ -18,6 +18,8 @@ export interface ConfigKey {
   readonly keras: string;
   /** The value a layer gets when the option is absent (the same as Keras's); undefined when it is required or follows another option. */
   readonly default?: unknown;
+  /** Other Keras names read for it on import (Keras 3 renamed some: LeakyReLU's alpha is negative_slope); export writes `keras`. */
+  readonly kerasAliases?: readonly string[];
 }
 
 /** A Keras key convkit reads only to check it holds the one value convkit implements, and writes with that value. */

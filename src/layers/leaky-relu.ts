@@ -76,8 +76,8 @@ export class LeakyReLU extends Layer {
 
 export const leakyReluDescriptor: LayerDescriptor<LeakyReLU> = {
   className: 'LeakyReLU',
-  // TF.js and Keras 2 write the slope as alpha (Keras 3: negative_slope).
-  config: [{ name: 'name', keras: 'name' }, { name: 'alpha', keras: 'alpha', default: 0.3 }],
+  // TF.js and Keras 2 write the slope as alpha; Keras 3 as negative_slope, read too.
+  config: [{ name: 'name', keras: 'name' }, { name: 'alpha', keras: 'alpha', default: 0.3, kerasAliases: ['negative_slope'] }],
   fixed: [],
   example: { alpha: 0.3 },
   create: (options) => new LeakyReLU(options as LeakyReLUOptions),

@@ -72,3 +72,9 @@ test('ONNX Runtime and TF.js run the exports within 1e-5; TF.js import reads the
     await rm(dir, { recursive: true, force: true });
   }
 });
+
+test("TF.js / Keras import reads the slope as alpha (TF.js, Keras 2) or negative_slope (Keras 3)", async () => {
+  const { parseKerasLayer } = await import('../../src/io/tfjs-layer-config.js');
+  assert.deepEqual(parseKerasLayer('LeakyReLU', { name: 'l', alpha: 0.1, trainable: true, dtype: 'float32' }, 'model.json').config, { name: 'l', alpha: 0.1 });
+  assert.deepEqual(parseKerasLayer('LeakyReLU', { name: 'l', negative_slope: 0.25 }, 'model.json').config, { name: 'l', alpha: 0.25 });
+});
