@@ -1,6 +1,7 @@
 /**
- * The error function to double precision, for the exact GELU (Keras's default,
- * approximate=False): x * (1 + erf(x / sqrt 2)) / 2. JavaScript has no Math.erf.
+ * The error function to double precision, for the reference backend's exact
+ * GELU (Keras's default, approximate=False): x * (1 + erf(x / sqrt 2)) / 2.
+ * JavaScript has no Math.erf; the native backend uses C's.
  *
  * |x| < 3: the series erf(x) = 2/sqrt(pi) exp(-x^2) sum_n 2^n x^(2n+1) / (1*3*...*(2n+1)),
  * whose terms are all positive (no cancellation). 3 <= |x| < 6: the continued
@@ -9,13 +10,13 @@
  */
 const TWO_OVER_SQRT_PI = 2 / Math.sqrt(Math.PI);
 
-function erfSeries(x: number, tolerance: number): number {
+function erfSeries(x: number): number {
   const x2 = x * x;
   let term = x, sum = x;
   for (let n = 1; n < 200; n++) {
     term *= (2 * x2) / (2 * n + 1);
     sum += term;
-    if (term < sum * tolerance) break;
+    if (term < sum * 1e-17) break;
   }
   return TWO_OVER_SQRT_PI * Math.exp(-x2) * sum;
 }
@@ -27,17 +28,9 @@ function erfcContinuedFraction(x: number): number {
   return Math.exp(-x * x) / Math.sqrt(Math.PI) / fraction;
 }
 
-/**
- * erf(x). `tolerance` is where the series stops (relative size of the last
- * term): 1e-17 gives double precision; float32 buffers pass FLOAT32_TOLERANCE,
- * far below float32's own rounding (6e-8), in about half the terms.
- */
-export function erf(x: number, tolerance = 1e-17): number {
+export function erf(x: number): number {
   const a = Math.abs(x);
   if (Number.isNaN(x)) return NaN;
-  const value = a < 3 ? erfSeries(a, tolerance) : a < 6 ? 1 - erfcContinuedFraction(a) : 1;
+  const value = a < 3 ? erfSeries(a) : a < 6 ? 1 - erfcContinuedFraction(a) : 1;
   return x < 0 ? -value : value;
 }
-
-/** The series tolerance for results stored as float32. */
-export const FLOAT32_TOLERANCE = 1e-10;
