@@ -19,6 +19,7 @@ import { formatSummary, type SummaryOptions } from './summary.js';
 import { ExecutionPlan } from './plan/execution-plan.js';
 import { ConfigError, ShapeError } from '../core/errors.js';
 import { checkPositiveInteger } from '../core/check-options.js';
+import { checkYieldEvery, DEFAULT_YIELD_EVERY_MS, EventLoopTurns, type YieldEvery } from './event-loop-turns.js';
 
 export interface SequentialOptions {
   name?: string;
@@ -35,6 +36,13 @@ export interface CompileOptions {
   loss: string;
   lossOptions?: LossOptions;
   metrics?: string[];
+}
+
+/** Options of evaluate() and predict(). */
+export interface InferenceOptions {
+  batchSize?: number;
+  /** Milliseconds of work between turns given to the event loop (default 50); false for none. */
+  yieldEveryMs?: YieldEvery;
 }
 
 export interface StepResult {
@@ -306,18 +314,22 @@ export class Sequential {
     return runFit(this, inputs, targets, options);
   }
 
-  /** Mean loss and metrics over the data, in batches, without training. */
-  evaluate(x: Tensor, y: unknown, options: { batchSize?: number } = {}): Record<string, number> {
+  /**
+   * Mean loss and metrics over the data, in batches, without training. Async, as fit(): it gives
+   * the event loop a turn every yieldEveryMs of work (src/model/event-loop-turns.ts).
+   */
+  async evaluate(x: Tensor, y: unknown, options: InferenceOptions = {}): Promise<Record<string, number>> {
     const { loss } = this.requireCompiled('evaluate');
     this.ensureBuilt(x instanceof Tensor ? x.shape.slice(1) : undefined);
     const inputs = checkInputs(x, this.layers[0], this.inputShape, 'evaluate');
     const targets = checkTargets(y, loss, inputs.shape[0], shapeSize(this.outputShape), 'evaluate');
     const batchSize = checkPositiveInteger('evaluate()', 'batchSize', options.batchSize ?? 32, '32');
-    return this.evaluateArrays(inputs.data, targets, inputs.shape[0], batchSize);
+    const turns = new EventLoopTurns(checkYieldEvery('evaluate()', options.yieldEveryMs ?? DEFAULT_YIELD_EVERY_MS));
+    return this.evaluateArrays(inputs.data, targets, inputs.shape[0], batchSize, turns);
   }
 
-  /** evaluate() on validated flat arrays; fit() uses it for validation data. */
-  evaluateArrays(x: FloatArray, targets: Targets, samples: number, batchSize: number): Record<string, number> {
+  /** evaluate() on validated flat arrays; fit() uses it for validation data, with its own turns. */
+  async evaluateArrays(x: FloatArray, targets: Targets, samples: number, batchSize: number, turns: EventLoopTurns): Promise<Record<string, number>> {
     const loss = this.loss!;
     const sampleSize = shapeSize(this.inputShape);
     const classes = shapeSize(this.outputShape);
@@ -329,18 +341,23 @@ export class Sequential {
       const batchTargets = loss.sparse ? targets.subarray(start, start + batch) : targets.subarray(start * classes, (start + batch) * classes);
       lossSum += this.lossAndGrad(loss, output, batchTargets, batch).lossSum;
       correct += countCorrect(output, batchTargets, loss.sparse, batch, classes);
+      if (turns.due()) await turns.turn();
     }
     const logs: Record<string, number> = { loss: lossSum / samples };
     if (this.metrics.includes('accuracy')) logs.accuracy = correct / samples;
     return logs;
   }
 
-  /** Model outputs for x, computed in batches: a Tensor of shape [N, ...outputShape]. */
-  predict(x: Tensor, options: { batchSize?: number } = {}): Tensor {
+  /**
+   * Model outputs for x, computed in batches: a Tensor of shape [N, ...outputShape]. Async, as
+   * fit(): it gives the event loop a turn every yieldEveryMs of work (src/model/event-loop-turns.ts).
+   */
+  async predict(x: Tensor, options: InferenceOptions = {}): Promise<Tensor> {
     this.ensureBuilt(x instanceof Tensor ? x.shape.slice(1) : undefined);
     const inputs = checkInputs(x, this.layers[0], this.inputShape, 'predict');
     const samples = inputs.shape[0];
     const batchSize = checkPositiveInteger('predict()', 'batchSize', options.batchSize ?? 32, '32');
+    const turns = new EventLoopTurns(checkYieldEvery('predict()', options.yieldEveryMs ?? DEFAULT_YIELD_EVERY_MS));
     const sampleSize = shapeSize(this.inputShape);
     const outSize = shapeSize(this.outputShape);
     const result = allocate(this.dtype, samples * outSize);
@@ -348,6 +365,7 @@ export class Sequential {
       const batch = Math.min(batchSize, samples - start);
       const output = this.forwardBatch(inputs.data.subarray(start * sampleSize, (start + batch) * sampleSize), batch, false);
       result.set(output.subarray(0, batch * outSize), start * outSize);
+      if (turns.due()) await turns.turn();
     }
     return new Tensor(result, [samples, ...this.outputShape]);
   }

@@ -76,7 +76,7 @@ describe('round trip', () => {
       assert.equal(loaded.loss?.name, 'sparse_categorical_crossentropy');
       assert.deepEqual(loaded.metrics, ['accuracy']);
       const x = new Tensor(new Float32Array(2 * 784).map((_, i) => (i % 7) / 7), [2, 28, 28, 1]);
-      assert.deepEqual(loaded.predict(x).data, original.predict(x).data);
+      assert.deepEqual((await loaded.predict(x)).data, (await original.predict(x)).data);
     } finally {
       await rm(dir, { recursive: true, force: true });
     }

@@ -44,7 +44,7 @@ test('convkit -> TF.js files -> convkit: same layers, bit-identical weights, ide
     assert.deepEqual(theirs.map((w) => [w.name, w.shape]), ours.map((w) => [w.name, w.shape]));
     theirs.forEach((w, i) => assert.deepEqual(w.value, ours[i].value, `${w.name} is bit-identical`));
     const x = new Tensor(Float32Array.from({ length: 5 * 7 * 6 * 2 }, (_, i) => Math.cos(i * 0.7)), [5, 7, 6, 2]);
-    assert.deepEqual(back.predict(x).data, model.predict(x).data);
+    assert.deepEqual((await back.predict(x)).data, (await model.predict(x)).data);
     // The path of model.json itself works as well as its folder.
     assert.equal((await loadTfjsModel(join(dir, 'model.json'), { backend: 'reference' })).countParams(), model.countParams());
   });
@@ -89,7 +89,7 @@ test('a model built and saved by TF.js itself loads into convkit and predicts wi
     const { test: images } = await loadMnist({ trainLimit: 1, testLimit: 500 });
     const x = new Tensor(images.images, [images.count, 28, 28, 1]);
     const theirs = tfjsPredict(made, x);
-    const ours = loaded.predict(x, { batchSize: 128 }).data;
+    const ours = (await loaded.predict(x, { batchSize: 128 })).data;
     const diff = maxAbsDiff(theirs, ours);
     const spread = Math.max(...theirs) - Math.min(...theirs);
     t.diagnostic(`TF.js-made model: max |convkit - tfjs| = ${diff.toExponential(2)} over ${theirs.length} logits spanning ${spread.toFixed(2)}`);

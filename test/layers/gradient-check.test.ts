@@ -228,7 +228,7 @@ describe('losses and the output path', () => {
     });
   });
 
-  test('computeGradients returns the mean loss: -mean log p[label] from predict', () => {
+  test('computeGradients returns the mean loss: -mean log p[label] from predict', async () => {
     const spec: CheckSpec = {
       layers: () => [layers.dense({ units: 5, activation: 'tanh' }), layers.dense({ units: 4, activation: 'softmax' })],
       inputShape: [3], batch: 5, loss: sparse,
@@ -236,7 +236,7 @@ describe('losses and the output path', () => {
     const model = buildModel(spec);
     const { x, targets } = makeData(model, spec);
     const loss = model.computeGradients(x, targets, 5);
-    const probs = model.predict(new Tensor(x, [5, 3])).data;
+    const probs = (await model.predict(new Tensor(x, [5, 3]))).data;
     let expected = 0;
     for (let r = 0; r < 5; r++) expected -= Math.log(probs[r * 4 + targets[r]]);
     expected /= 5;

@@ -22,11 +22,11 @@ export function registerEvaluate(program: Command): void {
       if (options.modelFile) {
         const model = await loadModel(options.modelFile, { backend: options.backend, allowNonFinite: options.allowNonFinite });
         const { test } = await loadTestSet(options, shapeSize(model.outputShape));
-        console.log(formatEvaluation(`${model.name} from ${options.modelFile}`, evaluateOnTestSet(model, test)));
+        console.log(formatEvaluation(`${model.name} from ${options.modelFile}`, await evaluateOnTestSet(model, test)));
         return;
       }
       const data = await loadData(options);
       const trained = await trainLabModel(options.model, data, options);
-      console.log(formatEvaluation(options.model === 'cnn' ? 'CNN' : 'Dense baseline', evaluateOnTestSet(trained.model, data.test)));
+      console.log(formatEvaluation(options.model === 'cnn' ? 'CNN' : 'Dense baseline', await evaluateOnTestSet(trained.model, data.test)));
     });
 }

@@ -105,6 +105,6 @@ export function registerPredict(program: Command): void {
       }
       checkInputShape(model, images, source);
       console.log(`Model ${model.name} (${formatCount(model.countParams())} params) from ${options.model}; ${formatCount(images.shape[0])} images from ${source}`);
-      console.log(formatPredictions(model.predict(images, { batchSize: 256 }), labels));
+      console.log(formatPredictions(await model.predict(images, { batchSize: 256 }), labels));
     });
 }

@@ -70,7 +70,7 @@ export function registerTrain(program: Command): void {
         throw new ConvkitError(`training diverged (${what}); nothing was saved${options.checkpoint ? ' after the last good checkpoint' : ''}.`);
       }
       console.log(`Backend: ${model.backend.description}; seed ${model.seed}; ${recipe.epochs} epoch${recipe.epochs === 1 ? "" : "s"}, batch ${recipe.batchSize}, Adam lr ${recipe.learningRate} (${recipe.schedule}), beta_2 ${recipe.beta2}`);
-      const evaluation = evaluateOnTestSet(model, data.test);
+      const evaluation = await evaluateOnTestSet(model, data.test);
       const perEpoch = trained.history.epochSeconds.reduce((a, b) => a + b, 0) / trained.history.epochSeconds.length;
       console.log(
         `Test accuracy ${(evaluation.report.accuracy * 100).toFixed(2)}% (${evaluation.report.errors} errors of ${data.test.count}), ` +
