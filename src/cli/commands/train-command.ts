@@ -10,6 +10,7 @@ import { readRunRecord, RUN_KEY, writeRunRecord, type RunRecord } from '../run-r
 import { quoteString } from '../../core/quote-value.js';
 import { loadData, resolveRecipe, trainLabModel, type TrainExtras } from '../../apps/lab/train-lab-model.js';
 import { ConfigError, ConvkitError, ModelFileError } from '../../core/errors.js';
+import { onInterrupt } from '../interrupt.js';
 
 type TrainCommandOptions = { model: ModelKind; save?: string; resume?: string; checkpoint?: string } & DataOptions & RuntimeOptions & TrainingOptions & NonFiniteOptions;
 
@@ -62,8 +63,21 @@ export function registerTrain(program: Command): void {
       const metadata = { [RUN_KEY]: writeRunRecord(run) };
       const terminate = new TerminateOnNaN();
       const callbacks = [terminate, ...(options.checkpoint ? [new ModelCheckpoint(options.checkpoint, { metadata })] : [])];
-      const trained = await trainLabModel(kind, data, options, { ...resumed.extras, callbacks });
+      const interrupt = onInterrupt('training');
+      let trained;
+      try {
+        trained = await trainLabModel(kind, data, options, { ...resumed.extras, callbacks, signal: interrupt.signal });
+      } finally {
+        interrupt.dispose();
+      }
       const { recipe, model } = trained;
+      if (trained.history.interrupted) {
+        const { epoch, step, steps } = trained.history.interrupted;
+        const kept = options.checkpoint && trained.history.epoch.length > 0 ? `; the checkpoint of epoch ${trained.history.epoch.at(-1)! + 1} is kept` : '';
+        console.log(`Interrupted by Ctrl-C at epoch ${epoch + 1}/${recipe.epochs}, step ${step + 1}/${steps}: not evaluated, nothing saved${options.save ? ` (--save ${options.save} was not written)` : ''}${kept}.`);
+        process.exitCode = 130;
+        return;
+      }
       if (terminate.stoppedAt) {
         const { epoch, step, loss, weight } = terminate.stoppedAt;
         const what = weight ? `weight "${weight.name}" holds ${weight.value} at index ${weight.index} after epoch ${epoch + 1}` : `loss ${loss} at epoch ${epoch + 1}, step ${step + 1}`;
