@@ -125,7 +125,7 @@ rows.push(['  ceiling at zlib level 1', `zlib level 1 alone ${num(binimg.deflate
 if (recipe) {
   rows.push(['time to accuracy (recipe)', `${(num(recipe.testAccuracy) * 100).toFixed(2)}% test accuracy after ${num(recipe.trainSeconds).toFixed(1)} s of training (${JSON.stringify(recipe.recipe)})`]);
 }
-rows.push(['event-loop turns (fit)', `${num(yieldCost.slowdownPercent).toFixed(1)}% per epoch for a turn every 50 ms: ${num(yieldCost.medianYielding).toFixed(2)} s vs ${num(yieldCost.medianBlocking).toFixed(2)} s with yieldEveryMs: false (batch ${String(yieldCost.batchSize)}, medians of ${(yieldCost.yieldingSeconds as number[]).length} alternated epochs; target at most 2%)`]);
+rows.push(['event-loop turns (fit)', `${num(yieldCost.slowdownPercent).toFixed(1)}% per epoch for a turn every 50 ms: ${num(yieldCost.medianYielding).toFixed(2)} s vs ${num(yieldCost.medianBlocking).toFixed(2)} s with yieldEveryMs: false (batch ${String(yieldCost.batchSize)}, medians of ${(yieldCost.yieldingSeconds as number[]).length} alternated epochs; target at most 2%); one turn alone takes ${num(yieldCost.turnMicroseconds).toFixed(1)} µs, ${num(yieldCost.turnSharePercent).toFixed(3)}% of 50 ms`]);
 rows.push(['host CPU steal', stealRow()]);
 const width = Math.max(...rows.map(([k]) => k.length));
 console.log(rows.map(([k, v]) => `${k.padEnd(width)}  ${v}`).join('\n'));
