@@ -33,6 +33,7 @@ import { withUntrustedFile } from '../data/untrusted-file.js';
 import { describeTraining, restoreTraining } from './training-config.js';
 import { ConfigError, ModelFileError } from '../core/errors.js';
 import { quoteString, quoteValue } from '../core/quote-value.js';
+import { sniffFileKind, SNIFF_BYTES, wrongKindMessage } from '../data/file-kind.js';
 
 export const MODEL_FORMAT = 'convkit';
 export const MODEL_FORMAT_VERSION = '1';
@@ -203,9 +204,16 @@ function restoreRandomState(model: Sequential, text: string | undefined, where: 
   model.random.setState(state as number[]);
 }
 
+/** A file of another known kind (a model.json, a PNG, an ONNX or Keras file ...) is named, with what reads it. */
+function refuseOtherKind(head: Uint8Array, where: string): void {
+  const found = sniffFileKind(head, where);
+  if (found && found.name !== 'safetensors') throw new ModelFileError(wrongKindMessage(where, found, 'a convkit model file (.safetensors)'));
+}
+
 /** Rebuilds a model (weights, compile settings, optimizer and generator state) from model-file bytes. */
 export function decodeModel(bytes: Uint8Array, options: LoadOptions & { source?: string } = {}): LoadedModelFile {
   const where = options.source ?? 'model file';
+  refuseOtherKind(bytes.subarray(0, SNIFF_BYTES), where);
   const { tensors, metadata } = decodeSafetensors(bytes, where);
   const format = metadata.get('format');
   if (format !== MODEL_FORMAT) throw new ModelFileError(`${where} is not a convkit model file: its metadata "format" is ${quoteValue(format)}, expected "${MODEL_FORMAT}".`);
@@ -240,6 +248,7 @@ export function decodeModel(bytes: Uint8Array, options: LoadOptions & { source?:
  */
 export async function readModelFileBytes(path: string): Promise<Uint8Array> {
   return withUntrustedFile(path, { what: 'the model file', kind: ModelFileError }, async (file) => {
+    refuseOtherKind(await file.readRange(0, Math.min(file.size, SNIFF_BYTES)), path);
     const length = await file.readRange(0, Math.min(file.size, 8));
     const declared = length.length === 8 ? new DataView(length.buffer).getBigUint64(0, true) : 0n;
     const headerEnd = declared <= BigInt(MAX_HEADER_BYTES) ? Math.min(file.size, 8 + Number(declared)) : 8;

@@ -299,3 +299,37 @@ describe('atomic save', () => {
     }
   });
 });
+
+describe('a file of another known kind given to the model-file loader', () => {
+  test('is named, with what reads it, instead of a safetensors parse error', async () => {
+    const { exportTfjs } = await import('../../src/io/tfjs-export.js');
+    const { exportOnnx } = await import('../../src/io/onnx-export.js');
+    const { encodePng } = await import('../../src/apps/image/png-write.js');
+    const { writeFile } = await import('node:fs/promises');
+    const dir = await mkdtemp(join(tmpdir(), 'convkit-kind-'));
+    try {
+      const model = tinyModel();
+      const modelJson = await exportTfjs(model, join(dir, 'tfjs'));
+      const onnx = await exportOnnx(model, join(dir, 'onnx'));
+      const png = join(dir, 'digit.png');
+      await writeFile(png, encodePng({ width: 2, height: 2, data: new Uint8Array(4) }, { colour: 'grey' }));
+      const h5 = join(dir, 'model.h5');
+      await writeFile(h5, Uint8Array.from([0x89, 0x48, 0x44, 0x46, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 0]));
+      const cases: [string, RegExp][] = [
+        [modelJson, /model\.json is a TF\.js layers model \(model\.json\), not a convkit model file \(\.safetensors\): read it with loadTfjsModel\(\)/],
+        [onnx, /model\.onnx is an ONNX model, not a convkit model file \(\.safetensors\): convkit writes ONNX .* but does not read it/],
+        [png, /digit\.png is a PNG image, not a convkit model file \(\.safetensors\): convkit predict reads PNG images/],
+        [h5, /model\.h5 is a Keras HDF5 model \(\.h5\), not a convkit model file \(\.safetensors\): convkit does not read HDF5; .*save_keras_model/],
+      ];
+      for (const [path, message] of cases) {
+        await assert.rejects(loadModel(path), (e: unknown) => e instanceof ModelFileError && message.test(e.message) && !/header length/.test(e.message), path);
+      }
+      // decodeModel on bytes refuses the same way, naming its source.
+      const { readFile } = await import('node:fs/promises');
+      assert.throws(() => decodeModel(new Uint8Array(Buffer.from(JSON.stringify({ modelTopology: {} }))), { source: 'upload' }), /^ModelFileError: upload is a TF\.js layers model/);
+      assert.ok((await readFile(onnx)).length > 0);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});

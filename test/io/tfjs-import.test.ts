@@ -242,3 +242,20 @@ test('the untouched tiny export loads (so each refusal above is caused by its ed
   const model = (await loadEdited(() => undefined)) as Sequential;
   assert.equal(model.countParams(), 15);
 });
+
+test('loadTfjsModel given a convkit model file (or a PNG) says what it is and what reads it', async () => {
+  const { saveModel } = await import('../../src/io/model-file.js');
+  const dir = await mkdtemp(join(tmpdir(), 'convkit-tfjs-kind-'));
+  try {
+    const model = new Sequential([layers.dense({ units: 2, inputShape: [3] })], { backend: 'reference', seed: 1 });
+    const file = join(dir, 'm.safetensors');
+    await saveModel(model, file);
+    await assert.rejects(loadTfjsModel(file), (e: unknown) => e instanceof ModelFileError &&
+      e.message === `${file} is a safetensors file (a convkit model), not a TF.js model.json: read it with loadModel() or loadModelFile(), or pass it as --model to predict, evaluate, export, inspect or summary.`);
+    const png = join(dir, 'x.png');
+    await writeFile(png, Uint8Array.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13]));
+    await assert.rejects(loadTfjsModel(png), /x\.png is a PNG image, not a TF\.js model\.json: convkit predict reads PNG images/);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});

@@ -258,7 +258,10 @@ test('convkit inspect writes the kernels, the input and the feature maps of a tr
     fails(['--model-file', 'm.safetensors'], /required option '--out <dir>' not specified/);
     await writeFile(join(dir, 'wide.png'), pngOf(32, 20, () => [0, 0, 0]));
     fails(['--model-file', 'm.safetensors', '--out', 'x', '--png', 'wide.png'], /--png wide\.png is 32x20 pixels; the model takes 28x28 greyscale images .* inspect does not resize: scale and centre the digit to that size first\./);
-    fails(['--model-file', 'm.safetensors', '--out', 'x', '--png', 'm.safetensors'], /--png m\.safetensors is not a readable PNG \(not a PNG file \(bad signature\)\); expected a 28x28 greyscale PNG\./);
+    // A file of another known kind is named; one of no known kind gets the PNG reader's own reason.
+    fails(['--model-file', 'm.safetensors', '--out', 'x', '--png', 'm.safetensors'], /--png m\.safetensors is a safetensors file \(a convkit model\), not a 28x28 greyscale PNG: read it with loadModel\(\)/);
+    await writeFile(join(dir, 'notes.txt'), 'not an image');
+    fails(['--model-file', 'm.safetensors', '--out', 'x', '--png', 'notes.txt'], /--png notes\.txt is not a readable PNG \(not a PNG file \(bad signature\)\); expected a 28x28 greyscale PNG\./);
     fails(['--model-file', 'm.safetensors', '--out', 'x', '--png', 'nothing.png'], /Cannot read --png nothing\.png: no such file\./);
     fails(['--model-file', 'm.safetensors', '--out', 'seven.png'], /Cannot create the --out folder seven\.png: .*EEXIST/);
     assert.deepEqual((await readdir(dir)).filter((f) => f === 'x'), [], 'failed runs create no output folder');
