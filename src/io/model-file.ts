@@ -156,7 +156,10 @@ function restoreWeights(model: Sequential, weights: readonly Weight[], byName: M
   }
 }
 
-/** Restores optimizer slots and step count: all slots of every trainable weight, or none (a model saved before training). */
+/**
+ * Restores optimizer slots and step count: all slots of every trainable weight, or none (a model saved
+ * before training). A frozen weight may hold slots from before it was frozen (kept, all or none).
+ */
 function restoreOptimizerState(model: Sequential, weights: readonly Weight[], byName: Map<string, NamedTensor>, iterations: number | undefined, where: string, allowNonFinite: boolean): void {
   const weightNames = new Set(weights.map((w) => w.name));
   // A layer may be named "optimizer": its weights ("optimizer/kernel") are weights, not slots.
@@ -167,15 +170,17 @@ function restoreOptimizerState(model: Sequential, weights: readonly Weight[], by
     return;
   }
   const wanted = new Map<string, { weight: Weight; slot: number }>();
-  for (const weight of weights.filter((w) => w.trainable)) {
+  for (const weight of weights) {
     optimizer.slotNames.forEach((slot, i) => wanted.set(slotTensorName(optimizer.name, slot, weight.name), { weight, slot: i }));
   }
   const unknown = slotTensors.filter((name) => !wanted.has(name));
   if (unknown.length > 0) {
     throw new ModelFileError(`${where}: unexpected optimizer tensor(s) ${unknown.map((n) => `${quoteString(n)}`).join(', ')}; a ${optimizer.name} optimizer for this architecture has ${[...wanted.keys()].slice(0, 4).join(', ')}${wanted.size > 4 ? ', ...' : ''}.`);
   }
-  if (slotTensors.length > 0 && slotTensors.length !== wanted.size) {
-    const missing = [...wanted.keys()].filter((name) => !byName.has(name));
+  // Missing: a slot of a trainable weight, or of a frozen weight that has some of its slots but not all.
+  const held = (weight: Weight) => optimizer.slotNames.some((slot) => byName.has(slotTensorName(optimizer.name, slot, weight.name)));
+  const missing = slotTensors.length === 0 ? [] : [...wanted].filter(([name, { weight }]) => !byName.has(name) && (weight.trainable || held(weight))).map(([name]) => name);
+  if (missing.length > 0) {
     throw new ModelFileError(`${where}: incomplete optimizer state: missing ${missing.map((n) => `${quoteString(n)}`).join(', ')}.`);
   }
   if (slotTensors.length > 0 && iterations === undefined) throw new ModelFileError(`${where}: the file has optimizer slots but no "optimizer_iterations".`);

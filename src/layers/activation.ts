@@ -14,6 +14,7 @@ import { ConfigError, ConvkitError } from '../core/errors.js';
 import { quoteValue } from '../core/quote-value.js';
 
 export interface ActivationOptions {
+  trainable?: boolean;
   activation: ActivationName;
   inputShape?: readonly number[];
   name?: string;

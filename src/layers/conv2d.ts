@@ -10,6 +10,8 @@ import { glorotUniform, zeros } from './initializers.js';
 import { ConfigError, ShapeError } from '../core/errors.js';
 
 export interface Conv2DOptions {
+  /** False freezes the layer (Layer.trainable). */
+  trainable?: boolean;
   filters: number;
   kernelSize: number | [number, number];
   strides?: number | [number, number];

@@ -9,6 +9,8 @@ import { KERNEL_AND_BIAS_EXTRAS, onnxActivation, type LayerDescriptor } from './
 import { ConfigError } from '../core/errors.js';
 
 export interface DenseOptions {
+  /** False freezes the layer (Layer.trainable). */
+  trainable?: boolean;
   units: number;
   activation?: ActivationName;
   useBias?: boolean;

@@ -16,7 +16,7 @@ export class Dropout extends Layer {
   private output: FloatArray | undefined;
   private mask: FloatArray | undefined;
 
-  constructor(options: { rate: number; inputShape?: readonly number[]; name?: string }) {
+  constructor(options: { rate: number; inputShape?: readonly number[]; name?: string; trainable?: boolean }) {
     super(options ?? {});
     const rate = options?.rate;
     if (typeof rate !== 'number' || !(rate >= 0 && rate < 1)) {

@@ -11,6 +11,7 @@ import { ConvkitError, ShapeError } from '../core/errors.js';
 const newInt32Array = (size: number): Int32Array => new Int32Array(size);
 
 export interface MaxPooling2DOptions {
+  trainable?: boolean;
   poolSize?: number | [number, number];
   /** Defaults to poolSize, as in Keras. */
   strides?: number | [number, number];

@@ -149,7 +149,7 @@ const BAD: [string, (json: Json, dir: string) => Promise<void> | void, RegExp][]
   ['channels_first data', (j) => { layersOf(j)[0].config.data_format = 'channels_first'; }, /Flatten data_format must be 'channels_last' \(convkit is NHWC\); received "channels_first"/],
   ['an unknown activation', (j) => { layersOf(j)[1].config.activation = 'elu'; }, /Dense got an unknown activation "elu"/],
   ['a float16 layer', (j) => { layersOf(j)[1].config.dtype = 'float16'; }, /Dense dtype must be 'float32'; received "float16"/],
-  ['a frozen layer', (j) => { layersOf(j)[1].config.trainable = false; }, /Dense trainable must be true \(convkit has no frozen layers\)/],
+  ['a trainable that is not a boolean', (j) => { layersOf(j)[1].config.trainable = 'no'; }, /Dense trainable must be true or false; received "no"/],
   ['a weight shape that does not fit the architecture', (j) => { weightsOf(j)[0].shape = [3, 4]; }, /weight "dense\/kernel" has shape \[3, 4\] in the file; the architecture needs \[4, 3\]/],
   ['a missing weight', async (j, dir) => {
     weightsOf(j).splice(1, 1);
