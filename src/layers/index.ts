@@ -5,9 +5,10 @@ import { Dense, type DenseOptions } from './dense.js';
 import { Dropout } from './dropout.js';
 import { Flatten } from './flatten.js';
 import { MaxPooling2D, type MaxPooling2DOptions } from './max-pooling2d.js';
+import { InputLayer, type InputOptions } from './input-layer.js';
 
-export { Activation, Conv2D, Dense, Dropout, Flatten, MaxPooling2D };
-export type { ActivationOptions, Conv2DOptions, DenseOptions, MaxPooling2DOptions };
+export { Activation, Conv2D, Dense, Dropout, Flatten, MaxPooling2D, InputLayer };
+export type { ActivationOptions, Conv2DOptions, DenseOptions, MaxPooling2DOptions, InputOptions };
 export { Layer, type Weight, type LayerDetails, type LayerPlan } from './layer.js';
 
 export const conv2d = (options: Conv2DOptions): Conv2D => new Conv2D(options);
@@ -16,3 +17,5 @@ export const flatten = (options: { inputShape?: readonly number[]; name?: string
 export const dense = (options: DenseOptions): Dense => new Dense(options);
 export const dropout = (options: { rate: number; name?: string }): Dropout => new Dropout(options);
 export const activation = (options: ConstructorParameters<typeof Activation>[0]): Activation => new Activation(options);
+/** The model's input, first in a Sequential list: Keras's keras.Input(shape=(28, 28, 1)). */
+export const input = (options: InputOptions): InputLayer => new InputLayer(options);

@@ -9,6 +9,7 @@ import { batchBuffer } from '../core/batch-buffer.js';
 import { Random, randomSeed } from '../core/random.js';
 import { allocate, arrayType, shapeSize, Tensor, type DType } from '../core/tensor.js';
 import type { Layer, Weight } from '../layers/layer.js';
+import { InputLayer } from '../layers/input-layer.js';
 import { getLoss, type Loss, type LossOptions, type RowWeights, type Targets } from '../losses/losses.js';
 import { countCorrect, parseMetrics, type MetricName } from '../metrics/accuracy.js';
 import { getOptimizer, type Optimizer } from '../optimizers/optimizer.js';
@@ -29,6 +30,11 @@ export interface SequentialOptions {
   seed?: number;
   /** 'float64' runs on the reference backend only; used for gradient checks. */
   dtype?: DType;
+  /**
+   * The per-sample input shape, e.g. [28, 28, 1]: the model builds as soon as it has a layer,
+   * as with layers.input({ shape }) first in the list or inputShape on the first layer.
+   */
+  inputShape?: readonly number[];
 }
 
 export interface CompileOptions {
@@ -72,6 +78,8 @@ export class Sequential {
   /** The backend's kernelSettingsVersion when compiledPlan was compiled. */
   private planSettingsVersion: number | undefined;
   private scratch: { probs?: FloatArray; grad?: FloatArray } = {};
+  /** The input shape given by options.inputShape or an Input first in the list (the first layer's own inputShape is kept on it). */
+  private declaredInput: readonly number[] | undefined;
 
   constructor(layers: Layer[] = [], options: SequentialOptions = {}) {
     this.name = options.name ?? 'sequential';
@@ -82,11 +90,20 @@ export class Sequential {
     }
     this.seed = options.seed ?? randomSeed();
     this.random = new Random(this.seed);
+    if (options.inputShape !== undefined) this.declaredInput = new InputLayer({ shape: options.inputShape }).shape;
     for (const layer of layers) this.add(layer);
   }
 
   /** Appends a layer; once the input shape is known, each added layer is built right away (as in Keras). */
   add(layer: Layer): void {
+    if (layer instanceof InputLayer) {
+      if (this.layers.length > 0 || this.declaredInput) {
+        const has = this.layers.length > 0 ? `${this.layers.length} layer(s)` : `the input shape [${this.declaredInput!.join(', ')}]`;
+        throw new ConfigError(`An Input must come first in a Sequential model, and only once; model "${this.name}" already has ${has}.`);
+      }
+      this.declaredInput = layer.shape;
+      return;
+    }
     if (layer.built) throw new ConfigError(`Layer "${layer.name}" (${layer.className}) already belongs to a built model; create a new layer.`);
     if (layer.name === undefined) {
       const taken = new Set(this.layers.map((l) => l.name));
@@ -99,14 +116,19 @@ export class Sequential {
     if (this.layers.length > 0 && layer.declaredInputShape) {
       throw new ConfigError(`Layer "${layer.name}" declares inputShape, but only the first layer of a Sequential model may.`);
     }
+    const declared = this.declaredInput;
+    if (declared && layer.declaredInputShape && (declared.length !== layer.declaredInputShape.length || declared.some((d, i) => d !== layer.declaredInputShape![i]))) {
+      throw new ConfigError(`Layer "${layer.name}" declares inputShape [${layer.declaredInputShape.join(', ')}], but the model's input shape is [${declared.join(', ')}].`);
+    }
     // Build before appending, so that a layer that does not fit leaves the model unchanged.
     if (this.built) layer.build(this.layers[this.layers.length - 1].outputShape, this.buildContext());
     this.layers.push(layer);
     this.weightList = undefined;
     this.compiledPlan = undefined;
-    if (this.layers.length === 1 && layer.declaredInputShape) {
+    const inputShape = this.declaredInput ?? layer.declaredInputShape;
+    if (this.layers.length === 1 && inputShape) {
       try {
-        this.build(layer.declaredInputShape);
+        this.build(inputShape);
       } catch (error) {
         this.layers.pop();
         throw error;
@@ -154,7 +176,7 @@ export class Sequential {
   private ensureBuilt(inputShape?: readonly number[]): void {
     if (this.built) return;
     const first = this.layers[0];
-    const shape = first?.declaredInputShape ?? inputShape;
+    const shape = this.declaredInput ?? first?.declaredInputShape ?? inputShape;
     if (!shape) {
       throw new ConfigError(`Model "${this.name}" is not built yet: give the first layer an inputShape (e.g. inputShape: [28, 28, 1]) or call fit() first.`);
     }
