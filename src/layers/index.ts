@@ -6,9 +6,10 @@ import { Dropout } from './dropout.js';
 import { Flatten } from './flatten.js';
 import { MaxPooling2D, type MaxPooling2DOptions } from './max-pooling2d.js';
 import { InputLayer, type InputOptions } from './input-layer.js';
+import { Reshape, type ReshapeOptions } from './reshape.js';
 
-export { Activation, Conv2D, Dense, Dropout, Flatten, MaxPooling2D, InputLayer };
-export type { ActivationOptions, Conv2DOptions, DenseOptions, MaxPooling2DOptions, InputOptions };
+export { Activation, Conv2D, Dense, Dropout, Flatten, MaxPooling2D, InputLayer, Reshape };
+export type { ActivationOptions, Conv2DOptions, DenseOptions, MaxPooling2DOptions, InputOptions, ReshapeOptions };
 export { Layer, type Weight, type LayerDetails, type LayerPlan } from './layer.js';
 
 export const conv2d = (options: Conv2DOptions): Conv2D => new Conv2D(options);
@@ -19,3 +20,4 @@ export const dropout = (options: { rate: number; name?: string }): Dropout => ne
 export const activation = (options: ConstructorParameters<typeof Activation>[0]): Activation => new Activation(options);
 /** The model's input, first in a Sequential list: Keras's keras.Input(shape=(28, 28, 1)). */
 export const input = (options: InputOptions): InputLayer => new InputLayer(options);
+export const reshape = (options: ReshapeOptions): Reshape => new Reshape(options);

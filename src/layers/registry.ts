@@ -13,6 +13,7 @@ import { denseDescriptor } from './dense.js';
 import { dropoutDescriptor } from './dropout.js';
 import { flattenDescriptor } from './flatten.js';
 import { maxPooling2dDescriptor } from './max-pooling2d.js';
+import { reshapeDescriptor } from './reshape.js';
 
 const DESCRIPTORS: readonly LayerDescriptor[] = [
   conv2dDescriptor,
@@ -21,6 +22,7 @@ const DESCRIPTORS: readonly LayerDescriptor[] = [
   denseDescriptor,
   dropoutDescriptor,
   activationDescriptor,
+  reshapeDescriptor,
 ];
 
 const BY_CLASS_NAME: ReadonlyMap<string, LayerDescriptor> = new Map(DESCRIPTORS.map((d) => [d.className, d]));

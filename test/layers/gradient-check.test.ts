@@ -345,3 +345,16 @@ describe('the lab CNN', () => {
     assert.ok(checked >= 150, `checked ${checked}`);
   });
 });
+
+test('Reshape between Dense and Conv2D passes gradients through unchanged (the same values, another shape)', () => {
+  expectGradientsMatch({
+    layers: () => [
+      layers.dense({ units: 16, activation: 'tanh' }),
+      layers.reshape({ targetShape: [4, -1, 1] }),
+      layers.conv2d({ filters: 2, kernelSize: 3, activation: 'tanh' }),
+      layers.reshape({ targetShape: [8] }),
+      layers.dense({ units: 3, activation: 'softmax' }),
+    ],
+    inputShape: [6], batch: 3, loss: sparse,
+  });
+});
