@@ -96,3 +96,16 @@ test('a trainable that is not a boolean is refused, in a constructor and in a mo
   metadata.architecture = metadata.architecture!.replace('"trainable":false', '"trainable":"no"');
   assert.throws(() => decodeModel(encodeSafetensors(tensors, metadata)), (e: unknown) => e instanceof ModelFileError && /Conv2D "conv2d" expects trainable to be true or false; received "no"\./.test(e.message));
 });
+
+test('back-propagation stops at a frozen base: its gradients are never computed; a fully frozen model trains nothing', async () => {
+  const m = model(true);
+  await m.fit(x, y, { epochs: 1, batchSize: 3, verbose: 0 });
+  // The conv kernel's gradient buffer was allocated zeroed and never written.
+  assert.ok(m.weights()[0].grad.every((g) => g === 0));
+  assert.ok(m.weights()[2].grad.some((g) => g !== 0));
+  const all = model(true);
+  all.layers[2].trainable = false;
+  const before = all.getWeights();
+  await all.fit(x, y, { epochs: 1, batchSize: 3, verbose: 0 });
+  assert.deepEqual(all.getWeights(), before);
+});
