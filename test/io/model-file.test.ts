@@ -315,7 +315,18 @@ describe('a file of another known kind given to the model-file loader', () => {
       await writeFile(png, encodePng({ width: 2, height: 2, data: new Uint8Array(4) }, { colour: 'grey' }));
       const h5 = join(dir, 'model.h5');
       await writeFile(h5, Uint8Array.from([0x89, 0x48, 0x44, 0x46, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 0]));
+      const idx = join(dir, 'images-idx3-ubyte');
+      const { encodeIdx } = await import('../../src/data/idx.js');
+      await writeFile(idx, encodeIdx({ type: 'uint8', shape: [1, 2, 2], data: new Uint8Array(4) }));
+      const keras = join(dir, 'model.keras');
+      const zipHeader = Buffer.alloc(30 + 13);
+      zipHeader.writeUInt32LE(0x04034b50, 0);
+      zipHeader.writeUInt16LE(13, 26);
+      zipHeader.write('metadata.json', 30, 'latin1');
+      await writeFile(keras, zipHeader);
       const cases: [string, RegExp][] = [
+        [idx, /images-idx3-ubyte is an IDX array file \(MNIST format\), not a convkit model file \(\.safetensors\): read it with readIdxFile\(\)/],
+        [keras, /model\.keras is a Keras model archive \(\.keras\), not a convkit model file \(\.safetensors\): convkit does not read \.keras archives/],
         [modelJson, /model\.json is a TF\.js layers model \(model\.json\), not a convkit model file \(\.safetensors\): read it with loadTfjsModel\(\)/],
         [onnx, /model\.onnx is an ONNX model, not a convkit model file \(\.safetensors\): convkit writes ONNX .* but does not read it/],
         [png, /digit\.png is a PNG image, not a convkit model file \(\.safetensors\): convkit predict reads PNG images/],
