@@ -18,7 +18,7 @@ import type { Sequential } from '../../model/sequential.js';
 import { formatCount } from '../../model/summary.js';
 import type { BackendName } from '../../backend/select-backend.js';
 import { addAllowNonFiniteOption, positiveIntegerOption, type NonFiniteOptions } from '../common-options.js';
-import { quoteString } from '../../core/quote-value.js';
+import { escapeControls, quoteString } from '../../core/quote-value.js';
 import { imagesTensor } from '../../apps/lab/train-lab-model.js';
 import { ConfigError, DataError, ShapeError } from '../../core/errors.js';
 
@@ -77,7 +77,7 @@ async function loadPngFiles(paths: readonly string[], model: Sequential): Promis
     const image = await readInputPng(path, height!, width!, `image ${path}`, 'predict');
     pixels.set(image.pixels, i * size);
     const mean = image.pixels.reduce((a, b) => a + b, 0) / size;
-    if (mean > 0.5) process.stderr.write(`convkit: note: ${path} is mostly light (mean grey ${mean.toFixed(2)}); MNIST digits are light on black, so invert dark-on-light drawings or the prediction means little.\n`);
+    if (mean > 0.5) process.stderr.write(`convkit: note: ${escapeControls(path)} is mostly light (mean grey ${mean.toFixed(2)}); MNIST digits are light on black, so invert dark-on-light drawings or the prediction means little.\n`);
   }
   return new Tensor(pixels, [paths.length, height!, width!, 1]);
 }
@@ -95,7 +95,8 @@ export function formatPredictions(probabilities: Tensor, labels: Int32Array | un
       if (labels[i] === predicted) correct++;
       lines.push(`${row}  ${String(labels[i]).padStart(5)}${labels[i] === predicted ? '' : '  x'}`);
     } else {
-      lines.push(names ? `${row}  ${names[i]}` : row);
+      // Escaped: a file name must reach the terminal as text, never as control sequences.
+      lines.push(names ? `${row}  ${escapeControls(names[i]!)}` : row);
     }
   }
   if (labels) lines.push(`Accuracy ${((correct / count) * 100).toFixed(2)}% (${count - correct} errors of ${count})`);
@@ -118,7 +119,9 @@ export function registerPredict(program: Command): void {
       let images: Tensor;
       let labels: Int32Array | undefined;
       let source: string;
-      const pngs = await Promise.all(imageFiles.map(isPngFile));
+      // One file open at a time: a shell glob may name thousands of PNGs.
+      const pngs: boolean[] = [];
+      for (const file of imageFiles) pngs.push(await isPngFile(file));
       if (pngs.some((png) => png)) {
         if (options.labels) throw new ConfigError('--labels goes with one IDX image file; PNG images have no label file.');
         const others = imageFiles.filter((_, i) => !pngs[i]);
