@@ -59,10 +59,10 @@ const data = await loadMnist({ trainLimit: images, testLimit: 1 });
 const model = createLabCnn({ seed: 1, backend: timed });
 const x = new Tensor(data.train.images, [data.train.count, 28, 28, 1]);
 const inference = process.argv.includes('--inference');
-if (inference) model.predict(x.slice(0, Math.min(batch, data.train.count)), { batchSize: batch }); // warm-up, like the bench
+if (inference) await model.predict(x.slice(0, Math.min(batch, data.train.count)), { batchSize: batch }); // warm-up, like the bench
 table.clear();
 const started = performance.now();
-if (inference) model.predict(x, { batchSize: batch });
+if (inference) await model.predict(x, { batchSize: batch });
 else await model.fit(x, data.train.labels, { epochs: 1, batchSize: batch, verbose: 0 });
 const wall = performance.now() - started;
 const kernelMs = [...table.values()].reduce((s, e) => s + e.ms, 0);

@@ -24,6 +24,8 @@ export type { ExecutionPlan, StepDecision } from './model/plan/execution-plan.js
 export { loadModel, loadModelFile, saveModel, type LoadedModelFile, type LoadOptions, type SaveOptions } from './io/model-file.js';
 export { exportTfjs, tfjsArtifacts, type TfjsArtifacts } from './io/tfjs-export.js';
 export { loadTfjsModel, type TfjsLoadOptions } from './io/tfjs-import.js';
+export { loadAnyModel } from './io/load-any-model.js';
+export { sniffFileKind, type FileKind, type FileKindName } from './data/file-kind.js';
 export { exportOnnx, encodeOnnx } from './io/onnx-export.js';
 export type { ExportOptions } from './io/export-common.js';
 export { encodeSafetensors, decodeSafetensors, SafetensorsError, type NamedTensor, type SafetensorsContent } from './io/safetensors.js';

@@ -23,7 +23,7 @@ const epochTimer = {
   onEpochEnd: () => { epochSeconds.push((performance.now() - epochStarted) / 1000); },
 };
 const trained = await trainLabModel('cnn', data, { backend, seed: 42, verbose: 0 }, { callbacks: [epochTimer] });
-const evaluation = evaluateOnTestSet(trained.model, data.test);
+const evaluation = await evaluateOnTestSet(trained.model, data.test);
 report({
   phase: 'time-to-accuracy', backend: trained.model.backend.description, recipe: trained.recipe,
   trainSeconds: trained.trainSeconds, epochSeconds, testAccuracy: evaluation.report.accuracy, testErrors: evaluation.report.errors,

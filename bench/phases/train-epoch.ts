@@ -39,11 +39,11 @@ const seconds = median(epochSeconds);
 const flops = trainingFlopsPerSample(model) * data.train.count;
 
 const testX = new Tensor(data.test.images, [data.test.count, 28, 28, 1]);
-model.predict(testX.slice(0, Math.min(inferenceBatch, data.test.count)), { batchSize: inferenceBatch }); // warm-up
+await model.predict(testX.slice(0, Math.min(inferenceBatch, data.test.count)), { batchSize: inferenceBatch }); // warm-up
 const rates: number[] = [];
 for (let pass = 0; pass < inferencePasses; pass++) {
   const inferStart = performance.now();
-  model.predict(testX, { batchSize: inferenceBatch });
+  await model.predict(testX, { batchSize: inferenceBatch });
   rates.push(data.test.count / ((performance.now() - inferStart) / 1000));
 }
 

@@ -11,10 +11,12 @@ import { registerBinimg } from './commands/binimg-command.js';
 import { registerMalware } from './commands/malware-command.js';
 import { registerInspect } from './commands/inspect-command.js';
 import { escapeControls } from '../core/quote-value.js';
+import { packageVersion } from './package-version.js';
 
 const program = new Command()
   .name('convkit')
   .description('Build, train and inspect convolutional neural networks on Node.js')
+  .version(packageVersion(), '-V, --version', 'print the convkit version')
   .showHelpAfterError();
 
 registerSummary(program);

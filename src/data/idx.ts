@@ -19,6 +19,7 @@ import { constants as zlibConstants, gunzipSync, gzipSync } from 'node:zlib';
 import { ConfigError, DataError, ShapeError } from '../core/errors.js';
 import { gunzipIdxFile } from './idx-gunzip.js';
 import { withUntrustedFile } from './untrusted-file.js';
+import { sniffFileKind, SNIFF_BYTES, wrongKindMessage } from './file-kind.js';
 
 export type IdxType = 'uint8' | 'int8' | 'int16' | 'int32' | 'float32' | 'float64';
 
@@ -285,6 +286,8 @@ export async function readIdxFile(path: string, options: ParseIdxOptions = {}): 
   return withUntrustedFile(path, { what: 'the IDX file', kind: DataError }, async (file) => {
     const magic = await file.readRange(0, Math.min(file.size, 2));
     if (isGzip(magic)) return parseIdxBytes(await gunzipIdxFile(file, maxBytes, (inflated) => possibleIdxSize(inflated, path, file.size)), path);
+    const found = sniffFileKind(await file.readRange(0, Math.min(file.size, SNIFF_BYTES)), path);
+    if (found && found.name !== 'idx') throw new DataError(wrongKindMessage(path, found, 'an IDX file'));
     const prefix = await file.readRange(0, Math.min(file.size, HEADER_PREFIX_BYTES));
     const headerLength = idxHeaderLength(prefix, path);
     const header = parseIdxHeader(await file.readRange(0, Math.min(file.size, headerLength)), path, file.size);

@@ -30,7 +30,8 @@ export function describeArchitecture(model: Sequential): ArchitectureSpec {
     name: model.name,
     dtype: model.dtype,
     inputShape: [...model.inputShape],
-    layers: model.layers.map((layer) => ({ className: layer.className, config: layer.getConfig() })),
+    // trainable is written only when false, so a model without frozen layers saves as it always has.
+    layers: model.layers.map((layer) => ({ className: layer.className, config: layer.trainable ? layer.getConfig() : { ...layer.getConfig(), trainable: false } })),
   };
 }
 

@@ -16,9 +16,9 @@ import { descriptorFor, LAYER_CLASS_NAMES } from '../layers/registry.js';
 import { ModelFileError } from '../core/errors.js';
 import { quoteString, quoteValue } from '../core/quote-value.js';
 
-/** The config keys a model file may give a layer class: its descriptor's, and inputShape. */
+/** The config keys a model file may give a layer class: its descriptor's, inputShape and trainable (every layer has both). */
 function acceptedKeys(descriptor: LayerDescriptor): readonly string[] {
-  return [...descriptor.config.map((k) => k.name), 'inputShape'];
+  return [...descriptor.config.map((k) => k.name), 'inputShape', 'trainable'];
 }
 
 export const ALLOWED_LAYER_CLASSES: readonly string[] = LAYER_CLASS_NAMES;
@@ -67,8 +67,16 @@ export function createLayer(className: unknown, config: unknown, where: string):
   if (options.useBias !== undefined && typeof options.useBias !== 'boolean') {
     throw new ModelFileError(`${where}: ${className} ${quoteString(options.name)} expects useBias to be true or false; received ${quoteValue(options.useBias)}.`);
   }
+  // Set on the layer, not passed to the constructor: every layer has it (Layer.trainable).
+  const { trainable } = options;
+  delete options.trainable;
+  if (trainable !== undefined && typeof trainable !== 'boolean') {
+    throw new ModelFileError(`${where}: ${className} ${quoteString(options.name)} expects trainable to be true or false; received ${quoteValue(trainable)}.`);
+  }
   try {
-    return entry.create(options);
+    const layer = entry.create(options);
+    if (trainable === false) layer.trainable = false;
+    return layer;
   } catch (error) {
     throw new ModelFileError(`${where}: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
   }

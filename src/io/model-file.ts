@@ -33,6 +33,7 @@ import { withUntrustedFile } from '../data/untrusted-file.js';
 import { describeTraining, restoreTraining } from './training-config.js';
 import { ConfigError, ModelFileError } from '../core/errors.js';
 import { quoteString, quoteValue } from '../core/quote-value.js';
+import { sniffFileKind, SNIFF_BYTES, wrongKindMessage } from '../data/file-kind.js';
 
 export const MODEL_FORMAT = 'convkit';
 export const MODEL_FORMAT_VERSION = '1';
@@ -155,7 +156,10 @@ function restoreWeights(model: Sequential, weights: readonly Weight[], byName: M
   }
 }
 
-/** Restores optimizer slots and step count: all slots of every trainable weight, or none (a model saved before training). */
+/**
+ * Restores optimizer slots and step count: all slots of every trainable weight, or none (a model saved
+ * before training). A frozen weight may hold slots from before it was frozen (kept, all or none).
+ */
 function restoreOptimizerState(model: Sequential, weights: readonly Weight[], byName: Map<string, NamedTensor>, iterations: number | undefined, where: string, allowNonFinite: boolean): void {
   const weightNames = new Set(weights.map((w) => w.name));
   // A layer may be named "optimizer": its weights ("optimizer/kernel") are weights, not slots.
@@ -166,15 +170,17 @@ function restoreOptimizerState(model: Sequential, weights: readonly Weight[], by
     return;
   }
   const wanted = new Map<string, { weight: Weight; slot: number }>();
-  for (const weight of weights.filter((w) => w.trainable)) {
+  for (const weight of weights) {
     optimizer.slotNames.forEach((slot, i) => wanted.set(slotTensorName(optimizer.name, slot, weight.name), { weight, slot: i }));
   }
   const unknown = slotTensors.filter((name) => !wanted.has(name));
   if (unknown.length > 0) {
     throw new ModelFileError(`${where}: unexpected optimizer tensor(s) ${unknown.map((n) => `${quoteString(n)}`).join(', ')}; a ${optimizer.name} optimizer for this architecture has ${[...wanted.keys()].slice(0, 4).join(', ')}${wanted.size > 4 ? ', ...' : ''}.`);
   }
-  if (slotTensors.length > 0 && slotTensors.length !== wanted.size) {
-    const missing = [...wanted.keys()].filter((name) => !byName.has(name));
+  // Missing: a slot of a trainable weight, or of a frozen weight that has some of its slots but not all.
+  const held = (weight: Weight) => optimizer.slotNames.some((slot) => byName.has(slotTensorName(optimizer.name, slot, weight.name)));
+  const missing = slotTensors.length === 0 ? [] : [...wanted].filter(([name, { weight }]) => !byName.has(name) && (weight.trainable || held(weight))).map(([name]) => name);
+  if (missing.length > 0) {
     throw new ModelFileError(`${where}: incomplete optimizer state: missing ${missing.map((n) => `${quoteString(n)}`).join(', ')}.`);
   }
   if (slotTensors.length > 0 && iterations === undefined) throw new ModelFileError(`${where}: the file has optimizer slots but no "optimizer_iterations".`);
@@ -203,9 +209,16 @@ function restoreRandomState(model: Sequential, text: string | undefined, where: 
   model.random.setState(state as number[]);
 }
 
+/** A file of another known kind (a model.json, a PNG, an ONNX or Keras file ...) is named, with what reads it. */
+function refuseOtherKind(head: Uint8Array, where: string): void {
+  const found = sniffFileKind(head, where);
+  if (found && found.name !== 'safetensors') throw new ModelFileError(wrongKindMessage(where, found, 'a convkit model file (.safetensors)'));
+}
+
 /** Rebuilds a model (weights, compile settings, optimizer and generator state) from model-file bytes. */
 export function decodeModel(bytes: Uint8Array, options: LoadOptions & { source?: string } = {}): LoadedModelFile {
   const where = options.source ?? 'model file';
+  refuseOtherKind(bytes.subarray(0, SNIFF_BYTES), where);
   const { tensors, metadata } = decodeSafetensors(bytes, where);
   const format = metadata.get('format');
   if (format !== MODEL_FORMAT) throw new ModelFileError(`${where} is not a convkit model file: its metadata "format" is ${quoteValue(format)}, expected "${MODEL_FORMAT}".`);
@@ -240,6 +253,7 @@ export function decodeModel(bytes: Uint8Array, options: LoadOptions & { source?:
  */
 export async function readModelFileBytes(path: string): Promise<Uint8Array> {
   return withUntrustedFile(path, { what: 'the model file', kind: ModelFileError }, async (file) => {
+    refuseOtherKind(await file.readRange(0, Math.min(file.size, SNIFF_BYTES)), path);
     const length = await file.readRange(0, Math.min(file.size, 8));
     const declared = length.length === 8 ? new DataView(length.buffer).getBigUint64(0, true) : 0n;
     const headerEnd = declared <= BigInt(MAX_HEADER_BYTES) ? Math.min(file.size, 8 + Number(declared)) : 8;

@@ -19,7 +19,7 @@ import { descriptorOf } from '../layers/registry.js';
 import type { Sequential } from '../model/sequential.js';
 import { writeExportFiles } from './export-folder.js';
 import {
-  ATTRIBUTE_FLOAT, ATTRIBUTE_INT, ATTRIBUTE_INTS, encodeOnnxModel, ONNX_FLOAT, valueInfo,
+  ATTRIBUTE_FLOAT, ATTRIBUTE_INT, ATTRIBUTE_INTS, encodeOnnxModel, ONNX_FLOAT, ONNX_INT64, valueInfo,
   type OnnxAttribute, type OnnxModel, type OnnxNode, type OnnxTensor,
 } from './onnx-proto.js';
 import { checkExportable, checkExportWeights, float32LittleEndian, type ExportOptions } from './export-common.js';
@@ -67,6 +67,13 @@ class GraphBuilder implements OnnxGraph {
 
   addInitializer(name: string, dims: readonly number[], values: ArrayLike<number>): void {
     this.initializers.push(floatTensor(name, dims, values));
+  }
+
+  addInt64Initializer(name: string, dims: readonly number[], values: readonly number[]): void {
+    const rawData = new Uint8Array(values.length * 8);
+    const view = new DataView(rawData.buffer);
+    values.forEach((v, i) => view.setBigInt64(i * 8, BigInt(v), true));
+    this.initializers.push({ name, dims: [...dims], dataType: ONNX_INT64, rawData });
   }
 
   toLayout(layout: 'NHWC' | 'NCHW', name: string): void {

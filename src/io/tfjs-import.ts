@@ -26,6 +26,7 @@ import { parseManifest, type Manifest } from './tfjs-manifest.js';
 import { TFJS_MODEL_FILE } from './tfjs-export.js';
 import { ModelFileError } from '../core/errors.js';
 import { quoteString, quoteValue } from '../core/quote-value.js';
+import { sniffFileKind, SNIFF_BYTES, wrongKindMessage } from '../data/file-kind.js';
 
 export interface TfjsLoadOptions {
   backend?: BackendChoice;
@@ -173,6 +174,8 @@ export async function loadTfjsModel(path: string, options: TfjsLoadOptions = {})
     if (file.size > MAX_MODEL_JSON_BYTES) throw new ModelFileError(`${jsonPath} is ${file.size} bytes; a model.json above ${MAX_MODEL_JSON_BYTES} bytes is refused.`);
     return file.readAll(MAX_MODEL_JSON_BYTES);
   });
+  const found = sniffFileKind(jsonBytes.subarray(0, SNIFF_BYTES), jsonPath);
+  if (found && found.name !== 'tfjs-model-json') throw new ModelFileError(wrongKindMessage(jsonPath, found, 'a TF.js model.json'));
   const { spec, manifest } = parseTfjsModelJson(jsonBytes, jsonPath);
   const folder = dirname(jsonPath);
   const groupBytes: Uint8Array[] = [];

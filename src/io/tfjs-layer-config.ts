@@ -29,7 +29,7 @@ function isObject(value: unknown): value is Record<string, unknown> {
 /** The Keras config of a convkit layer; `batchInputShape` goes on the first layer so TF.js can build the model. */
 export function kerasLayerConfig(layer: Layer, batchInputShape: readonly number[] | undefined): KerasConfig {
   const c = layer.getConfig();
-  const common: KerasConfig = { name: c.name, trainable: true, dtype: 'float32' };
+  const common: KerasConfig = { name: c.name, trainable: layer.trainable, dtype: 'float32' };
   if (batchInputShape) common.batch_input_shape = [null, ...batchInputShape];
   const descriptor = descriptorFor(layer.className);
   if (!descriptor) {
@@ -47,7 +47,6 @@ export function kerasLayerConfig(layer: Layer, batchInputShape: readonly number[
 
 /** Keys every layer class has, checked to hold the one value convkit implements. */
 const COMMON_FIXED: readonly FixedKerasKey[] = [
-  { keras: 'trainable', exported: true, ok: (v) => v === true, expected: 'true (convkit has no frozen layers)' },
   // Keras 3 writes a dtype policy object; TF.js and Keras 2 a string.
   {
     keras: 'dtype',
@@ -88,6 +87,9 @@ export function parseKerasLayer(className: string, config: unknown, where: strin
     if (renamed) {
       // null means "the Keras default" (e.g. MaxPooling2D strides null = pool_size); convkit applies the same default.
       if (value !== null) out[renamed.name] = value;
+    } else if (key === 'trainable') {
+      if (typeof value !== 'boolean') throw new ModelFileError(`${where}: ${className} trainable must be true or false; received ${quoteValue(value)}.`);
+      if (!value) out.trainable = false;
     } else if (key === 'batch_input_shape' || key === 'batch_shape') {
       if (value !== null) inputShape = parseBatchShape(value, `${where} (${className})`);
     } else if (key === 'input_dim' && descriptor.kerasInputDim) {

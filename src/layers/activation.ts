@@ -15,6 +15,7 @@ import { quoteValue } from '../core/quote-value.js';
 import { knownLayerOptions, optionKeys } from './validate-options.js';
 
 export interface ActivationOptions {
+  trainable?: boolean;
   activation: ActivationIdentifier;
   inputShape?: readonly number[];
   name?: string;
@@ -34,7 +35,7 @@ export class Activation extends Layer {
       throw new ConfigError(`Activation expects an activation name such as 'relu' or { activation: 'relu' }; received ${quoteValue(options)}.`);
     }
     super(given);
-    knownLayerOptions('Activation', given, optionKeys<Omit<ActivationOptions, 'name' | 'inputShape'>>({ activation: true }));
+    knownLayerOptions('Activation', given, optionKeys<Omit<ActivationOptions, 'name' | 'inputShape' | 'trainable'>>({ activation: true }));
     if (given.activation === undefined) throw new ConfigError(`Activation expects an activation, e.g. { activation: 'relu' }; received none.`);
     this.activation = parseActivation('Activation', given.activation);
   }

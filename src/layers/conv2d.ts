@@ -10,6 +10,8 @@ import { glorotUniform, zeros } from './initializers.js';
 import { ConfigError, ShapeError } from '../core/errors.js';
 
 export interface Conv2DOptions {
+  /** False freezes the layer (Layer.trainable). */
+  trainable?: boolean;
   filters: number;
   kernelSize: number | [number, number];
   strides?: number | [number, number];
@@ -20,7 +22,7 @@ export interface Conv2DOptions {
   name?: string;
 }
 
-const CONV2D_OPTIONS = optionKeys<Omit<Conv2DOptions, 'name' | 'inputShape'>>({
+const CONV2D_OPTIONS = optionKeys<Omit<Conv2DOptions, 'name' | 'inputShape' | 'trainable'>>({
   filters: true, kernelSize: true, strides: true, padding: true, activation: true, useBias: true,
 });
 

@@ -9,6 +9,8 @@ import { KERNEL_AND_BIAS_EXTRAS, onnxActivation, type LayerDescriptor } from './
 import { ConfigError } from '../core/errors.js';
 
 export interface DenseOptions {
+  /** False freezes the layer (Layer.trainable). */
+  trainable?: boolean;
   units: number;
   activation?: ActivationIdentifier;
   useBias?: boolean;
@@ -16,7 +18,7 @@ export interface DenseOptions {
   name?: string;
 }
 
-const DENSE_OPTIONS = optionKeys<Omit<DenseOptions, 'name' | 'inputShape'>>({ units: true, activation: true, useBias: true });
+const DENSE_OPTIONS = optionKeys<Omit<DenseOptions, 'name' | 'inputShape' | 'trainable'>>({ units: true, activation: true, useBias: true });
 
 export class Dense extends AffineLayer {
   readonly className = 'Dense';

@@ -17,7 +17,7 @@ export class Dropout extends Layer {
   private output: FloatArray | undefined;
   private mask: FloatArray | undefined;
 
-  constructor(options: { rate: number; inputShape?: readonly number[]; name?: string }) {
+  constructor(options: { rate: number; inputShape?: readonly number[]; name?: string; trainable?: boolean }) {
     super(options ?? {});
     knownLayerOptions('Dropout', options, ['rate']);
     const rate = options?.rate;

@@ -8,7 +8,7 @@ export class Flatten extends Layer {
   readonly className = 'Flatten';
   readonly namePrefix = 'flatten';
 
-  constructor(options: { inputShape?: readonly number[]; name?: string } = {}) {
+  constructor(options: { inputShape?: readonly number[]; name?: string; trainable?: boolean } = {}) {
     super(options);
     knownLayerOptions('Flatten', options, []);
   }

@@ -6,9 +6,11 @@ import { Dropout } from './dropout.js';
 import { Flatten } from './flatten.js';
 import { MaxPooling2D, type MaxPooling2DOptions } from './max-pooling2d.js';
 import { LeakyReLU, type LeakyReLUOptions } from './leaky-relu.js';
+import { InputLayer, type InputOptions } from './input-layer.js';
+import { Reshape, type ReshapeOptions } from './reshape.js';
 
-export { Activation, Conv2D, Dense, Dropout, Flatten, MaxPooling2D, LeakyReLU };
-export type { ActivationOptions, Conv2DOptions, DenseOptions, MaxPooling2DOptions, LeakyReLUOptions };
+export { Activation, Conv2D, Dense, Dropout, Flatten, MaxPooling2D, LeakyReLU, InputLayer, Reshape };
+export type { ActivationOptions, Conv2DOptions, DenseOptions, MaxPooling2DOptions, LeakyReLUOptions, InputOptions, ReshapeOptions };
 export { Layer, type Weight, type LayerDetails, type LayerPlan } from './layer.js';
 
 export const conv2d = (options: Conv2DOptions): Conv2D => new Conv2D(options);
@@ -19,3 +21,6 @@ export const dropout = (options: { rate: number; name?: string }): Dropout => ne
 export const activation = (options: ConstructorParameters<typeof Activation>[0]): Activation => new Activation(options);
 /** Keras's LeakyReLU layer (slope 0.3 by default); the 'leaky_relu' activation name is slope 0.2. */
 export const leakyReLU = (options: LeakyReLUOptions = {}): LeakyReLU => new LeakyReLU(options);
+/** The model's input, first in a Sequential list: Keras's keras.Input(shape=(28, 28, 1)). */
+export const input = (options: InputOptions): InputLayer => new InputLayer(options);
+export const reshape = (options: ReshapeOptions): Reshape => new Reshape(options);

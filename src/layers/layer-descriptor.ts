@@ -50,6 +50,8 @@ export interface OnnxGraph {
   add(name: string, opType: string, inputs: readonly string[], attributes?: readonly OnnxAttributeValue[]): void;
   /** A float32 constant (a weight), referenced by name from a node's inputs. */
   addInitializer(name: string, dims: readonly number[], values: ArrayLike<number>): void;
+  /** An int64 constant (a shape, as Reshape takes it). */
+  addInt64Initializer(name: string, dims: readonly number[], values: readonly number[]): void;
 }
 
 export interface LayerDescriptor<L extends Layer = Layer> {

@@ -12,8 +12,8 @@
 import type { Backend, FloatArray } from '../backend/backend.js';
 import type { Random } from '../core/random.js';
 import { batchBuffer } from '../core/batch-buffer.js';
-import { allocate, arrayType, type DType } from '../core/tensor.js';
-import { ConfigError } from '../core/errors.js';
+import { allocate, arrayType, Tensor, type DType } from '../core/tensor.js';
+import { ConfigError, ShapeError } from '../core/errors.js';
 import { quoteValue } from '../core/quote-value.js';
 
 export interface Weight {
@@ -22,6 +22,7 @@ export interface Weight {
   readonly shape: readonly number[];
   readonly value: FloatArray;
   readonly grad: FloatArray;
+  /** The owning layer's `trainable`, read live: freezing a layer freezes its weights. */
   readonly trainable: boolean;
 }
 
@@ -82,8 +83,14 @@ export abstract class Layer {
   inputShape: readonly number[] = [];
   outputShape: readonly number[] = [];
   built = false;
+  /**
+   * False freezes the layer, as Keras's `layer.trainable = False`: the optimizer skips its
+   * weights (their gradients are never applied) and summary counts them as non-trainable.
+   * Saved in model files and TF.js exports. Test: test/layers/trainable.test.ts.
+   */
+  trainable = true;
 
-  constructor(options: { name?: string; inputShape?: readonly number[] }) {
+  constructor(options: { name?: string; inputShape?: readonly number[]; trainable?: boolean }) {
     if (options.name !== undefined && (typeof options.name !== 'string' || !/^[A-Za-z0-9_.-]+$/.test(options.name))) {
       // Names become weight names ("conv2d/kernel") in model files: keep them to one path segment.
       throw new ConfigError(`${this.constructor.name} expects name to be letters, digits, '_', '.' or '-'; received ${quoteValue(options.name)}.`);
@@ -98,6 +105,10 @@ export abstract class Layer {
       }
     }
     this.declaredInputShape = options.inputShape ? [...options.inputShape] : undefined;
+    if (options.trainable !== undefined) {
+      if (typeof options.trainable !== 'boolean') throw new ConfigError(`${this.constructor.name} expects trainable to be true or false; received ${quoteValue(options.trainable)}.`);
+      this.trainable = options.trainable;
+    }
   }
 
   /** Validates the input shape, creates weights and returns the output shape. */
@@ -155,6 +166,38 @@ export abstract class Layer {
     return this.weights().reduce((sum, w) => sum + w.value.length, 0);
   }
 
+  /** Copies of this layer's weights in Keras order (kernel, then bias), as Keras's layer.get_weights(). */
+  getWeights(): Tensor[] {
+    this.checkBuilt('getWeights');
+    return this.weights().map((w) => new Tensor(w.value.slice(), w.shape));
+  }
+
+  /**
+   * Copies `values` into this layer's weights, in getWeights() order, as Keras's
+   * layer.set_weights(): the count and every shape must match exactly; nothing is
+   * written unless all do.
+   */
+  setWeights(values: readonly Tensor[]): void {
+    this.checkBuilt('setWeights');
+    const weights = this.weights();
+    if (!Array.isArray(values) || values.length !== weights.length) {
+      const expected = weights.map((w) => `[${w.shape.join(', ')}]`).join(', ') || 'none';
+      throw new ShapeError(`${this.displayName}.setWeights() expects ${weights.length} tensor(s) (${expected}); received ${Array.isArray(values) ? values.length : quoteValue(values)}.`);
+    }
+    weights.forEach((w, i) => {
+      const v = values[i];
+      if (!(v instanceof Tensor)) throw new ShapeError(`${this.displayName}.setWeights(): value ${i} (${w.name}) must be a Tensor of shape [${w.shape.join(', ')}]; received ${quoteValue(v)}.`);
+      if (v.shape.length !== w.shape.length || v.shape.some((d, k) => d !== w.shape[k]) || v.data.length !== w.value.length) {
+        throw new ShapeError(`${this.displayName}.setWeights(): ${w.name} expects shape [${w.shape.join(', ')}]; received [${v.shape.join(', ')}].`);
+      }
+    });
+    weights.forEach((w, i) => w.value.set(values[i]!.data));
+  }
+
+  private checkBuilt(method: string): void {
+    if (!this.built) throw new ConfigError(`${this.displayName}.${method}(): the layer has no weights until it is built; add it to a model with an input shape (or call model.build()) first.`);
+  }
+
   abstract details(): LayerDetails;
 
   /** Constructor options as plain JSON, enough to rebuild the layer. */
@@ -181,6 +224,12 @@ export abstract class Layer {
     const initial = init(shape.reduce((a, b) => a * b, 1));
     const value = this.allocate(initial.length);
     value.set(initial);
-    return { name: `${this.name}/${suffix}`, shape: [...shape], value, grad: this.allocate(value.length), trainable: true };
+    const layer = this;
+    return {
+      name: `${this.name}/${suffix}`, shape: [...shape], value, grad: this.allocate(value.length),
+      get trainable() {
+        return layer.trainable;
+      },
+    };
   }
 }

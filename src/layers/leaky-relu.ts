@@ -30,7 +30,7 @@ export class LeakyReLU extends Layer {
 
   constructor(options: LeakyReLUOptions = {}) {
     super(options ?? {});
-    knownLayerOptions('LeakyReLU', options, optionKeys<Omit<LeakyReLUOptions, 'name' | 'inputShape'>>({ alpha: true }));
+    knownLayerOptions('LeakyReLU', options, optionKeys<Omit<LeakyReLUOptions, 'name' | 'inputShape' | 'trainable'>>({ alpha: true }));
     const alpha = options?.alpha ?? 0.3;
     // A negative slope would make the output's sign no longer say which side x was on; Keras refuses it too.
     if (typeof alpha !== 'number' || !(alpha >= 0) || !Number.isFinite(alpha)) {

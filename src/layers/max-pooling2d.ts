@@ -11,6 +11,7 @@ import { ConvkitError, ShapeError } from '../core/errors.js';
 const newInt32Array = (size: number): Int32Array => new Int32Array(size);
 
 export interface MaxPooling2DOptions {
+  trainable?: boolean;
   poolSize?: number | [number, number];
   /** Defaults to poolSize, as in Keras. */
   strides?: number | [number, number];
@@ -19,7 +20,7 @@ export interface MaxPooling2DOptions {
   name?: string;
 }
 
-const MAX_POOLING2D_OPTIONS = optionKeys<Omit<MaxPooling2DOptions, 'name' | 'inputShape'>>({ poolSize: true, strides: true, padding: true });
+const MAX_POOLING2D_OPTIONS = optionKeys<Omit<MaxPooling2DOptions, 'name' | 'inputShape' | 'trainable'>>({ poolSize: true, strides: true, padding: true });
 
 export class MaxPooling2D extends Layer {
   readonly className = 'MaxPooling2D';

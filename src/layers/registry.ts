@@ -14,6 +14,7 @@ import { dropoutDescriptor } from './dropout.js';
 import { flattenDescriptor } from './flatten.js';
 import { maxPooling2dDescriptor } from './max-pooling2d.js';
 import { leakyReluDescriptor } from './leaky-relu.js';
+import { reshapeDescriptor } from './reshape.js';
 
 const DESCRIPTORS: readonly LayerDescriptor[] = [
   conv2dDescriptor,
@@ -23,6 +24,7 @@ const DESCRIPTORS: readonly LayerDescriptor[] = [
   dropoutDescriptor,
   activationDescriptor,
   leakyReluDescriptor,
+  reshapeDescriptor,
 ];
 
 const BY_CLASS_NAME: ReadonlyMap<string, LayerDescriptor> = new Map(DESCRIPTORS.map((d) => [d.className, d]));

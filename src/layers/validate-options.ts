@@ -6,7 +6,7 @@ import { checkKnownKeys, optionKeys } from '../core/check-options.js';
 export { optionKeys };
 
 /** Options the Layer base class reads for every layer. */
-export const COMMON_LAYER_OPTIONS: readonly string[] = ['name', 'inputShape'];
+export const COMMON_LAYER_OPTIONS: readonly string[] = ['name', 'inputShape', 'trainable'];
 
 /**
  * Refuses an option this layer does not read (`{ pool_size: 3 }`, `{ dilationRate: 2 }`),

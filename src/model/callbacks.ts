@@ -23,6 +23,8 @@ export class History {
   readonly history: Record<string, number[]> = {};
   /** Seconds of wall time per epoch (training + validation). */
   readonly epochSeconds: number[] = [];
+  /** Where fit() stopped when its signal was aborted: zero-based epoch and step (the last step that ran), of `steps` per epoch. */
+  interrupted: { epoch: number; step: number; steps: number } | undefined;
 
   constructor(readonly params: { epochs: number; steps: number; batchSize: number; samples: number; seed: number }) {}
 

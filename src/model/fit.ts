@@ -15,6 +15,7 @@ import { checkInputs, checkTargets } from './validate-data.js';
 import { ConfigError } from '../core/errors.js';
 import { quoteValue } from '../core/quote-value.js';
 import { checkBoolean, checkKnownKeys, optionKeys, checkNonNegativeInteger, checkPositiveInteger } from '../core/check-options.js';
+import { checkYieldEvery, DEFAULT_YIELD_EVERY_MS, EventLoopTurns, type YieldEvery } from './event-loop-turns.js';
 
 export interface FitOptions {
   epochs?: number;
@@ -43,12 +44,24 @@ export interface FitOptions {
    * both are given. The batch loss is the sum of weighted losses / batch size ("sum_over_batch_size").
    */
   sampleWeight?: Float32Array | number[];
+  /**
+   * Milliseconds of work between turns given to the event loop (default 50), so that timers,
+   * servers and signal handlers run during training; false runs the whole fit as one task.
+   */
+  yieldEveryMs?: YieldEvery;
+  /**
+   * Stops training after the current step when aborted (the CLI's Ctrl-C). The interrupted epoch
+   * is neither recorded in History nor passed to onEpochEnd, so a checkpoint never claims an
+   * epoch that did not finish; History.interrupted says where training stopped.
+   */
+  signal?: AbortSignal;
 }
 
 /** Every key FitOptions has: any other is refused (a misspelled batch_size would train at 32 without a word). */
 const FIT_OPTION_KEYS = optionKeys<FitOptions>({
   epochs: true, initialEpoch: true, batchSize: true, validationSplit: true, validationData: true, shuffle: true,
   verbose: true, callbacks: true, stream: true, classWeight: true, sampleWeight: true,
+  yieldEveryMs: true, signal: true,
 });
 
 function describeValue(value: unknown): string {
@@ -139,6 +152,9 @@ export async function runFit(model: Sequential, x: Tensor, targets: Targets, opt
   if (verbose !== 0 && verbose !== 1 && verbose !== 2) throw new ConfigError(`fit() expects verbose to be 0, 1 or 2; received ${quoteValue(verbose)}.`);
   const shuffle = checkBoolean('fit()', 'shuffle', options.shuffle ?? true);
   const callbacks = options.callbacks ?? [];
+  const turns = new EventLoopTurns(checkYieldEvery('fit()', options.yieldEveryMs ?? DEFAULT_YIELD_EVERY_MS));
+  const signal = options.signal;
+  if (signal !== undefined && !(signal instanceof AbortSignal)) throw new ConfigError(`fit() expects signal to be an AbortSignal (from new AbortController().signal); received ${describeValue(signal)}.`);
   const loss = model.loss!;
   const sampleSize = shapeSize(model.inputShape);
   const classes = shapeSize(model.outputShape);
@@ -215,10 +231,21 @@ export async function runFit(model: Sequential, x: Tensor, targets: Targets, opt
       const logs = running();
       bar.update(step + 1, logs);
       for (const cb of callbacks) await cb.onBatchEnd?.(step, logs);
+      // One clock read per step; a turn only every yieldEveryMs (src/model/event-loop-turns.ts).
+      if (turns.due()) await turns.turn();
+      if (signal?.aborted) {
+        history.interrupted = { epoch, step, steps };
+        break;
+      }
+    }
+    if (history.interrupted) {
+      // The partial epoch's line ends the output (a TTY bar would stay half-drawn), but nothing records it.
+      bar.finish(running());
+      break;
     }
     const logs = running();
     if (validation) {
-      const val = model.evaluateArrays(validation.x, validation.y, validation.count, batchSize);
+      const val = await model.evaluateArrays(validation.x, validation.y, validation.count, batchSize, turns);
       for (const [key, value] of Object.entries(val)) logs[`val_${key}`] = value;
     }
     bar.finish(logs);

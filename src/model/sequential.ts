@@ -9,6 +9,7 @@ import { batchBuffer } from '../core/batch-buffer.js';
 import { Random, randomSeed } from '../core/random.js';
 import { allocate, arrayType, shapeSize, Tensor, type DType } from '../core/tensor.js';
 import type { Layer, Weight } from '../layers/layer.js';
+import { InputLayer } from '../layers/input-layer.js';
 import { getLoss, type Loss, type LossConfig, type LossIdentifier, type LossOptions, type RowWeights, type Targets } from '../losses/losses.js';
 import { accuracyHits, checkMetricsForLoss, MetricState, parseMetrics, type MetricIdentifier, type MetricName } from '../metrics/metrics.js';
 import { getOptimizer, type Optimizer, type OptimizerName } from '../optimizers/optimizer.js';
@@ -19,6 +20,7 @@ import { formatSummary, type SummaryOptions } from './summary.js';
 import { ExecutionPlan } from './plan/execution-plan.js';
 import { ConfigError, ShapeError } from '../core/errors.js';
 import { checkKnownKeys, checkPositiveInteger, optionKeys } from '../core/check-options.js';
+import { checkYieldEvery, DEFAULT_YIELD_EVERY_MS, EventLoopTurns, type YieldEvery } from './event-loop-turns.js';
 
 export interface SequentialOptions {
   name?: string;
@@ -28,6 +30,11 @@ export interface SequentialOptions {
   seed?: number;
   /** 'float64' runs on the reference backend only; used for gradient checks. */
   dtype?: DType;
+  /**
+   * The per-sample input shape, e.g. [28, 28, 1]: the model builds as soon as it has a layer,
+   * as with layers.input({ shape }) first in the list or inputShape on the first layer.
+   */
+  inputShape?: readonly number[];
 }
 
 export interface CompileOptions {
@@ -40,19 +47,23 @@ export interface CompileOptions {
 }
 
 
-/** evaluate()'s and predict()'s options. */
-export interface BatchOptions {
+/** Options of evaluate() and predict(). */
+export interface InferenceOptions {
   batchSize?: number;
+  /** Milliseconds of work between turns given to the event loop (default 50); false for none. */
+  yieldEveryMs?: YieldEvery;
 }
+/** @deprecated the earlier name of InferenceOptions. */
+export type BatchOptions = InferenceOptions;
+
+const COMPILE_KEYS = optionKeys<CompileOptions>({ optimizer: true, loss: true, lossOptions: true, metrics: true });
+const INFERENCE_KEYS = optionKeys<InferenceOptions>({ batchSize: true, yieldEveryMs: true });
 
 /**
  * What evaluate() returns: the mean loss, and each compiled metric under the
  * name Keras logs it by (accuracy, binary_accuracy, precision ...). The same
  * keys, with a val_ prefix, are fit()'s validation logs.
  */
-const COMPILE_KEYS = optionKeys<CompileOptions>({ optimizer: true, loss: true, lossOptions: true, metrics: true });
-const BATCH_KEYS = optionKeys<BatchOptions>({ batchSize: true });
-
 export type EvaluateResult = { loss: number } & { [K in MetricName]?: number };
 
 export interface StepResult {
@@ -85,6 +96,8 @@ export class Sequential {
   /** The backend's kernelSettingsVersion when compiledPlan was compiled. */
   private planSettingsVersion: number | undefined;
   private scratch: { probs?: FloatArray; grad?: FloatArray } = {};
+  /** The input shape given by options.inputShape or an Input first in the list (the first layer's own inputShape is kept on it). */
+  private declaredInput: readonly number[] | undefined;
 
   constructor(layers: Layer[] = [], options: SequentialOptions = {}) {
     this.name = options.name ?? 'sequential';
@@ -95,11 +108,20 @@ export class Sequential {
     }
     this.seed = options.seed ?? randomSeed();
     this.random = new Random(this.seed);
+    if (options.inputShape !== undefined) this.declaredInput = new InputLayer({ shape: options.inputShape }).shape;
     for (const layer of layers) this.add(layer);
   }
 
   /** Appends a layer; once the input shape is known, each added layer is built right away (as in Keras). */
   add(layer: Layer): void {
+    if (layer instanceof InputLayer) {
+      if (this.layers.length > 0 || this.declaredInput) {
+        const has = this.layers.length > 0 ? `${this.layers.length} layer(s)` : `the input shape [${this.declaredInput!.join(', ')}]`;
+        throw new ConfigError(`An Input must come first in a Sequential model, and only once; model "${this.name}" already has ${has}.`);
+      }
+      this.declaredInput = layer.shape;
+      return;
+    }
     if (layer.built) throw new ConfigError(`Layer "${layer.name}" (${layer.className}) already belongs to a built model; create a new layer.`);
     if (layer.name === undefined) {
       const taken = new Set(this.layers.map((l) => l.name));
@@ -112,14 +134,19 @@ export class Sequential {
     if (this.layers.length > 0 && layer.declaredInputShape) {
       throw new ConfigError(`Layer "${layer.name}" declares inputShape, but only the first layer of a Sequential model may.`);
     }
+    const declared = this.declaredInput;
+    if (declared && layer.declaredInputShape && (declared.length !== layer.declaredInputShape.length || declared.some((d, i) => d !== layer.declaredInputShape![i]))) {
+      throw new ConfigError(`Layer "${layer.name}" declares inputShape [${layer.declaredInputShape.join(', ')}], but the model's input shape is [${declared.join(', ')}].`);
+    }
     // Build before appending, so that a layer that does not fit leaves the model unchanged.
     if (this.built) layer.build(this.layers[this.layers.length - 1].outputShape, this.buildContext());
     this.layers.push(layer);
     this.weightList = undefined;
     this.compiledPlan = undefined;
-    if (this.layers.length === 1 && layer.declaredInputShape) {
+    const inputShape = this.declaredInput ?? layer.declaredInputShape;
+    if (this.layers.length === 1 && inputShape) {
       try {
-        this.build(layer.declaredInputShape);
+        this.build(inputShape);
       } catch (error) {
         this.layers.pop();
         throw error;
@@ -167,7 +194,7 @@ export class Sequential {
   private ensureBuilt(inputShape?: readonly number[]): void {
     if (this.built) return;
     const first = this.layers[0];
-    const shape = first?.declaredInputShape ?? inputShape;
+    const shape = this.declaredInput ?? first?.declaredInputShape ?? inputShape;
     if (!shape) {
       throw new ConfigError(`Model "${this.name}" is not built yet: give the first layer an inputShape (e.g. inputShape: [28, 28, 1]) or call fit() first.`);
     }
@@ -343,19 +370,23 @@ export class Sequential {
     return runFit(this, inputs, targets, options);
   }
 
-  /** Mean loss and metrics over the data, in batches, without training. */
-  evaluate(x: Tensor, y: unknown, options: BatchOptions = {}): EvaluateResult {
+  /**
+   * Mean loss and metrics over the data, in batches, without training. Async, as fit(): it gives
+   * the event loop a turn every yieldEveryMs of work (src/model/event-loop-turns.ts).
+   */
+  async evaluate(x: Tensor, y: unknown, options: InferenceOptions = {}): Promise<EvaluateResult> {
     const { loss } = this.requireCompiled('evaluate');
-    checkKnownKeys('evaluate()', options, BATCH_KEYS);
+    checkKnownKeys('evaluate()', options, INFERENCE_KEYS);
     this.ensureBuilt(x instanceof Tensor ? x.shape.slice(1) : undefined);
     const inputs = checkInputs(x, this.layers[0], this.inputShape, 'evaluate');
     const targets = checkTargets(y, loss, inputs.shape[0], shapeSize(this.outputShape), 'evaluate');
     const batchSize = checkPositiveInteger('evaluate()', 'batchSize', options.batchSize ?? 32, '32');
-    return this.evaluateArrays(inputs.data, targets, inputs.shape[0], batchSize);
+    const turns = new EventLoopTurns(checkYieldEvery('evaluate()', options.yieldEveryMs ?? DEFAULT_YIELD_EVERY_MS));
+    return this.evaluateArrays(inputs.data, targets, inputs.shape[0], batchSize, turns);
   }
 
-  /** evaluate() on validated flat arrays; fit() uses it for validation data. */
-  evaluateArrays(x: FloatArray, targets: Targets, samples: number, batchSize: number): EvaluateResult {
+  /** evaluate() on validated flat arrays; fit() uses it for validation data, with its own turns. */
+  async evaluateArrays(x: FloatArray, targets: Targets, samples: number, batchSize: number, turns: EventLoopTurns): Promise<EvaluateResult> {
     const loss = this.loss!;
     const sampleSize = shapeSize(this.inputShape);
     const classes = shapeSize(this.outputShape);
@@ -367,19 +398,24 @@ export class Sequential {
       const batchTargets = loss.sparse ? targets.subarray(start, start + batch) : targets.subarray(start * classes, (start + batch) * classes);
       lossSum += this.lossAndGrad(loss, output, batchTargets, batch).lossSum;
       metrics.update(output, batchTargets, batch, classes);
+      if (turns.due()) await turns.turn();
     }
     const logs: EvaluateResult = { loss: lossSum / samples };
     metrics.writeTo(logs);
     return logs;
   }
 
-  /** Model outputs for x, computed in batches: a Tensor of shape [N, ...outputShape]. */
-  predict(x: Tensor, options: BatchOptions = {}): Tensor {
-    checkKnownKeys('predict()', options, BATCH_KEYS);
+  /**
+   * Model outputs for x, computed in batches: a Tensor of shape [N, ...outputShape]. Async, as
+   * fit(): it gives the event loop a turn every yieldEveryMs of work (src/model/event-loop-turns.ts).
+   */
+  async predict(x: Tensor, options: InferenceOptions = {}): Promise<Tensor> {
+    checkKnownKeys('predict()', options, INFERENCE_KEYS);
     this.ensureBuilt(x instanceof Tensor ? x.shape.slice(1) : undefined);
     const inputs = checkInputs(x, this.layers[0], this.inputShape, 'predict');
     const samples = inputs.shape[0];
     const batchSize = checkPositiveInteger('predict()', 'batchSize', options.batchSize ?? 32, '32');
+    const turns = new EventLoopTurns(checkYieldEvery('predict()', options.yieldEveryMs ?? DEFAULT_YIELD_EVERY_MS));
     const sampleSize = shapeSize(this.inputShape);
     const outSize = shapeSize(this.outputShape);
     const result = allocate(this.dtype, samples * outSize);
@@ -387,6 +423,7 @@ export class Sequential {
       const batch = Math.min(batchSize, samples - start);
       const output = this.forwardBatch(inputs.data.subarray(start * sampleSize, (start + batch) * sampleSize), batch, false);
       result.set(output.subarray(0, batch * outSize), start * outSize);
+      if (turns.due()) await turns.turn();
     }
     return new Tensor(result, [samples, ...this.outputShape]);
   }

@@ -573,7 +573,7 @@ if ('error' in loaded) {
     assert.throws(() => backend.setThreads(0), /thread count/);
   });
 
-  test('allocateFloat32: zeroed views 64-byte aligned in their buffer, used by layers for activations, gradients and weights', () => {
+  test('allocateFloat32: zeroed views 64-byte aligned in their buffer, used by layers for activations, gradients and weights', async () => {
     for (const length of [0, 1, 17, 1600 * 128]) {
       const a = backend.allocateFloat32(length);
       assert.ok(a instanceof Float32Array && a.length === length && a.every((v) => v === 0));
@@ -588,7 +588,7 @@ if ('error' in loaded) {
       assert.equal(w.value.buffer.byteLength, w.value.byteLength + 64, `${w.name} value from allocateFloat32`);
       assert.equal(w.grad.buffer.byteLength, w.grad.byteLength + 64, `${w.name} gradient from allocateFloat32`);
     }
-    const y = model.predict(new Tensor(new Float32Array(2 * 36).fill(0.5), [2, 6, 6, 1]));
+    const y = await model.predict(new Tensor(new Float32Array(2 * 36).fill(0.5), [2, 6, 6, 1]));
     assert.ok(y.data.every(Number.isFinite));
   });
 

@@ -41,7 +41,7 @@ test('export --format tfjs|onnx writes files that predict like the model file; f
     const session = await ort.InferenceSession.create(join(dir, 'serve', 'model.onnx'));
     const x = new Tensor(train.images.subarray(0, 20 * 784), [20, 28, 28, 1]);
     const result = await session.run({ input: new ort.Tensor('float32', x.data as Float32Array, [20, 28, 28, 1]) });
-    assert.ok(maxAbsDiff(result.output.data as Float32Array, model.predict(x).data) <= TOLERANCE);
+    assert.ok(maxAbsDiff(result.output.data as Float32Array, (await model.predict(x)).data) <= TOLERANCE);
     await session.release();
 
     const again = run(dir, 'export', '--format', 'onnx', '--model', 'm.safetensors', '--out', 'serve');

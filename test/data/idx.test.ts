@@ -220,3 +220,19 @@ describe('encodeIdx refuses what it cannot write faithfully', () => {
     assert.throws(() => encodeIdx({ type: 'uint16' as IdxType, shape: [1], data: [1] }), (e: unknown) => e instanceof ConfigError && /expected one of uint8, .*; received uint16/.test(e.message));
   });
 });
+
+describe('readIdxFile given a file of another known kind', () => {
+  it('names the kind and what reads it', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'convkit-idx-kind-'));
+    try {
+      const png = join(dir, 'digit.png');
+      await writeFile(png, Uint8Array.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13]));
+      await assert.rejects(readIdxFile(png), (e: unknown) => e instanceof DataError && /digit\.png is a PNG image, not an IDX file: convkit predict reads PNG images/.test(e.message));
+      const json = join(dir, 'model.json');
+      await writeFile(json, '{"modelTopology": {}, "weightsManifest": []}');
+      await assert.rejects(readIdxFile(json), (e: unknown) => e instanceof DataError && /model\.json is a TF\.js layers model \(model\.json\), not an IDX file: read it with loadTfjsModel\(\)/.test(e.message));
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});

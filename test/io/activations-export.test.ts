@@ -41,11 +41,11 @@ const ALL: readonly ActivationName[] = ['gelu', 'elu', 'swish', 'leaky_relu'];
 /** TF.js knows every one but leaky_relu as an activation name. */
 const TFJS: readonly ActivationName[] = ['gelu', 'elu', 'swish', 'gelu'];
 
-test('a model file reloads the activations and predicts bit for bit', () => {
+test('a model file reloads the activations and predicts bit for bit', async () => {
   const m = model(ALL);
   const back = decodeModel(encodeModel(m), { backend: 'reference' }).model;
   assert.deepEqual(back.layers.map((l) => (l as { activation?: string }).activation), m.layers.map((l) => (l as { activation?: string }).activation));
-  assert.deepEqual(Array.from(back.predict(images).data), Array.from(m.predict(images).data));
+  assert.deepEqual(Array.from((await back.predict(images)).data), Array.from((await m.predict(images)).data));
 });
 
 test('ONNX Runtime runs the export within 1e-5 of convkit', async () => {
@@ -53,7 +53,7 @@ test('ONNX Runtime runs the export within 1e-5 of convkit', async () => {
     const m = model(activations);
     const session = await ort.InferenceSession.create(encodeOnnx(m));
     const result = await session.run({ input: new ort.Tensor('float32', images.data as Float32Array, [...images.shape]) });
-    const diff = maxAbsDiff(result.output.data as Float32Array, m.predict(images).data);
+    const diff = maxAbsDiff(result.output.data as Float32Array, (await m.predict(images)).data);
     assert.ok(diff <= TOLERANCE, `${activations.join(', ')}: ONNX Runtime differs by ${diff}`);
     await session.release();
   }
@@ -65,11 +65,11 @@ test('TF.js runs the export within 1e-5 of convkit, and TF.js import brings the 
     const m = model(TFJS);
     await exportTfjs(m, dir);
     const loaded = await tf.loadLayersModel(tfjsFolderHandler(dir));
-    const ours = m.predict(images).data;
+    const ours = (await m.predict(images)).data;
     const diff = maxAbsDiff(tfjsPredict(loaded, images), ours);
     assert.ok(diff <= TOLERANCE, `TF.js differs by ${diff}`);
     const back = await loadTfjsModel(dir, { backend: 'reference' });
-    assert.ok(maxAbsDiff(back.predict(images).data, ours) === 0);
+    assert.ok(maxAbsDiff((await back.predict(images)).data, ours) === 0);
   } finally {
     await rm(dir, { recursive: true, force: true });
   }

@@ -41,7 +41,7 @@ test('sigmoid + binary_crossentropy: trains, evaluates, saves, reloads and expor
   const history = await model.fit(train.x, train.y, { epochs: 8, batchSize: 16, validationData: [held.x, held.y], verbose: 0 });
   assert.deepEqual(Object.keys(history.history).sort(), ['accuracy', 'loss', 'precision', 'recall', 'val_accuracy', 'val_loss', 'val_precision', 'val_recall']);
   assert.ok(history.history.loss.at(-1)! < history.history.loss[0], `loss ${history.history.loss}`);
-  const result = model.evaluate(held.x, held.y);
+  const result = await model.evaluate(held.x, held.y);
   assert.ok(result.accuracy! >= 0.95, `held-out accuracy ${result.accuracy}`);
   assert.ok(result.precision! > 0.9 && result.recall! > 0.9, `precision ${result.precision}, recall ${result.recall}`);
 
@@ -53,8 +53,8 @@ test('sigmoid + binary_crossentropy: trains, evaluates, saves, reloads and expor
     assert.equal(reloaded.loss!.name, 'binary_crossentropy');
     assert.equal(reloaded.loss!.labelSmoothing, 0.05);
     assert.deepEqual(reloaded.metrics, ['accuracy', 'precision', 'recall']);
-    const ours = model.predict(held.x).data;
-    assert.deepEqual(Array.from(reloaded.predict(held.x).data), Array.from(ours));
+    const ours = (await model.predict(held.x)).data;
+    assert.deepEqual(Array.from((await reloaded.predict(held.x)).data), Array.from(ours));
     assert.deepEqual(reloaded.evaluate(held.x, held.y), result);
 
     await exportTfjs(model, join(dir, 'tfjs'));

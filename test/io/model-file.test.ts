@@ -76,7 +76,7 @@ describe('round trip', () => {
       assert.equal(loaded.loss?.name, 'sparse_categorical_crossentropy');
       assert.deepEqual(loaded.metrics, ['accuracy']);
       const x = new Tensor(new Float32Array(2 * 784).map((_, i) => (i % 7) / 7), [2, 28, 28, 1]);
-      assert.deepEqual(loaded.predict(x).data, original.predict(x).data);
+      assert.deepEqual((await loaded.predict(x)).data, (await original.predict(x)).data);
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
@@ -294,6 +294,51 @@ describe('atomic save', () => {
       assert.deepEqual((await readdir(dir)).sort(), ['blocked.safetensors', 'model.safetensors']);
       const reloaded = await loadModel(path, { backend: 'reference' });
       assert.deepEqual(reloaded.getWeights().map((t) => t.data), first.getWeights().map((t) => t.data));
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('a file of another known kind given to the model-file loader', () => {
+  test('is named, with what reads it, instead of a safetensors parse error', async () => {
+    const { exportTfjs } = await import('../../src/io/tfjs-export.js');
+    const { exportOnnx } = await import('../../src/io/onnx-export.js');
+    const { encodePng } = await import('../../src/apps/image/png-write.js');
+    const { writeFile } = await import('node:fs/promises');
+    const dir = await mkdtemp(join(tmpdir(), 'convkit-kind-'));
+    try {
+      const model = tinyModel();
+      const modelJson = await exportTfjs(model, join(dir, 'tfjs'));
+      const onnx = await exportOnnx(model, join(dir, 'onnx'));
+      const png = join(dir, 'digit.png');
+      await writeFile(png, encodePng({ width: 2, height: 2, data: new Uint8Array(4) }, { colour: 'grey' }));
+      const h5 = join(dir, 'model.h5');
+      await writeFile(h5, Uint8Array.from([0x89, 0x48, 0x44, 0x46, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 0]));
+      const idx = join(dir, 'images-idx3-ubyte');
+      const { encodeIdx } = await import('../../src/data/idx.js');
+      await writeFile(idx, encodeIdx({ type: 'uint8', shape: [1, 2, 2], data: new Uint8Array(4) }));
+      const keras = join(dir, 'model.keras');
+      const zipHeader = Buffer.alloc(30 + 13);
+      zipHeader.writeUInt32LE(0x04034b50, 0);
+      zipHeader.writeUInt16LE(13, 26);
+      zipHeader.write('metadata.json', 30, 'latin1');
+      await writeFile(keras, zipHeader);
+      const cases: [string, RegExp][] = [
+        [idx, /images-idx3-ubyte is an IDX array file \(MNIST format\), not a convkit model file \(\.safetensors\): read it with readIdxFile\(\)/],
+        [keras, /model\.keras is a Keras model archive \(\.keras\), not a convkit model file \(\.safetensors\): convkit does not read \.keras archives/],
+        [modelJson, /model\.json is a TF\.js layers model \(model\.json\), not a convkit model file \(\.safetensors\): read it with loadTfjsModel\(\)/],
+        [onnx, /model\.onnx is an ONNX model, not a convkit model file \(\.safetensors\): convkit writes ONNX .* but does not read it/],
+        [png, /digit\.png is a PNG image, not a convkit model file \(\.safetensors\): convkit predict reads PNG images/],
+        [h5, /model\.h5 is a Keras HDF5 model \(\.h5\), not a convkit model file \(\.safetensors\): convkit does not read HDF5; .*save_keras_model/],
+      ];
+      for (const [path, message] of cases) {
+        await assert.rejects(loadModel(path), (e: unknown) => e instanceof ModelFileError && message.test(e.message) && !/header length/.test(e.message), path);
+      }
+      // decodeModel on bytes refuses the same way, naming its source.
+      const { readFile } = await import('node:fs/promises');
+      assert.throws(() => decodeModel(new Uint8Array(Buffer.from(JSON.stringify({ modelTopology: {} }))), { source: 'upload' }), /^ModelFileError: upload is a TF\.js layers model/);
+      assert.ok((await readFile(onnx)).length > 0);
     } finally {
       await rm(dir, { recursive: true, force: true });
     }

@@ -33,7 +33,7 @@ test('ONNX Runtime runs each exported model within 1e-5 of convkit on 500 MNIST 
       assert.deepEqual(await readdir(out), ['model.onnx']);
       const session = await ort.InferenceSession.create(path, { intraOpNumThreads: 1, interOpNumThreads: 1 });
       assert.deepEqual([session.inputNames, session.outputNames], [['input'], ['output']]);
-      const ours = model.predict(trained.images, { batchSize: 128 }).data;
+      const ours = (await model.predict(trained.images, { batchSize: 128 })).data;
       const { data, dims } = await runOnnx(session, trained.images);
       assert.deepEqual(dims, [500, 10]);
       const diff = maxAbsDiff(data, ours);
@@ -78,7 +78,7 @@ test('a conv-only model ends back in NHWC; a float64 model is refused', async ()
   const { data, dims } = await runOnnx(session, x);
   assert.deepEqual(dims, [2, 4, 3, 3]);
   // Softmax over the channels (convkit's last axis), which is axis 1 while the graph is NCHW.
-  assert.ok(maxAbsDiff(data, convOnly.predict(x).data) <= TOLERANCE);
+  assert.ok(maxAbsDiff(data, (await convOnly.predict(x)).data) <= TOLERANCE);
   await session.release();
 
   const wide = new Sequential([layers.flatten({ inputShape: [2, 2, 1] }), layers.dense({ units: 2 })], { backend: 'reference', dtype: 'float64', seed: 1 });

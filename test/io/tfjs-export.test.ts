@@ -28,7 +28,7 @@ test('tf.loadLayersModel runs each exported model within 1e-5 of convkit on 500 
       assert.deepEqual((await readdir(out)).sort(), ['model.json', 'weights.bin']);
       const loaded = await tf.loadLayersModel(tfjsFolderHandler(out));
       const theirs = tfjsPredict(loaded, trained.images);
-      const ours = model.predict(trained.images, { batchSize: 128 }).data;
+      const ours = (await model.predict(trained.images, { batchSize: 128 })).data;
       const diff = maxAbsDiff(theirs, ours);
       const hits = accuracy(theirs, trained.labels);
       t.diagnostic(`${model.name}: max |tfjs - convkit| = ${diff.toExponential(2)} over ${theirs.length} probabilities; accuracy ${hits}`);

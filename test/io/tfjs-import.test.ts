@@ -44,7 +44,7 @@ test('convkit -> TF.js files -> convkit: same layers, bit-identical weights, ide
     assert.deepEqual(theirs.map((w) => [w.name, w.shape]), ours.map((w) => [w.name, w.shape]));
     theirs.forEach((w, i) => assert.deepEqual(w.value, ours[i].value, `${w.name} is bit-identical`));
     const x = new Tensor(Float32Array.from({ length: 5 * 7 * 6 * 2 }, (_, i) => Math.cos(i * 0.7)), [5, 7, 6, 2]);
-    assert.deepEqual(back.predict(x).data, model.predict(x).data);
+    assert.deepEqual((await back.predict(x)).data, (await model.predict(x)).data);
     // The path of model.json itself works as well as its folder.
     assert.equal((await loadTfjsModel(join(dir, 'model.json'), { backend: 'reference' })).countParams(), model.countParams());
   });
@@ -89,7 +89,7 @@ test('a model built and saved by TF.js itself loads into convkit and predicts wi
     const { test: images } = await loadMnist({ trainLimit: 1, testLimit: 500 });
     const x = new Tensor(images.images, [images.count, 28, 28, 1]);
     const theirs = tfjsPredict(made, x);
-    const ours = loaded.predict(x, { batchSize: 128 }).data;
+    const ours = (await loaded.predict(x, { batchSize: 128 })).data;
     const diff = maxAbsDiff(theirs, ours);
     const spread = Math.max(...theirs) - Math.min(...theirs);
     t.diagnostic(`TF.js-made model: max |convkit - tfjs| = ${diff.toExponential(2)} over ${theirs.length} logits spanning ${spread.toFixed(2)}`);
@@ -149,7 +149,7 @@ const BAD: [string, (json: Json, dir: string) => Promise<void> | void, RegExp][]
   ['channels_first data', (j) => { layersOf(j)[0].config.data_format = 'channels_first'; }, /Flatten data_format must be 'channels_last' \(convkit is NHWC\); received "channels_first"/],
   ['an unknown activation', (j) => { layersOf(j)[1].config.activation = 'selu'; }, /Dense got an unknown activation "selu"/],
   ['a float16 layer', (j) => { layersOf(j)[1].config.dtype = 'float16'; }, /Dense dtype must be 'float32'; received "float16"/],
-  ['a frozen layer', (j) => { layersOf(j)[1].config.trainable = false; }, /Dense trainable must be true \(convkit has no frozen layers\)/],
+  ['a trainable that is not a boolean', (j) => { layersOf(j)[1].config.trainable = 'no'; }, /Dense trainable must be true or false; received "no"/],
   ['a weight shape that does not fit the architecture', (j) => { weightsOf(j)[0].shape = [3, 4]; }, /weight "dense\/kernel" has shape \[3, 4\] in the file; the architecture needs \[4, 3\]/],
   ['a missing weight', async (j, dir) => {
     weightsOf(j).splice(1, 1);
@@ -241,4 +241,21 @@ test('a Keras-converter model.json loads: model_config wrapper, a first InputLay
 test('the untouched tiny export loads (so each refusal above is caused by its edit)', async () => {
   const model = (await loadEdited(() => undefined)) as Sequential;
   assert.equal(model.countParams(), 15);
+});
+
+test('loadTfjsModel given a convkit model file (or a PNG) says what it is and what reads it', async () => {
+  const { saveModel } = await import('../../src/io/model-file.js');
+  const dir = await mkdtemp(join(tmpdir(), 'convkit-tfjs-kind-'));
+  try {
+    const model = new Sequential([layers.dense({ units: 2, inputShape: [3] })], { backend: 'reference', seed: 1 });
+    const file = join(dir, 'm.safetensors');
+    await saveModel(model, file);
+    await assert.rejects(loadTfjsModel(file), (e: unknown) => e instanceof ModelFileError &&
+      e.message === `${file} is a safetensors file (a convkit model), not a TF.js model.json: read it with loadModel() or loadModelFile(), or pass it as --model to predict, evaluate, export, inspect or summary.`);
+    const png = join(dir, 'x.png');
+    await writeFile(png, Uint8Array.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13]));
+    await assert.rejects(loadTfjsModel(png), /x\.png is a PNG image, not a TF\.js model\.json: convkit predict reads PNG images/);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
 });

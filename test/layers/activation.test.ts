@@ -92,7 +92,7 @@ test('a convkit model with Activation layers exports to TF.js and ONNX, which pr
     new Activation('tanh'), layers.flatten(), layers.dense({ units: 3 }), new Activation('softmax'),
   ], { backend: 'reference', seed: 4 });
   const images = new Tensor(Float32Array.from({ length: 3 * 9 * 9 * 2 }, (_, i) => Math.sin(i * 0.37)), [3, 9, 9, 2]);
-  const ours = model.predict(images).data;
+  const ours = (await model.predict(images)).data;
   const dir = await mkdtemp(join(tmpdir(), 'convkit-activation-'));
   try {
     await exportTfjs(model, dir);
@@ -100,7 +100,7 @@ test('a convkit model with Activation layers exports to TF.js and ONNX, which pr
     assert.ok(maxAbsDiff(theirs, ours) <= TOLERANCE, `TF.js differs by ${maxAbsDiff(theirs, ours)}`);
     const back = await loadTfjsModel(dir, { backend: 'reference' });
     assert.deepEqual(back.layers.map((l) => l.className), model.layers.map((l) => l.className));
-    assert.deepEqual(back.predict(images).data, ours);
+    assert.deepEqual((await back.predict(images)).data, ours);
   } finally {
     await rm(dir, { recursive: true, force: true });
   }

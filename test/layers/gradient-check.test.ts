@@ -228,7 +228,7 @@ describe('losses and the output path', () => {
     });
   });
 
-  test('computeGradients returns the mean loss: -mean log p[label] from predict', () => {
+  test('computeGradients returns the mean loss: -mean log p[label] from predict', async () => {
     const spec: CheckSpec = {
       layers: () => [layers.dense({ units: 5, activation: 'tanh' }), layers.dense({ units: 4, activation: 'softmax' })],
       inputShape: [3], batch: 5, loss: sparse,
@@ -236,7 +236,7 @@ describe('losses and the output path', () => {
     const model = buildModel(spec);
     const { x, targets } = makeData(model, spec);
     const loss = model.computeGradients(x, targets, 5);
-    const probs = model.predict(new Tensor(x, [5, 3])).data;
+    const probs = (await model.predict(new Tensor(x, [5, 3]))).data;
     let expected = 0;
     for (let r = 0; r < 5; r++) expected -= Math.log(probs[r * 4 + targets[r]]);
     expected /= 5;
@@ -343,5 +343,18 @@ describe('the lab CNN', () => {
     });
     assert.equal(model.weights().length, 8);
     assert.ok(checked >= 150, `checked ${checked}`);
+  });
+});
+
+test('Reshape between Dense and Conv2D passes gradients through unchanged (the same values, another shape)', () => {
+  expectGradientsMatch({
+    layers: () => [
+      layers.dense({ units: 16, activation: 'tanh' }),
+      layers.reshape({ targetShape: [4, -1, 1] }),
+      layers.conv2d({ filters: 2, kernelSize: 3, activation: 'tanh' }),
+      layers.reshape({ targetShape: [8] }),
+      layers.dense({ units: 3, activation: 'softmax' }),
+    ],
+    inputShape: [6], batch: 3, loss: sparse,
   });
 });

@@ -55,7 +55,7 @@ test('ONNX Runtime and TF.js run the exports within 1e-5; TF.js import reads the
     layers.flatten(), layers.dense({ units: 4 }), layers.leakyReLU({ alpha: 0.2 }), layers.dense({ units: 2, activation: 'softmax' }),
   ], { backend: 'reference', seed: 3 });
   const images = new Tensor(Float32Array.from(inputs(4 * 50)), [4, 5, 5, 2]);
-  const ours = model.predict(images).data;
+  const ours = (await model.predict(images)).data;
   const session = await ort.InferenceSession.create(encodeOnnx(model));
   const out = await session.run({ input: new ort.Tensor('float32', images.data as Float32Array, [...images.shape]) });
   assert.ok(maxAbsDiff(out.output.data as Float32Array, ours) <= TOLERANCE);
@@ -67,7 +67,7 @@ test('ONNX Runtime and TF.js run the exports within 1e-5; TF.js import reads the
     assert.ok(maxAbsDiff(tfjsPredict(loaded, images), ours) <= TOLERANCE);
     const back = await loadTfjsModel(dir, { backend: 'reference' });
     assert.deepEqual(back.layers.map((l) => l.className), model.layers.map((l) => l.className));
-    assert.deepEqual(Array.from(back.predict(images).data), Array.from(ours));
+    assert.deepEqual(Array.from((await back.predict(images)).data), Array.from(ours));
   } finally {
     await rm(dir, { recursive: true, force: true });
   }

@@ -57,10 +57,10 @@ test('fit() logs the metrics under their Keras names, with val_ for validation, 
   const history = await model.fit(x, y, { epochs: 2, batchSize: 16, validationSplit: 0.25, verbose: 2, stream: { write: (s: string) => { lines.push(s); return true; } } as never });
   assert.deepEqual(Object.keys(history.history).sort(), ['binary_accuracy', 'loss', 'precision', 'recall', 'val_binary_accuracy', 'val_loss', 'val_precision', 'val_recall']);
   assert.match(lines.join(''), / - binary_accuracy: \d\.\d{4} - loss: \d\.\d{4} - precision: \d\.\d{4} - recall: \d\.\d{4} - val_binary_accuracy: /);
-  const result = model.evaluate(x, y);
+  const result = await model.evaluate(x, y);
   assert.deepEqual(Object.keys(result).sort(), ['binary_accuracy', 'loss', 'precision', 'recall']);
   // evaluate() agrees with a direct count over predict().
-  const p = model.predict(x).data;
+  const p = (await model.predict(x)).data;
   const hits = y.filter((t, i) => t === (p[i] > 0.5 ? 1 : 0)).length;
   assert.equal(result.binary_accuracy, hits / n);
 });

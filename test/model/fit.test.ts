@@ -29,15 +29,15 @@ test('epochs 0 and batchSize 1.5', async () => {
   await assert.rejects(model.fit(zeroImages4x4(2), [0, 1], { batchSize: 1.5, verbose: 0 }), /fit\(\) expects batchSize to be a positive integer; received 1\.5\./);
 });
 
-test('predict() and evaluate() refuse a batchSize that is not a positive integer (0 used to loop forever)', () => {
+test('predict() and evaluate() refuse a batchSize that is not a positive integer (0 used to loop forever)', async () => {
   const model = smallClassifier();
   const x = zeroImages4x4(3);
   for (const batchSize of [0, -1, 0.5, NaN, Infinity, '8' as unknown as number]) {
     const received = typeof batchSize === 'string' ? '"8"' : String(batchSize);
-    assert.throws(() => model.predict(x, { batchSize }), (e: unknown) => e instanceof ConfigError && e.message === `predict() expects batchSize to be a positive integer such as 32; received ${received}.`);
-    assert.throws(() => model.evaluate(x, [0, 1, 2], { batchSize }), (e: unknown) => e instanceof ConfigError && e.message === `evaluate() expects batchSize to be a positive integer such as 32; received ${received}.`);
+    await assert.rejects(() => model.predict(x, { batchSize }), (e: unknown) => e instanceof ConfigError && e.message === `predict() expects batchSize to be a positive integer such as 32; received ${received}.`);
+    await assert.rejects(() => model.evaluate(x, [0, 1, 2], { batchSize }), (e: unknown) => e instanceof ConfigError && e.message === `evaluate() expects batchSize to be a positive integer such as 32; received ${received}.`);
   }
-  assert.equal(model.predict(x, { batchSize: 2 }).shape[0], 3);
+  assert.equal((await model.predict(x, { batchSize: 2 })).shape[0], 3);
 });
 
 test('fit() refuses verbose, shuffle and initialEpoch of the wrong kind', async () => {
@@ -55,8 +55,8 @@ test('a batchSize above the number of samples is clamped to it, as in Keras: a h
   const history = await model.fit(zeroImages4x4(5), [0, 1, 2, 0, 1], { epochs: 2, batchSize: 2 ** 30, verbose: 0 });
   assert.equal(history.epoch.length, 2);
   assert.equal(history.params.steps, 1);
-  assert.equal(model.evaluate(zeroImages4x4(5), [0, 1, 2, 0, 1], { batchSize: 2 ** 30 }).loss > 0, true);
-  assert.equal(model.predict(zeroImages4x4(5), { batchSize: 2 ** 40 }).shape[0], 5);
+  assert.equal((await model.evaluate(zeroImages4x4(5), [0, 1, 2, 0, 1], { batchSize: 2 ** 30 })).loss > 0, true);
+  assert.equal((await model.predict(zeroImages4x4(5), { batchSize: 2 ** 40 })).shape[0], 5);
 });
 
 test('a seed that a model file could not store exactly is refused at construction', () => {

@@ -154,11 +154,11 @@ describe('sum_over_batch_size', () => {
     }
   }
 
-  test('the batch loss is the weighted sum of -log p[label] over the batch size, computed by hand', () => {
+  test('the batch loss is the weighted sum of -log p[label] over the batch size, computed by hand', async () => {
     const { x, labels } = makeData(5);
     const model = makeModel();
     const weights = Float64Array.of(0.5, 2, 0, 1, 3);
-    const probs = model.predict(new Tensor(x, [5, FEATURES])).data;
+    const probs = (await model.predict(new Tensor(x, [5, FEATURES]))).data;
     let expected = 0;
     for (let r = 0; r < 5; r++) expected -= weights[r] * Math.log(probs[r * CLASSES + labels[r]]);
     expected /= 5; // all 5 samples, the zero-weight one included
@@ -170,7 +170,7 @@ describe('sum_over_batch_size', () => {
     const { x, labels } = makeData(6);
     const sampleWeight = [1, 0.25, 4, 0, 2, 1];
     const model = makeModel();
-    const probs = model.predict(new Tensor(x, [6, FEATURES])).data;
+    const probs = (await model.predict(new Tensor(x, [6, FEATURES]))).data;
     let expected = 0;
     for (let r = 0; r < 6; r++) expected -= sampleWeight[r] * Math.log(probs[r * CLASSES + labels[r]]);
     expected /= 6;
@@ -185,7 +185,7 @@ describe('sum_over_batch_size', () => {
     const b = makeModel();
     const weighted = await a.fit(new Tensor(x, [12, FEATURES]), labels, { epochs: 1, batchSize: 4, verbose: 0, classWeight: [3, 1, 1], validationData });
     await b.fit(new Tensor(x, [12, FEATURES]), labels, { epochs: 1, batchSize: 4, verbose: 0, classWeight: [3, 1, 1] });
-    assert.deepEqual(weighted.history.val_loss, [b.evaluate(validationData[0], validationData[1], { batchSize: 4 }).loss]);
+    assert.deepEqual(weighted.history.val_loss, [(await b.evaluate(validationData[0], validationData[1], { batchSize: 4 })).loss]);
   });
 });
 

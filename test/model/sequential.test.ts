@@ -154,11 +154,11 @@ describe('summary', () => {
 });
 
 describe('predict and evaluate', () => {
-  test('predict returns [N, 10] probability rows for the lab CNN', () => {
+  test('predict returns [N, 10] probability rows for the lab CNN', async () => {
     const model = labCnn(3);
     const random = new Random(5);
     const x = new Tensor(Float32Array.from({ length: 3 * 784 }, () => random.next()), [3, 28, 28, 1]);
-    const out = model.predict(x, { batchSize: 2 });
+    const out = await model.predict(x, { batchSize: 2 });
     assert.deepEqual(out.shape, [3, 10]);
     for (let r = 0; r < 3; r++) {
       const row = Array.from(out.data.subarray(r * 10, r * 10 + 10));
@@ -166,23 +166,23 @@ describe('predict and evaluate', () => {
       assert.ok(Math.abs(row.reduce((a, b) => a + b, 0) - 1) < 1e-5, `row ${r} sums to ${row.reduce((a, b) => a + b, 0)}`);
     }
     // Batching does not change the answer.
-    const single = model.predict(x, { batchSize: 1 });
+    const single = await model.predict(x, { batchSize: 1 });
     for (let i = 0; i < 30; i++) assert.ok(Math.abs(single.data[i] - out.data[i]) < 1e-6);
   });
 
-  test('evaluate builds a model that has no input shape yet from x, as predict and fit do', () => {
+  test('evaluate builds a model that has no input shape yet from x, as predict and fit do', async () => {
     const model = new Sequential([layers.flatten(), layers.dense({ units: 2, activation: 'softmax' })], { backend: 'reference', seed: 1 });
     model.compile({ optimizer: 'sgd', loss: 'sparse_categorical_crossentropy' });
-    const logs = model.evaluate(new Tensor(new Float32Array(8), [2, 4]), [0, 1]);
+    const logs = await model.evaluate(new Tensor(new Float32Array(8), [2, 4]), [0, 1]);
     assert.ok(Math.abs(logs.loss - Math.log(2)) < 1e-6); // zero input: uniform probabilities
   });
 
-  test('evaluate returns loss = -mean log p[label] and accuracy = share of argmax hits', () => {
+  test('evaluate returns loss = -mean log p[label] and accuracy = share of argmax hits', async () => {
     const model = tinyCnn(4);
     const { x, y } = quadrants(20, 8);
-    const logs = model.evaluate(x, y, { batchSize: 6 });
+    const logs = await model.evaluate(x, y, { batchSize: 6 });
     assert.deepEqual(Object.keys(logs).sort(), ['accuracy', 'loss']);
-    const probs = model.predict(x).data;
+    const probs = (await model.predict(x)).data;
     let loss = 0;
     let hits = 0;
     for (let r = 0; r < 20; r++) {
@@ -230,8 +230,8 @@ describe('fit', () => {
     const { x, y } = quadrants(40, 2);
     const history = await model.fit(x, y, { epochs: 1, batchSize: 8, validationSplit: 0.25, verbose: 0 });
     assert.equal(history.params.samples, 30);
-    const last = model.evaluate(x.slice(30, 40), y.subarray(30), { batchSize: 8 });
-    const first = model.evaluate(x.slice(0, 10), y.subarray(0, 10), { batchSize: 8 });
+    const last = await model.evaluate(x.slice(30, 40), y.subarray(30), { batchSize: 8 });
+    const first = await model.evaluate(x.slice(0, 10), y.subarray(0, 10), { batchSize: 8 });
     assert.ok(Math.abs(history.history.val_loss[0] - last.loss) < 1e-6, `val_loss ${history.history.val_loss[0]} vs last 10 ${last.loss}`);
     assert.equal(history.history.val_accuracy[0], last.accuracy);
     assert.notEqual(history.history.val_loss[0], first.loss);
@@ -242,7 +242,7 @@ describe('fit', () => {
     const train = quadrants(24, 2);
     const val = quadrants(12, 3);
     const history = await model.fit(train.x, train.y, { epochs: 1, batchSize: 8, validationData: [val.x, val.y], verbose: 0 });
-    const logs = model.evaluate(val.x, val.y, { batchSize: 8 });
+    const logs = await model.evaluate(val.x, val.y, { batchSize: 8 });
     assert.ok(Math.abs(history.history.val_loss[0] - logs.loss) < 1e-6);
   });
 
@@ -282,10 +282,10 @@ describe('fit', () => {
     const onehot = new Float32Array(32 * 4);
     y.forEach((label, i) => { onehot[i * 4 + label] = 1; });
     const target = new Tensor(onehot, [32, 4]);
-    const before = model.evaluate(x, target).loss;
+    const before = (await model.evaluate(x, target)).loss;
     const history = await model.fit(x, target, { epochs: 5, batchSize: 8, verbose: 0 });
     assert.equal(history.history.loss.length, 5);
-    assert.ok(model.evaluate(x, target).loss < before, 'loss should fall');
+    assert.ok((await model.evaluate(x, target)).loss < before, 'loss should fall');
   });
 });
 
@@ -310,13 +310,13 @@ describe('determinism', () => {
     assert.ok(a.some((w, i) => w.some((v, j) => v !== c[i][j])));
   });
 
-  test('setWeights copies a model exactly (same predictions)', () => {
+  test('setWeights copies a model exactly (same predictions)', async () => {
     const a = tinyCnn(1);
     const b = tinyCnn(2);
     const { x } = quadrants(5, 1);
-    assert.notDeepEqual(a.predict(x).data, b.predict(x).data);
+    assert.notDeepEqual((await a.predict(x)).data, (await b.predict(x)).data);
     b.setWeights(a.getWeights());
-    assert.deepEqual(b.predict(x).data, a.predict(x).data);
+    assert.deepEqual((await b.predict(x)).data, (await a.predict(x)).data);
   });
 });
 
@@ -333,9 +333,9 @@ describe('learning', () => {
     model.compile({ optimizer: new Adam({ learningRate: 0.01 }), loss: 'sparse_categorical_crossentropy', metrics: ['accuracy'] });
     const train = quadrants(256, 100);
     const heldOut = quadrants(128, 200);
-    const before = model.evaluate(heldOut.x, heldOut.y);
+    const before = await model.evaluate(heldOut.x, heldOut.y);
     const history = await model.fit(train.x, train.y, { epochs: 6, batchSize: 16, verbose: 0 });
-    const after = model.evaluate(heldOut.x, heldOut.y);
+    const after = await model.evaluate(heldOut.x, heldOut.y);
     assert.ok(history.history.loss[5] < history.history.loss[0], 'training loss should fall');
     assert.ok(after.loss < before.loss);
     assert.ok(after.accuracy! > 0.9, `held-out accuracy ${after.accuracy}`);
@@ -395,6 +395,6 @@ describe('rejected structure and calls: the error names the model or layer, what
   test('fit before compile says to call compile', async () => {
     const model = new Sequential([layers.flatten({ inputShape: [4, 4, 1] }), layers.dense({ units: 3, activation: 'softmax' })], onReference);
     await assert.rejects(model.fit(zeroImages4x4(2), [0, 1], { verbose: 0 }), /fit\(\) needs a compiled model: call model\.compile\(\{ optimizer: 'adam', loss: 'sparse_categorical_crossentropy'/);
-    assert.throws(() => model.evaluate(zeroImages4x4(2), [0, 1]), (e: unknown) => e instanceof ConfigError && /evaluate\(\) needs a compiled model/.test(e.message));
+    await assert.rejects(() => model.evaluate(zeroImages4x4(2), [0, 1]), (e: unknown) => e instanceof ConfigError && /evaluate\(\) needs a compiled model/.test(e.message));
   });
 });

@@ -10,13 +10,13 @@ test('x of shape [32, 784] into a [28, 28, 1] model', async () => {
   const x = new Tensor(new Float32Array(32 * 784), [32, 784]);
   const expected = /Conv2D layer "conv2d" expects input of rank 4 \(batch, height, width, channels\) and shape \[N, 28, 28, 1\]; received shape \[32, 784\]\. Reshape the data to \[32, 28, 28, 1\]\./;
   await assert.rejects(model.fit(x, new Int32Array(32), { verbose: 0 }), expected);
-  assert.throws(() => model.predict(x), expected);
-  assert.throws(() => model.evaluate(x, new Int32Array(32)), expected);
+  await assert.rejects(() => model.predict(x), expected);
+  await assert.rejects(() => model.evaluate(x, new Int32Array(32)), expected);
 });
 
-test('x with the right rank but the wrong size', () => {
+test('x with the right rank but the wrong size', async () => {
   const model = smallClassifier();
-  assert.throws(() => model.predict(new Tensor(new Float32Array(2 * 25), [2, 5, 5, 1])), (e: unknown) => e instanceof ShapeError && /expects input of rank 4 .*shape \[N, 4, 4, 1\]; received shape \[2, 5, 5, 1\]/.test(e.message));
+  await assert.rejects(() => model.predict(new Tensor(new Float32Array(2 * 25), [2, 5, 5, 1])), (e: unknown) => e instanceof ShapeError && /expects input of rank 4 .*shape \[N, 4, 4, 1\]; received shape \[2, 5, 5, 1\]/.test(e.message));
 });
 
 test('x that is not a Tensor', async () => {
@@ -31,7 +31,7 @@ test('labels out of range name the index and the value', async () => {
     /fit\(\): label at index 2 is 3, outside \[0, 2\] for a model with 3 output classes\. Use class indices 0\.\.2, or give the last Dense layer more units\./,
   );
   await assert.rejects(model.fit(zeroImages4x4(2), Int32Array.from([-1, 0]), { verbose: 0 }), (e: unknown) => e instanceof DataError && /fit\(\): label at index 0 is -1, outside \[0, 2\]/.test(e.message));
-  assert.throws(() => model.evaluate(zeroImages4x4(2), [0, 7]), (e: unknown) => e instanceof DataError && /evaluate\(\): label at index 1 is 7, outside \[0, 2\]/.test(e.message));
+  await assert.rejects(() => model.evaluate(zeroImages4x4(2), [0, 7]), (e: unknown) => e instanceof DataError && /evaluate\(\): label at index 1 is 7, outside \[0, 2\]/.test(e.message));
 });
 
 test('non-integer labels', async () => {
@@ -68,7 +68,7 @@ test('bad validationData is reported as such', async () => {
   await assert.rejects(model.fit(zeroImages4x4(4), [0, 1, 2, 0], { validationData: [zeroImages4x4(2), [0, 5]], verbose: 0 }), /fit \(validationData\)\(\): label at index 1 is 5/);
 });
 
-test('no samples', () => {
+test('no samples', async () => {
   const model = smallClassifier();
-  assert.throws(() => model.predict(new Tensor(new Float32Array(0), [0, 4, 4, 1])), /predict\(\) received no samples \(x has shape \[0, 4, 4, 1\]\)\./);
+  await assert.rejects(() => model.predict(new Tensor(new Float32Array(0), [0, 4, 4, 1])), /predict\(\) received no samples \(x has shape \[0, 4, 4, 1\]\)\./);
 });

@@ -11,9 +11,9 @@ export interface Evaluation {
   inferenceSeconds: number;
 }
 
-export function evaluateOnTestSet(model: Sequential, test: ImageSet): Evaluation {
+export async function evaluateOnTestSet(model: Sequential, test: ImageSet): Promise<Evaluation> {
   const started = performance.now();
-  const probabilities = model.predict(imagesTensor(test), { batchSize: 256 });
+  const probabilities = await model.predict(imagesTensor(test), { batchSize: 256 });
   const inferenceSeconds = (performance.now() - started) / 1000;
   const classes = probabilities.shape[1];
   const report = confusionReport(probabilities.data, test.labels, classes);

@@ -41,6 +41,8 @@ export interface TrainExtras {
   /** Epochs the checkpoint already completed: fit resumes at this zero-based epoch. */
   initialEpoch?: number;
   callbacks?: Callback[];
+  /** Stops training after the current step when aborted (train's Ctrl-C); see FitOptions.signal. */
+  signal?: AbortSignal;
 }
 
 export async function trainLabModel(
@@ -70,6 +72,7 @@ export async function trainLabModel(
     validationSplit: options.validationSplit,
     verbose: options.verbose,
     callbacks,
+    signal: extras.signal,
   });
   return { model, history, recipe, trainSeconds: (performance.now() - started) / 1000 };
 }

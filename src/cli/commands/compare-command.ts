@@ -63,7 +63,7 @@ export function registerCompare(program: Command): void {
       for (const [kind, title] of [['dense', 'Dense baseline'], ['cnn', 'CNN']] as const) {
         console.log(`\nTraining the ${title}`);
         const trained = await trainLabModel(kind, data, options);
-        rows.push({ title, trained, evaluation: evaluateOnTestSet(trained.model, data.test) });
+        rows.push({ title, trained, evaluation: await evaluateOnTestSet(trained.model, data.test) });
       }
       console.log(`\nBackend: ${rows[1].trained.model.backend.description}; seed ${options.seed}\n`);
       console.log(formatComparison(rows, data.test.count, options.eventsPerDay));

@@ -9,8 +9,7 @@
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import { mkdir, stat } from 'node:fs/promises';
 import { shapeSize } from '../../core/tensor.js';
-import { loadModel } from '../../io/model-file.js';
-import { loadTfjsModel } from '../../io/tfjs-import.js';
+import { loadAnyModel } from '../../io/load-any-model.js';
 import type { BackendName } from '../../backend/select-backend.js';
 import { imageShapeOf, inspectModel, type InspectImage } from '../../apps/inspect/inspect.js';
 import { readInputPng } from '../../apps/inspect/input-png.js';
@@ -19,9 +18,9 @@ import { formatCount } from '../../model/summary.js';
 import { loadTestSet } from './predict-command.js';
 import { ConfigError, ModelFileError, ShapeError } from '../../core/errors.js';
 import { addAllowNonFiniteOption, type NonFiniteOptions } from '../common-options.js';
+import { addModelChoiceOption, modelChoice, type ModelOptionValues } from '../model-option.js';
 
-interface InspectOptions extends NonFiniteOptions {
-  modelFile: string;
+interface InspectOptions extends NonFiniteOptions, ModelOptionValues {
   image?: number;
   png?: string;
   out: string;
@@ -35,13 +34,14 @@ function imageIndexOption(value: string): number {
   return n;
 }
 
-async function loadInspectedModel(path: string, backend: BackendName, allowNonFinite: boolean | undefined): Promise<Sequential> {
+/** `flag` is the option the user named the file with (--model, or its alias --model-file). */
+async function loadInspectedModel(path: string, flag: string, backend: BackendName, allowNonFinite: boolean | undefined): Promise<Sequential> {
   try {
     await stat(path);
   } catch {
-    throw new ModelFileError(`Cannot read --model-file ${path}: no such file. Expected a model saved by 'convkit train --save m.safetensors' (or a TF.js model.json).`);
+    throw new ModelFileError(`Cannot read ${flag} ${path}: no such file. Expected a model saved by 'convkit train --save m.safetensors' (or a TF.js model.json).`);
   }
-  return path.endsWith('.json') ? loadTfjsModel(path, { backend, allowNonFinite }) : loadModel(path, { backend, allowNonFinite });
+  return loadAnyModel(path, { backend, allowNonFinite });
 }
 
 /** The image the report is about: one MNIST test image, or a PNG of the model's input size. */
@@ -68,8 +68,7 @@ async function chooseImage(model: Sequential, options: InspectOptions): Promise<
 }
 
 export function registerInspect(program: Command): void {
-  addAllowNonFiniteOption(program.command('inspect')).description('draw a saved model\'s kernels and feature maps for one image, with a report of shapes and receptive fields')
-    .requiredOption('--model-file <file>', 'the model to inspect: .safetensors (train --save) or a TF.js model.json')
+  addModelChoiceOption(addAllowNonFiniteOption(program.command('inspect')).description('draw a saved model\'s kernels and feature maps for one image, with a report of shapes and receptive fields'), 'file')
     .requiredOption('--out <dir>', 'folder for the PNG files (created if missing)')
     .option('--image <n>', 'index of the MNIST test image to run (default 0)', imageIndexOption)
     .option('--png <file>', 'run this PNG instead: the model\'s input size (28x28), grey or colour (turned to grey), light digit on black')
@@ -77,14 +76,15 @@ export function registerInspect(program: Command): void {
     .addOption(new Option('--backend <name>', 'compute backend').choices(['auto', 'native', 'reference']).default('auto'))
     .action(async (options: InspectOptions) => {
       if (options.png !== undefined && options.image !== undefined) throw new InvalidArgumentError('--image and --png are alternatives; give one of them.');
-      const model = await loadInspectedModel(options.modelFile, options.backend, options.allowNonFinite);
+      const file = modelChoice(options, 'file', 'inspect').file!;
+      const model = await loadInspectedModel(file, options.model !== undefined ? '--model' : '--model-file', options.backend, options.allowNonFinite);
       const image = await chooseImage(model, options);
       try {
         await mkdir(options.out, { recursive: true });
       } catch (error) {
         throw new ConfigError(`Cannot create the --out folder ${options.out}: ${(error as Error).message}`);
       }
-      const result = await inspectModel(model, image, options.out, options.modelFile);
+      const result = await inspectModel(model, image, options.out, file);
       console.log(result.report);
     });
 }

@@ -26,6 +26,8 @@ export class ExecutionPlan {
   /** The last layer when a cross-entropy loss can read its logits; null with the reason otherwise. */
   readonly softmaxOutput: (Layer & SoftmaxOutput) | null;
   readonly softmaxReason: string | null;
+  /** Per step: whether any of its layers has weights (fixed once built; read by every backward). */
+  private readonly stepHasWeights: readonly boolean[];
 
   constructor(layers: readonly Layer[], backend: Backend, dtype: DType) {
     const steps: PlanStep[] = [];
@@ -53,6 +55,7 @@ export class ExecutionPlan {
     }
     this.steps = steps;
     this.decisions = decisions;
+    this.stepHasWeights = steps.map((step) => step.layers.some((layer) => layer.weights().length > 0));
     const softmax = softmaxOutputOf(layers);
     // The last layer must be a step of its own: a block owns its layers' outputs.
     const lastStep = steps[steps.length - 1];
@@ -79,9 +82,26 @@ export class ExecutionPlan {
   backward(grad: FloatArray, batch: number, fromLogits: boolean): void {
     let dy: FloatArray | null = grad;
     const last = this.steps.length - 1;
-    for (let i = last; i >= 0 && dy; i--) {
-      const needInputGrad = i > 0;
+    // Steps before the first one with trainable weights (a frozen base, weightless input layers)
+    // have nothing to learn: back-propagation stops there, so a frozen base costs only its forward.
+    const first = this.firstStepToTrain();
+    for (let i = last; i >= first && dy; i--) {
+      const needInputGrad = i > first;
       dy = fromLogits && i === last ? this.softmaxOutput!.backwardFromPreActivation(dy, batch, needInputGrad) : this.steps[i].backward(dy, batch, needInputGrad);
     }
+  }
+
+  /**
+   * The first step holding a trainable weight (steps.length when none does). Read on every
+   * backward, since layer.trainable may change between steps; a loop over a few layers, no allocation.
+   * Test: test/layers/trainable.test.ts (a frozen base gets no gradient).
+   */
+  private firstStepToTrain(): number {
+    for (let i = 0; i < this.steps.length; i++) {
+      if (!this.stepHasWeights[i]) continue;
+      const layers = this.steps[i].layers;
+      for (let k = 0; k < layers.length; k++) if (layers[k].trainable) return i;
+    }
+    return this.steps.length;
   }
 }

@@ -124,7 +124,7 @@ test('filter planes: a one-channel kernel exactly, a multi-channel one as the me
   assert.deepEqual([...planes.planes[1]], [-4, 6]);
 });
 
-test('feature maps of a tiny model equal its layer outputs, worked out by hand, and are copies', () => {
+test('feature maps of a tiny model equal its layer outputs, worked out by hand, and are copies', async () => {
   const model = tinyModel();
   // A vertical bar in column 2 of a 5x5 image, brightness 1 .. 5 by row.
   const image = new Float32Array(25);
@@ -143,7 +143,7 @@ test('feature maps of a tiny model equal its layer outputs, worked out by hand, 
   const exp = logits.map((v) => Math.exp(v - Math.max(...logits)));
   const expected = exp.map((v) => v / exp.reduce((a, b) => a + b, 0));
   [...dense.values].forEach((v, j) => assert.ok(Math.abs(v - expected[j]) < 1e-6, `softmax ${j}: ${v} vs ${expected[j]}`));
-  assert.deepEqual([...dense.values], [...model.predict(new Tensor(image, [1, 5, 5, 1])).data]);
+  assert.deepEqual([...dense.values], [...(await model.predict(new Tensor(image, [1, 5, 5, 1]))).data]);
   assert.deepEqual(topK(dense.values, 2).map((t) => t.index), [0, 2]); // logits 2.8, -2.55, 0.1
 
   // A second run reuses the layers' buffers; the first run's copies must not change.
@@ -181,7 +181,7 @@ test('convkit inspect writes the kernels, the input and the feature maps of a tr
 
     // The report's prediction is the model's own.
     const model = await loadModel(join(dir, 'm.safetensors'), { backend: 'reference' });
-    const probabilities = model.predict(new Tensor(Float32Array.from(pixels), [1, 28, 28, 1])).data;
+    const probabilities = (await model.predict(new Tensor(Float32Array.from(pixels), [1, 28, 28, 1]))).data;
     const top = topK(probabilities, 3);
     const line = /Predicted class (\d) \(label 0: (right|wrong)\); top 3: (\d) ([\d.]+), (\d) ([\d.]+), (\d) ([\d.]+)/.exec(out);
     assert.ok(line, out);
@@ -258,7 +258,10 @@ test('convkit inspect writes the kernels, the input and the feature maps of a tr
     fails(['--model-file', 'm.safetensors'], /required option '--out <dir>' not specified/);
     await writeFile(join(dir, 'wide.png'), pngOf(32, 20, () => [0, 0, 0]));
     fails(['--model-file', 'm.safetensors', '--out', 'x', '--png', 'wide.png'], /--png wide\.png is 32x20 pixels; the model takes 28x28 greyscale images .* inspect does not resize: scale and centre the digit to that size first\./);
-    fails(['--model-file', 'm.safetensors', '--out', 'x', '--png', 'm.safetensors'], /--png m\.safetensors is not a readable PNG \(not a PNG file \(bad signature\)\); expected a 28x28 greyscale PNG\./);
+    // A file of another known kind is named; one of no known kind gets the PNG reader's own reason.
+    fails(['--model-file', 'm.safetensors', '--out', 'x', '--png', 'm.safetensors'], /--png m\.safetensors is a safetensors file \(a convkit model\), not a 28x28 greyscale PNG: read it with loadModel\(\)/);
+    await writeFile(join(dir, 'notes.txt'), 'not an image');
+    fails(['--model-file', 'm.safetensors', '--out', 'x', '--png', 'notes.txt'], /--png notes\.txt is not a readable PNG \(not a PNG file \(bad signature\)\); expected a 28x28 greyscale PNG\./);
     fails(['--model-file', 'm.safetensors', '--out', 'x', '--png', 'nothing.png'], /Cannot read --png nothing\.png: no such file\./);
     fails(['--model-file', 'm.safetensors', '--out', 'seven.png'], /Cannot create the --out folder seven\.png: .*EEXIST/);
     assert.deepEqual((await readdir(dir)).filter((f) => f === 'x'), [], 'failed runs create no output folder');

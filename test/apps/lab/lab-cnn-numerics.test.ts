@@ -29,7 +29,7 @@ async function trainedDigest(model: Sequential, samples: number): Promise<string
   await model.fit(x, y, { epochs: 2, batchSize: 32, verbose: 0 });
   const hash = createHash('sha256');
   for (const w of model.weights()) hash.update(new Uint8Array(w.value.buffer, w.value.byteOffset, w.value.byteLength));
-  const p = model.predict(x).data;
+  const p = (await model.predict(x)).data;
   hash.update(new Uint8Array(p.buffer, p.byteOffset, p.byteLength));
   return hash.digest('hex').slice(0, 16);
 }

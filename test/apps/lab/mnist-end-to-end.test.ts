@@ -17,7 +17,7 @@ async function trainAndTest(create: typeof createLabCnn, epochs: number): Promis
   const data = await loadMnist({ trainLimit: TRAIN, testLimit: TEST });
   const model = create({ seed: 7 });
   await model.fit(new Tensor(data.train.images, [TRAIN, 28, 28, 1]), data.train.labels, { epochs, batchSize: 32, verbose: 0 });
-  return model.evaluate(new Tensor(data.test.images, [TEST, 28, 28, 1]), data.test.labels).accuracy!;
+  return (await model.evaluate(new Tensor(data.test.images, [TEST, 28, 28, 1]), data.test.labels)).accuracy!;
 }
 
 test(`the lab CNN trained on ${TRAIN} MNIST images reaches >= 93% on ${TEST} test images`, async () => {
