@@ -10,6 +10,7 @@ import { registerTrain } from './commands/train-command.js';
 import { registerBinimg } from './commands/binimg-command.js';
 import { registerMalware } from './commands/malware-command.js';
 import { registerInspect } from './commands/inspect-command.js';
+import { registerPlayground } from './commands/playground-command.js';
 import { escapeControls } from '../core/quote-value.js';
 
 const program = new Command()
@@ -26,6 +27,7 @@ registerExport(program);
 registerBinimg(program);
 registerMalware(program);
 registerInspect(program);
+registerPlayground(program);
 
 program.parseAsync(process.argv).catch((error: unknown) => {
   // Library errors already say what was expected and received: print them plainly, without a stack.
