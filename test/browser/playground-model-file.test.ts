@@ -73,7 +73,7 @@ describe('playground page with a trained --model-file', { skip: browserSkip() },
       await outline.waitFor();
       const size = Number(await outline.getAttribute('data-size'));
       const outlineBox = await outline.boundingBox();
-      const inputBox = await page.locator('.input-view').boundingBox();
+      const inputBox = await page.locator('#features .input-view').boundingBox();
       assert.ok(outlineBox && inputBox);
       // The drawn outline spans `size` of the 28 input pixels (borders included in the box).
       assert.ok(Math.abs((outlineBox.width / inputBox.width) * 28 - size) < 0.5, `${layer}: outline ${outlineBox.width}px of ${inputBox.width}px should span ${size} pixels`);
@@ -84,11 +84,17 @@ describe('playground page with a trained --model-file', { skip: browserSkip() },
   });
 
   it('clicking a confusion-matrix cell shows its test images with their probabilities', async () => {
-    const cell = page.getByTestId('confusion-matrix').locator('td.diag').first();
+    // The most frequent confusion: the cell a person would look at first.
+    const cells = page.getByTestId('confusion-matrix').locator('td.off');
+    const counts = await cells.evaluateAll((tds) => tds.map((td) => Number(td.textContent)));
+    assert.ok(counts.length > 0, 'the trained model makes some errors on the test set');
+    const cell = cells.nth(counts.indexOf(Math.max(...counts)));
+    const [actual, predicted] = [await cell.getAttribute('data-actual'), await cell.getAttribute('data-predicted')];
     await cell.click();
     await page.getByTestId('confusion-examples').waitFor();
     const cards = page.getByTestId('confusion-examples').locator('figure');
-    assert.ok((await cards.count()) >= 1, 'at least one test image');
+    assert.equal(await cards.count(), Math.min(40, Math.max(...counts)), 'every image of the cell, up to 40');
+    assert.match(await page.getByTestId('confusion-examples').locator('..').innerText(), new RegExp(`True ${actual}, predicted ${predicted}`));
     assert.match(await cards.first().innerText(), /%/);
     await page.locator('#errors').screenshot({ path: screenshotPath('playground-errors') });
     await page.locator('#kernels').screenshot({ path: screenshotPath('playground-kernels') });

@@ -27,8 +27,8 @@ export function startPage(root: HTMLElement, source: ModelSource, options: PageO
   const main = el('main', {});
   root.replaceChildren(header, main);
 
-  const fmaps = featureMapsPanel((rect, label) => draw.showField(rect, label));
-  const draw = drawPanel(source, (p) => fmaps.show(p));
+  const fmaps = featureMapsPanel();
+  const draw = drawPanel(source, (p, input) => fmaps.show(p, input));
   const confusion = confusionPanel(source);
   const kernelsBox = el('div', { className: 'kernels' });
 
