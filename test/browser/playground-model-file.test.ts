@@ -78,7 +78,12 @@ describe('playground page with a trained --model-file', { skip: browserSkip() },
       // The drawn outline spans `size` of the 28 input pixels (borders included in the box).
       assert.ok(Math.abs((outlineBox.width / inputBox.width) * 28 - size) < 0.5, `${layer}: outline ${outlineBox.width}px of ${inputBox.width}px should span ${size} pixels`);
       sizes.push(size);
-      if (layer === 'conv2d_1') await page.locator('#features').screenshot({ path: screenshotPath('playground-features') });
+      if (layer === 'conv2d_1') {
+        // Tall enough for the whole section: an element screenshot is cut at the viewport's edge.
+        await page.setViewportSize({ width: 1280, height: 1400 });
+        await page.locator('#features').screenshot({ path: screenshotPath('playground-features') });
+        await page.setViewportSize({ width: 1280, height: 800 });
+      }
     }
     assert.deepEqual(sizes, [3, 4, 8, 10]);
   });
