@@ -10,6 +10,8 @@ import { registerTrain } from './commands/train-command.js';
 import { registerBinimg } from './commands/binimg-command.js';
 import { registerMalware } from './commands/malware-command.js';
 import { registerInspect } from './commands/inspect-command.js';
+import { registerPlayground } from './commands/playground-command.js';
+import { registerReport } from './commands/report-command.js';
 import { escapeControls } from '../core/quote-value.js';
 import { packageVersion } from './package-version.js';
 
@@ -28,6 +30,8 @@ registerExport(program);
 registerBinimg(program);
 registerMalware(program);
 registerInspect(program);
+registerPlayground(program);
+registerReport(program);
 
 program.parseAsync(process.argv).catch((error: unknown) => {
   // Library errors already say what was expected and received: print them plainly, without a stack.
