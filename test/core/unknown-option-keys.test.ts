@@ -28,13 +28,13 @@ test('nearestKey: the same name in another case style first, else a close typo, 
 
 test('layers refuse unknown options, as the issue lists them', () => {
   refused(() => layers.maxPooling2d({ pool_size: 3 } as never), 'MaxPooling2D got an unknown option "pool_size"; did you mean "poolSize"?');
-  refused(() => layers.conv2d({ filters: 2, kernelSize: 3, dilationRate: 2 } as never), 'Conv2D got an unknown option "dilationRate"; known options: filters, kernelSize, strides, padding, activation, useBias, name, inputShape.');
+  refused(() => layers.conv2d({ filters: 2, kernelSize: 3, dilationRate: 2 } as never), 'Conv2D got an unknown option "dilationRate"; known options: filters, kernelSize, strides, padding, activation, useBias, name, inputShape, trainable.');
   refused(() => layers.conv2d({ filters: 2, kernel_size: 3 } as never), 'Conv2D got an unknown option "kernel_size"; did you mean "kernelSize"?');
   refused(() => layers.dense({ units: 2, activaton: 'relu' } as never), 'Dense got an unknown option "activaton"; did you mean "activation"?');
   refused(() => layers.dense({ units: 2, input_shape: [3] } as never), 'Dense got an unknown option "input_shape"; did you mean "inputShape"?');
   refused(() => layers.dropout({ rate: 0.5, rte: 1 } as never), 'Dropout got an unknown option "rte"; did you mean "rate"?');
-  refused(() => layers.flatten({ dataFormat: 'channels_last' } as never), 'Flatten got an unknown option "dataFormat"; known options: name, inputShape.');
-  refused(() => layers.activation({ activation: 'relu', alpha: 0.1 } as never), 'Activation got an unknown option "alpha"; known options: activation, name, inputShape.');
+  refused(() => layers.flatten({ dataFormat: 'channels_last' } as never), 'Flatten got an unknown option "dataFormat"; known options: name, inputShape, trainable.');
+  refused(() => layers.activation({ activation: 'relu', alpha: 0.1 } as never), 'Activation got an unknown option "alpha"; known options: activation, name, inputShape, trainable.');
 });
 
 test('compile, fit, evaluate and predict refuse unknown options', async () => {
@@ -42,8 +42,9 @@ test('compile, fit, evaluate and predict refuse unknown options', async () => {
   refused(() => model.compile({ optimizer: 'adam', loss: 'categorical_crossentropy', metric: ['accuracy'] } as never), 'compile() got an unknown option "metric"; did you mean "metrics"?');
   const x = zeroImages4x4(4), y = new Int32Array(4);
   await assert.rejects(model.fit(x, y, { validation_split: 0.2, batch_size: 8 } as never), (e: unknown) => e instanceof ConfigError && e.message === 'fit() got an unknown option "validation_split"; did you mean "validationSplit"?');
-  refused(() => model.evaluate(x, y, { batch_size: 8 } as never), 'evaluate() got an unknown option "batch_size"; did you mean "batchSize"?');
-  refused(() => model.predict(x, { batchsize: 8 } as never), 'predict() got an unknown option "batchsize"; did you mean "batchSize"?');
+  const rejectedWith = (message: string) => (e: unknown) => e instanceof ConfigError && e.message === message;
+  await assert.rejects(model.evaluate(x, y, { batch_size: 8 } as never), rejectedWith('evaluate() got an unknown option "batch_size"; did you mean "batchSize"?'));
+  await assert.rejects(model.predict(x, { batchsize: 8 } as never), rejectedWith('predict() got an unknown option "batchsize"; did you mean "batchSize"?'));
   assert.ok(x instanceof Tensor);
 });
 

@@ -55,7 +55,7 @@ test('sigmoid + binary_crossentropy: trains, evaluates, saves, reloads and expor
     assert.deepEqual(reloaded.metrics, ['accuracy', 'precision', 'recall']);
     const ours = (await model.predict(held.x)).data;
     assert.deepEqual(Array.from((await reloaded.predict(held.x)).data), Array.from(ours));
-    assert.deepEqual(reloaded.evaluate(held.x, held.y), result);
+    assert.deepEqual(await reloaded.evaluate(held.x, held.y), result);
 
     await exportTfjs(model, join(dir, 'tfjs'));
     const tfjsModel = await tf.loadLayersModel(tfjsFolderHandler(join(dir, 'tfjs')));
