@@ -4,7 +4,7 @@
  * deliberately bad tree).
  *
  * Tiers, bottom to top; no import runs upward:
- *   library   src/core, data, backend, layers, losses, metrics, optimizers, model, io (and src/index.ts)
+ *   library   src/core, data, backend, layers, losses, metrics, optimizers, model, io (and src/index.ts, src/browser.ts)
  *   apps      src/apps/lab, malware, inspect, image
  *   cli       src/cli
  *   bench     bench/ (may import anything in src/)
@@ -16,7 +16,7 @@
  * the tier rules: a type import from a higher tier is still an upward import.
  */
 
-const LIBRARY = '^src/(core|data|backend|layers|losses|metrics|optimizers|model|io)/|^src/index[.]ts$';
+const LIBRARY = '^src/(core|data|backend|layers|losses|metrics|optimizers|model|io)/|^src/(index|browser)[.]ts$';
 
 /** @type {import('dependency-cruiser').IConfiguration} */
 module.exports = {
@@ -30,6 +30,13 @@ module.exports = {
         circular: true,
         viaOnly: { dependencyTypesNot: ['type-only'] },
       },
+    },
+    {
+      name: 'browser-core-imports-no-node',
+      comment: 'These folders are bundled into web pages through src/browser.ts (convkit/browser): they must not import a Node builtin (import type is fine, tsc erases it). Fetch Node modules when first needed with process.getBuiltinModule, as backend/native/load-native.ts does. test/browser.test.ts bundles src/browser.ts with esbuild, io/ included.',
+      severity: 'error',
+      from: { path: '^src/(core|layers|losses|metrics|optimizers|model|backend)/|^src/browser[.]ts$' },
+      to: { dependencyTypes: ['core'], dependencyTypesNot: ['type-only'] },
     },
     {
       name: 'library-imports-no-app',

@@ -2,7 +2,8 @@
  * convkit's library API: Keras-shaped model building, training, model files
  * and export. The apps have their own entry points (package.json "exports"):
  * convkit/lab (the MNIST lab's models and recipes) and convkit/malware
- * (binary-to-image conversion and family classification).
+ * (binary-to-image conversion and family classification), and convkit/browser
+ * (./browser.ts: the Node-free part of this API, for a page to bundle).
  */
 export { Sequential, type SequentialOptions, type CompileOptions } from './model/sequential.js';
 export type { FitOptions } from './model/fit.js';
@@ -15,9 +16,12 @@ export { ConvkitError, ShapeError, ConfigError, ModelFileError, DataError } from
 export type { Backend, FloatArray } from './backend/backend.js';
 export { resolveBackend, referenceBackend, type BackendChoice } from './backend/select-backend.js';
 export { loadNativeBackend, type NativeBackend, type IsaChoice, type NativeIsa, type WinogradTile } from './backend/native/index.js';
-export { receptiveFields } from './model/receptive-field.js';
+export { receptiveFields, unitReceptiveField, type ReceptiveField, type UnitField } from './model/receptive-field.js';
+export { layerOutputs, type LayerOutput } from './model/layer-outputs.js';
+export { modelView, imageShape, type ModelView, type LayerView, type KernelView } from './model/model-view.js';
+export { divergingRgb } from './core/colour-map.js';
 export type { ExecutionPlan, StepDecision } from './model/plan/execution-plan.js';
-export { loadModel, loadModelFile, saveModel, type LoadedModelFile, type LoadOptions, type SaveOptions } from './io/model-file.js';
+export { loadModel, loadModelFile, saveModel, decodeModel, encodeModel, type LoadedModelFile, type LoadOptions, type SaveOptions } from './io/model-file.js';
 export { exportTfjs, tfjsArtifacts, type TfjsArtifacts } from './io/tfjs-export.js';
 export { loadTfjsModel, type TfjsLoadOptions } from './io/tfjs-import.js';
 export { exportOnnx, encodeOnnx } from './io/onnx-export.js';

@@ -1,7 +1,8 @@
 /**
  * The package's entry points, imported by name through package.json
  * "exports" as a user imports them: 'convkit' is the library alone; the apps
- * answer at 'convkit/lab' and 'convkit/malware'.
+ * answer at 'convkit/lab' and 'convkit/malware'; 'convkit/browser' is the
+ * Node-free part of the library (test/browser.test.ts bundles it).
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -35,4 +36,14 @@ test("'convkit/malware' exports what the malware app offered before, the zip pas
     assert.ok(name in malware, `convkit/malware exports ${name}`);
   }
   assert.equal(malware.DEFAULT_ZIP_PASSWORD, 'infected');
+});
+
+test("'convkit/browser' exports the Node-free library a page uses, and nothing that reads files", async () => {
+  const browser = await entry('convkit/browser');
+  for (const name of ['Sequential', 'layers', 'Tensor', 'decodeModel', 'encodeModel', 'layerOutputs', 'unitReceptiveField', 'receptiveFields', 'modelView', 'divergingRgb', 'referenceBackend']) {
+    assert.ok(name in browser, `convkit/browser exports ${name}`);
+  }
+  for (const name of ['loadModel', 'saveModel', 'loadMnist', 'loadNativeBackend', 'CSVLogger', 'exportOnnx']) assert.ok(!(name in browser), `convkit/browser must not export ${name}`);
+  const library = await entry('convkit');
+  for (const name of ['layerOutputs', 'unitReceptiveField', 'modelView', 'divergingRgb', 'decodeModel']) assert.ok(name in library, `convkit exports ${name}`);
 });

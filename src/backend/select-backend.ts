@@ -27,6 +27,8 @@ export function resolveBackend(choice: BackendChoice = defaultChoice()): Backend
     throw new ConfigError(`Unknown backend ${quoteValue(choice)}; expected one of 'auto', 'native', 'reference'.`);
   }
   if (choice === 'reference') return referenceBackend();
+  // In a browser (src/browser.ts) there is no addon to load and no stderr to warn on: reference it is.
+  if (choice === 'auto' && !runningOnNode()) return referenceBackend();
   const native = loadNativeBackend();
   if ('backend' in native) return native.backend;
   if (choice === 'native') {
@@ -39,8 +41,12 @@ export function resolveBackend(choice: BackendChoice = defaultChoice()): Backend
   return referenceBackend();
 }
 
+function runningOnNode(): boolean {
+  return typeof process !== 'undefined' && typeof process.versions?.node === 'string';
+}
+
 /** CONVKIT_BACKEND lets a user or a test pick the backend without code changes. */
 function defaultChoice(): BackendChoice {
-  const env = process.env.CONVKIT_BACKEND;
+  const env = runningOnNode() ? process.env.CONVKIT_BACKEND : undefined;
   return env ? (env as BackendName) : 'auto';
 }

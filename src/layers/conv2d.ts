@@ -103,7 +103,7 @@ export class Conv2D extends AffineLayer {
     return {
       formula: this.useBias ? `${base} + ${this.filters}` : base,
       flops: 2 * oh * ow * this.filters * kh * kw * c,
-      window: { kernel: kh, stride: this.strides[0] },
+      window: { kernel: kh, stride: this.strides[0], padding: this.padding },
       global: false,
     };
   }

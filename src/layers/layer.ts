@@ -15,6 +15,7 @@ import { batchBuffer } from '../core/batch-buffer.js';
 import { allocate, arrayType, type DType } from '../core/tensor.js';
 import { ConfigError } from '../core/errors.js';
 import { quoteValue } from '../core/quote-value.js';
+import type { Padding } from '../core/conv-geometry.js';
 
 export interface Weight {
   /** Keras-style variable name, e.g. "conv2d/kernel". */
@@ -53,6 +54,8 @@ export interface BuildContext {
 export interface SpatialWindow {
   readonly kernel: number;
   readonly stride: number;
+  /** Where a unit's window starts needs it ('same' shifts it up and left); default 'valid'. */
+  readonly padding?: Padding;
 }
 
 /** What `summary({ details: true })` prints about a layer. */

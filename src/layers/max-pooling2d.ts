@@ -85,7 +85,7 @@ export class MaxPooling2D extends Layer {
   details(): LayerDetails {
     const [oh, ow, c] = this.outputShape;
     // One comparison per window element, counted as one FLOP each.
-    return { formula: '0', flops: oh * ow * c * this.poolSize[0] * this.poolSize[1], window: { kernel: this.poolSize[0], stride: this.strides[0] }, global: false };
+    return { formula: '0', flops: oh * ow * c * this.poolSize[0] * this.poolSize[1], window: { kernel: this.poolSize[0], stride: this.strides[0], padding: this.padding }, global: false };
   }
 
   getConfig(): Record<string, unknown> {

@@ -61,11 +61,14 @@ test('each tier rule and a runtime cycle fail check:deps, naming the rule and th
     'src/apps/malware/sample.ts': ok,
     'src/cli/uses-bench.ts': "import { value } from '../../bench/phase.js';\nexport const v = value;\n",
     'bench/phase.ts': ok,
+    'src/layers/reads-files.ts': "import { readFileSync } from 'node:fs';\nexport const read = readFileSync;\n",
   });
   const { status, violations } = check(dir);
   assert.notEqual(status, 0);
   assert.deepEqual(described(violations), [
     'apps-import-no-cli: src/apps/lab/uses-cli.ts -> src/cli/options.ts',
+    // The layers are bundled into web pages (src/browser.ts).
+    'browser-core-imports-no-node: src/layers/reads-files.ts -> fs',
     'cli-imports-no-bench: src/cli/uses-bench.ts -> bench/phase.ts',
     'image-helpers-import-no-app: src/apps/image/uses-malware.ts -> src/apps/malware/sample.ts',
     // A type-only import counts for the tiers.
@@ -85,6 +88,9 @@ test('downward imports and a type-only cycle pass', () => {
     'src/apps/malware/binimg.ts': "import { v } from '../image/png.js';\nimport { Sequential } from '../../model/sequential.js';\nexport const w = [v, Sequential];\n",
     'src/cli/main.ts': "import { w } from '../apps/malware/binimg.js';\nexport const x = w;\n",
     'bench/bench.ts': "import { x } from '../src/cli/main.js';\nexport const y = x;\n",
+    // Node's types may be named where the browser bundle goes (tsc erases them); files and the CLI tiers may import Node.
+    'src/backend/native/load.ts': "import type * as Fs from 'node:fs';\nexport type Reader = typeof Fs.readFileSync;\n",
+    'src/io/save.ts': "import { writeFileSync } from 'node:fs';\nexport const save = writeFileSync;\n",
   });
   const { status, violations } = check(dir);
   assert.deepEqual(violations, []);

@@ -1,36 +1,8 @@
 /**
- * Every layer's output for one image: the model's layers run one at a time on
- * a batch of 1 (as Sequential.forwardBatch runs them, in inference mode), each
- * output copied because layers reuse their output buffers (and Flatten returns
- * its input). channelPlanes splits an [H, W, C] output into C maps.
+ * channelPlanes splits an [H, W, C] layer output (see ../../model/layer-outputs.ts,
+ * which computes every layer's output for one image) into C maps.
  */
-import type { FloatArray } from '../../backend/backend.js';
-import { allocate, shapeSize } from '../../core/tensor.js';
-import type { Layer } from '../../layers/layer.js';
-import type { Sequential } from '../../model/sequential.js';
 import { ShapeError } from '../../core/errors.js';
-
-export interface LayerOutput {
-  layer: Layer;
-  /** Per-sample output shape (no batch dimension). */
-  shape: readonly number[];
-  values: FloatArray;
-}
-
-export function layerOutputs(model: Sequential, input: ArrayLike<number>): LayerOutput[] {
-  const wanted = shapeSize(model.inputShape);
-  if (input.length !== wanted) {
-    throw new ShapeError(`The model expects one input of shape [${model.inputShape.join(', ')}] (${wanted} values); received ${input.length} values.`);
-  }
-  let x: FloatArray = allocate(model.dtype, wanted);
-  x.set(input);
-  const outputs: LayerOutput[] = [];
-  for (const layer of model.layers) {
-    x = layer.forward(x, 1, false);
-    outputs.push({ layer, shape: layer.outputShape, values: x.slice() });
-  }
-  return outputs;
-}
 
 /** The C channel maps of an [H, W, C] (NHWC, one sample) buffer, each H * W row-major. */
 export function channelPlanes(values: ArrayLike<number>, shape: readonly number[]): Float64Array[] {

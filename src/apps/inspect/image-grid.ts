@@ -4,10 +4,9 @@
  * upscaling and the grid itself. Pure functions on RGB bytes; ../image/png-write.ts encodes.
  *
  * Colour maps, and why:
- * - Kernels use a diverging map (blue - white - red) scaled symmetrically by
- *   the tile's largest |weight|: zero is white in every tile, red weights make
- *   the unit fire on bright pixels there, blue ones suppress it. A grey min..max
- *   map would put zero at a different grey in each tile and hide the sign.
+ * - Kernels use the diverging map of ../../core/colour-map.ts (blue - white -
+ *   red, the page uses it too) scaled by the tile's largest |weight|, so zero
+ *   is white in every tile and the sign shows.
  * - Activation maps are grey, min..max per map (black = the map's smallest
  *   value, white = its largest): after ReLU or max pooling the values are
  *   one-signed, so brightness alone says where the feature fired. A constant
@@ -16,6 +15,7 @@
  *   normalised, so it looks like the pixels the network was given.
  */
 import { ConfigError, ShapeError } from '../../core/errors.js';
+import { divergingRgb } from '../../core/colour-map.js';
 
 /** Row-major RGB, 3 bytes per pixel. */
 export interface RgbImage {
@@ -76,21 +76,12 @@ export function greyToRgb(levels: Uint8Array): Uint8Array {
   return rgb;
 }
 
-/**
- * Diverging RGB: t = v / max|v| in [-1, 1]; t >= 0 -> (255, 255(1-t), 255(1-t))
- * (white to red), t < 0 -> (255(1+t), 255(1+t), 255) (white to blue). All zeros -> white.
- */
+/** Each value through divergingRgb (../../core/colour-map.ts), scaled by the largest |value|. All zeros -> white. */
 export function divergingColours(values: ArrayLike<number>): Uint8Array {
   let maxAbs = 0;
   for (let i = 0; i < values.length; i++) maxAbs = Math.max(maxAbs, Math.abs(values[i]));
-  const rgb = new Uint8Array(values.length * 3).fill(255);
-  if (!(maxAbs > 0)) return rgb;
-  for (let i = 0; i < values.length; i++) {
-    const t = values[i] / maxAbs;
-    const fade = Math.round(255 * (1 - Math.abs(t)));
-    if (t >= 0) rgb[3 * i + 1] = rgb[3 * i + 2] = fade;
-    else rgb[3 * i] = rgb[3 * i + 1] = fade;
-  }
+  const rgb = new Uint8Array(values.length * 3);
+  for (let i = 0; i < values.length; i++) rgb.set(divergingRgb(values[i], maxAbs), 3 * i);
   return rgb;
 }
 

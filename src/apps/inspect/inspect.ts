@@ -14,7 +14,8 @@ import { MaxPooling2D } from '../../layers/max-pooling2d.js';
 import { receptiveFields, type ReceptiveField } from '../../model/receptive-field.js';
 import type { Sequential } from '../../model/sequential.js';
 import { formatCount } from '../../model/summary.js';
-import { channelPlanes, layerOutputs } from './feature-maps.js';
+import { channelPlanes } from './feature-maps.js';
+import { layerOutputs } from '../../model/layer-outputs.js';
 import { filterPlanes } from './filters.js';
 import { divergingColours, drawGrid, fixedGreyLevels, greyLevels, greyToRgb, scaleFor, type Rgb, type RgbImage } from './image-grid.js';
 import { encodePng } from '../image/png-write.js';
@@ -103,7 +104,8 @@ export async function inspectModel(model: Sequential, image: InspectImage, outDi
   const outputs = layerOutputs(model, image.pixels);
   const fields = receptiveFields(model.layers, height);
   const hierarchy: string[] = [];
-  for (const [i, { layer, shape, values }] of outputs.entries()) {
+  for (const [i, { shape, data: values }] of outputs.entries()) {
+    const layer = model.layers[i];
     lines.push(`${layer.name} (${layer.className})  output ${dims(shape)}`);
     const field = fields[i];
     if (layer instanceof Conv2D) {
@@ -137,7 +139,7 @@ export async function inspectModel(model: Sequential, image: InspectImage, outDi
   else lines.push('No Conv2D or MaxPooling2D layers: no filters or feature maps to draw; only input.png.');
 
   const last = model.layers[model.layers.length - 1];
-  const output = outputs[outputs.length - 1].values;
+  const output = outputs[outputs.length - 1].data;
   const isSoftmax = last instanceof AffineLayer && last.activation === 'softmax';
   const probabilities = isSoftmax ? Float64Array.from(output) : softmax(output);
   const top = topK(probabilities, 3);

@@ -16,7 +16,8 @@ import pngjs from 'pngjs';
 import { Sequential, Tensor, layers } from '../../../src/index.js';
 import { loadMnist } from '../../../src/data/mnist.js';
 import { loadModel } from '../../../src/io/model-file.js';
-import { channelPlanes, layerOutputs } from '../../../src/apps/inspect/feature-maps.js';
+import { channelPlanes } from '../../../src/apps/inspect/feature-maps.js';
+import { layerOutputs } from '../../../src/model/layer-outputs.js';
 import { filterPlanes } from '../../../src/apps/inspect/filters.js';
 import { divergingColours, drawGrid, fixedGreyLevels, gridColumns, greyLevels, greyToRgb, scaleFor } from '../../../src/apps/inspect/image-grid.js';
 import { imageShapeOf, topK } from '../../../src/apps/inspect/inspect.js';
@@ -132,24 +133,24 @@ test('feature maps of a tiny model equal its layer outputs, worked out by hand, 
   const outputs = layerOutputs(model, image);
   assert.deepEqual(outputs.map((o) => o.shape), [[3, 3, 2], [1, 1, 2], [2], [3]]);
   const [conv, pool, flat, dense] = outputs;
-  const maps = channelPlanes(conv.values, conv.shape);
+  const maps = channelPlanes(conv.data, conv.shape);
   // Filter 0 (centre tap): the 3x3 centre of the image; only column 2 is lit -> output column 1.
   assert.deepEqual([...maps[0]], [0, 2, 0, 0, 3, 0, 0, 4, 0]);
   // Filter 1 (right - left) - 1, relu: left of the bar sees +sum of 3 rows, right sees -sum.
   assert.deepEqual([...maps[1]], [5, 0, 0, 8, 0, 0, 11, 0, 0]);
-  assert.deepEqual([...pool.values], [3, 8]); // max over the top-left 2x2 window of each map (rows 0-1, columns 0-1)
-  assert.deepEqual([...flat.values], [3, 8]);
+  assert.deepEqual([...pool.data], [3, 8]); // max over the top-left 2x2 window of each map (rows 0-1, columns 0-1)
+  assert.deepEqual([...flat.data], [3, 8]);
   const logits = [0, 1, 2].map((j) => 3 * (((j % 4) * 0.25) - 0.3) + 8 * ((((3 + j) % 4) * 0.25) - 0.3) + [0.1, 0, -0.1][j]);
   const exp = logits.map((v) => Math.exp(v - Math.max(...logits)));
   const expected = exp.map((v) => v / exp.reduce((a, b) => a + b, 0));
-  [...dense.values].forEach((v, j) => assert.ok(Math.abs(v - expected[j]) < 1e-6, `softmax ${j}: ${v} vs ${expected[j]}`));
-  assert.deepEqual([...dense.values], [...model.predict(new Tensor(image, [1, 5, 5, 1])).data]);
-  assert.deepEqual(topK(dense.values, 2).map((t) => t.index), [0, 2]); // logits 2.8, -2.55, 0.1
+  [...dense.data].forEach((v, j) => assert.ok(Math.abs(v - expected[j]) < 1e-6, `softmax ${j}: ${v} vs ${expected[j]}`));
+  assert.deepEqual([...dense.data], [...model.predict(new Tensor(image, [1, 5, 5, 1])).data]);
+  assert.deepEqual(topK(dense.data, 2).map((t) => t.index), [0, 2]); // logits 2.8, -2.55, 0.1
 
   // A second run reuses the layers' buffers; the first run's copies must not change.
   layerOutputs(model, new Float32Array(25));
-  assert.deepEqual([...pool.values], [3, 8]);
-  assert.notEqual(flat.values, pool.values, 'Flatten returns its input buffer; inspect keeps a copy');
+  assert.deepEqual([...pool.data], [3, 8]);
+  assert.notEqual(flat.data, pool.data, 'Flatten returns its input buffer; inspect keeps a copy');
   assert.throws(() => layerOutputs(model, new Float32Array(24)), /expects one input of shape \[5, 5, 1\] \(25 values\); received 24 values/);
   const colour = new Sequential([layers.flatten({ inputShape: [4, 4, 3] }), layers.dense({ units: 2 })], { backend: 'reference', seed: 1 });
   assert.throws(() => imageShapeOf(colour), /model must take input of shape \[height, width, 1\]; this model takes \[4, 4, 3\]/);
@@ -201,7 +202,7 @@ test('convkit inspect writes the kernels, the input and the feature maps of a tr
     const maps = readPng(await readFile(join(dir, 'out/deep/feature-maps-conv2d.png')));
     assert.deepEqual([maps.width, maps.height], [2 + 8 * 106, 2 + 4 * 106]);
     const conv = layerOutputs(model, pixels)[0];
-    const planes = channelPlanes(conv.values, conv.shape);
+    const planes = channelPlanes(conv.data, conv.shape);
     for (const k of [0, 13, 31]) {
       const levels = greyLevels(planes[k]);
       const left = 2 + (k % 8) * 106;
