@@ -8,8 +8,8 @@
  * (proof that the job was training, not waiting).
  * The drawing is answered on the native backend, like the training: its kernels
  * interleave with the worker's under the addon's call lock. The reference
- * backend, free of that lock, was slower still (median 70 ms of compute against
- * 1-3 ms, run back to back on a loaded 2-core machine), so it is not used.
+ * backend, free of that lock, answered many times slower in this phase (run
+ * back to back with the native one), so the playground does not use it.
  */
 import { request } from 'node:http';
 import { loadMnist } from '../../src/data/mnist.js';
