@@ -11,14 +11,19 @@ import { fileURLToPath } from 'node:url';
 
 const cli = fileURLToPath(new URL('../../src/cli/main.js', import.meta.url));
 
-function get(url: URL): Promise<number> {
+function send(url: URL, method = 'GET', body?: string): Promise<{ status: number; text: string }> {
   return new Promise((resolve, reject) => {
-    request(url, (res) => {
-      res.resume();
-      res.on('end', () => resolve(res.statusCode ?? 0));
-    }).on('error', reject).end();
+    const req = request(url, { method }, (res) => {
+      let text = '';
+      res.on('data', (d: Buffer) => (text += d));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, text }));
+    });
+    req.on('error', reject);
+    req.end(body);
   });
 }
+
+const get = async (url: URL) => (await send(url)).status;
 
 async function runUntilUrl(args: string[]): Promise<{ url: URL; stop: () => Promise<{ code: number | null; stdout: string; stderr: string }> }> {
   const child = spawn(process.execPath, [cli, 'playground', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
@@ -47,13 +52,16 @@ async function runUntilUrl(args: string[]): Promise<{ url: URL; stop: () => Prom
   };
 }
 
-test('convkit playground prints a tokened URL on 127.0.0.1 with the real port, serves the page, and stops cleanly on SIGINT', async () => {
+test('convkit playground prints a tokened URL on 127.0.0.1 with the real port, serves the page, and on SIGINT stops its training job and exits 0', async () => {
   const { url, stop } = await runUntilUrl(['--port', '0']);
   assert.equal(url.hostname, '127.0.0.1');
   assert.ok(Number(url.port) > 0);
   assert.match(url.searchParams.get('token') ?? '', /^[0-9a-f]{48}$/);
   assert.equal(await get(url), 200);
   assert.equal(await get(new URL(`${url.origin}/`)), 403);
+  const api = (path: string) => new URL(`${url.origin}${path}${url.search}`);
+  assert.equal((await send(api('/api/train'), 'POST', JSON.stringify({ models: ['cnn'], epochs: 50, batchSize: 16, trainLimit: 20_000 }))).status, 202);
+  while (JSON.parse((await send(api('/api/history'))).text).length === 0) await new Promise((resolve) => setTimeout(resolve, 100));
   const { code, stdout, stderr } = await stop();
   assert.equal(code, 0, stderr);
   assert.match(stdout, /playground stopped/);
