@@ -40,6 +40,9 @@ for (const entry of entries) {
     sourcemap: false,
     legalComments: 'inline',
     logLevel: 'warning',
+    // The native loader (src/backend/native/load-native.ts) names import.meta.url in functions a page never
+    // calls: in a browser the backend is the reference one (select-backend.ts), so the empty value is harmless.
+    logOverride: { 'empty-import-meta': 'silent' },
   });
 }
 

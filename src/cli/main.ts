@@ -11,6 +11,7 @@ import { registerBinimg } from './commands/binimg-command.js';
 import { registerMalware } from './commands/malware-command.js';
 import { registerInspect } from './commands/inspect-command.js';
 import { registerPlayground } from './commands/playground-command.js';
+import { registerReport } from './commands/report-command.js';
 import { escapeControls } from '../core/quote-value.js';
 
 const program = new Command()
@@ -28,6 +29,7 @@ registerBinimg(program);
 registerMalware(program);
 registerInspect(program);
 registerPlayground(program);
+registerReport(program);
 
 program.parseAsync(process.argv).catch((error: unknown) => {
   // Library errors already say what was expected and received: print them plainly, without a stack.

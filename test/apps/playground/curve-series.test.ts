@@ -21,6 +21,7 @@ test('progress and epoch points of two models share one sorted x axis, with null
 
 test('durations read as a person would say them', () => {
   assert.equal(formatDuration(42.4), '42 s');
+  assert.equal(formatDuration(0.44), '0.4 s');
   assert.equal(formatDuration(185), '3 min 05 s');
   assert.equal(formatDuration(3720), '1 h 02 min');
   assert.equal(formatDuration(NaN), '');

@@ -42,9 +42,10 @@ export function curveColumns(points: readonly CurvePoint[]): CurveColumns {
   return { x, series };
 }
 
-/** "1 h 02 min", "3 min 05 s", "42 s"; an empty string for unknown. */
+/** "1 h 02 min", "3 min 05 s", "42 s", "0.4 s"; an empty string for unknown. */
 export function formatDuration(seconds: number): string {
   if (!Number.isFinite(seconds) || seconds < 0) return '';
+  if (seconds < 9.95) return `${seconds.toFixed(1)} s`;
   const s = Math.round(seconds);
   if (s < 60) return `${s} s`;
   if (s < 3600) return `${Math.floor(s / 60)} min ${String(s % 60).padStart(2, '0')} s`;

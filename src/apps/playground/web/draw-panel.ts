@@ -7,20 +7,16 @@
  * queues a backlog.
  */
 import { mnistInput } from '../shared/mnist-preprocess.js';
-import { clipRect, type InputRect } from '../shared/receptive-field-outline.js';
 import { el, messageOf, paintPlane, percent } from './dom.js';
 import type { ModelSource, Prediction } from './model-source.js';
 
 /** Canvas side in CSS pixels; the stroke width is a fixed share of it, like a pen on MNIST's 28x28 (about 2 of 28 pixels). */
 const CANVAS_SIDE = 280;
 const STROKE = 20;
-const INPUT_VIEW_SIDE = 196;
 
 export interface DrawPanel {
   element: HTMLElement;
   setModel(inputShape: readonly number[], classes: number): void;
-  /** Outlines `rect` (input pixels) on the input view; null hides it. */
-  showField(rect: InputRect | null, label?: string): void;
   /** Predicts the current drawing again (the model changed). */
   refresh(): void;
 }
@@ -36,9 +32,7 @@ export function drawPanel(source: ModelSource, onPrediction: (p: Prediction, inp
   const canvas = el('canvas', { testid: 'draw-canvas', className: 'draw-canvas', width: CANVAS_SIDE, height: CANVAS_SIDE, 'aria-label': 'Draw a digit here' });
   const clear = el('button', { testid: 'draw-clear', className: 'secondary', type: 'button', text: 'Clear' });
   const inputCanvas = el('canvas', { className: 'input-view', width: 28, height: 28 });
-  const outline = el('div', { testid: 'receptive-field', className: 'field-outline', hidden: true });
-  const outlineLabel = el('div', { className: 'field-label muted' });
-  const inputWrap = el('div', { className: 'input-wrap' }, inputCanvas, outline);
+  const inputWrap = el('div', { className: 'input-wrap' }, inputCanvas);
   const inputCaption = el('p', { className: 'muted small' });
   const prediction = el('div', { testid: 'prediction', className: 'prediction', text: '–' });
   const predictionNote = el('p', { className: 'muted small', text: 'Draw a digit: the net answers while you draw.' });
@@ -104,17 +98,9 @@ export function drawPanel(source: ModelSource, onPrediction: (p: Prediction, inp
     return out;
   }
 
-  function paintInput(): void {
-    const [h, w, c] = inputShape;
-    paintPlane(inputCanvas, w, h, (i) => {
-      const v = Math.round(input[i * c] * 255);
-      return [v, v, v];
-    });
-  }
-
   function changed(): void {
     input = readInput();
-    paintInput();
+    paintInput(inputCanvas, input, inputShape);
     if (!hasInk) {
       prediction.textContent = '–';
       predictionNote.textContent = 'Draw a digit: the net answers while you draw.';
@@ -166,11 +152,11 @@ export function drawPanel(source: ModelSource, onPrediction: (p: Prediction, inp
   }
 
   renderBars(null);
-  paintInput();
+  paintInput(inputCanvas, input, inputShape);
 
   const element = el('div', { className: 'draw-grid' },
     el('div', { className: 'draw-col' }, el('h3', { text: 'Draw' }), canvas, el('div', { className: 'row' }, clear, el('span', { className: 'muted small', text: 'Mouse, pen or finger' }))),
-    el('div', { className: 'draw-col' }, el('h3', { text: 'What the net sees' }), inputWrap, inputCaption, outlineLabel),
+    el('div', { className: 'draw-col' }, el('h3', { text: 'What the net sees' }), inputWrap, inputCaption),
     el('div', { className: 'draw-col grow' }, el('h3', { text: 'Prediction' }), el('div', { className: 'prediction-row' }, prediction, predictionNote), bars),
   );
 
@@ -184,27 +170,17 @@ export function drawPanel(source: ModelSource, onPrediction: (p: Prediction, inp
       if (changedShape) changed();
       else renderBars(null);
     },
-    showField(rect, label = '') {
-      if (!rect) {
-        outline.hidden = true;
-        outlineLabel.textContent = '';
-        return;
-      }
-      const [h, w] = inputShape;
-      const scale = INPUT_VIEW_SIDE / Math.max(h, w);
-      const box = clipRect(rect, h, w, scale);
-      outline.hidden = false;
-      outline.style.left = `${box.x}px`;
-      outline.style.top = `${box.y}px`;
-      outline.style.width = `${box.width}px`;
-      outline.style.height = `${box.height}px`;
-      outline.dataset.size = String(rect.size);
-      outline.dataset.top = String(rect.top);
-      outline.dataset.left = String(rect.left);
-      outlineLabel.textContent = label;
-    },
     refresh() {
       request();
     },
   };
+}
+
+/** Paints an [h, w, c] input in [0, 1] (its first channel) as grey. */
+export function paintInput(canvas: HTMLCanvasElement, input: Float32Array, shape: readonly number[]): void {
+  const [h, w, c] = shape;
+  paintPlane(canvas, w, h, (i) => {
+    const v = Math.round((input[i * c] ?? 0) * 255);
+    return [v, v, v];
+  });
 }

@@ -6,27 +6,60 @@
  */
 import type { ModelView } from '../../../model/model-view.js';
 import { maxAbs, sequentialRgb } from '../shared/colour-maps.js';
-import { unitInputRect, type InputRect } from '../shared/receptive-field-outline.js';
+import { clipRect, unitInputRect, type InputRect } from '../shared/receptive-field-outline.js';
 import { el, paintPlane } from './dom.js';
+import { paintInput } from './draw-panel.js';
 import type { Prediction } from './model-source.js';
 
 /** Channels drawn per layer: a wide layer of any model stays one readable block. */
 const MAX_MAPS = 64;
+/** CSS side of the input view the receptive field is outlined on. */
+const INPUT_VIEW_SIDE = 168;
 
 export interface FeatureMapsPanel {
   element: HTMLElement;
   setModel(view: ModelView): void;
-  show(prediction: Prediction): void;
+  show(prediction: Prediction, input: Float32Array): void;
 }
 
-export function featureMapsPanel(onUnit: (rect: InputRect | null, label: string) => void): FeatureMapsPanel {
+/**
+ * The maps sit beside a copy of the net's input that stays in view while the
+ * maps scroll, so a clicked unit's field is outlined next to the unit.
+ */
+export function featureMapsPanel(): FeatureMapsPanel {
   let view: ModelView | null = null;
-  const element = el('div', { className: 'feature-maps' }, el('p', { className: 'muted', text: 'Draw a digit to see what each layer sees.' }));
+  const inputCanvas = el('canvas', { className: 'input-view small-view' });
+  inputCanvas.style.width = inputCanvas.style.height = `${INPUT_VIEW_SIDE}px`;
+  const outline = el('div', { testid: 'receptive-field', className: 'field-outline', hidden: true });
+  const outlineLabel = el('p', { className: 'field-label muted small', text: 'Click a unit in any map.' });
+  const list = el('div', { className: 'map-list' }, el('p', { className: 'muted', text: 'Draw a digit to see what each layer sees.' }));
+  const element = el('div', { className: 'feature-maps' },
+    el('div', { className: 'field-side' }, el('h3', { text: 'Input and receptive field' }), el('div', { className: 'input-wrap small-wrap' }, inputCanvas, outline), outlineLabel),
+    list);
+
+  function showField(rect: InputRect | null, label: string): void {
+    if (!rect || !view) {
+      outline.hidden = true;
+      outlineLabel.textContent = label;
+      return;
+    }
+    const [h, w] = view.inputShape;
+    const box = clipRect(rect, h, w, INPUT_VIEW_SIDE / Math.max(h, w));
+    outline.hidden = false;
+    outline.style.left = `${box.x}px`;
+    outline.style.top = `${box.y}px`;
+    outline.style.width = `${box.width}px`;
+    outline.style.height = `${box.height}px`;
+    outline.dataset.size = String(rect.size);
+    outline.dataset.top = String(rect.top);
+    outline.dataset.left = String(rect.left);
+    outlineLabel.textContent = label;
+  }
   const blocks = new Map<string, { maps: HTMLCanvasElement[]; marker: HTMLElement | null }>();
   let structure = '';
 
   function build(prediction: Prediction): void {
-    element.replaceChildren();
+    list.replaceChildren();
     blocks.clear();
     for (const act of prediction.activations) {
       const [h, w, c] = act.shape;
@@ -34,7 +67,7 @@ export function featureMapsPanel(onUnit: (rect: InputRect | null, label: string)
       const field = layer?.receptiveField.size;
       const shown = Math.min(c, MAX_MAPS);
       // Small maps are drawn larger so a unit stays a comfortable click target.
-      const cell = Math.max(2, Math.min(4, Math.floor(56 / Math.max(h, w))));
+      const cell = Math.max(2, Math.min(8, Math.floor(48 / Math.max(h, w))));
       const maps: HTMLCanvasElement[] = [];
       const grid = el('div', { className: 'map-grid' });
       for (let k = 0; k < shown; k++) {
@@ -53,7 +86,7 @@ export function featureMapsPanel(onUnit: (rect: InputRect | null, label: string)
       const title = el('h3', {},
         el('span', { text: act.layer }),
         el('span', { className: 'muted small', text: ` ${layer?.className ?? ''} · ${h}×${w}×${c}${field ? ` · each unit sees ${field}×${field} input pixels` : ''}${c > shown ? ` · first ${shown} of ${c} maps` : ''}` }));
-      element.append(el('div', { testid: `feature-map-${act.layer}`, className: 'map-block', 'data-layer': act.layer }, title, grid));
+      list.append(el('div', { testid: `feature-map-${act.layer}`, className: 'map-block', 'data-layer': act.layer }, title, grid));
       blocks.set(act.layer, { maps, marker: null });
     }
   }
@@ -78,7 +111,7 @@ export function featureMapsPanel(onUnit: (rect: InputRect | null, label: string)
       block.marker = marker;
     }
     const rect = unitInputRect(layer, view.inputShape, row, col);
-    onUnit(rect, rect ? `${layerName} unit (${row}, ${col}) of map ${channel} sees ${rect.size}×${rect.size} input pixels from (${rect.top}, ${rect.left}).` : '');
+    showField(rect, rect ? `${layerName} unit (${row}, ${col}) of map ${channel} sees ${rect.size}×${rect.size} input pixels from (${rect.top}, ${rect.left}).` : '');
   }
 
   return {
@@ -87,7 +120,8 @@ export function featureMapsPanel(onUnit: (rect: InputRect | null, label: string)
       view = v;
       structure = '';
     },
-    show(prediction) {
+    show(prediction, input) {
+      if (view) paintInput(inputCanvas, input, view.inputShape);
       const next = prediction.activations.map((a) => `${a.layer}:${a.shape.join('x')}`).join();
       if (next !== structure) {
         build(prediction);

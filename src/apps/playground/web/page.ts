@@ -7,6 +7,7 @@
  */
 import type { ModelView } from '../../../model/model-view.js';
 import { confusionPanel } from './confusion-panel.js';
+import { curvesChart } from './curves-chart.js';
 import { el, messageOf, section } from './dom.js';
 import { drawPanel } from './draw-panel.js';
 import { featureMapsPanel } from './feature-maps-panel.js';
@@ -27,8 +28,8 @@ export function startPage(root: HTMLElement, source: ModelSource, options: PageO
   const main = el('main', {});
   root.replaceChildren(header, main);
 
-  const fmaps = featureMapsPanel((rect, label) => draw.showField(rect, label));
-  const draw = drawPanel(source, (p) => fmaps.show(p));
+  const fmaps = featureMapsPanel();
+  const draw = drawPanel(source, (p, input) => fmaps.show(p, input));
   const confusion = confusionPanel(source);
   const kernelsBox = el('div', { className: 'kernels' });
 
@@ -42,6 +43,17 @@ export function startPage(root: HTMLElement, source: ModelSource, options: PageO
 
   if (options.training && source.training) {
     add('train', 'Train', 'Train the lab CNN and the Dense baseline on MNIST and watch the curves move.', trainPanel(source.training, () => void refreshModel()));
+  } else {
+    // Without live training (the report), the curves of the run that made the model, when the source has them.
+    const chart = curvesChart();
+    add('curves-part', 'Training curves', 'Loss and accuracy, train and validation, as the model was trained.', chart.element);
+    const part = parts[parts.length - 1];
+    part.root.hidden = true;
+    source.history().then((history) => {
+      if (history.length === 0) return;
+      part.root.hidden = false;
+      chart.set(history);
+    }, () => undefined);
   }
   add('draw', 'Draw', 'Draw a digit. The net sees it as MNIST digits were made.', draw.element);
   add('features', 'Feature maps', 'What every conv and pool layer computes from your drawing. Click a unit to outline the input pixels it sees.', fmaps.element);
@@ -50,7 +62,7 @@ export function startPage(root: HTMLElement, source: ModelSource, options: PageO
   if (options.malware && source.classifyMalware) {
     add('malware', 'Malware', 'A file as an image (its byteplot) and the families the malware model sees in it.', malwarePanel(source));
   }
-  nav.append(...parts.map((p) => el('a', { href: `#${p.id}`, text: p.label })));
+  nav.append(...parts.filter((p) => p.id !== 'curves-part').map((p) => el('a', { href: `#${p.id}`, text: p.label })));
 
   let refreshing: Promise<void> | null = null;
   let again = false;

@@ -40,7 +40,7 @@ export function trainPanel(training: TrainingControl, onModelChanged: () => void
   // Placeholders show the recipe of each selected model, so a blank field is visibly "the recipe".
   const showRecipes = () => {
     const models = selected();
-    const text = (f: (m: LabModelName) => number) => models.map((m) => `${f(m)}${models.length > 1 ? ` (${m})` : ''}`).join(' / ') || '–';
+    const text = (f: (m: LabModelName) => number) => models.map(f).join(' / ') || '–';
     epochs.input.placeholder = text((m) => RECIPES[m].epochs);
     batch.input.placeholder = text((m) => RECIPES[m].batchSize);
     lr.input.placeholder = text((m) => RECIPES[m].learningRate);
@@ -141,7 +141,7 @@ export function trainPanel(training: TrainingControl, onModelChanged: () => void
       ...comparison.models.map((m) => el('tr', {},
         el('td', { text: m.model }), el('td', { text: percent(m.testAccuracy, 2) }), el('td', { text: String(Math.round(m.errors)) }),
         el('td', { text: m.params.toLocaleString('en-US') }), el('td', { text: formatDuration(m.trainSeconds) }))));
-    results.replaceChildren(el('h3', { text: 'Comparison' }), table, costCalculator(comparison));
+    results.replaceChildren(el('div', {}, el('h3', { text: 'Comparison (as convkit compare prints it)' }), table), costCalculator(comparison));
   }
 
   showRecipes();
@@ -151,7 +151,7 @@ export function trainPanel(training: TrainingControl, onModelChanged: () => void
       el('div', { className: 'field-group' }, el('span', { className: 'group-label', text: 'Models' }), cnn.label, dense.label),
       epochs.label, batch.label, lr.label, limit.label,
       el('div', { className: 'row' }, start, stop)),
-    el('p', { className: 'muted small', text: 'Blank fields keep each model\'s recipe.' }),
+    el('p', { className: 'muted small', text: 'Blank fields keep each model\'s recipe (shown greyed, CNN / Dense).' }),
     el('div', { className: 'status-row' }, status, stats),
     chart.element,
     results);

@@ -1,0 +1,34 @@
+/**
+ * Digits drawn with the mouse, as a person would: polylines in the unit
+ * square of the draw canvas, pressed, moved in small steps and released.
+ */
+import type { Page } from 'playwright-core';
+
+type Stroke = Array<[number, number]>;
+
+function ellipse(cx: number, cy: number, rx: number, ry: number, steps = 28): Stroke {
+  return Array.from({ length: steps + 1 }, (_, i) => {
+    const a = (i / steps) * Math.PI * 2 - Math.PI / 2;
+    return [cx + rx * Math.cos(a), cy + ry * Math.sin(a)] as [number, number];
+  });
+}
+
+/** Strokes of a few digits, shaped like MNIST's (a 1 leans slightly, a 7 has no bar). */
+export const DIGIT_STROKES: Record<number, Stroke[]> = {
+  0: [ellipse(0.5, 0.5, 0.2, 0.32)],
+  1: [[[0.54, 0.15], [0.5, 0.5], [0.46, 0.85]]],
+  7: [[[0.25, 0.2], [0.75, 0.2], [0.6, 0.45], [0.45, 0.85]]],
+};
+
+export async function drawDigit(page: Page, digit: number, testid = 'draw-canvas'): Promise<void> {
+  const canvas = page.getByTestId(testid);
+  const box = await canvas.boundingBox();
+  if (!box) throw new Error(`[data-testid=${testid}] is not visible`);
+  for (const stroke of DIGIT_STROKES[digit]) {
+    const at = ([x, y]: [number, number]) => [box.x + x * box.width, box.y + y * box.height] as const;
+    await page.mouse.move(...at(stroke[0]));
+    await page.mouse.down();
+    for (let i = 1; i < stroke.length; i++) await page.mouse.move(...at(stroke[i]), { steps: 6 });
+    await page.mouse.up();
+  }
+}
