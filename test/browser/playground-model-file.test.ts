@@ -105,4 +105,9 @@ describe('playground page with a trained --model-file', { skip: browserSkip() },
     await page.locator('#kernels').screenshot({ path: screenshotPath('playground-kernels') });
     assert.deepEqual(browser.errors, []);
   });
+
+  it('a file dropped without --malware-model says how to start the playground with one (last: the 404 is logged by the browser)', async () => {
+    await page.locator('#malware input[type=file]').setInputFiles({ name: 'sample.bin', mimeType: 'application/octet-stream', buffer: Buffer.alloc(4096, 7) });
+    await page.getByTestId('malware-result').getByText('--malware-model').waitFor({ timeout: 10_000 });
+  });
 });
