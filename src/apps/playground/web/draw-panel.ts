@@ -166,11 +166,13 @@ export function drawPanel(source: ModelSource, onPrediction: (p: Prediction, inp
     element,
     setModel(shape, nClasses) {
       const changedShape = shape.join() !== inputShape.join();
+      const changedClasses = nClasses !== classes;
       inputShape = shape;
       classes = nClasses;
       inputCaption.textContent = `${shape[0]}×${shape[1]}×${shape[2]} input: the ink's box fitted into ${Math.round((shape[0] * 20) / 28)} pixels and centred by its centre of mass, as MNIST was made.`;
+      // New weights of the same model (an epoch ended) keep the bars until the next answer replaces them.
       if (changedShape) changed();
-      else renderBars(null);
+      else if (changedClasses) renderBars(null);
     },
     refresh() {
       request();
