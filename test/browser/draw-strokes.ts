@@ -22,6 +22,8 @@ export const DIGIT_STROKES: Record<number, Stroke[]> = {
 
 export async function drawDigit(page: Page, digit: number, testid = 'draw-canvas'): Promise<void> {
   const canvas = page.getByTestId(testid);
+  // Mouse events land where the canvas is on screen: bring it to the middle, clear of the sticky header.
+  await canvas.evaluate((el) => el.scrollIntoView({ block: 'center' }));
   const box = await canvas.boundingBox();
   if (!box) throw new Error(`[data-testid=${testid}] is not visible`);
   for (const stroke of DIGIT_STROKES[digit]) {

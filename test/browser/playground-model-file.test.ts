@@ -46,7 +46,7 @@ describe('playground page with a trained --model-file', { skip: browserSkip() },
   });
 
   for (const digit of [0, 1, 7]) {
-    it(`mouse strokes of a ${digit} are classified as ${digit}, with probabilities and every conv/pool layer's maps`, async () => {
+    it(`mouse strokes of a ${digit} are classified as ${digit}, with probabilities and every conv/pool layer's maps`, async (t) => {
       await page.getByTestId('draw-clear').click();
       await drawDigit(page, digit);
       await page.waitForFunction((d) => document.querySelector('[data-testid=prediction]')?.textContent === String(d), digit, { timeout: 10_000 })
@@ -55,6 +55,8 @@ describe('playground page with a trained --model-file', { skip: browserSkip() },
       const bars = await page.getByTestId('probabilities').innerText();
       assert.equal(predicted, String(digit), `prediction for a drawn ${digit}; probabilities:\n${bars}`);
       assert.match(bars, /%/);
+      const time = page.getByTestId('prediction-time');
+      t.diagnostic(`last answer while drawing: ${await time.getAttribute('data-round-trip-ms')} ms round trip in the page, ${await time.getAttribute('data-model-ms')} ms in the model (a measurement, not a check)`);
       const maps = await page.locator('[data-testid^=feature-map-]').evaluateAll((els) => els.map((e) => (e as HTMLElement).dataset.testid));
       assert.deepEqual(maps, ['feature-map-conv2d', 'feature-map-max_pooling2d', 'feature-map-conv2d_1', 'feature-map-max_pooling2d_1']);
       if (digit === 7) await page.locator('#draw').screenshot({ path: screenshotPath('playground-draw') });

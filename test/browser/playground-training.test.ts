@@ -10,6 +10,7 @@ import type { Page } from 'playwright-core';
 import { browserSkip, launchChromium, type LaunchedBrowser } from './launch-chromium.js';
 import { startPlayground, type RunningPlayground } from './start-playground.js';
 import { screenshotPath } from './screenshots.js';
+import { drawDigit } from './draw-strokes.js';
 
 async function trainStatus(page: Page): Promise<string> {
   return page.getByTestId('train-status').innerText();
@@ -83,7 +84,7 @@ describe('playground page: training', { skip: browserSkip() }, () => {
     assert.deepEqual(browser.errors, []);
   });
 
-  it('a second tab sees the running job, and Stop stops it', async () => {
+  it('a second tab sees the running job, a drawing is answered while it runs, and Stop stops it', async (t) => {
     await page.locator('input[data-model=dense]').uncheck();
     for (const field of ['epochs', 'trainLimit']) await page.locator(`input[data-field=${field}]`).fill('');
     await page.getByTestId('train-start').click();
@@ -95,6 +96,14 @@ describe('playground page: training', { skip: browserSkip() }, () => {
     await waitUntil(second, 'the second tab to see the running job', (status) => /running/.test(status), 60_000);
     assert.equal(await second.getByTestId('train-start').isDisabled(), true, 'the second tab cannot start another job');
     await second.close();
+
+    // The server answers drawings while its worker trains.
+    await drawDigit(page, 1);
+    const time = page.getByTestId('prediction-time');
+    await time.and(page.locator('[data-round-trip-ms]')).waitFor({ timeout: 30_000 });
+    assert.match(await page.getByTestId('prediction').innerText(), /^[0-9]$/);
+    assert.match(await trainStatus(page), /running/, 'the job was still running when the drawing was answered');
+    t.diagnostic(`drawing answered during training: ${await time.getAttribute('data-round-trip-ms')} ms round trip in the page, ${await time.getAttribute('data-model-ms')} ms in the model (a measurement, not a check)`);
 
     await page.getByTestId('train-stop').click();
     await waitUntil(page, 'the run to stop', (status) => /stopped/.test(status), 60_000);

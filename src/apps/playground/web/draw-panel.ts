@@ -35,7 +35,7 @@ export function drawPanel(source: ModelSource, onPrediction: (p: Prediction, inp
   const inputWrap = el('div', { className: 'input-wrap' }, inputCanvas);
   const inputCaption = el('p', { className: 'muted small' });
   const prediction = el('div', { testid: 'prediction', className: 'prediction empty', text: '?' });
-  const predictionNote = el('p', { className: 'muted small', text: 'Draw a digit: the net answers while you draw.' });
+  const predictionNote = el('p', { testid: 'prediction-time', className: 'muted small', text: 'Draw a digit: the net answers while you draw.' });
   const bars = el('div', { testid: 'probabilities', className: 'bars' });
 
   const ctx = canvas.getContext('2d')!;
@@ -119,13 +119,18 @@ export function drawPanel(source: ModelSource, onPrediction: (p: Prediction, inp
     inFlight = true;
     pending = false;
     const sent = input;
+    const asked = performance.now();
     source.predict(sent).then(
       (p) => {
         inFlight = false;
+        // The whole wait as the user feels it (request, model, activations, decoding), beside the model's own time.
+        const roundTrip = performance.now() - asked;
         if (hasInk) {
+          predictionNote.dataset.modelMs = p.elapsedMs.toFixed(2);
+          predictionNote.dataset.roundTripMs = roundTrip.toFixed(2);
           prediction.textContent = String(p.predicted);
           prediction.classList.remove('empty');
-          predictionNote.textContent = `${percent(p.probabilities[p.predicted] ?? 0)} sure · answered in ${p.elapsedMs.toFixed(1)} ms`;
+          predictionNote.textContent = `${percent(p.probabilities[p.predicted] ?? 0)} sure · model ${p.elapsedMs.toFixed(1)} ms · answered in ${roundTrip.toFixed(1)} ms`;
           renderBars(p.probabilities);
           onPrediction(p, sent);
         }
