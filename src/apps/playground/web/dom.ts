@@ -44,3 +44,12 @@ export function percent(x: number, digits = 1): string {
 export function messageOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
+
+/** Paints an [h, w, c] input in [0, 1] (its first channel) as grey. */
+export function paintInput(canvas: HTMLCanvasElement, input: Float32Array, shape: readonly number[]): void {
+  const [h, w, c] = shape;
+  paintPlane(canvas, w, h, (i) => {
+    const v = Math.round((input[i * c] ?? 0) * 255);
+    return [v, v, v];
+  });
+}

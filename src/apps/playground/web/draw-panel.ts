@@ -7,7 +7,7 @@
  * queues a backlog.
  */
 import { mnistInput } from '../shared/mnist-preprocess.js';
-import { el, messageOf, paintPlane, percent } from './dom.js';
+import { el, messageOf, paintInput, percent } from './dom.js';
 import type { ModelSource, Prediction } from './model-source.js';
 
 /** Canvas side in CSS pixels; the stroke width is a fixed share of it, like a pen on MNIST's 28x28 (about 2 of 28 pixels). */
@@ -183,13 +183,4 @@ export function drawPanel(source: ModelSource, onPrediction: (p: Prediction, inp
       request();
     },
   };
-}
-
-/** Paints an [h, w, c] input in [0, 1] (its first channel) as grey. */
-export function paintInput(canvas: HTMLCanvasElement, input: Float32Array, shape: readonly number[]): void {
-  const [h, w, c] = shape;
-  paintPlane(canvas, w, h, (i) => {
-    const v = Math.round((input[i * c] ?? 0) * 255);
-    return [v, v, v];
-  });
 }

@@ -7,8 +7,7 @@
 import type { ModelView } from '../../../model/model-view.js';
 import { maxAbs, sequentialRgb } from '../shared/colour-maps.js';
 import { clipRect, unitInputRect, type InputRect } from '../shared/receptive-field-outline.js';
-import { el, paintPlane } from './dom.js';
-import { paintInput } from './draw-panel.js';
+import { el, paintInput, paintPlane } from './dom.js';
 import type { Prediction } from './model-source.js';
 
 /** Channels drawn per layer: a wide layer of any model stays one readable block. */
