@@ -13,7 +13,7 @@ import type { Page } from 'playwright-core';
 import { browserSkip, launchChromium, type LaunchedBrowser } from './launch-chromium.js';
 import { startPlayground, type RunningPlayground } from './start-playground.js';
 import { trainedModelFile } from './trained-model-file.js';
-import { drawDigit } from './draw-strokes.js';
+import { drawDigit, drawDigitByTouch } from './draw-strokes.js';
 import { screenshotPath } from './screenshots.js';
 
 describe('playground page with a trained --model-file', { skip: browserSkip() }, () => {
@@ -62,6 +62,22 @@ describe('playground page with a trained --model-file', { skip: browserSkip() },
       if (digit === 7) await page.locator('#draw').screenshot({ path: screenshotPath('playground-draw') });
     });
   }
+
+  it('a 7 drawn with a finger (touch events, a touch-screen page) is classified as 7', async () => {
+    const touch = await launchChromium({ onlyOrigin: playground.origin, hasTouch: true, viewport: { width: 820, height: 1180 } });
+    try {
+      const tablet = await touch.newPage();
+      await tablet.goto(playground.url);
+      await tablet.getByTestId('draw-canvas').waitFor();
+      await drawDigitByTouch(tablet, 7);
+      await tablet.waitForFunction(() => document.querySelector('[data-testid=prediction]')?.textContent === '7', undefined, { timeout: 10_000 })
+        .catch(() => undefined);
+      assert.equal(await tablet.getByTestId('prediction').innerText(), '7', await tablet.getByTestId('probabilities').innerText());
+      assert.deepEqual(touch.errors, []);
+    } finally {
+      await touch.close();
+    }
+  });
 
   it('clicking a unit of each conv/pool layer outlines a receptive field of 3, 4, 8 and 10 input pixels', async () => {
     const sizes: number[] = [];

@@ -74,7 +74,8 @@ export function curvesChart(): CurvesChart {
           value: (_u: uPlot, v: number | null) => (v == null ? '–' : s.metric.toLowerCase().includes('accuracy') ? `${(v * 100).toFixed(2)}%` : v.toFixed(4)),
         })),
       ],
-      legend: { live: true },
+      // Labels only: eight live read-outs under the chart are more noise than help; the cursor still shows the x.
+      legend: { live: false },
     }, data, element);
   }
 
