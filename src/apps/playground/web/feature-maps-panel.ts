@@ -60,6 +60,9 @@ export function featureMapsPanel(): FeatureMapsPanel {
   function build(prediction: Prediction): void {
     list.replaceChildren();
     blocks.clear();
+    if (prediction.activations.length === 0) {
+      list.append(el('p', { className: 'muted', text: 'This model has no layer with feature maps (no conv or pool layer): each of its units sees the whole input.' }));
+    }
     for (const act of prediction.activations) {
       const [h, w, c] = act.shape;
       const layer = view?.layers.find((l) => l.name === act.layer);
