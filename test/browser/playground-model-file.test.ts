@@ -109,5 +109,6 @@ describe('playground page with a trained --model-file', { skip: browserSkip() },
   it('a file dropped without --malware-model says how to start the playground with one (last: the 404 is logged by the browser)', async () => {
     await page.locator('#malware input[type=file]').setInputFiles({ name: 'sample.bin', mimeType: 'application/octet-stream', buffer: Buffer.alloc(4096, 7) });
     await page.getByTestId('malware-result').getByText('--malware-model').waitFor({ timeout: 10_000 });
+    await page.locator('#malware').screenshot({ path: screenshotPath('playground-malware') });
   });
 });

@@ -19,6 +19,20 @@ async function curvePoints(page: Page): Promise<number> {
   return Number((await page.getByTestId('curves').getAttribute('data-points')) ?? 0);
 }
 
+/** Polls until `ready` holds; on a timeout the error says the status and point count it last saw. */
+async function waitUntil(page: Page, what: string, ready: (status: string, points: number) => boolean, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let status = '';
+  let points = 0;
+  while (Date.now() < deadline) {
+    status = await trainStatus(page);
+    points = await curvePoints(page);
+    if (ready(status, points)) return;
+    await page.waitForTimeout(200);
+  }
+  assert.fail(`waited ${timeoutMs / 1000} s for ${what}; last status "${status}", ${points} curve points`);
+}
+
 describe('playground page: training', { skip: browserSkip() }, () => {
   let playground: RunningPlayground;
   let browser: LaunchedBrowser;
@@ -73,17 +87,17 @@ describe('playground page: training', { skip: browserSkip() }, () => {
     await page.locator('input[data-model=dense]').uncheck();
     for (const field of ['epochs', 'trainLimit']) await page.locator(`input[data-field=${field}]`).fill('');
     await page.getByTestId('train-start').click();
-    await page.waitForFunction(() => Number(document.querySelector('[data-testid=curves]')?.getAttribute('data-points')) > 0, undefined, { timeout: 60_000 });
-    assert.match(await trainStatus(page), /running/);
+    // Bounded waits, generous for a loaded machine: the worker first reads all of MNIST.
+    await waitUntil(page, 'the first progress point of the second run', (status, points) => /running/.test(status) && points > 0, 180_000);
 
     const second = await browser.context.newPage();
     await second.goto(playground.url);
-    await second.waitForFunction(() => /running/.test(document.querySelector('[data-testid=train-status]')?.textContent ?? ''), undefined, { timeout: 20_000 });
+    await waitUntil(second, 'the second tab to see the running job', (status) => /running/.test(status), 60_000);
     assert.equal(await second.getByTestId('train-start').isDisabled(), true, 'the second tab cannot start another job');
     await second.close();
 
     await page.getByTestId('train-stop').click();
-    await page.waitForFunction(() => /stopped/.test(document.querySelector('[data-testid=train-status]')?.textContent ?? ''), undefined, { timeout: 30_000 });
+    await waitUntil(page, 'the run to stop', (status) => /stopped/.test(status), 60_000);
     const pointsAtStop = await curvePoints(page);
     await page.waitForTimeout(1500);
     assert.equal(await curvePoints(page), pointsAtStop, 'no progress arrives after the stop');

@@ -34,7 +34,7 @@ export function drawPanel(source: ModelSource, onPrediction: (p: Prediction, inp
   const inputCanvas = el('canvas', { className: 'input-view', width: 28, height: 28 });
   const inputWrap = el('div', { className: 'input-wrap' }, inputCanvas);
   const inputCaption = el('p', { className: 'muted small' });
-  const prediction = el('div', { testid: 'prediction', className: 'prediction', text: '–' });
+  const prediction = el('div', { testid: 'prediction', className: 'prediction empty', text: '?' });
   const predictionNote = el('p', { className: 'muted small', text: 'Draw a digit: the net answers while you draw.' });
   const bars = el('div', { testid: 'probabilities', className: 'bars' });
 
@@ -102,7 +102,8 @@ export function drawPanel(source: ModelSource, onPrediction: (p: Prediction, inp
     input = readInput();
     paintInput(inputCanvas, input, inputShape);
     if (!hasInk) {
-      prediction.textContent = '–';
+      prediction.textContent = '?';
+      prediction.classList.add('empty');
       predictionNote.textContent = 'Draw a digit: the net answers while you draw.';
       renderBars(null);
     }
@@ -123,6 +124,7 @@ export function drawPanel(source: ModelSource, onPrediction: (p: Prediction, inp
         inFlight = false;
         if (hasInk) {
           prediction.textContent = String(p.predicted);
+          prediction.classList.remove('empty');
           predictionNote.textContent = `${percent(p.probabilities[p.predicted] ?? 0)} sure · answered in ${p.elapsedMs.toFixed(1)} ms`;
           renderBars(p.probabilities);
           onPrediction(p, sent);
