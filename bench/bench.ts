@@ -60,6 +60,7 @@ const reference = runPhase('train-epoch', ['--batch', '32', '--backend', 'refere
 const recipe = quick ? null : runPhase('time-to-accuracy', []);
 const binimg = runPhase('binimg-throughput', []);
 const yieldCost = runPhase('yield-cost', [...trainLimit]);
+const playground = runPhase('playground-predict', quick ? ['--drawings', '50'] : []);
 const pytorch32 = quick ? null : runPytorch(32);
 const pytorch128 = quick ? null : runPytorch(128);
 
@@ -86,7 +87,7 @@ function recipeEpochRows(): [string, string][] {
 function stealRow(): string {
   const phases: [string, PhaseResult | null][] = [
     ['peak', peak], ['batch 32', batch32], ['batch 64', batch64], ['batch 128', batch128], ['direct', batch128Direct],
-    ['reference', reference], ['recipe', recipe], ['binimg', binimg], ['yield cost', yieldCost], ['PyTorch 32', pytorch32], ['PyTorch 128', pytorch128],
+    ['reference', reference], ['recipe', recipe], ['binimg', binimg], ['yield cost', yieldCost], ['playground', playground], ['PyTorch 32', pytorch32], ['PyTorch 128', pytorch128],
   ];
   const measured = phases.filter(([, phase]) => phase && typeof phase.hostStealPercent === 'number');
   if (measured.length === 0) return 'not measured (no steal counter in /proc/stat on this system)';
@@ -132,7 +133,7 @@ console.log(rows.map(([k, v]) => `${k.padEnd(width)}  ${v}`).join('\n'));
 console.log('effective GFLOPS: the FLOPs of direct convolution over every output (what the layers compute) per second; Winograd (F(5x5, 3x3) for conv + pool, F(2x2, 3x3) elsewhere) and the pooled backward (argmax positions only) do fewer multiplies for the same results, so the effective rate can pass what the FMA units do.');
 if (quick) console.log('(--quick: epochs extrapolated from 6,000 images; no recipe run)');
 
-const results = { date: new Date().toISOString(), quick, machine: { cpu: os.cpus()[0]?.model, threads: os.availableParallelism(), node: process.version }, peak, batch32, batch64, batch128, batch128Direct, reference, recipe, binimg, yieldCost, pytorch32, pytorch128 };
+const results = { date: new Date().toISOString(), quick, machine: { cpu: os.cpus()[0]?.model, threads: os.availableParallelism(), node: process.version }, peak, batch32, batch64, batch128, batch128Direct, reference, recipe, binimg, yieldCost, playground, pytorch32, pytorch128 };
 const out = fileURLToPath(new URL('../../bench/results.json', import.meta.url));
 writeFileSync(out, `${JSON.stringify(results, null, 2)}\n`);
 console.log(`\nwrote ${out}`);

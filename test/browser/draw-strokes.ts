@@ -22,6 +22,8 @@ export const DIGIT_STROKES: Record<number, Stroke[]> = {
 
 export async function drawDigit(page: Page, digit: number, testid = 'draw-canvas'): Promise<void> {
   const canvas = page.getByTestId(testid);
+  // Mouse events land where the canvas is on screen: bring it to the middle, clear of the sticky header.
+  await canvas.evaluate((el) => el.scrollIntoView({ block: 'center' }));
   const box = await canvas.boundingBox();
   if (!box) throw new Error(`[data-testid=${testid}] is not visible`);
   for (const stroke of DIGIT_STROKES[digit]) {
@@ -30,5 +32,34 @@ export async function drawDigit(page: Page, digit: number, testid = 'draw-canvas
     await page.mouse.down();
     for (let i = 1; i < stroke.length; i++) await page.mouse.move(...at(stroke[i]), { steps: 6 });
     await page.mouse.up();
+  }
+}
+
+/**
+ * The same strokes drawn with a finger: touch events sent through the
+ * DevTools protocol, which Chromium turns into pointer events of type
+ * 'touch' (the page must have been opened with touch emulated: hasTouch).
+ */
+export async function drawDigitByTouch(page: Page, digit: number, testid = 'draw-canvas'): Promise<void> {
+  const canvas = page.getByTestId(testid);
+  await canvas.evaluate((el) => el.scrollIntoView({ block: 'center' }));
+  const box = await canvas.boundingBox();
+  if (!box) throw new Error(`[data-testid=${testid}] is not visible`);
+  const cdp = await page.context().newCDPSession(page);
+  try {
+    for (const stroke of DIGIT_STROKES[digit]) {
+      const at = ([x, y]: [number, number]) => ({ x: box.x + x * box.width, y: box.y + y * box.height });
+      await cdp.send('Input.dispatchTouchEvent', { type: 'touchStart', touchPoints: [at(stroke[0])] });
+      for (let i = 1; i < stroke.length; i++) {
+        const [a, b] = [stroke[i - 1], stroke[i]];
+        for (let s = 1; s <= 6; s++) {
+          const f = s / 6;
+          await cdp.send('Input.dispatchTouchEvent', { type: 'touchMove', touchPoints: [at([a[0] + (b[0] - a[0]) * f, a[1] + (b[1] - a[1]) * f])] });
+        }
+      }
+      await cdp.send('Input.dispatchTouchEvent', { type: 'touchEnd', touchPoints: [] });
+    }
+  } finally {
+    await cdp.detach();
   }
 }

@@ -44,6 +44,8 @@ export interface LaunchedBrowser {
 
 export interface LaunchOptions {
   viewport?: { width: number; height: number };
+  /** Emulates a touch screen (touch events become pointer events of type 'touch'). */
+  hasTouch?: boolean;
   /** Blocks every request that is not file:// or to this origin (e.g. 'http://127.0.0.1:1234'); none allowed when ''. */
   onlyOrigin?: string;
 }
@@ -58,6 +60,7 @@ export async function launchChromium(options: LaunchOptions = {}): Promise<Launc
     headless: true,
     args: CHROMIUM_FLAGS,
     viewport: options.viewport ?? { width: 1280, height: 800 },
+    hasTouch: options.hasTouch ?? false,
   });
   const errors: string[] = [];
   const watch = (page: Page) => {

@@ -13,7 +13,7 @@ import type { Page } from 'playwright-core';
 import { browserSkip, launchChromium, type LaunchedBrowser } from './launch-chromium.js';
 import { startPlayground, type RunningPlayground } from './start-playground.js';
 import { trainedModelFile } from './trained-model-file.js';
-import { drawDigit } from './draw-strokes.js';
+import { drawDigit, drawDigitByTouch } from './draw-strokes.js';
 import { screenshotPath } from './screenshots.js';
 
 describe('playground page with a trained --model-file', { skip: browserSkip() }, () => {
@@ -46,7 +46,7 @@ describe('playground page with a trained --model-file', { skip: browserSkip() },
   });
 
   for (const digit of [0, 1, 7]) {
-    it(`mouse strokes of a ${digit} are classified as ${digit}, with probabilities and every conv/pool layer's maps`, async () => {
+    it(`mouse strokes of a ${digit} are classified as ${digit}, with probabilities and every conv/pool layer's maps`, async (t) => {
       await page.getByTestId('draw-clear').click();
       await drawDigit(page, digit);
       await page.waitForFunction((d) => document.querySelector('[data-testid=prediction]')?.textContent === String(d), digit, { timeout: 10_000 })
@@ -55,11 +55,29 @@ describe('playground page with a trained --model-file', { skip: browserSkip() },
       const bars = await page.getByTestId('probabilities').innerText();
       assert.equal(predicted, String(digit), `prediction for a drawn ${digit}; probabilities:\n${bars}`);
       assert.match(bars, /%/);
+      const time = page.getByTestId('prediction-time');
+      t.diagnostic(`last answer while drawing: ${await time.getAttribute('data-round-trip-ms')} ms round trip in the page, ${await time.getAttribute('data-model-ms')} ms in the model (a measurement, not a check)`);
       const maps = await page.locator('[data-testid^=feature-map-]').evaluateAll((els) => els.map((e) => (e as HTMLElement).dataset.testid));
       assert.deepEqual(maps, ['feature-map-conv2d', 'feature-map-max_pooling2d', 'feature-map-conv2d_1', 'feature-map-max_pooling2d_1']);
       if (digit === 7) await page.locator('#draw').screenshot({ path: screenshotPath('playground-draw') });
     });
   }
+
+  it('a 7 drawn with a finger (touch events, a touch-screen page) is classified as 7', async () => {
+    const touch = await launchChromium({ onlyOrigin: playground.origin, hasTouch: true, viewport: { width: 820, height: 1180 } });
+    try {
+      const tablet = await touch.newPage();
+      await tablet.goto(playground.url);
+      await tablet.getByTestId('draw-canvas').waitFor();
+      await drawDigitByTouch(tablet, 7);
+      await tablet.waitForFunction(() => document.querySelector('[data-testid=prediction]')?.textContent === '7', undefined, { timeout: 10_000 })
+        .catch(() => undefined);
+      assert.equal(await tablet.getByTestId('prediction').innerText(), '7', await tablet.getByTestId('probabilities').innerText());
+      assert.deepEqual(touch.errors, []);
+    } finally {
+      await touch.close();
+    }
+  });
 
   it('clicking a unit of each conv/pool layer outlines a receptive field of 3, 4, 8 and 10 input pixels', async () => {
     const sizes: number[] = [];
@@ -104,5 +122,11 @@ describe('playground page with a trained --model-file', { skip: browserSkip() },
     await page.locator('#errors').screenshot({ path: screenshotPath('playground-errors') });
     await page.locator('#kernels').screenshot({ path: screenshotPath('playground-kernels') });
     assert.deepEqual(browser.errors, []);
+  });
+
+  it('a file dropped without --malware-model says how to start the playground with one (last: the 404 is logged by the browser)', async () => {
+    await page.locator('#malware input[type=file]').setInputFiles({ name: 'sample.bin', mimeType: 'application/octet-stream', buffer: Buffer.alloc(4096, 7) });
+    await page.getByTestId('malware-result').getByText('--malware-model').waitFor({ timeout: 10_000 });
+    await page.locator('#malware').screenshot({ path: screenshotPath('playground-malware-no-model') });
   });
 });

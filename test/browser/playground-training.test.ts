@@ -10,6 +10,7 @@ import type { Page } from 'playwright-core';
 import { browserSkip, launchChromium, type LaunchedBrowser } from './launch-chromium.js';
 import { startPlayground, type RunningPlayground } from './start-playground.js';
 import { screenshotPath } from './screenshots.js';
+import { drawDigit } from './draw-strokes.js';
 
 async function trainStatus(page: Page): Promise<string> {
   return page.getByTestId('train-status').innerText();
@@ -17,6 +18,20 @@ async function trainStatus(page: Page): Promise<string> {
 
 async function curvePoints(page: Page): Promise<number> {
   return Number((await page.getByTestId('curves').getAttribute('data-points')) ?? 0);
+}
+
+/** Polls until `ready` holds; on a timeout the error says the status and point count it last saw. */
+async function waitUntil(page: Page, what: string, ready: (status: string, points: number) => boolean, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let status = '';
+  let points = 0;
+  while (Date.now() < deadline) {
+    status = await trainStatus(page);
+    points = await curvePoints(page);
+    if (ready(status, points)) return;
+    await page.waitForTimeout(200);
+  }
+  assert.fail(`waited ${timeoutMs / 1000} s for ${what}; last status "${status}", ${points} curve points`);
 }
 
 describe('playground page: training', { skip: browserSkip() }, () => {
@@ -69,21 +84,29 @@ describe('playground page: training', { skip: browserSkip() }, () => {
     assert.deepEqual(browser.errors, []);
   });
 
-  it('a second tab sees the running job, and Stop stops it', async () => {
+  it('a second tab sees the running job, a drawing is answered while it runs, and Stop stops it', async (t) => {
     await page.locator('input[data-model=dense]').uncheck();
     for (const field of ['epochs', 'trainLimit']) await page.locator(`input[data-field=${field}]`).fill('');
     await page.getByTestId('train-start').click();
-    await page.waitForFunction(() => Number(document.querySelector('[data-testid=curves]')?.getAttribute('data-points')) > 0, undefined, { timeout: 60_000 });
-    assert.match(await trainStatus(page), /running/);
+    // Bounded waits, generous for a loaded machine: the worker first reads all of MNIST.
+    await waitUntil(page, 'the first progress point of the second run', (status, points) => /running/.test(status) && points > 0, 180_000);
 
     const second = await browser.context.newPage();
     await second.goto(playground.url);
-    await second.waitForFunction(() => /running/.test(document.querySelector('[data-testid=train-status]')?.textContent ?? ''), undefined, { timeout: 20_000 });
+    await waitUntil(second, 'the second tab to see the running job', (status) => /running/.test(status), 60_000);
     assert.equal(await second.getByTestId('train-start').isDisabled(), true, 'the second tab cannot start another job');
     await second.close();
 
+    // The server answers drawings while its worker trains.
+    await drawDigit(page, 1);
+    const time = page.getByTestId('prediction-time');
+    await time.and(page.locator('[data-round-trip-ms]')).waitFor({ timeout: 30_000 });
+    assert.match(await page.getByTestId('prediction').innerText(), /^[0-9]$/);
+    assert.match(await trainStatus(page), /running/, 'the job was still running when the drawing was answered');
+    t.diagnostic(`drawing answered during training: ${await time.getAttribute('data-round-trip-ms')} ms round trip in the page, ${await time.getAttribute('data-model-ms')} ms in the model (a measurement, not a check)`);
+
     await page.getByTestId('train-stop').click();
-    await page.waitForFunction(() => /stopped/.test(document.querySelector('[data-testid=train-status]')?.textContent ?? ''), undefined, { timeout: 30_000 });
+    await waitUntil(page, 'the run to stop', (status) => /stopped/.test(status), 60_000);
     const pointsAtStop = await curvePoints(page);
     await page.waitForTimeout(1500);
     assert.equal(await curvePoints(page), pointsAtStop, 'no progress arrives after the stop');

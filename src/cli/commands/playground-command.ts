@@ -38,16 +38,20 @@ export function registerPlayground(program: Command): void {
         process.stderr.write(`convkit playground: warning: binding ${options.host}, not loopback: other machines on the network can reach this server (the token still guards it; the traffic is plain HTTP).\n`);
       }
       const server = await startPlayground({ host: options.host, port: options.port, modelFile: options.modelFile, malwareModel: options.malwareModel, dataDir: options.data, backend: options.backend });
-      console.log(`convkit playground is running. Open this URL (it carries the access token):\n\n    ${server.url}\n\nPress Ctrl-C to stop.`);
-      await new Promise<void>((resolve) => {
-        const stop = () => {
-          process.off('SIGINT', stop);
-          process.off('SIGTERM', stop);
+      // Handlers first, then the URL: whoever reads the URL may press Ctrl-C at once. A second
+      // Ctrl-C while the server closes exits without waiting.
+      const signalled = new Promise<void>((resolve) => {
+        let stopping = false;
+        const onSignal = () => {
+          if (stopping) process.exit(130);
+          stopping = true;
           resolve();
         };
-        process.on('SIGINT', stop);
-        process.on('SIGTERM', stop);
+        process.on('SIGINT', onSignal);
+        process.on('SIGTERM', onSignal);
       });
+      console.log(`convkit playground is running. Open this URL (it carries the access token):\n\n    ${server.url}\n\nPress Ctrl-C to stop.`);
+      await signalled;
       await server.close();
       console.log('convkit playground stopped.');
     });

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { clipRect, unitInputRect, type LayerGrid } from '../../../src/apps/playground/shared/receptive-field-outline.js';
 import { createLabCnn } from '../../../src/apps/lab/lab-models.js';
-import { receptiveFields } from '../../../src/model/receptive-field.js';
+import { receptiveFields, unitReceptiveField } from '../../../src/model/receptive-field.js';
 import { Sequential } from '../../../src/model/sequential.js';
 import * as layers from '../../../src/layers/index.js';
 import { ShapeError } from '../../../src/core/errors.js';
@@ -44,4 +44,39 @@ test("'same' padding centres the fields: a 3x3 conv's corner unit reaches one pi
 test('a unit outside the map is a ShapeError', () => {
   const model = createLabCnn({ backend: 'reference' });
   assert.throws(() => unitInputRect(grids(model)[0], model.inputShape, 26, 0), (e: unknown) => e instanceof ShapeError && /outside the 26x26/.test(e.message));
+});
+
+test("the outline from a ModelView's figures matches the library's exact unitReceptiveField, unit by unit, on valid, 'same' and strided stacks", () => {
+  const stacks: Array<{ name: string; model: Sequential }> = [
+    { name: 'lab CNN', model: createLabCnn({ backend: 'reference' }) },
+    {
+      name: "'same' convs and pools",
+      model: new Sequential([
+        layers.conv2d({ filters: 2, kernelSize: 3, padding: 'same', inputShape: [12, 12, 1] }),
+        layers.maxPooling2d({ poolSize: 2 }),
+        layers.conv2d({ filters: 2, kernelSize: 3, padding: 'same' }),
+        layers.maxPooling2d({ poolSize: 2 }),
+      ], { backend: 'reference' }),
+    },
+    {
+      name: 'strided same conv on an even input',
+      model: new Sequential([
+        layers.conv2d({ filters: 2, kernelSize: 3, strides: 2, padding: 'same', inputShape: [10, 10, 1] }),
+        layers.conv2d({ filters: 2, kernelSize: 3, padding: 'same' }),
+      ], { backend: 'reference' }),
+    },
+  ];
+  for (const { name, model } of stacks) {
+    const g = grids(model);
+    g.forEach((layer, index) => {
+      if (layer.outputShape.length !== 3) return;
+      const [h, w] = layer.outputShape;
+      for (let row = 0; row < h; row++) {
+        for (let col = 0; col < w; col++) {
+          const exact = unitReceptiveField(model.layers, model.inputShape[0], index, row, col);
+          assert.deepEqual(unitInputRect(layer, model.inputShape, row, col), exact, `${name}, layer ${index}, unit (${row}, ${col})`);
+        }
+      }
+    });
+  }
 });

@@ -108,7 +108,14 @@ export async function startPlayground(options: PlaygroundOptions = {}): Promise<
     (async () => {
       checkRequest(req, query, token, hosts);
       await route({ req, res, query }, path, context);
-    })().catch((error: unknown) => sendError(res, error));
+    })().catch((error: unknown) => {
+      // Nothing a request does may end the server: not even an answer that cannot be written.
+      try {
+        sendError(res, error);
+      } catch {
+        res.destroy();
+      }
+    });
   });
   // A request Node cannot parse gets a 400 and its connection closed; the server keeps serving.
   server.on('clientError', (_error, socket) => {

@@ -7,6 +7,7 @@
  */
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
+import os from 'node:os';
 import { HttpError } from './http-error.js';
 
 /** 24 random bytes, hex: Jupyter's token is as long. */
@@ -17,13 +18,29 @@ export function newToken(): string {
 const LOOPBACK_NAMES = ['127.0.0.1', 'localhost', '[::1]'];
 
 export function isLoopback(host: string): boolean {
-  return host === '127.0.0.1' || host === 'localhost' || host === '::1' || host === '[::1]';
+  return /^127\.\d+\.\d+\.\d+$/.test(host) || host === 'localhost' || host === '::1' || host === '[::1]';
 }
 
-/** The Host header values that name this server: host:port, and every loopback name when bound to loopback. */
+function isWildcard(host: string): boolean {
+  return host === '0.0.0.0' || host === '::' || host === '[::]';
+}
+
+/** A host as it appears in a Host header: IPv6 in brackets. */
+function bracketed(host: string): string {
+  return host.includes(':') && !host.startsWith('[') ? `[${host}]` : host;
+}
+
+/**
+ * The Host header values that name this server: host:port, and every loopback
+ * name when bound to loopback. Bound to every interface (0.0.0.0, ::), the
+ * names are this machine's addresses and host name: a page on any other name
+ * (a rebinding attacker's) is still refused.
+ */
 export function allowedHosts(host: string, port: number): Set<string> {
-  const named = host.includes(':') && !host.startsWith('[') ? `[${host}]` : host;
-  const names = isLoopback(host) ? [named, ...LOOPBACK_NAMES] : [named];
+  const machine = isWildcard(host)
+    ? [os.hostname(), ...Object.values(os.networkInterfaces()).flatMap((list) => (list ?? []).map((entry) => entry.address))]
+    : [];
+  const names = [host, ...(isLoopback(host) || isWildcard(host) ? LOOPBACK_NAMES : []), ...machine].map(bracketed);
   // Browsers leave the default port out of Host and Origin.
   return new Set(names.flatMap((name) => (port === 80 ? [name, `${name}:80`] : [`${name}:${port}`])).map((name) => name.toLowerCase()));
 }

@@ -34,6 +34,8 @@ export class SseHub {
     res.write(initial.map(formatEvent).join('') || ': connected\n\n');
     this.clients.add(res);
     req.on('close', () => this.clients.delete(res));
+    // A page closed between its socket's end and the 'close' event must not take the server down with a write error.
+    res.on('error', () => this.clients.delete(res));
   }
 
   broadcast(event: string, data: unknown): void {
@@ -41,7 +43,10 @@ export class SseHub {
   }
 
   private write(text: string): void {
-    for (const res of this.clients) res.write(text);
+    for (const res of this.clients) {
+      if (res.destroyed || res.writableEnded) this.clients.delete(res);
+      else res.write(text);
+    }
   }
 
   close(): void {

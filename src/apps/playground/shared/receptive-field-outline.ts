@@ -10,7 +10,10 @@
  * input equally on both sides: pad = ((n - 1) * j + size - N) / 2, rounded
  * down. A valid layer whose last unit stops short of the input's far edge
  * (the floor of a pooling division) gives a negative value, which is 0.
- * For the lab CNN this is exact (test/apps/playground/receptive-field-outline.test.ts).
+ * It matches the library's exact, layer-by-layer unitReceptiveField unit for
+ * unit on the lab CNN and on 'same' and strided stacks
+ * (test/apps/playground/receptive-field-outline.test.ts); the page needs this
+ * form because the playground's server sends figures, not layers.
  */
 import { ShapeError } from '../../../core/errors.js';
 

@@ -34,7 +34,14 @@ export function curvesChart(): CurvesChart {
     frame = 0;
     const cols = curveColumns(points);
     element.dataset.points = String(points.length);
-    if (cols.x.length === 0) return;
+    if (cols.x.length === 0) {
+      // A new run starts from an empty chart, not from the last run's lines.
+      plot?.destroy();
+      plot = null;
+      seriesKey = '';
+      element.replaceChildren(empty);
+      return;
+    }
     const key = cols.series.map((s) => s.label).join('|');
     const data = [cols.x, ...cols.series.map((s) => s.values)] as uPlot.AlignedData;
     if (plot && key === seriesKey) {
@@ -67,7 +74,8 @@ export function curvesChart(): CurvesChart {
           value: (_u: uPlot, v: number | null) => (v == null ? '–' : s.metric.toLowerCase().includes('accuracy') ? `${(v * 100).toFixed(2)}%` : v.toFixed(4)),
         })),
       ],
-      legend: { live: true },
+      // Labels only: eight live read-outs under the chart are more noise than help; the cursor still shows the x.
+      legend: { live: false },
     }, data, element);
   }
 

@@ -22,8 +22,9 @@ export function section(id: string, title: string, subtitle = ''): { root: HTMLE
 
 /** Paints an h x w plane of RGB colours onto `canvas` at one canvas pixel per cell (CSS scales it, pixelated). */
 export function paintPlane(canvas: HTMLCanvasElement, w: number, h: number, colour: (i: number) => readonly [number, number, number]): void {
-  canvas.width = w;
-  canvas.height = h;
+  // Setting a canvas's size clears and reallocates it, even to the same size: only when it changes (maps repaint on every answer).
+  if (canvas.width !== w) canvas.width = w;
+  if (canvas.height !== h) canvas.height = h;
   const ctx = canvas.getContext('2d');
   if (!ctx) return;
   const image = ctx.createImageData(w, h);
@@ -43,4 +44,13 @@ export function percent(x: number, digits = 1): string {
 
 export function messageOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
+}
+
+/** Paints an [h, w, c] input in [0, 1] (its first channel) as grey. */
+export function paintInput(canvas: HTMLCanvasElement, input: Float32Array, shape: readonly number[]): void {
+  const [h, w, c] = shape;
+  paintPlane(canvas, w, h, (i) => {
+    const v = Math.round((input[i * c] ?? 0) * 255);
+    return [v, v, v];
+  });
 }

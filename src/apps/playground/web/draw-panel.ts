@@ -7,7 +7,7 @@
  * queues a backlog.
  */
 import { mnistInput } from '../shared/mnist-preprocess.js';
-import { el, messageOf, paintPlane, percent } from './dom.js';
+import { el, messageOf, paintInput, percent } from './dom.js';
 import type { ModelSource, Prediction } from './model-source.js';
 
 /** Canvas side in CSS pixels; the stroke width is a fixed share of it, like a pen on MNIST's 28x28 (about 2 of 28 pixels). */
@@ -34,8 +34,8 @@ export function drawPanel(source: ModelSource, onPrediction: (p: Prediction, inp
   const inputCanvas = el('canvas', { className: 'input-view', width: 28, height: 28 });
   const inputWrap = el('div', { className: 'input-wrap' }, inputCanvas);
   const inputCaption = el('p', { className: 'muted small' });
-  const prediction = el('div', { testid: 'prediction', className: 'prediction', text: '–' });
-  const predictionNote = el('p', { className: 'muted small', text: 'Draw a digit: the net answers while you draw.' });
+  const prediction = el('div', { testid: 'prediction', className: 'prediction empty', text: '?' });
+  const predictionNote = el('p', { testid: 'prediction-time', className: 'muted small', text: 'Draw a digit: the net answers while you draw.' });
   const bars = el('div', { testid: 'probabilities', className: 'bars' });
 
   const ctx = canvas.getContext('2d')!;
@@ -102,7 +102,8 @@ export function drawPanel(source: ModelSource, onPrediction: (p: Prediction, inp
     input = readInput();
     paintInput(inputCanvas, input, inputShape);
     if (!hasInk) {
-      prediction.textContent = '–';
+      prediction.textContent = '?';
+      prediction.classList.add('empty');
       predictionNote.textContent = 'Draw a digit: the net answers while you draw.';
       renderBars(null);
     }
@@ -118,12 +119,18 @@ export function drawPanel(source: ModelSource, onPrediction: (p: Prediction, inp
     inFlight = true;
     pending = false;
     const sent = input;
+    const asked = performance.now();
     source.predict(sent).then(
       (p) => {
         inFlight = false;
+        // The whole wait as the user feels it (request, model, activations, decoding), beside the model's own time.
+        const roundTrip = performance.now() - asked;
         if (hasInk) {
+          predictionNote.dataset.modelMs = p.elapsedMs.toFixed(2);
+          predictionNote.dataset.roundTripMs = roundTrip.toFixed(2);
           prediction.textContent = String(p.predicted);
-          predictionNote.textContent = `${percent(p.probabilities[p.predicted] ?? 0)} sure · answered in ${p.elapsedMs.toFixed(1)} ms`;
+          prediction.classList.remove('empty');
+          predictionNote.textContent = `${percent(p.probabilities[p.predicted] ?? 0)} sure · model ${p.elapsedMs.toFixed(1)} ms · answered in ${roundTrip.toFixed(1)} ms`;
           renderBars(p.probabilities);
           onPrediction(p, sent);
         }
@@ -164,23 +171,16 @@ export function drawPanel(source: ModelSource, onPrediction: (p: Prediction, inp
     element,
     setModel(shape, nClasses) {
       const changedShape = shape.join() !== inputShape.join();
+      const changedClasses = nClasses !== classes;
       inputShape = shape;
       classes = nClasses;
       inputCaption.textContent = `${shape[0]}×${shape[1]}×${shape[2]} input: the ink's box fitted into ${Math.round((shape[0] * 20) / 28)} pixels and centred by its centre of mass, as MNIST was made.`;
+      // New weights of the same model (an epoch ended) keep the bars until the next answer replaces them.
       if (changedShape) changed();
-      else renderBars(null);
+      else if (changedClasses) renderBars(null);
     },
     refresh() {
       request();
     },
   };
-}
-
-/** Paints an [h, w, c] input in [0, 1] (its first channel) as grey. */
-export function paintInput(canvas: HTMLCanvasElement, input: Float32Array, shape: readonly number[]): void {
-  const [h, w, c] = shape;
-  paintPlane(canvas, w, h, (i) => {
-    const v = Math.round((input[i * c] ?? 0) * 255);
-    return [v, v, v];
-  });
 }

@@ -7,8 +7,7 @@
 import type { ModelView } from '../../../model/model-view.js';
 import { maxAbs, sequentialRgb } from '../shared/colour-maps.js';
 import { clipRect, unitInputRect, type InputRect } from '../shared/receptive-field-outline.js';
-import { el, paintPlane } from './dom.js';
-import { paintInput } from './draw-panel.js';
+import { el, paintInput, paintPlane } from './dom.js';
 import type { Prediction } from './model-source.js';
 
 /** Channels drawn per layer: a wide layer of any model stays one readable block. */
@@ -61,6 +60,9 @@ export function featureMapsPanel(): FeatureMapsPanel {
   function build(prediction: Prediction): void {
     list.replaceChildren();
     blocks.clear();
+    if (prediction.activations.length === 0) {
+      list.append(el('p', { className: 'muted', text: 'This model has no layer with feature maps (no conv or pool layer): each of its units sees the whole input.' }));
+    }
     for (const act of prediction.activations) {
       const [h, w, c] = act.shape;
       const layer = view?.layers.find((l) => l.name === act.layer);

@@ -86,6 +86,8 @@ export function startPage(root: HTMLElement, source: ModelSource, options: PageO
     try {
       const view = await source.info();
       title.textContent = view.title;
+      title.title = view.title;
+      document.title = `${view.title} · convkit`;
       badge.textContent = view.trained ? 'trained' : 'untrained';
       badge.className = `badge ${view.trained ? 'ok' : 'warn'}`;
       renderSummary(summary, view);

@@ -12,7 +12,7 @@ import { costOfErrors } from '../shared/cost-of-errors.js';
 import { formatDuration } from '../shared/curve-series.js';
 import { curvesChart } from './curves-chart.js';
 import { el, messageOf, percent } from './dom.js';
-import type { Comparison, JobStatus, LabModelName, TrainingControl, TrainingEvent, TrainRequest } from './model-source.js';
+import type { Comparison, JobStatus, LabModelName, TrainingControl, TrainingEvent, TrainingProgress, TrainRequest } from './model-source.js';
 
 export function trainPanel(training: TrainingControl, onModelChanged: () => void): HTMLElement {
   const pick = (name: LabModelName, label: string, checked: boolean) => {
@@ -70,6 +70,8 @@ export function trainPanel(training: TrainingControl, onModelChanged: () => void
     chart.set([]);
     results.hidden = true;
     stats.replaceChildren();
+    perModel.clear();
+    lastProgress.clear();
     setStatus('starting', 'starting…');
     training.start(request).catch((error: unknown) => setStatus('error', `error: ${messageOf(error)}`));
   });
@@ -79,6 +81,13 @@ export function trainPanel(training: TrainingControl, onModelChanged: () => void
   });
 
   const perModel = new Map<string, HTMLElement>();
+  const lastProgress = new Map<string, TrainingProgress>();
+  const progressLine = (p: TrainingProgress, live: boolean) =>
+    `${p.model}: ${Math.round(p.imagesPerSecond).toLocaleString('en-US')} images/s · loss ${p.loss.toFixed(4)} · accuracy ${percent(p.accuracy, 2)}${live ? ` · ${formatDuration(p.etaSeconds) || '…'} left` : ''}`;
+  /** Once a run has ended, "time left" no longer applies. */
+  const settleProgress = () => {
+    for (const p of lastProgress.values()) showProgress(p.model, progressLine(p, false));
+  };
   function showProgress(model: string, text: string): void {
     let line = perModel.get(model);
     if (!line) {
@@ -107,7 +116,8 @@ export function trainPanel(training: TrainingControl, onModelChanged: () => void
         if (!running) setStatus('running', 'running');
         chart.add({ model: p.model, epoch: p.epoch, loss: p.loss, accuracy: p.accuracy });
         status.textContent = `running: ${p.model}, epoch ${p.epoch.toFixed(2)}`;
-        showProgress(p.model, `${p.model}: ${Math.round(p.imagesPerSecond).toLocaleString('en-US')} images/s · loss ${p.loss.toFixed(4)} · accuracy ${percent(p.accuracy, 2)} · ${formatDuration(p.etaSeconds) || '…'} left`);
+        lastProgress.set(p.model, p);
+        showProgress(p.model, progressLine(p, true));
         break;
       }
       case 'epoch': {
@@ -118,11 +128,13 @@ export function trainPanel(training: TrainingControl, onModelChanged: () => void
       }
       case 'done':
         setStatus('done', 'done: the run finished');
+        settleProgress();
         showComparison(event.comparison);
         onModelChanged();
         break;
       case 'stopped':
         setStatus('stopped', 'stopped');
+        settleProgress();
         onModelChanged();
         break;
       case 'error':
