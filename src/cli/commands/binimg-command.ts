@@ -1,4 +1,4 @@
-/** convkit binimg: sample files (and the entries of zip archives, in memory, one at a time) to byteplot (or entropy) greyscale PNGs named by SHA-256. */
+/** convkit binimg: sample files (and the entries of zip archives, in memory, one at a time) to byteplot, entropy or markov greyscale PNGs named by SHA-256. */
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import { checkWidth, convertBytes, convertSample, type BinimgOptions } from '../../apps/malware/binimg.js';
 import { PIXEL_MODES, type PixelMode } from '../../apps/malware/pixel-modes.js';
@@ -19,7 +19,7 @@ interface BinimgCommandOptions extends ZipPasswordOptions {
 export function registerBinimg(program: Command): void {
   const command = program
     .command('binimg')
-    .description('convert binary files to greyscale PNGs (one byte, one pixel), named by SHA-256; samples are only read, never run')
+    .description('convert binary files to greyscale PNGs (byteplot: one byte, one pixel; entropy; markov: the 256 x 256 byte-transition matrix), named by SHA-256; samples are only read, never run')
     .argument('<paths...>', 'files, directories (walked; symlinks and special files are skipped) or .zip archives (each regular entry converted in memory, one entry at a time, never extracted; .zip files found in directories too)')
     .requiredOption('-o, --out <dir>', 'output folder')
     .addOption(new Option('--mode <mode>', 'byteplot: byte value as grey; entropy: Shannon entropy of the 256 bytes around each byte; markov: 256 x 256 byte-transition matrix, log(1 + count) scaled by its largest').choices([...PIXEL_MODES]).default('byteplot'))
