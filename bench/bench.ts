@@ -61,6 +61,7 @@ const recipe = quick ? null : runPhase('time-to-accuracy', []);
 const binimg = runPhase('binimg-throughput', []);
 const yieldCost = runPhase('yield-cost', [...trainLimit]);
 const playground = runPhase('playground-predict', quick ? ['--drawings', '50'] : []);
+const markov = runPhase('markov-throughput', []);
 const pytorch32 = quick ? null : runPytorch(32);
 const pytorch128 = quick ? null : runPytorch(128);
 
@@ -121,6 +122,7 @@ if (pytorch32 && pytorch128) {
 rows.push(['binimg conversion', `byteplot ${num(binimg.byteplotMBps).toFixed(0)} MB/s (zlib level 1), ${num(binimg.byteplotStoredMBps).toFixed(0)} MB/s (--compression 0), entropy ${num(binimg.entropyMBps).toFixed(0)} MB/s (64 MiB sample)`]);
 // CPU-seconds per MB add up: everything but deflate (the stored path) plus zlib level 1 on one
 // thread; spread perfectly over all cores that is the most level 1 can stream on this machine.
+rows.push(['markov image (binimg --mode markov)', `${num(markov.markovMBps).toFixed(0)} MB/s whole path, transition count alone ${num(markov.markovCountMBps).toFixed(0)} MB/s (64 MiB sample)`]);
 const levelOneCeiling = os.availableParallelism() / (1 / num(binimg.byteplotStoredMBps) + 1 / num(binimg.deflateOneThreadMBps));
 rows.push(['  ceiling at zlib level 1', `zlib level 1 alone ${num(binimg.deflateOneThreadMBps).toFixed(0)} MB/s on one thread; with the rest of the path (the stored rate) at most ${levelOneCeiling.toFixed(0)} MB/s on ${os.availableParallelism()} threads`]);
 if (recipe) {
@@ -133,7 +135,7 @@ console.log(rows.map(([k, v]) => `${k.padEnd(width)}  ${v}`).join('\n'));
 console.log('effective GFLOPS: the FLOPs of direct convolution over every output (what the layers compute) per second; Winograd (F(5x5, 3x3) for conv + pool, F(2x2, 3x3) elsewhere) and the pooled backward (argmax positions only) do fewer multiplies for the same results, so the effective rate can pass what the FMA units do.');
 if (quick) console.log('(--quick: epochs extrapolated from 6,000 images; no recipe run)');
 
-const results = { date: new Date().toISOString(), quick, machine: { cpu: os.cpus()[0]?.model, threads: os.availableParallelism(), node: process.version }, peak, batch32, batch64, batch128, batch128Direct, reference, recipe, binimg, yieldCost, playground, pytorch32, pytorch128 };
+const results = { date: new Date().toISOString(), quick, machine: { cpu: os.cpus()[0]?.model, threads: os.availableParallelism(), node: process.version }, peak, batch32, batch64, batch128, batch128Direct, reference, recipe, binimg, markov, yieldCost, playground, pytorch32, pytorch128 };
 const out = fileURLToPath(new URL('../../bench/results.json', import.meta.url));
 writeFileSync(out, `${JSON.stringify(results, null, 2)}\n`);
 console.log(`\nwrote ${out}`);

@@ -1,10 +1,11 @@
-/** convkit binimg: sample files (and the entries of zip archives, in memory, one at a time) to byteplot (or entropy) greyscale PNGs named by SHA-256. */
+/** convkit binimg: sample files (and the entries of zip archives, in memory, one at a time) to byteplot, entropy or markov greyscale PNGs named by SHA-256. */
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import { checkWidth, convertBytes, convertSample, type BinimgOptions } from '../../apps/malware/binimg.js';
 import { PIXEL_MODES, type PixelMode } from '../../apps/malware/pixel-modes.js';
 import { DEFAULT_MAX_BYTES } from '../../apps/malware/safe-read.js';
 import { sampleInputs } from '../../apps/malware/sample-inputs.js';
 import { positiveIntegerOption } from '../common-options.js';
+import { ConfigError } from '../../core/errors.js';
 import { addZipPasswordOption, zipPasswordOf, type ZipPasswordOptions } from './zip-password-option.js';
 
 interface BinimgCommandOptions extends ZipPasswordOptions {
@@ -18,10 +19,10 @@ interface BinimgCommandOptions extends ZipPasswordOptions {
 export function registerBinimg(program: Command): void {
   const command = program
     .command('binimg')
-    .description('convert binary files to greyscale PNGs (one byte, one pixel), named by SHA-256; samples are only read, never run')
+    .description('convert binary files to greyscale PNGs (byteplot: one byte, one pixel; entropy; markov: the 256 x 256 byte-transition matrix), named by SHA-256; samples are only read, never run')
     .argument('<paths...>', 'files, directories (walked; symlinks and special files are skipped) or .zip archives (each regular entry converted in memory, one entry at a time, never extracted; .zip files found in directories too)')
     .requiredOption('-o, --out <dir>', 'output folder')
-    .addOption(new Option('--mode <mode>', 'byteplot: byte value as grey; entropy: Shannon entropy of the 256 bytes around each byte').choices([...PIXEL_MODES]).default('byteplot'))
+    .addOption(new Option('--mode <mode>', 'byteplot: byte value as grey; entropy: Shannon entropy of the 256 bytes around each byte; markov: 256 x 256 byte-transition matrix, log(1 + count) scaled by its largest').choices([...PIXEL_MODES]).default('byteplot'))
     .option('--width <n>', 'fixed image width (default: by file size, Nataraj et al. 2011 table)', (v: string) => {
       try {
         return checkWidth(Number(v));
@@ -37,6 +38,9 @@ export function registerBinimg(program: Command): void {
     }, 1);
   addZipPasswordOption(command)
     .action(async (paths: string[], options: BinimgCommandOptions) => {
+      if (options.mode === 'markov' && options.width !== undefined) {
+        throw new ConfigError(`--width does not apply to --mode markov: its image is always 256 x 256 (one row and one column per byte value); received --width ${options.width}.`);
+      }
       const convert: BinimgOptions = { outDir: options.out, mode: options.mode, width: options.width, maxBytes: options.maxBytes, compressionLevel: options.compression };
       let inputs = 0;
       let converted = 0;
