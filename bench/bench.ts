@@ -120,15 +120,16 @@ if (pytorch32 && pytorch128) {
   rows.push(['PyTorch', 'not measured: /usr/bin/python3 has no torch (apt-get install python3-torch to compare in the same run)']);
 }
 rows.push(['binimg conversion', `byteplot ${num(binimg.byteplotMBps).toFixed(0)} MB/s (zlib level 1), ${num(binimg.byteplotStoredMBps).toFixed(0)} MB/s (--compression 0), entropy ${num(binimg.entropyMBps).toFixed(0)} MB/s (64 MiB sample)`]);
+rows.push(['markov image (binimg --mode markov)', `${num(markov.markovMBps).toFixed(0)} MB/s whole path, transition count alone ${num(markov.markovCountMBps).toFixed(0)} MB/s (64 MiB sample)`]);
 // CPU-seconds per MB add up: everything but deflate (the stored path) plus zlib level 1 on one
 // thread; spread perfectly over all cores that is the most level 1 can stream on this machine.
-rows.push(['markov image (binimg --mode markov)', `${num(markov.markovMBps).toFixed(0)} MB/s whole path, transition count alone ${num(markov.markovCountMBps).toFixed(0)} MB/s (64 MiB sample)`]);
 const levelOneCeiling = os.availableParallelism() / (1 / num(binimg.byteplotStoredMBps) + 1 / num(binimg.deflateOneThreadMBps));
 rows.push(['  ceiling at zlib level 1', `zlib level 1 alone ${num(binimg.deflateOneThreadMBps).toFixed(0)} MB/s on one thread; with the rest of the path (the stored rate) at most ${levelOneCeiling.toFixed(0)} MB/s on ${os.availableParallelism()} threads`]);
 if (recipe) {
   rows.push(['time to accuracy (recipe)', `${(num(recipe.testAccuracy) * 100).toFixed(2)}% test accuracy after ${num(recipe.trainSeconds).toFixed(1)} s of training (${JSON.stringify(recipe.recipe)})`]);
 }
 rows.push(['event-loop turns (fit)', `${num(yieldCost.slowdownPercent).toFixed(1)}% per epoch for a turn every 50 ms: ${num(yieldCost.medianYielding).toFixed(2)} s vs ${num(yieldCost.medianBlocking).toFixed(2)} s with yieldEveryMs: false (batch ${String(yieldCost.batchSize)}, medians of ${(yieldCost.yieldingSeconds as number[]).length} alternated epochs; target at most 2%); one turn alone takes ${num(yieldCost.turnMicroseconds).toFixed(1)} µs, ${num(yieldCost.turnSharePercent).toFixed(3)}% of 50 ms`]);
+rows.push(['playground drawing during training', `answered in ${num(playground.roundTripMedianMs).toFixed(1)} ms median, ${num(playground.roundTripP95Ms).toFixed(1)} ms p95 over HTTP (${num(playground.computeMedianMs).toFixed(1)} ms in the model; ${String(playground.drawings)} drawings while a CNN job trained${playground.trainingThroughout ? '' : ' (the job ended before the last drawing)'}; target under 50 ms)`]);
 rows.push(['host CPU steal', stealRow()]);
 const width = Math.max(...rows.map(([k]) => k.length));
 console.log(rows.map(([k, v]) => `${k.padEnd(width)}  ${v}`).join('\n'));
