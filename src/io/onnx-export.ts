@@ -19,7 +19,7 @@ import { descriptorOf } from '../layers/registry.js';
 import type { Sequential } from '../model/sequential.js';
 import { writeExportFiles } from './export-folder.js';
 import {
-  ATTRIBUTE_INT, ATTRIBUTE_INTS, encodeOnnxModel, ONNX_FLOAT, valueInfo,
+  ATTRIBUTE_FLOAT, ATTRIBUTE_INT, ATTRIBUTE_INTS, encodeOnnxModel, ONNX_FLOAT, valueInfo,
   type OnnxAttribute, type OnnxModel, type OnnxNode, type OnnxTensor,
 } from './onnx-proto.js';
 import { checkExportable, checkExportWeights, float32LittleEndian, type ExportOptions } from './export-common.js';
@@ -46,7 +46,8 @@ function floatTensor(name: string, dims: readonly number[], values: ArrayLike<nu
 }
 
 function attribute(value: OnnxAttributeValue): OnnxAttribute {
-  return 'ints' in value ? ints(value.name, [...value.ints]) : { name: value.name, type: ATTRIBUTE_INT, i: value.int };
+  if ('ints' in value) return ints(value.name, [...value.ints]);
+  return 'float' in value ? { name: value.name, type: ATTRIBUTE_FLOAT, f: value.float } : { name: value.name, type: ATTRIBUTE_INT, i: value.int };
 }
 
 /** Builds the node list while tracking the current tensor name and layout; each layer's descriptor writes into it. */

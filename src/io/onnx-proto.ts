@@ -14,6 +14,7 @@ import { ConvkitError } from '../core/errors.js';
 
 export const ONNX_FLOAT = 1;
 export const ONNX_INT64 = 7;
+export const ATTRIBUTE_FLOAT = 1;
 export const ATTRIBUTE_INT = 2;
 export const ATTRIBUTE_INTS = 7;
 

@@ -28,8 +28,11 @@ export interface FixedKerasKey {
   readonly expected: string;
 }
 
-/** An ONNX attribute as an emitter writes it: a list of integers or one integer. */
-export type OnnxAttributeValue = { readonly name: string; readonly ints: readonly number[] } | { readonly name: string; readonly int: number };
+/** An ONNX attribute as an emitter writes it: a list of integers, one integer or one float. */
+export type OnnxAttributeValue =
+  | { readonly name: string; readonly ints: readonly number[] }
+  | { readonly name: string; readonly int: number }
+  | { readonly name: string; readonly float: number };
 
 /**
  * The graph an ONNX emitter writes into (io/onnx-export.ts builds it): nodes

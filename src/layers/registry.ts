@@ -13,6 +13,10 @@ import { denseDescriptor } from './dense.js';
 import { dropoutDescriptor } from './dropout.js';
 import { flattenDescriptor } from './flatten.js';
 import { maxPooling2dDescriptor } from './max-pooling2d.js';
+import { averagePooling2dDescriptor } from './average-pooling2d.js';
+import { batchNormalizationDescriptor } from './batch-normalization.js';
+import { globalAveragePooling2dDescriptor } from './global-average-pooling2d.js';
+import { globalMaxPooling2dDescriptor } from './global-max-pooling2d.js';
 
 const DESCRIPTORS: readonly LayerDescriptor[] = [
   conv2dDescriptor,
@@ -21,6 +25,10 @@ const DESCRIPTORS: readonly LayerDescriptor[] = [
   denseDescriptor,
   dropoutDescriptor,
   activationDescriptor,
+  batchNormalizationDescriptor,
+  averagePooling2dDescriptor,
+  globalAveragePooling2dDescriptor,
+  globalMaxPooling2dDescriptor,
 ];
 
 const BY_CLASS_NAME: ReadonlyMap<string, LayerDescriptor> = new Map(DESCRIPTORS.map((d) => [d.className, d]));
