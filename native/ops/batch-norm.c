@@ -21,7 +21,7 @@ typedef struct {
   const float *x, *dy, *relu, *stats, *scale, *shift;
   float *y, *dx;
   double *partials; /* [nchunks][2][cols] */
-  const float *coef; /* dx = a*g + b*x + d, per column: [a | b | d] */
+  const float *coef; /* dx = a*g + b*(x - mean) + d, per column: [a | b | d] */
   long rows, cols, chunk, nchunks;
   int activation;
 } bn_job;
@@ -127,17 +127,17 @@ static void backprop_dx_rows(void *ctx, long lo, long hi, int thread) {
   (void)thread;
   const bn_job *j = ctx;
   const long cols = j->cols;
-  const float *a = j->coef, *b = a + cols, *d = b + cols;
+  const float *a = j->coef, *b = a + cols, *d = b + cols, *mean = j->stats;
   for (long r = lo; r < hi; r++) {
     const float *x = j->x + r * cols, *dy = j->dy + r * cols, *relu = j->relu ? j->relu + r * cols : NULL;
     float *dx = j->dx + r * cols;
     if (relu) {
       for (long c = 0; c < cols; c++) {
         float g = relu[c] > 0.0f ? dy[c] : 0.0f;
-        dx[c] = a[c] * g + b[c] * x[c] + d[c];
+        dx[c] = a[c] * g + b[c] * (x[c] - mean[c]) + d[c];
       }
     } else {
-      for (long c = 0; c < cols; c++) dx[c] = a[c] * dy[c] + b[c] * x[c] + d[c];
+      for (long c = 0; c < cols; c++) dx[c] = a[c] * dy[c] + b[c] * (x[c] - mean[c]) + d[c];
     }
   }
 }
@@ -148,16 +148,17 @@ void ck_batch_norm_backprop(const float *x, const float *dy, float *dx, const fl
   if (!run_chunks(&j, backprop_sums_task)) return;
   float *coef = ck_scratch(0, &coefficients_scratch, (size_t)(3 * cols));
   if (!coef) return;
-  const float *mean = stats, *inv_std = stats + cols, *gamma = stats + 2 * cols;
+  const float *inv_std = stats + cols, *gamma = stats + 2 * cols;
   for (long c = 0; c < cols; c++) {
     double dbeta = j.partials[c], dgamma = j.partials[cols + c] * inv_std[c];
     grads[c] = (float)dgamma;
     grads[cols + c] = (float)dbeta;
-    /* dx = gamma*invStd*(g - (dbeta + xhat*dgamma)/rows), xhat = (x - mean)*invStd, as a*g + b*x + d. */
+    /* dx = gamma*invStd*(g - (dbeta + xhat*dgamma)/rows), xhat = (x - mean)*invStd, as a*g + b*(x - mean) + d:
+       centring x first keeps the digits of data far from 0 (test: batch-norm-and-average-pool-kernels). */
     double a = (double)gamma[c] * inv_std[c], b = -a * dgamma * inv_std[c] / rows;
     coef[c] = (float)a;
     coef[cols + c] = (float)b;
-    coef[2 * cols + c] = (float)(-a * dbeta / rows - b * mean[c]);
+    coef[2 * cols + c] = (float)(-a * dbeta / rows);
   }
   j.coef = coef;
   ck_pool_for(rows, ck_pool_tasks((double)rows * cols, PARALLEL_MIN), 1, backprop_dx_rows, &j);

@@ -17,6 +17,8 @@ import { Conv2D } from '../../layers/conv2d.js';
 import type { Layer } from '../../layers/layer.js';
 import { MaxPooling2D } from '../../layers/max-pooling2d.js';
 import { ConvReluPoolBlock } from './conv-relu-pool-block.js';
+import { BatchNormalization } from '../../layers/batch-normalization.js';
+import { BatchNormReluBlock } from './batch-norm-relu-block.js';
 import type { PlanStep } from './plan-step.js';
 
 export interface RuleContext {
@@ -83,8 +85,27 @@ const convReluMaxPool: FusionRule = {
   },
 };
 
+/**
+ * BatchNormalization -> Activation('relu'): one block (batch-norm-relu-block.ts)
+ * whose forward applies the relu in the normalisation's pass and whose
+ * backward masks inside the normalisation's backward. Both backends run it:
+ * the relu is an argument of the same kernels.
+ */
+const batchNormRelu: FusionRule = {
+  name: 'batchnorm-relu',
+  match(layers, start) {
+    const norm = layers[start];
+    if (!(norm instanceof BatchNormalization)) return null;
+    const next = layers[start + 1];
+    if (!next || !relu(next)) {
+      return { reason: `followed by ${next ? `${next.name} (${next.className})` : 'nothing'}, not Activation('relu')` };
+    }
+    return { step: new BatchNormReluBlock([norm, next], norm), kernels: [{ part: 'forward and backward', kernel: 'channelAffine + relu, batchNormBackprop masked' }] };
+  },
+};
+
 /** Ordered: the first rule that matches at a layer takes it. */
-export const FUSION_RULES: readonly FusionRule[] = [convReluMaxPool];
+export const FUSION_RULES: readonly FusionRule[] = [convReluMaxPool, batchNormRelu];
 
 /**
  * The model's last layer, when its softmax can be fused with a cross-entropy
