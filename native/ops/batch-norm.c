@@ -1,29 +1,32 @@
 /*
  * BatchNormalization over x[rows, cols] (rows = N*H*W, cols = C): the batch
  * moments, the per-channel affine map (+ relu) the forward reduces to, and the
- * backward (reference: src/backend/reference/batch-norm.ts). Column sums run
- * in double over fixed row chunks that do not depend on the thread count,
+ * backward (reference: src/backend/reference/batch-norm.ts). The passes are
+ * the vectorised loops of simd-loops.h. Column sums run over fixed row chunks
+ * that do not depend on the thread count; inside a chunk, blocks of BLOCK rows
+ * are summed in float and added into double, and the chunks' double sums are
  * added in chunk order, so results are bit-identical for any thread count.
  */
-#include "convkit.h"
+#include "ops/simd-loops-table.h"
 
 #include <string.h>
 
-/* Grow-only scratch of this file (runtime/scratch.c): per chunk, two double sums per column. */
-static ck_scratch_slot partials_scratch;
-static ck_scratch_slot coefficients_scratch;
+/* Grow-only scratch of this file (runtime/scratch.c). */
+static ck_scratch_slot partials_scratch;     /* per chunk: two double sums per column */
+static ck_scratch_slot block_scratch;        /* per thread: two float block sums per column */
+static ck_scratch_slot coefficients_scratch; /* dx = a*g + b*(x - mean) + d: [a | b | d | mean] */
 
-#define ROWS_PER_CHUNK 256 /* a chunk's sums stay in L1 for C <= 64 while its rows stream past */
+#define ROWS_PER_CHUNK 256
 #define MAX_CHUNKS 64
+#define BLOCK 16 /* rows summed in float before the double sum takes them */
 #define PARALLEL_MIN 32768
 
 typedef struct {
-  const float *x, *dy, *relu, *stats, *scale, *shift;
+  const float *x, *dy, *relu, *stats, *scale, *shift, *coef;
   float *y, *dx;
   double *partials; /* [nchunks][2][cols] */
-  const float *coef; /* dx = a*g + b*(x - mean) + d, per column: [a | b | d] */
   long rows, cols, chunk, nchunks;
-  int activation;
+  int activation, grad; /* grad: the backward's sums, else the moments */
 } bn_job;
 
 static void chunking(bn_job *j) {
@@ -36,32 +39,42 @@ static void chunking(bn_job *j) {
   if (j->nchunks < 1) j->nchunks = 1;
 }
 
-/* Sums of (x - shift) and its square, shift the first row: exact enough in double for data far from 0. */
-static void moments_task(void *ctx, int task, int thread) {
-  (void)thread;
+/*
+ * One chunk's two column sums in double: the moments' sums of (x - x[0]) and
+ * its square (shifted by the first row, so data far from 0 keeps its digits),
+ * or the backward's sums of g and g*(x - mean).
+ */
+static void sums_task(void *ctx, int task, int thread) {
   const bn_job *j = ctx;
+  const ck_simd_loops *loops = ck_loops();
   const long cols = j->cols, lo = task * j->chunk, hi = lo + j->chunk < j->rows ? lo + j->chunk : j->rows;
   double *s = j->partials + (long)task * 2 * cols, *q = s + cols;
+  float *fs = ck_scratch(thread, &block_scratch, (size_t)(2 * cols)), *fq = fs ? fs + cols : NULL;
   memset(s, 0, (size_t)(2 * cols) * sizeof(double));
-  for (long r = lo; r < hi; r++) {
-    const float *row = j->x + r * cols;
+  if (!fs) return;
+  for (long r = lo; r < hi; r += BLOCK) {
+    const long n = hi - r < BLOCK ? hi - r : BLOCK;
+    memset(fs, 0, (size_t)(2 * cols) * sizeof(float));
+    if (j->grad)
+      loops->bn_grad_sums(j->x + r * cols, j->dy + r * cols, j->relu ? j->relu + r * cols : NULL, j->stats, n, cols, fs, fq);
+    else
+      loops->bn_moment_sums(j->x + r * cols, j->x, n, cols, fs, fq);
     for (long c = 0; c < cols; c++) {
-      double v = (double)row[c] - (double)j->x[c];
-      s[c] += v;
-      q[c] += v * v;
+      s[c] += fs[c];
+      q[c] += fq[c];
     }
   }
 }
 
-static int run_chunks(bn_job *j, ck_task_fn fn) {
+static int run_sums(bn_job *j) {
   chunking(j);
   /* Doubles in a float scratch: two floats each, 64-byte aligned. */
   j->partials = (double *)ck_scratch(0, &partials_scratch, (size_t)(j->nchunks * 2 * j->cols) * 2);
   if (!j->partials) return 0;
   if (j->rows * j->cols < PARALLEL_MIN) {
-    for (int t = 0; t < j->nchunks; t++) fn(j, t, 0);
+    for (int t = 0; t < j->nchunks; t++) sums_task(j, t, 0);
   } else {
-    ck_pool_run((int)j->nchunks, fn, j);
+    ck_pool_run((int)j->nchunks, sums_task, j);
   }
   /* Chunk 0 += chunks 1.. in chunk order. */
   for (long t = 1; t < j->nchunks; t++)
@@ -71,7 +84,7 @@ static int run_chunks(bn_job *j, ck_task_fn fn) {
 
 void ck_batch_norm_moments(const float *x, float *moments, long rows, long cols) {
   bn_job j = {.x = x, .rows = rows, .cols = cols};
-  if (!run_chunks(&j, moments_task)) return;
+  if (!run_sums(&j)) return;
   for (long c = 0; c < cols; c++) {
     double mean = j.partials[c] / rows, square = j.partials[cols + c] / rows;
     double variance = square - mean * mean;
@@ -83,20 +96,8 @@ void ck_batch_norm_moments(const float *x, float *moments, long rows, long cols)
 static void affine_rows(void *ctx, long lo, long hi, int thread) {
   (void)thread;
   const bn_job *j = ctx;
-  const long cols = j->cols;
-  const float *scale = j->scale, *shift = j->shift;
-  for (long r = lo; r < hi; r++) {
-    const float *in = j->x + r * cols;
-    float *out = j->y + r * cols;
-    if (j->activation == CK_ACT_RELU) {
-      for (long c = 0; c < cols; c++) {
-        float v = in[c] * scale[c] + shift[c];
-        out[c] = v > 0.0f ? v : 0.0f;
-      }
-    } else {
-      for (long c = 0; c < cols; c++) out[c] = in[c] * scale[c] + shift[c];
-    }
-  }
+  ck_loops()->channel_affine(j->x + lo * j->cols, j->y + lo * j->cols, j->scale, j->shift, hi - lo, j->cols,
+                             j->activation == CK_ACT_RELU);
 }
 
 void ck_channel_affine(const float *x, float *y, const float *scale, const float *shift, long rows, long cols,
@@ -105,50 +106,21 @@ void ck_channel_affine(const float *x, float *y, const float *scale, const float
   ck_pool_for(rows, ck_pool_tasks((double)rows * cols, PARALLEL_MIN), 1, affine_rows, &j);
 }
 
-/* Per chunk: sums of g and of g*(x - mean), g = dy masked by relu > 0 when given. */
-static void backprop_sums_task(void *ctx, int task, int thread) {
-  (void)thread;
-  const bn_job *j = ctx;
-  const long cols = j->cols, lo = task * j->chunk, hi = lo + j->chunk < j->rows ? lo + j->chunk : j->rows;
-  double *sg = j->partials + (long)task * 2 * cols, *sgx = sg + cols;
-  const float *mean = j->stats;
-  memset(sg, 0, (size_t)(2 * cols) * sizeof(double));
-  for (long r = lo; r < hi; r++) {
-    const float *x = j->x + r * cols, *dy = j->dy + r * cols, *relu = j->relu ? j->relu + r * cols : NULL;
-    for (long c = 0; c < cols; c++) {
-      float g = relu && !(relu[c] > 0.0f) ? 0.0f : dy[c];
-      sg[c] += g;
-      sgx[c] += (double)g * ((double)x[c] - mean[c]);
-    }
-  }
-}
-
 static void backprop_dx_rows(void *ctx, long lo, long hi, int thread) {
   (void)thread;
   const bn_job *j = ctx;
   const long cols = j->cols;
-  const float *a = j->coef, *b = a + cols, *d = b + cols, *mean = j->stats;
-  for (long r = lo; r < hi; r++) {
-    const float *x = j->x + r * cols, *dy = j->dy + r * cols, *relu = j->relu ? j->relu + r * cols : NULL;
-    float *dx = j->dx + r * cols;
-    if (relu) {
-      for (long c = 0; c < cols; c++) {
-        float g = relu[c] > 0.0f ? dy[c] : 0.0f;
-        dx[c] = a[c] * g + b[c] * (x[c] - mean[c]) + d[c];
-      }
-    } else {
-      for (long c = 0; c < cols; c++) dx[c] = a[c] * dy[c] + b[c] * (x[c] - mean[c]) + d[c];
-    }
-  }
+  ck_loops()->bn_dx(j->x + lo * cols, j->dy + lo * cols, j->relu ? j->relu + lo * cols : NULL, j->dx + lo * cols,
+                    j->coef, hi - lo, cols);
 }
 
 void ck_batch_norm_backprop(const float *x, const float *dy, float *dx, const float *stats, float *grads,
                             const float *relu, long rows, long cols) {
-  bn_job j = {.x = x, .dy = dy, .dx = dx, .stats = stats, .relu = relu, .rows = rows, .cols = cols};
-  if (!run_chunks(&j, backprop_sums_task)) return;
-  float *coef = ck_scratch(0, &coefficients_scratch, (size_t)(3 * cols));
+  bn_job j = {.x = x, .dy = dy, .dx = dx, .stats = stats, .relu = relu, .rows = rows, .cols = cols, .grad = 1};
+  if (!run_sums(&j)) return;
+  float *coef = ck_scratch(0, &coefficients_scratch, (size_t)(4 * cols));
   if (!coef) return;
-  const float *inv_std = stats + cols, *gamma = stats + 2 * cols;
+  const float *mean = stats, *inv_std = stats + cols, *gamma = stats + 2 * cols;
   for (long c = 0; c < cols; c++) {
     double dbeta = j.partials[c], dgamma = j.partials[cols + c] * inv_std[c];
     grads[c] = (float)dgamma;
@@ -159,6 +131,7 @@ void ck_batch_norm_backprop(const float *x, const float *dy, float *dx, const fl
     coef[c] = (float)a;
     coef[cols + c] = (float)b;
     coef[2 * cols + c] = (float)(-a * dbeta / rows);
+    coef[3 * cols + c] = mean[c];
   }
   j.coef = coef;
   ck_pool_for(rows, ck_pool_tasks((double)rows * cols, PARALLEL_MIN), 1, backprop_dx_rows, &j);
