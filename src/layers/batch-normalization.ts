@@ -168,16 +168,26 @@ export class BatchNormalization extends Layer {
         movingVariance[i] = movingVariance[i] * m + variance * (1 - m);
       }
     } else {
-      for (let i = 0; i < c; i++) {
-        const s = (gamma ? gamma[i] : 1) / Math.sqrt(this.movingVariance.value[i] + this.epsilon);
-        scale[i] = s;
-        shift[i] = (beta ? beta[i] : 0) - this.movingMean.value[i] * s;
-      }
+      this.inferenceMap(scale, shift);
     }
     this.backend.channelAffine(x, y, scale, shift, rows, c, activation);
     this.input = training ? x : undefined;
     this.trainedBatch = training ? batch : -1;
     return y;
+  }
+
+  /**
+   * The map inference applies, from the moving statistics: y = x * scale + shift
+   * per channel (what a plan step folds into the convolution before it).
+   */
+  inferenceMap(scale: FloatArray, shift: FloatArray): void {
+    const gamma = this.gamma?.value, beta = this.beta?.value;
+    const movingMean = this.movingMean.value, movingVariance = this.movingVariance.value;
+    for (let i = 0; i < this.channels; i++) {
+      const s = (gamma ? gamma[i] : 1) / Math.sqrt(movingVariance[i] + this.epsilon);
+      scale[i] = s;
+      shift[i] = (beta ? beta[i] : 0) - movingMean[i] * s;
+    }
   }
 
   backward(dy: FloatArray, batch: number, needInputGrad: boolean): FloatArray | null {

@@ -362,6 +362,14 @@ describe('BatchNormalization, AveragePooling2D and global pooling', () => {
     assert.equal(model.plan.decisions[1].rule, 'batchnorm-relu');
   });
 
+  test('Conv2D(linear) -> BatchNormalization -> relu -> MaxPooling2D (the conv-batchnorm block)', () => {
+    const { model } = expectGradientsMatch({
+      layers: () => [layers.conv2d({ filters: 3, kernelSize: 3, padding: 'same' }), layers.batchNormalization(), layers.activation('relu'), layers.maxPooling2d({ poolSize: 2 }), layers.flatten(), layers.dense({ units: 3, activation: 'softmax' })],
+      inputShape: [6, 6, 2], batch: 3, loss: sparse,
+    });
+    assert.deepEqual(model.plan.decisions[0].rule, 'conv-batchnorm');
+  });
+
   test("AveragePooling2D 3x3, stride 2, 'same' (edge windows average fewer cells)", () => {
     expectGradientsMatch({
       layers: () => [layers.conv2d({ filters: 2, kernelSize: 2, activation: 'tanh' }), layers.averagePooling2d({ poolSize: 3, strides: 2, padding: 'same' }), layers.flatten(), layers.dense({ units: 3, activation: 'softmax' })],

@@ -19,6 +19,7 @@ import { MaxPooling2D } from '../../layers/max-pooling2d.js';
 import { ConvReluPoolBlock } from './conv-relu-pool-block.js';
 import { BatchNormalization } from '../../layers/batch-normalization.js';
 import { BatchNormReluBlock } from './batch-norm-relu-block.js';
+import { ConvBatchNormBlock } from './conv-batch-norm-block.js';
 import type { PlanStep } from './plan-step.js';
 
 export interface RuleContext {
@@ -104,8 +105,40 @@ const batchNormRelu: FusionRule = {
   },
 };
 
+/**
+ * Conv2D(linear) -> BatchNormalization [-> Activation('relu') [-> MaxPooling2D]]:
+ * one block (conv-batch-norm-block.ts) that runs the layers in training and, in
+ * inference, folds the normalisation into the convolution, with the fused
+ * conv + relu + max-pool kernel where the backend has it for the geometry.
+ */
+const convBatchNorm: FusionRule = {
+  name: 'conv-batchnorm',
+  match(layers, start, { backend, dtype }) {
+    const conv = layers[start];
+    if (!(conv instanceof Conv2D)) return null;
+    const norm = layers[start + 1];
+    if (!(norm instanceof BatchNormalization)) {
+      return { reason: `followed by ${norm ? `${norm.name} (${norm.className})` : 'nothing'}, not BatchNormalization` };
+    }
+    if (conv.activation !== 'linear') return { reason: `activation is ${conv.activation}; folding BatchNormalization into the conv needs linear` };
+    const hasRelu = start + 2 < layers.length && relu(layers[start + 2]);
+    const next = layers[start + 3];
+    const pool = hasRelu && next instanceof MaxPooling2D ? next : null;
+    const support = pool ? backend.convReluMaxPoolSupport?.(conv.convInfo(1), pool.poolInfo(1)) ?? noFusedKernels(backend) : null;
+    const fusedPool = support !== null && support.forward.kernel !== null && backend.conv2dReluMaxPool !== undefined;
+    const block = layers.slice(start, start + 2 + (hasRelu ? 1 : 0) + (pool ? 1 : 0));
+    const inference = fusedPool
+      ? { part: 'inference', kernel: `${support!.forward.kernel} on the folded kernel` }
+      : { part: 'inference', kernel: `conv2d on the folded kernel${support ? `, then maxPool (not fused: ${support.forward.reason})` : ''}` };
+    return {
+      step: new ConvBatchNormBlock(block, conv, norm, hasRelu, pool, fusedPool, backend, dtype),
+      kernels: [{ part: 'training', kernel: `conv2d, batch statistics, channelAffine${hasRelu ? ' + relu' : ''}` }, inference],
+    };
+  },
+};
+
 /** Ordered: the first rule that matches at a layer takes it. */
-export const FUSION_RULES: readonly FusionRule[] = [convReluMaxPool, batchNormRelu];
+export const FUSION_RULES: readonly FusionRule[] = [convReluMaxPool, convBatchNorm, batchNormRelu];
 
 /**
  * The model's last layer, when its softmax can be fused with a cross-entropy
