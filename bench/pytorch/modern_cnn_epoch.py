@@ -48,18 +48,20 @@ def main():
         optimiser.step()
     seconds = (time.perf_counter() - start) * EPOCH_IMAGES / limit
     model.eval()
+    # Median of 3 passes at batch 256 over at most 2,560 images: a rate, as the convkit phase
+    # reports it, without PyTorch's slow passes over all LIMIT images dominating the bench's time.
+    infer_images = min(limit, 2560)
     with torch.no_grad():
-        # Median of 5 passes at batch 256, as the convkit phase reports it.
         pass_seconds = []
-        for _ in range(5):
+        for _ in range(3):
             infer_start = time.perf_counter()
-            for first in range(0, limit, 256):
+            for first in range(0, infer_images, 256):
                 model(images[first:first + 256])
             pass_seconds.append(time.perf_counter() - infer_start)
-        infer_seconds = sorted(pass_seconds)[2]
+        infer_seconds = sorted(pass_seconds)[1]
     print(json.dumps({
         "phase": "pytorch-modern-cnn", "torch": torch.__version__, "batchSize": batch, "threads": threads, "images": limit,
-        "secondsPerEpoch": seconds, "inferenceImagesPerSecond": limit / infer_seconds,
+        "secondsPerEpoch": seconds, "inferenceImagesPerSecond": infer_images / infer_seconds,
         "maxRssMb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
     }))
 
