@@ -14,12 +14,11 @@
  * backpropagate with it).
  */
 import type { FloatArray } from '../backend/backend.js';
-import { shapeSize } from '../core/tensor.js';
 import { Layer, type BuildContext, type LayerDetails, type LayerPlan, type Weight } from './layer.js';
 import type { LayerDescriptor, OnnxGraph } from './layer-descriptor.js';
 import { optionalBoolean } from './validate-options.js';
 import { zeros } from './initializers.js';
-import { allocate, type DType } from '../core/tensor.js';
+import { allocate, shapeSize, type DType } from '../core/tensor.js';
 import { ConfigError, ConvkitError, ShapeError } from '../core/errors.js';
 import { quoteValue } from '../core/quote-value.js';
 

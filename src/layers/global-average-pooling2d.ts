@@ -1,10 +1,9 @@
 /** GlobalAveragePooling2D: y[N,C] = mean over H and W of x[N,H,W,C], as Keras (keepdims false). */
-import type { FloatArray } from '../backend/backend.js';
+import type { FloatArray, Pool2DInfo } from '../backend/backend.js';
 import { shapeSize } from '../core/tensor.js';
 import { Layer, type BuildContext, type LayerDetails, type LayerPlan } from './layer.js';
 import { CHANNELS_LAST, type LayerDescriptor } from './layer-descriptor.js';
 import { checkGlobalPoolInput, globalPoolInfo, KEEPDIMS_FALSE, onnxGlobalReduce } from './global-pooling.js';
-import type { Pool2DInfo } from '../backend/backend.js';
 
 export interface GlobalPooling2DOptions {
   inputShape?: readonly number[];
