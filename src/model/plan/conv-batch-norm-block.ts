@@ -88,8 +88,19 @@ export class ConvBatchNormBlock implements PlanStep {
   }
 
   backward(dy: FloatArray, batch: number, needInputGrad: boolean): FloatArray | null {
-    const g = this.pool ? this.pool.backward(dy, batch, true)! : dy;
-    const dz = this.norm.backpropagate(g, batch, this.relu ? this.norm.lastOutput() : null);
+    if (!this.pool) {
+      const dz = this.norm.backpropagate(dy, batch, this.relu ? this.norm.lastOutput() : null);
+      return this.conv.backward(dz, batch, needInputGrad);
+    }
+    // relu then max pool (the block has a pool only after a relu): the pool routes dy to its
+    // argmax, where the relu's output is the pooled value, so relu' there is pooled > 0. The mask
+    // runs on the pooled gradient (4x smaller for 2x2 pooling) and the normalisation's backward
+    // then reads no relu output: the same values, bit for bit, as masking at full size
+    // (test/model/plan/batch-norm-blocks.test.ts).
+    const pooled = this.pool.lastOutput();
+    this.backend.activationBackprop('relu', pooled, dy, dy, batch * shapeSize(this.pool.outputShape));
+    const g = this.pool.backward(dy, batch, true)!;
+    const dz = this.norm.backpropagate(g, batch, null);
     return this.conv.backward(dz, batch, needInputGrad);
   }
 }

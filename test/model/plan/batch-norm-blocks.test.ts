@@ -84,6 +84,33 @@ describe('the BatchNormalization blocks', () => {
     assert.deepEqual(planned, Array.from(layerByLayer(model, x, 6, true)));
   });
 
+  test('backward through conv + batchnorm + relu + pool (the relu mask on the pooled gradient) is the layers one by one, bit for bit', () => {
+    const model = new Sequential([
+      layers.conv2d({ filters: 4, kernelSize: 3, padding: 'same' }), layers.batchNormalization(), layers.activation('relu'), layers.maxPooling2d({ poolSize: 2 }),
+      layers.flatten(), layers.dense({ units: 3, activation: 'softmax' }),
+    ], { backend: 'reference', dtype: 'float64', seed: 6 });
+    model.build([6, 6, 2]);
+    model.compile({ optimizer: 'sgd', loss: 'sparse_categorical_crossentropy' });
+    assert.equal(model.plan.decisions[0].rule, 'conv-batchnorm');
+    const batch = 4, random = new Random(5);
+    const x = Float64Array.from({ length: batch * 72 }, () => random.uniform(-1, 1));
+    const labels = Int32Array.from({ length: batch }, (_, i) => i % 3);
+    model.computeGradients(x, labels, batch);
+    const planned = model.weights().map((w) => Array.from(w.grad));
+    // The same step with every layer's own forward and backward, the relu masking at full size.
+    const [conv, norm, relu, pool, flatten, dense] = model.layers;
+    let out: FloatArray = x;
+    for (const layer of model.layers) out = layer.forward(out, batch, true);
+    const logits = (dense as unknown as { lastLogits(): FloatArray }).lastLogits();
+    const dlogits = new Float64Array(batch * 3);
+    model.backend.softmaxCrossEntropySparse(logits, labels, new Float64Array(batch * 3), dlogits, batch, 3, 1 / batch);
+    let g = (dense as unknown as { backwardFromPreActivation(d: FloatArray, b: number, n: boolean): FloatArray }).backwardFromPreActivation(dlogits, batch, true)!;
+    for (const layer of [flatten, pool, relu, norm]) g = layer.backward(g, batch, true)!;
+    conv.backward(g, batch, false);
+    assert.deepEqual(model.weights().map((w) => Array.from(w.grad)), planned);
+    assert.ok(planned[0].some((v) => v !== 0), 'the conv kernel got a gradient');
+  });
+
   for (const backend of ['reference', 'native'] as const) {
     test(`inference folds BatchNormalization into the conv: the same outputs as the layers one by one (${backend})`, { skip: backend === 'native' && skipNative }, async () => {
       const dtype = backend === 'native' ? 'float32' : 'float64';
