@@ -29,6 +29,8 @@
         "native/fused/conv-pool-direct.c",
         "native/fused/conv-pool-sparse-backward.c",
         "native/fused/pool-live-pairs.c",
+        "native/ops/avg-pool.c",
+        "native/ops/batch-norm.c",
         "native/ops/elementwise.c",
         "native/ops/gather-rows.c",
         "native/ops/optimizers.c",

@@ -16,6 +16,8 @@ import { median } from './phases/phase-output.js';
 type PhaseResult = Record<string, unknown> & { maxRssMb: number };
 
 const quick = process.argv.includes('--quick');
+/** Only the modern CNN and its PyTorch peer (item 9's workload), for iterating on it. */
+const modernOnly = process.argv.includes('--modern-only');
 
 /**
  * Runs one phase's process and returns the JSON object its last stdout line
@@ -49,6 +51,45 @@ function runPytorch(batch: number): PhaseResult | null {
   return spawnPhase(`pytorch batch ${batch}`, python, [script, defaultMnistDir(), String(batch), String(os.availableParallelism())]);
 }
 
+/**
+ * The modern CNN (bench/modern-cnn.ts) in PyTorch, on the same kind of random
+ * data, timed over the same number of distinct images.
+ */
+function runPytorchModern(batch: number, images: number): PhaseResult | null {
+  const python = '/usr/bin/python3';
+  if (spawnSync(python, ['-c', 'import torch'], { encoding: 'utf8' }).status !== 0) return null;
+  const script = fileURLToPath(new URL('../../bench/pytorch/modern_cnn_epoch.py', import.meta.url));
+  return spawnPhase(`pytorch modern CNN batch ${batch}`, python, [script, String(batch), String(os.availableParallelism()), String(images)]);
+}
+
+/** The modern CNN's rows: convkit's epoch and inference against PyTorch's, measured back to back, and the step's shares. */
+let modernResults: { convkit: PhaseResult; pytorch: PhaseResult | null } | null = null;
+function modernRows(): [string, string][] {
+  const images = quick ? 1280 : 10000;
+  const ours = runPhase('modern-cnn-epoch', ['--batch', '128', '--limit', String(images), '--epochs', quick ? '1' : '3']);
+  const theirs = runPytorchModern(128, images);
+  modernResults = { convkit: ours, pytorch: theirs };
+  const shares = Object.entries(ours.stepShares as Record<string, number>).filter(([, share]) => share >= 0.005)
+    .map(([step, share]) => `${step} ${(100 * share).toFixed(1)}%`).join(', ');
+  const rows: [string, string][] = [
+    ['modern CNN (32x32x3, random)', `epoch of ${String(ours.epochImages)} images at batch 128: ${(ours.secondsPerEpoch as number).toFixed(1)} s (from ${String(ours.images)} distinct images${epochSpread(ours)}); inference ${Math.round(ours.inferenceImagesPerSecond as number).toLocaleString('en-US')} images/s`],
+    ['  share of a training step', shares],
+  ];
+  if (theirs) {
+    rows.push([`  PyTorch ${String(theirs.torch)}, same model`, `${(theirs.secondsPerEpoch as number).toFixed(1)} s/epoch, inference ${Math.round(theirs.inferenceImagesPerSecond as number).toLocaleString('en-US')} images/s (convkit ${((theirs.secondsPerEpoch as number) / (ours.secondsPerEpoch as number)).toFixed(1)}x faster training, ${((ours.inferenceImagesPerSecond as number) / (theirs.inferenceImagesPerSecond as number)).toFixed(1)}x faster inference; target 5x each)`]);
+  } else {
+    rows.push(['  PyTorch', 'not measured: /usr/bin/python3 has no torch (apt-get install python3-torch to compare in the same run)']);
+  }
+  return rows;
+}
+
+if (modernOnly) {
+  const rows = modernRows();
+  const width = Math.max(...rows.map(([k]) => k.length));
+  console.log(rows.map(([k, v]) => `${k.padEnd(width)}  ${v}`).join('\n'));
+  process.exit(0);
+}
+
 const trainLimit = quick ? ['--limit', '6000'] : [];
 const peak = runPhase('peak-flops', []);
 const batch32 = runPhase('train-epoch', ['--batch', '32', ...trainLimit]);
@@ -64,6 +105,7 @@ const playground = runPhase('playground-predict', quick ? ['--drawings', '50'] :
 const markov = runPhase('markov-throughput', []);
 const pytorch32 = quick ? null : runPytorch(32);
 const pytorch128 = quick ? null : runPytorch(128);
+const modern = modernRows();
 
 const num = (value: unknown) => value as number;
 const peakGflops = num(peak.gflops);
@@ -119,6 +161,7 @@ if (pytorch32 && pytorch128) {
 } else if (!quick) {
   rows.push(['PyTorch', 'not measured: /usr/bin/python3 has no torch (apt-get install python3-torch to compare in the same run)']);
 }
+rows.push(...modern);
 rows.push(['binimg conversion', `byteplot ${num(binimg.byteplotMBps).toFixed(0)} MB/s (zlib level 1), ${num(binimg.byteplotStoredMBps).toFixed(0)} MB/s (--compression 0), entropy ${num(binimg.entropyMBps).toFixed(0)} MB/s (64 MiB sample)`]);
 rows.push(['markov image (binimg --mode markov)', `${num(markov.markovMBps).toFixed(0)} MB/s whole path, transition count alone ${num(markov.markovCountMBps).toFixed(0)} MB/s (64 MiB sample)`]);
 // CPU-seconds per MB add up: everything but deflate (the stored path) plus zlib level 1 on one
@@ -136,7 +179,7 @@ console.log(rows.map(([k, v]) => `${k.padEnd(width)}  ${v}`).join('\n'));
 console.log('effective GFLOPS: the FLOPs of direct convolution over every output (what the layers compute) per second; Winograd (F(5x5, 3x3) for conv + pool, F(2x2, 3x3) elsewhere) and the pooled backward (argmax positions only) do fewer multiplies for the same results, so the effective rate can pass what the FMA units do.');
 if (quick) console.log('(--quick: epochs extrapolated from 6,000 images; no recipe run)');
 
-const results = { date: new Date().toISOString(), quick, machine: { cpu: os.cpus()[0]?.model, threads: os.availableParallelism(), node: process.version }, peak, batch32, batch64, batch128, batch128Direct, reference, recipe, binimg, markov, yieldCost, playground, pytorch32, pytorch128 };
+const results = { date: new Date().toISOString(), quick, machine: { cpu: os.cpus()[0]?.model, threads: os.availableParallelism(), node: process.version }, peak, batch32, batch64, batch128, batch128Direct, reference, recipe, binimg, markov, yieldCost, playground, pytorch32, pytorch128, modern: modernResults };
 const out = fileURLToPath(new URL('../../bench/results.json', import.meta.url));
 writeFileSync(out, `${JSON.stringify(results, null, 2)}\n`);
 console.log(`\nwrote ${out}`);

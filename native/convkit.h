@@ -279,6 +279,23 @@ void ck_max_pool_backprop(const float *dy, const int32_t *argmax, float *dx, con
 /* Same; returns -1, or the first output index whose argmax is outside its own image (skipped). */
 long ck_max_pool_backprop_checked(const float *dy, const int32_t *argmax, float *dx, const ck_pool_info *g);
 
+/* ---------- average pooling (avg-pool.c) ---------- */
+
+/* Only a window's cells inside the input count; a window entirely in padding gives 0. */
+void ck_avg_pool(const float *x, float *y, const ck_pool_info *g);
+void ck_avg_pool_backprop(const float *dy, float *dx, const ck_pool_info *g);
+
+/* ---------- batch normalization (batch-norm.c), over x[rows, cols] ---------- */
+
+/* moments = [mean | biased variance] per column. */
+void ck_batch_norm_moments(const float *x, float *moments, long rows, long cols);
+/* y = x * scale[c] + shift[c], then relu when activation is CK_ACT_RELU (y may alias x). */
+void ck_channel_affine(const float *x, float *y, const float *scale, const float *shift, long rows, long cols,
+                       int activation);
+/* stats = [mean | invStd | gamma]; grads = [dgamma | dbeta]; relu (the relu's output) masks dy when given. */
+void ck_batch_norm_backprop(const float *x, const float *dy, float *dx, const float *stats, float *grads,
+                            const float *relu, long rows, long cols);
+
 /* ---------- element-wise (elementwise.c) ---------- */
 
 /* LINEAR..TANH are differentiated from the output y; LEAKY_RELU..SWISH from the

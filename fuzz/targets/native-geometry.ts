@@ -18,7 +18,10 @@ import { Random } from '../../src/core/random.js';
 import { HOSTILE_NUMBERS } from '../mutate.js';
 import { OracleFailure, type FuzzTarget } from '../target.js';
 
-const KERNELS = ['conv2d', 'conv2dBackpropInput', 'conv2dBackpropFilter', 'maxPool', 'maxPoolBackprop', 'conv2dReluMaxPool', 'maxPoolConv2dBackprop', 'matmul', 'gatherRows'] as const;
+const KERNELS = [
+  'conv2d', 'conv2dBackpropInput', 'conv2dBackpropFilter', 'maxPool', 'maxPoolBackprop', 'conv2dReluMaxPool', 'maxPoolConv2dBackprop', 'matmul', 'gatherRows',
+  'avgPool', 'avgPoolBackprop', 'batchNormMoments', 'channelAffine', 'batchNormBackprop',
+] as const;
 type Kernel = typeof KERNELS[number];
 
 /** One call, as plain data (it is the reproducer). */
@@ -26,7 +29,7 @@ export interface GeometryCall {
   kernel: Kernel;
   conv: Conv2DInfo;
   pool: Pool2DInfo;
-  /** matmul's m, n, k or gatherRows' rowLength, sourceRows, rows. */
+  /** matmul's m, n, k, gatherRows' rowLength, sourceRows, rows, or the batch-norm kernels' rows, cols. */
   dims: [number, number, number];
   flags: [boolean, boolean, boolean];
   /** Buffer lengths by argument name; -1 means null. */
@@ -70,6 +73,11 @@ function validCall(random: Random, kernel: Kernel): GeometryCall {
     maxPoolConv2dBackprop: { g: py, argmax: py, x, w, dw: w, dx: optional(x), pooled: optional(py), db: optional(conv.outChannels) },
     matmul: { a: dims[0] * dims[2], b: dims[2] * dims[1], c: dims[0] * dims[1] },
     gatherRows: { source: dims[0] * dims[1], rows: dims[2], target: dims[2] * dims[0] },
+    avgPool: { x: px, y: py },
+    avgPoolBackprop: { dy: py, dx: px },
+    batchNormMoments: { x: dims[0] * dims[1], moments: 2 * dims[1] },
+    channelAffine: { x: dims[0] * dims[1], y: dims[0] * dims[1], scale: dims[1], shift: dims[1] },
+    batchNormBackprop: { x: dims[0] * dims[1], dy: dims[0] * dims[1], dx: dims[0] * dims[1], statistics: 3 * dims[1], gradients: 2 * dims[1], reluOutput: optional(dims[0] * dims[1]) },
   }[kernel];
   return { kernel, conv, pool, dims, flags: [random.next() < 0.5, random.next() < 0.5, random.next() < 0.5], lengths, argmaxLimit: px, mutated: false, data: random.nextUint32() };
 }
@@ -146,6 +154,11 @@ function invoke(backend: Backend, call: GeometryCall): Record<string, Float32Arr
       break;
     case 'matmul': backend.matmul(b.a, b.b, b.c, dims[0], dims[1], dims[2], flags[0], flags[1], flags[2]); break;
     case 'gatherRows': backend.gatherRows(b.source, dims[0], b.rows, b.target); break;
+    case 'avgPool': backend.avgPool(b.x, b.y, pool); break;
+    case 'avgPoolBackprop': backend.avgPoolBackprop(b.dy, b.dx, pool); break;
+    case 'batchNormMoments': backend.batchNormMoments(b.x, b.moments, dims[0], dims[1]); break;
+    case 'channelAffine': backend.channelAffine(b.x, b.y, b.scale, b.shift, dims[0], dims[1], flags[0] ? 'relu' : 'linear'); break;
+    case 'batchNormBackprop': backend.batchNormBackprop(b.x, b.dy, b.dx, b.statistics, b.gradients, dims[0], dims[1], b.reluOutput); break;
   }
   return buffers;
 }

@@ -379,6 +379,88 @@ static napi_value js_max_pool_bp(napi_env env, napi_callback_info info) {
   return undefined(env);
 }
 
+/* x, y, pool geometry: average pooling (a window's cells inside the input count). */
+static napi_value js_avg_pool(napi_env env, napi_callback_info info) {
+  ARGS(avgPool);
+  ck_pool_info g;
+  ck_pool_sizes s;
+  int ok = 1;
+  if (!pool_geometry(env, ARG(avgPool, pool), "avgPool", &g, &s)) return NULL;
+  float *x = F32(avgPool, x, s.x);
+  float *y = F32(avgPool, y, s.y);
+  LOCKED(ck_avg_pool(x, y, &g));
+  return undefined(env);
+}
+
+static napi_value js_avg_pool_bp(napi_env env, napi_callback_info info) {
+  ARGS(avgPoolBackprop);
+  ck_pool_info g;
+  ck_pool_sizes s;
+  int ok = 1;
+  if (!pool_geometry(env, ARG(avgPoolBackprop, pool), "avgPoolBackprop", &g, &s)) return NULL;
+  float *dy = F32(avgPoolBackprop, dy, s.y);
+  float *dx = F32(avgPoolBackprop, dx, s.x);
+  LOCKED(ck_avg_pool_backprop(dy, dx, &g));
+  return undefined(env);
+}
+
+/* Batch statistics divide by rows and read the first row: both sizes must be at least 1. */
+static int rows_cols(napi_env env, const char *kernel, long rows, long cols) {
+  if (rows >= 1 && cols >= 1) return 1;
+  char msg[160];
+  snprintf(msg, sizeof msg, "convkit native %s: expected rows >= 1 and cols >= 1; received rows %ld, cols %ld", kernel,
+           rows, cols);
+  napi_throw_range_error(env, NULL, msg);
+  return 0;
+}
+
+static napi_value js_bn_moments(napi_env env, napi_callback_info info) {
+  ARGS(batchNormMoments);
+  int ok = 1;
+  long rows = INT(batchNormMoments, rows);
+  long cols = INT(batchNormMoments, cols);
+  if (!rows_cols(env, "batchNormMoments", rows, cols)) return NULL;
+  float *x = F32(batchNormMoments, x, rows * cols);
+  float *moments = F32(batchNormMoments, moments, 2 * cols);
+  LOCKED(ck_batch_norm_moments(x, moments, rows, cols));
+  return undefined(env);
+}
+
+static napi_value js_channel_affine(napi_env env, napi_callback_info info) {
+  ARGS(channelAffine);
+  int ok = 1;
+  long rows = INT(channelAffine, rows);
+  long cols = INT(channelAffine, cols);
+  long act = INT(channelAffine, activation);
+  if (act != CK_ACT_LINEAR && act != CK_ACT_RELU) {
+    napi_throw_range_error(env, NULL, "convkit native: channelAffine activation code must be 0 (linear) or 1 (relu)");
+    return NULL;
+  }
+  float *x = F32(channelAffine, x, rows * cols);
+  float *y = F32(channelAffine, y, rows * cols);
+  float *scale = F32(channelAffine, scale, cols);
+  float *shift = F32(channelAffine, shift, cols);
+  LOCKED(ck_channel_affine(x, y, scale, shift, rows, cols, (int)act));
+  return undefined(env);
+}
+
+/* x, dy, dx, statistics [mean | invStd | gamma], gradients [dgamma | dbeta], reluOutput|null, rows, cols. */
+static napi_value js_bn_backprop(napi_env env, napi_callback_info info) {
+  ARGS(batchNormBackprop);
+  int ok = 1;
+  long rows = INT(batchNormBackprop, rows);
+  long cols = INT(batchNormBackprop, cols);
+  if (!rows_cols(env, "batchNormBackprop", rows, cols)) return NULL;
+  float *x = F32(batchNormBackprop, x, rows * cols);
+  float *dy = F32(batchNormBackprop, dy, rows * cols);
+  float *dx = F32(batchNormBackprop, dx, rows * cols);
+  float *stats = F32(batchNormBackprop, statistics, 3 * cols);
+  float *grads = F32(batchNormBackprop, gradients, 2 * cols);
+  float *relu = F32_OPT(batchNormBackprop, reluOutput, rows * cols);
+  LOCKED(ck_batch_norm_backprop(x, dy, dx, stats, grads, relu, rows, cols));
+  return undefined(env);
+}
+
 static napi_value js_gather_rows(napi_env env, napi_callback_info info) {
   ARGS(gatherRows);
   int ok = 1;

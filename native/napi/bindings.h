@@ -17,6 +17,11 @@
   B(conv2dBackpropFilter, js_conv2d_bf, x, dy, dw, conv)                                                 \
   B(maxPool, js_max_pool, x, y, argmax, pool)                                                            \
   B(maxPoolBackprop, js_max_pool_bp, dy, argmax, dx, pool)                                               \
+  B(avgPool, js_avg_pool, x, y, pool)                                                                   \
+  B(avgPoolBackprop, js_avg_pool_bp, dy, dx, pool)                                                       \
+  B(batchNormMoments, js_bn_moments, x, moments, rows, cols)                                             \
+  B(channelAffine, js_channel_affine, x, y, scale, shift, rows, cols, activation)                        \
+  B(batchNormBackprop, js_bn_backprop, x, dy, dx, statistics, gradients, reluOutput, rows, cols)         \
   B(convReluMaxPool, js_conv_relu_pool, x, w, y, bias, argmax, conv, pool)                               \
   B(poolConvBackprop, js_pool_conv_backprop, g, argmax, x, w, dw, dx, pooled, db, conv, pool)            \
   B(convReluMaxPoolAlgorithms, js_conv_relu_pool_algorithms, conv, pool)                                 \

@@ -13,6 +13,12 @@ typedef struct ck_simd_loops {
   void (*adam)(float *p, const float *g, float *m, float *v, long n, float alpha, float b1, float b2, float eps);
   void (*sgd)(float *p, const float *g, float *vel, long n, float lr, float mom, int nesterov);
   void (*rmsprop)(float *p, const float *g, float *s, long n, float lr, float rho, float eps);
+  void (*bn_moment_sums)(const float *x, const float *shift, long rows, long cols, float *s, float *q);
+  void (*bn_grad_sums)(const float *x, const float *dy, const float *relu, const float *mean, long rows, long cols,
+                       float *sg, float *sgx);
+  void (*channel_affine)(const float *x, float *y, const float *scale, const float *shift, long rows, long cols, int relu);
+  /* k = [a | b | d | mean] per column: dx = a*g + b*(x - mean) + d. */
+  void (*bn_dx)(const float *x, const float *dy, const float *relu, float *dx, const float *k, long rows, long cols);
 } ck_simd_loops;
 
 extern const ck_simd_loops ck_simd_loops_portable;

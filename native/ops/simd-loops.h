@@ -147,9 +147,75 @@ CK_TARGET static void CK_FN(rmsprop)(float *restrict p, const float *restrict g,
   }
 }
 
+/*
+ * BatchNormalization's passes (batch-norm.c) over rows of x[rows, cols]. The
+ * sums run over short row blocks in float and the caller adds each block into
+ * double, so they vectorise and stay close to the exact sums.
+ */
+/* s[c] += x - shift[c], q[c] += (x - shift[c])^2. */
+CK_TARGET static void CK_FN(bn_moment_sums)(const float *restrict x, const float *restrict shift, long rows, long cols,
+                                            float *restrict s, float *restrict q) {
+  for (long r = 0; r < rows; r++, x += cols)
+    for (long c = 0; c < cols; c++) {
+      const float v = x[c] - shift[c];
+      s[c] += v;
+      q[c] += v * v;
+    }
+}
+
+/* sg[c] += g, sgx[c] += g * (x - mean[c]), with g = relu ? (relu > 0 ? dy : 0) : dy. */
+CK_TARGET static void CK_FN(bn_grad_sums)(const float *restrict x, const float *restrict dy, const float *restrict relu,
+                                          const float *restrict mean, long rows, long cols, float *restrict sg,
+                                          float *restrict sgx) {
+  for (long r = 0; r < rows; r++, x += cols, dy += cols) {
+    if (relu) {
+      for (long c = 0; c < cols; c++) {
+        const float d = dy[c], g = relu[c] > 0.0f ? d : 0.0f;
+        sg[c] += g;
+        sgx[c] += g * (x[c] - mean[c]);
+      }
+      relu += cols;
+    } else {
+      for (long c = 0; c < cols; c++) {
+        sg[c] += dy[c];
+        sgx[c] += dy[c] * (x[c] - mean[c]);
+      }
+    }
+  }
+}
+
+/* y = x * scale[c] + shift[c], then relu when asked (y may alias x, so no restrict on those two). */
+CK_TARGET static void CK_FN(channel_affine)(const float *x, float *y, const float *restrict scale,
+                                            const float *restrict shift, long rows, long cols, int relu) {
+  for (long r = 0; r < rows; r++, x += cols, y += cols) {
+    if (relu)
+      for (long c = 0; c < cols; c++) { const float v = x[c] * scale[c] + shift[c]; y[c] = v > 0.0f ? v : 0.0f; }
+    else
+      for (long c = 0; c < cols; c++) y[c] = x[c] * scale[c] + shift[c];
+  }
+}
+
+/* dx = k[c] * g + k[cols + c] * (x - k[3 cols + c]) + k[2 cols + c], g as in bn_grad_sums (dx may alias dy). */
+CK_TARGET static void CK_FN(bn_dx)(const float *restrict x, const float *dy, const float *restrict relu, float *dx,
+                                   const float *restrict k, long rows, long cols) {
+  const float *restrict a = k, *restrict b = k + cols, *restrict d = k + 2 * cols, *restrict mean = k + 3 * cols;
+  for (long r = 0; r < rows; r++, x += cols, dy += cols, dx += cols) {
+    if (relu) {
+      for (long c = 0; c < cols; c++) {
+        const float v = dy[c], g = relu[c] > 0.0f ? v : 0.0f;
+        dx[c] = a[c] * g + b[c] * (x[c] - mean[c]) + d[c];
+      }
+      relu += cols;
+    } else {
+      for (long c = 0; c < cols; c++) dx[c] = a[c] * dy[c] + b[c] * (x[c] - mean[c]) + d[c];
+    }
+  }
+}
+
 const ck_simd_loops CK_FN(ck_simd_loops) = {
   CK_FN(bias_relu), CK_FN(relu_backprop), CK_FN(col_sums), CK_FN(pool_max_step), CK_FN(pool_max_2x2), CK_FN(pool_unpool_2x2),
   CK_FN(adam), CK_FN(sgd), CK_FN(rmsprop),
+  CK_FN(bn_moment_sums), CK_FN(bn_grad_sums), CK_FN(channel_affine), CK_FN(bn_dx),
 };
 
 #undef CK_CAT2

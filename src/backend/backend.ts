@@ -182,6 +182,37 @@ export interface Backend {
     conv: Conv2DInfo, pool: Pool2DInfo, relu?: PooledReluGradient,
   ): void;
 
+  /**
+   * y[N,OH,OW,C] = mean over each window of x[N,H,W,C], counting only the
+   * window's cells inside the input (Keras/TF 'same' average pooling ignores
+   * padding, as ONNX AveragePool with count_include_pad 0 does). A window with
+   * no cell inside the input gives 0.
+   */
+  avgPool(x: FloatArray, y: FloatArray, info: Pool2DInfo): void;
+  /** dx (overwritten, size N*H*W*C) = each dy spread evenly over its window's cells inside the input. */
+  avgPoolBackprop(dy: FloatArray, dx: FloatArray, info: Pool2DInfo): void;
+
+  /**
+   * BatchNormalization's batch statistics over the rows of x[rows,cols]:
+   * moments[0, cols) = column means, moments[cols, 2*cols) = biased column
+   * variances (divided by rows, as Keras's moments).
+   */
+  batchNormMoments(x: FloatArray, moments: FloatArray, rows: number, cols: number): void;
+  /** y[rows,cols] = act(x * scale[col] + shift[col]), act linear or relu; y may alias x. */
+  channelAffine(x: FloatArray, y: FloatArray, scale: FloatArray, shift: FloatArray, rows: number, cols: number, activation: 'linear' | 'relu'): void;
+  /**
+   * BatchNormalization backward over x[rows,cols] normalised with the batch
+   * statistics: statistics = [mean | invStd | gamma] (3*cols), xhat = (x - mean) * invStd.
+   * With reluOutput (the output of a relu right after the normalisation), dy is
+   * first masked by reluOutput > 0. Writes gradients = [dgamma | dbeta] (2*cols):
+   * dgamma = sum over rows of g*xhat, dbeta = sum of g (g the masked dy), and
+   * dx = gamma*invStd*(g - (dbeta + xhat*dgamma)/rows). dx may alias dy.
+   */
+  batchNormBackprop(
+    x: FloatArray, dy: FloatArray, dx: FloatArray, statistics: FloatArray, gradients: FloatArray,
+    rows: number, cols: number, reluOutput: FloatArray | null,
+  ): void;
+
   /** In place on y[rows,cols]: y = act(y + bias[cols]); bias may be null. */
   biasActivation(y: FloatArray, bias: FloatArray | null, rows: number, cols: number, activation: ElementwiseActivation): void;
   /**

@@ -96,7 +96,8 @@ export function parseKerasLayer(className: string, config: unknown, where: strin
       if (value !== null) inputShape = [value as number];
     } else if (fixed) {
       if (!fixed.ok(value)) throw new ModelFileError(`${where}: ${className} ${key} must be ${fixed.expected}; received ${quoteValue(value)}.`);
-    } else if (!INERT.includes(key)) {
+    } else if (!INERT.includes(key) && !(descriptor.kerasExtras && Object.hasOwn(descriptor.kerasExtras, key))) {
+      // A layer's own initializer, regularizer and constraint keys (kerasExtras) are inert as the common ones are.
       throw new ModelFileError(`${where}: ${className} has a config key ${quoteValue(key)} that convkit does not support.`);
     }
   }

@@ -8,9 +8,15 @@ import { MaxPooling2D, type MaxPooling2DOptions } from './max-pooling2d.js';
 import { LeakyReLU, type LeakyReLUOptions } from './leaky-relu.js';
 import { InputLayer, type InputOptions } from './input-layer.js';
 import { Reshape, type ReshapeOptions } from './reshape.js';
+import { AveragePooling2D, type AveragePooling2DOptions } from './average-pooling2d.js';
+import { BatchNormalization, type BatchNormalizationOptions } from './batch-normalization.js';
+import { GlobalAveragePooling2D, type GlobalPooling2DOptions } from './global-average-pooling2d.js';
+import { GlobalMaxPooling2D } from './global-max-pooling2d.js';
 
 export { Activation, Conv2D, Dense, Dropout, Flatten, MaxPooling2D, LeakyReLU, InputLayer, Reshape };
+export { AveragePooling2D, BatchNormalization, GlobalAveragePooling2D, GlobalMaxPooling2D };
 export type { ActivationOptions, Conv2DOptions, DenseOptions, MaxPooling2DOptions, LeakyReLUOptions, InputOptions, ReshapeOptions };
+export type { AveragePooling2DOptions, BatchNormalizationOptions, GlobalPooling2DOptions };
 export { Layer, type Weight, type LayerDetails, type LayerPlan } from './layer.js';
 
 export const conv2d = (options: Conv2DOptions): Conv2D => new Conv2D(options);
@@ -24,3 +30,7 @@ export const leakyReLU = (options: LeakyReLUOptions = {}): LeakyReLU => new Leak
 /** The model's input, first in a Sequential list: Keras's keras.Input(shape=(28, 28, 1)). */
 export const input = (options: InputOptions): InputLayer => new InputLayer(options);
 export const reshape = (options: ReshapeOptions): Reshape => new Reshape(options);
+export const batchNormalization = (options: BatchNormalizationOptions = {}): BatchNormalization => new BatchNormalization(options);
+export const averagePooling2d = (options: AveragePooling2DOptions = {}): AveragePooling2D => new AveragePooling2D(options);
+export const globalAveragePooling2d = (options: GlobalPooling2DOptions = {}): GlobalAveragePooling2D => new GlobalAveragePooling2D(options);
+export const globalMaxPooling2d = (options: GlobalPooling2DOptions = {}): GlobalMaxPooling2D => new GlobalMaxPooling2D(options);

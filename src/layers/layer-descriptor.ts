@@ -33,7 +33,9 @@ export interface FixedKerasKey {
 
 /** An ONNX attribute as an emitter writes it: a list of integers, one integer or one float. */
 export type OnnxAttributeValue =
-  | { readonly name: string; readonly ints: readonly number[] } | { readonly name: string; readonly int: number } | { readonly name: string; readonly float: number };
+  | { readonly name: string; readonly ints: readonly number[] }
+  | { readonly name: string; readonly int: number }
+  | { readonly name: string; readonly float: number };
 
 /**
  * The graph an ONNX emitter writes into (io/onnx-export.ts builds it): nodes

@@ -77,6 +77,12 @@ export class MaxPooling2D extends Layer {
     return y;
   }
 
+  /** The output buffer of the last forward pass (a plan step masks the gradient with it). */
+  lastOutput(): FloatArray {
+    if (!this.output) throw new ConvkitError(`${this.displayName} has not run forward.`);
+    return this.output;
+  }
+
   backward(dy: FloatArray, batch: number, needInputGrad: boolean): FloatArray | null {
     if (!needInputGrad) return null;
     if (!this.argmax) throw new ConvkitError(`${this.displayName}: backward called without a training forward pass.`);

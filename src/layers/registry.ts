@@ -15,6 +15,10 @@ import { flattenDescriptor } from './flatten.js';
 import { maxPooling2dDescriptor } from './max-pooling2d.js';
 import { leakyReluDescriptor } from './leaky-relu.js';
 import { reshapeDescriptor } from './reshape.js';
+import { averagePooling2dDescriptor } from './average-pooling2d.js';
+import { batchNormalizationDescriptor } from './batch-normalization.js';
+import { globalAveragePooling2dDescriptor } from './global-average-pooling2d.js';
+import { globalMaxPooling2dDescriptor } from './global-max-pooling2d.js';
 
 const DESCRIPTORS: readonly LayerDescriptor[] = [
   conv2dDescriptor,
@@ -25,6 +29,10 @@ const DESCRIPTORS: readonly LayerDescriptor[] = [
   activationDescriptor,
   leakyReluDescriptor,
   reshapeDescriptor,
+  batchNormalizationDescriptor,
+  averagePooling2dDescriptor,
+  globalAveragePooling2dDescriptor,
+  globalMaxPooling2dDescriptor,
 ];
 
 const BY_CLASS_NAME: ReadonlyMap<string, LayerDescriptor> = new Map(DESCRIPTORS.map((d) => [d.className, d]));

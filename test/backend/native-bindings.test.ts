@@ -81,6 +81,7 @@ test('native-backend.ts passes every binding its arguments under the names bindi
   const argmax = new Int32Array(y.length), zArgmax = new Int32Array(y.length);
   const rows = 3, cols = 5, n = rows * cols;
   const [r1, r2, r3, r4, r5] = [f(n), f(n), f(n), f(n), f(cols)];
+  const [r6, r7, r8] = [f(2 * cols), f(cols), Float32Array.from({ length: 3 * cols }, () => 0.5)];
   const pooledGrad = f(y.length), dw = f(w.length), dx = f(x.length);
   const labels = Int32Array.from({ length: rows }, (_, i) => i), gathered = Int32Array.from([2, 0]);
   const allocated: Float32Array[] = [];
@@ -91,6 +92,17 @@ test('native-backend.ts passes every binding its arguments under the names bindi
     conv2dBackpropFilter: { run: () => backend.conv2dBackpropFilter(x, z, w, conv), expect: { x, dy: z, dw: w } },
     maxPool: { run: () => backend.maxPool(z, y, zArgmax, pool), expect: { x: z, y, argmax: zArgmax } },
     maxPoolBackprop: { run: () => backend.maxPoolBackprop(y, zArgmax, z, pool), expect: { dy: y, argmax: zArgmax, dx: z } },
+    avgPool: { run: () => backend.avgPool(z, y, pool), expect: { x: z, y } },
+    avgPoolBackprop: { run: () => backend.avgPoolBackprop(y, z, pool), expect: { dy: y, dx: z } },
+    batchNormMoments: { run: () => backend.batchNormMoments(r1, r6, rows, cols), expect: { x: r1, moments: r6, rows, cols } },
+    channelAffine: {
+      run: () => backend.channelAffine(r1, r2, r5, r7, rows, cols, 'relu'),
+      expect: { x: r1, y: r2, scale: r5, shift: r7, rows, cols, activation: 1 },
+    },
+    batchNormBackprop: {
+      run: () => backend.batchNormBackprop(r1, r2, r3, r8, r6, rows, cols, r4),
+      expect: { x: r1, dy: r2, dx: r3, statistics: r8, gradients: r6, reluOutput: r4, rows, cols },
+    },
     convReluMaxPool: { run: () => backend.conv2dReluMaxPool(x, w, bias, y, argmax, conv, pool), expect: { x, w, y, bias, argmax } },
     poolConvBackprop: {
       run: () => backend.maxPoolConv2dBackprop(pooledGrad, argmax, x, w, dw, dx, conv, pool, { pooled: y, db: bias }),

@@ -68,3 +68,11 @@ test('optionKeys: the key list of an options type is complete, or the code does 
   // @ts-expect-error: 'c' is not an option of the type.
   optionKeys<{ a?: number }>({ a: true, c: true });
 });
+
+test('BatchNormalization and the pooling layers refuse unknown options too', () => {
+  assert.throws(() => layers.batchNormalization({ mommentum: 0.9 } as never), (e: unknown) => e instanceof ConfigError && /"mommentum"; did you mean "momentum"\?/.test(e.message));
+  assert.throws(() => layers.averagePooling2d({ pool_size: 3 } as never), (e: unknown) => e instanceof ConfigError && /"pool_size"; did you mean "poolSize"\?/.test(e.message));
+  assert.throws(() => layers.globalAveragePooling2d({ keepdims: true } as never), (e: unknown) => e instanceof ConfigError && /"keepdims"/.test(e.message));
+  assert.throws(() => layers.globalMaxPooling2d({ keepdims: true } as never), (e: unknown) => e instanceof ConfigError && /"keepdims"/.test(e.message));
+  assert.equal(layers.batchNormalization({ trainable: false }).trainable, false);
+});

@@ -358,3 +358,44 @@ test('Reshape between Dense and Conv2D passes gradients through unchanged (the s
     inputShape: [6], batch: 3, loss: sparse,
   });
 });
+
+describe('BatchNormalization, AveragePooling2D and global pooling', () => {
+  test('Conv2D -> BatchNormalization (batch statistics) on images', () => {
+    expectGradientsMatch({
+      layers: () => [layers.conv2d({ filters: 3, kernelSize: 3, activation: 'tanh' }), layers.batchNormalization(), layers.flatten(), layers.dense({ units: 3, activation: 'softmax' })],
+      inputShape: [5, 5, 2], batch: 3, loss: sparse,
+    });
+  });
+
+  test('Dense -> BatchNormalization without center and scale -> relu (the fused batchnorm-relu block)', () => {
+    const { model } = expectGradientsMatch({
+      layers: () => [layers.dense({ units: 6, activation: 'tanh' }), layers.batchNormalization({ center: false, scale: false, epsilon: 0.01 }), layers.activation('relu'), layers.dense({ units: 3, activation: 'softmax' })],
+      inputShape: [4], batch: 5, loss: categorical,
+    });
+    assert.equal(model.plan.decisions[1].rule, 'batchnorm-relu');
+  });
+
+  test('Conv2D(linear) -> BatchNormalization -> relu -> MaxPooling2D (the conv-batchnorm block)', () => {
+    const { model } = expectGradientsMatch({
+      layers: () => [layers.conv2d({ filters: 3, kernelSize: 3, padding: 'same' }), layers.batchNormalization(), layers.activation('relu'), layers.maxPooling2d({ poolSize: 2 }), layers.flatten(), layers.dense({ units: 3, activation: 'softmax' })],
+      inputShape: [6, 6, 2], batch: 3, loss: sparse,
+    });
+    assert.deepEqual(model.plan.decisions[0].rule, 'conv-batchnorm');
+  });
+
+  test("AveragePooling2D 3x3, stride 2, 'same' (edge windows average fewer cells)", () => {
+    expectGradientsMatch({
+      layers: () => [layers.conv2d({ filters: 2, kernelSize: 2, activation: 'tanh' }), layers.averagePooling2d({ poolSize: 3, strides: 2, padding: 'same' }), layers.flatten(), layers.dense({ units: 3, activation: 'softmax' })],
+      inputShape: [6, 7, 2], batch: 2, loss: sparse,
+    });
+  });
+
+  test('GlobalAveragePooling2D and GlobalMaxPooling2D', () => {
+    for (const pool of [() => layers.globalAveragePooling2d(), () => layers.globalMaxPooling2d()]) {
+      expectGradientsMatch({
+        layers: () => [layers.conv2d({ filters: 4, kernelSize: 3, activation: 'tanh' }), pool(), layers.dense({ units: 3, activation: 'softmax' })],
+        inputShape: [5, 6, 2], batch: 3, loss: sparse,
+      });
+    }
+  });
+});

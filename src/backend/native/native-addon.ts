@@ -36,6 +36,12 @@ export interface NativeAddon {
   conv2dBackpropFilter(x: F32, dy: F32, dw: F32, conv: Geometry): void;
   maxPool(x: F32, y: F32, argmax: Int32Array | null, pool: Geometry): void;
   maxPoolBackprop(dy: F32, argmax: Int32Array, dx: F32, pool: Geometry): void;
+  avgPool(x: F32, y: F32, pool: Geometry): void;
+  avgPoolBackprop(dy: F32, dx: F32, pool: Geometry): void;
+  batchNormMoments(x: F32, moments: F32, rows: number, cols: number): void;
+  /** activation: 0 linear, 1 relu. */
+  channelAffine(x: F32, y: F32, scale: F32, shift: F32, rows: number, cols: number, activation: number): void;
+  batchNormBackprop(x: F32, dy: F32, dx: F32, statistics: F32, gradients: F32, reluOutput: F32 | null, rows: number, cols: number): void;
   /** Returns false, doing nothing, when the shapes are not the ones it fuses; throws on an argmax outside its window. */
   poolConvBackprop(g: F32, argmax: Int32Array, x: F32, w: F32 | null, dw: F32, dx: F32 | null, pooled: F32 | null, db: F32 | null, conv: Geometry, pool: Geometry): boolean;
   /** Returns false, doing nothing, when the shapes are not the ones it fuses. */

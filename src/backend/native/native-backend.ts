@@ -71,6 +71,14 @@ function convShapes(g: Conv2DInfo) {
   };
 }
 
+/** Pooling input [N,H,W,C] and output [N,OH,OW,C]: element counts and shapes for the messages. */
+function poolShapes(g: Pool2DInfo) {
+  return {
+    x: [g.batch * g.inHeight * g.inWidth * g.channels, `[${g.batch}, ${g.inHeight}, ${g.inWidth}, ${g.channels}]`] as const,
+    y: [g.batch * g.outHeight * g.outWidth * g.channels, `[${g.batch}, ${g.outHeight}, ${g.outWidth}, ${g.channels}]`] as const,
+  };
+}
+
 /** The addon's answer for one side as the Backend's KernelSupport: the kernel with the algorithm in brackets. */
 function kernelSupport(kernel: string, answer: AlgorithmAnswer): KernelSupport {
   return answer.algorithm !== null ? { kernel: `${kernel} (${answer.algorithm})` } : { kernel: null, reason: answer.reason };
@@ -245,6 +253,47 @@ export class NativeBackendImpl implements NativeBackend {
       i32(K, 'argmax', argmax, ys, yShape),
       f32(K, 'dx', dx, xs, `[${info.batch}, ${info.inHeight}, ${info.inWidth}, ${info.channels}]`),
       geometry,
+    );
+  }
+
+  avgPool(x: FloatArray, y: FloatArray, info: Pool2DInfo): void {
+    const K = 'avgPool', geometry = poolGeometry(K, info), s = poolShapes(info);
+    this.addon.avgPool(f32(K, 'x', x, ...s.x), f32(K, 'y', y, ...s.y), geometry);
+  }
+
+  avgPoolBackprop(dy: FloatArray, dx: FloatArray, info: Pool2DInfo): void {
+    const K = 'avgPoolBackprop', geometry = poolGeometry(K, info), s = poolShapes(info);
+    this.addon.avgPoolBackprop(f32(K, 'dy', dy, ...s.y), f32(K, 'dx', dx, ...s.x), geometry);
+  }
+
+  batchNormMoments(x: FloatArray, moments: FloatArray, rows: number, cols: number): void {
+    const K = 'batchNormMoments';
+    size(K, 'rows', rows); size(K, 'cols', cols);
+    this.addon.batchNormMoments(f32(K, 'x', x, rows * cols, `[${rows}, ${cols}]`), f32(K, 'moments', moments, 2 * cols, `[2, ${cols}]`), rows, cols);
+  }
+
+  channelAffine(x: FloatArray, y: FloatArray, scale: FloatArray, shift: FloatArray, rows: number, cols: number, activation: 'linear' | 'relu'): void {
+    const K = 'channelAffine', shape = `[${rows}, ${cols}]`;
+    size(K, 'rows', rows); size(K, 'cols', cols);
+    if (activation !== 'linear' && activation !== 'relu') {
+      throw new RangeError(`native ${K}: activation must be 'linear' or 'relu'; received ${JSON.stringify(activation)}.`);
+    }
+    this.addon.channelAffine(
+      f32(K, 'x', x, rows * cols, shape), f32(K, 'y', y, rows * cols, shape),
+      f32(K, 'scale', scale, cols, `[${cols}]`), f32(K, 'shift', shift, cols, `[${cols}]`), rows, cols, activation === 'relu' ? 1 : 0,
+    );
+  }
+
+  batchNormBackprop(
+    x: FloatArray, dy: FloatArray, dx: FloatArray, statistics: FloatArray, gradients: FloatArray,
+    rows: number, cols: number, reluOutput: FloatArray | null,
+  ): void {
+    const K = 'batchNormBackprop', shape = `[${rows}, ${cols}]`, n = rows * cols;
+    size(K, 'rows', rows); size(K, 'cols', cols);
+    this.addon.batchNormBackprop(
+      f32(K, 'x', x, n, shape), f32(K, 'dy', dy, n, shape), f32(K, 'dx', dx, n, shape),
+      f32(K, 'statistics', statistics, 3 * cols, `[3, ${cols}]`), f32(K, 'gradients', gradients, 2 * cols, `[2, ${cols}]`),
+      reluOutput === null ? null : f32(K, 'reluOutput', reluOutput, n, shape), rows, cols,
     );
   }
 

@@ -7,6 +7,8 @@ import type { Backend } from '../backend.js';
 import { matmul } from './matmul.js';
 import { conv2d, conv2dBackpropFilter, conv2dBackpropInput } from './conv2d.js';
 import { maxPool, maxPoolBackprop } from './pooling.js';
+import { avgPool, avgPoolBackprop } from './average-pooling.js';
+import { batchNormBackprop, batchNormMoments, channelAffine } from './batch-norm.js';
 import {
   activationBackprop, activationBackpropBiasGrad, biasActivation, biasGrad, softmax, softmaxBackprop,
   softmaxCrossEntropyDense, softmaxCrossEntropySparse,
@@ -20,7 +22,8 @@ export function createReferenceBackend(): Backend {
     description: 'reference (plain TypeScript loops, single thread)',
     supportsFloat64: true,
     matmul, conv2d, conv2dBackpropInput, conv2dBackpropFilter,
-    maxPool, maxPoolBackprop,
+    maxPool, maxPoolBackprop, avgPool, avgPoolBackprop,
+    batchNormMoments, channelAffine, batchNormBackprop,
     biasActivation, activationBackprop, biasGrad, activationBackpropBiasGrad, softmax, softmaxBackprop,
     softmaxCrossEntropySparse, softmaxCrossEntropyDense,
     adamUpdate, sgdUpdate, rmspropUpdate, gatherRows,

@@ -17,6 +17,9 @@ import { Conv2D } from '../../layers/conv2d.js';
 import type { Layer } from '../../layers/layer.js';
 import { MaxPooling2D } from '../../layers/max-pooling2d.js';
 import { ConvReluPoolBlock } from './conv-relu-pool-block.js';
+import { BatchNormalization } from '../../layers/batch-normalization.js';
+import { BatchNormReluBlock } from './batch-norm-relu-block.js';
+import { ConvBatchNormBlock } from './conv-batch-norm-block.js';
 import type { PlanStep } from './plan-step.js';
 
 export interface RuleContext {
@@ -83,8 +86,59 @@ const convReluMaxPool: FusionRule = {
   },
 };
 
+/**
+ * BatchNormalization -> Activation('relu'): one block (batch-norm-relu-block.ts)
+ * whose forward applies the relu in the normalisation's pass and whose
+ * backward masks inside the normalisation's backward. Both backends run it:
+ * the relu is an argument of the same kernels.
+ */
+const batchNormRelu: FusionRule = {
+  name: 'batchnorm-relu',
+  match(layers, start) {
+    const norm = layers[start];
+    if (!(norm instanceof BatchNormalization)) return null;
+    const next = layers[start + 1];
+    if (!next || !relu(next)) {
+      return { reason: `followed by ${next ? `${next.name} (${next.className})` : 'nothing'}, not Activation('relu')` };
+    }
+    return { step: new BatchNormReluBlock([norm, next], norm), kernels: [{ part: 'forward and backward', kernel: 'channelAffine + relu, batchNormBackprop masked' }] };
+  },
+};
+
+/**
+ * Conv2D(linear) -> BatchNormalization [-> Activation('relu') [-> MaxPooling2D]]:
+ * one block (conv-batch-norm-block.ts) that runs the layers in training and, in
+ * inference, folds the normalisation into the convolution, with the fused
+ * conv + relu + max-pool kernel where the backend has it for the geometry.
+ */
+const convBatchNorm: FusionRule = {
+  name: 'conv-batchnorm',
+  match(layers, start, { backend, dtype }) {
+    const conv = layers[start];
+    if (!(conv instanceof Conv2D)) return null;
+    const norm = layers[start + 1];
+    if (!(norm instanceof BatchNormalization)) {
+      return { reason: `followed by ${norm ? `${norm.name} (${norm.className})` : 'nothing'}, not BatchNormalization` };
+    }
+    if (conv.activation !== 'linear') return { reason: `activation is ${conv.activation}; folding BatchNormalization into the conv needs linear` };
+    const hasRelu = start + 2 < layers.length && relu(layers[start + 2]);
+    const next = layers[start + 3];
+    const pool = hasRelu && next instanceof MaxPooling2D ? next : null;
+    const support = pool ? backend.convReluMaxPoolSupport?.(conv.convInfo(1), pool.poolInfo(1)) ?? noFusedKernels(backend) : null;
+    const fusedPool = support !== null && support.forward.kernel !== null && backend.conv2dReluMaxPool !== undefined;
+    const block = layers.slice(start, start + 2 + (hasRelu ? 1 : 0) + (pool ? 1 : 0));
+    const inference = fusedPool
+      ? { part: 'inference', kernel: `${support!.forward.kernel} on the folded kernel` }
+      : { part: 'inference', kernel: `conv2d on the folded kernel${support ? `, then maxPool (not fused: ${support.forward.reason})` : ''}` };
+    return {
+      step: new ConvBatchNormBlock(block, conv, norm, hasRelu, pool, fusedPool, backend, dtype),
+      kernels: [{ part: 'training', kernel: `conv2d, batch statistics, channelAffine${hasRelu ? ' + relu' : ''}` }, inference],
+    };
+  },
+};
+
 /** Ordered: the first rule that matches at a layer takes it. */
-export const FUSION_RULES: readonly FusionRule[] = [convReluMaxPool];
+export const FUSION_RULES: readonly FusionRule[] = [convReluMaxPool, convBatchNorm, batchNormRelu];
 
 /**
  * The model's last layer, when its softmax can be fused with a cross-entropy
