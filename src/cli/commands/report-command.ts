@@ -8,10 +8,10 @@
 import { Option, type Command } from 'commander';
 import type { BackendName } from '../../backend/select-backend.js';
 import { writeReport } from '../../apps/playground/report/build-report.js';
+import { addModelChoiceOption, modelChoice, type ModelOptionValues } from '../model-option.js';
 import { addAllowNonFiniteOption, positiveIntegerOption, type NonFiniteOptions } from '../common-options.js';
 
-interface ReportCommandOptions extends NonFiniteOptions {
-  modelFile: string;
+interface ReportCommandOptions extends NonFiniteOptions, ModelOptionValues {
   history?: string;
   out: string;
   data?: string;
@@ -20,16 +20,17 @@ interface ReportCommandOptions extends NonFiniteOptions {
 }
 
 export function registerReport(program: Command): void {
-  addAllowNonFiniteOption(program.command('report')).description('write one self-contained HTML report of a saved model (layers, kernels, curves, confusion matrix, draw a digit) that works offline')
-    .requiredOption('--model-file <file>', 'the model: a .safetensors file saved by train --save')
+  addModelChoiceOption(addAllowNonFiniteOption(program.command('report')), 'file', 'the model: a .safetensors file saved by train --save')
+    .description('write one self-contained HTML report of a saved model (layers, kernels, curves, confusion matrix, draw a digit) that works offline')
     .requiredOption('--out <file>', 'the HTML file to write (replaced atomically)')
     .option('--history <file>', 'the CSVLogger file of its training run, for the training curves')
     .option('--data <dir>', 'folder with MNIST-style IDX files for the confusion matrix; default: the built-in MNIST')
     .option('--test-limit <n>', 'count only the first N test images in the confusion matrix', positiveIntegerOption('--test-limit'))
     .addOption(new Option('--backend <name>', 'compute backend for the confusion matrix (the page itself runs the reference backend)').choices(['auto', 'native', 'reference']).default('auto'))
     .action(async (options: ReportCommandOptions) => {
+      const modelFile = modelChoice(options, 'file', 'report').file!;
       const report = await writeReport(options.out, {
-        modelFile: options.modelFile, history: options.history, data: options.data, testLimit: options.testLimit,
+        modelFile, history: options.history, data: options.data, testLimit: options.testLimit,
         backend: options.backend, allowNonFinite: options.allowNonFinite,
       });
       for (const note of report.notes) console.log(note);
