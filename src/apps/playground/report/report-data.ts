@@ -5,6 +5,7 @@
  * images) are base64 strings, the way JSON can carry bytes.
  */
 import type { ModelView } from '../../../model/model-view.js';
+import type { CurvePoint } from '../shared/curve-series.js';
 
 export const REPORT_FORMAT = 'convkit-report';
 export const REPORT_VERSION = 1;
@@ -12,14 +13,7 @@ export const REPORT_VERSION = 1;
 export const REPORT_DATA_ID = 'convkit-report-data';
 
 /** One point of a training curve: the end of a CSVLogger row's epoch (epoch 0 ends at 1.0). */
-export interface ReportHistoryPoint {
-  model: string;
-  epoch: number;
-  loss?: number;
-  accuracy?: number;
-  valLoss?: number;
-  valAccuracy?: number;
-}
+export type ReportHistoryPoint = CurvePoint;
 
 export interface ReportExample {
   /** Index in the test set. */

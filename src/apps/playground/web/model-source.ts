@@ -8,6 +8,7 @@
  * without `training` / `classifyMalware` simply has no Train or malware part.
  */
 import type { ModelView } from '../../../model/model-view.js';
+import type { CurvePoint } from '../shared/curve-series.js';
 
 export interface Prediction {
   probabilities: number[];
@@ -19,15 +20,8 @@ export interface Prediction {
 /** Rows = true class, columns = predicted class. */
 export interface ConfusionView { labels: string[]; matrix: number[][] }
 export interface ConfusionExample { index: number; pixels: Uint8Array /* h*w*c, 0..255 */; probabilities: number[] }
-export interface HistoryPoint {
-  model: string;
-  /** Fractional: 1.25 = a quarter into epoch 2. */
-  epoch: number;
-  loss?: number;
-  accuracy?: number;
-  valLoss?: number;
-  valAccuracy?: number;
-}
+/** One point of the curves; its epoch is fractional: 1.25 = a quarter into epoch 2. */
+export type HistoryPoint = CurvePoint;
 
 export interface ModelSource {
   kind: 'server' | 'report';
