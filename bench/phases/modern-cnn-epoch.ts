@@ -51,13 +51,16 @@ const KIND: Record<string, string> = {
   batchNormMoments: 'BatchNormalization (+ relu)', channelAffine: 'BatchNormalization (+ relu)', batchNormBackprop: 'BatchNormalization (+ relu)',
   maxPool: 'MaxPooling2D', maxPoolBackprop: 'MaxPooling2D', avgPool: 'GlobalAveragePooling2D', avgPoolBackprop: 'GlobalAveragePooling2D',
   matmul: 'Dense', adamUpdate: 'optimizer', gatherRows: 'batches',
+  softmax: 'loss', softmaxCrossEntropySparse: 'loss',
 };
+/** Backend methods that run no kernel (a buffer, a question about fusion): their time stays "outside kernels". */
+const NOT_KERNELS = new Set(['allocateFloat32', 'convReluMaxPoolSupport']);
 const inner = resolveBackend(backend);
 const kindMs = new Map<string, number>();
 const timed = new Proxy(inner, {
   get(target, key, receiver) {
     const value = Reflect.get(target, key, receiver) as unknown;
-    if (typeof value !== 'function') return value;
+    if (typeof value !== 'function' || NOT_KERNELS.has(String(key))) return value;
     const kind = KIND[String(key)] ?? (String(key).startsWith('bias') || String(key).startsWith('activation') ? 'bias and activations' : 'loss');
     return (...args: unknown[]) => {
       const started = performance.now();

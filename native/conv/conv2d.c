@@ -294,10 +294,14 @@ static void filter_block(const conv_job *j, long lo, long kc, const float **tabl
          worth of rows); instead they are tiled across taps (rows = taps
          t0.., one channel, dw rows C*OC apart), which needs fewer tiles.
          Each dw element is still one accumulator summed over the same
-         positions in the same order, so results are unchanged. */
+         positions in the same order, so results are unchanged. With C < MR
+         (an RGB input layer: C=3, MR=6) every channel goes across taps: 6
+         full tiles instead of 9 half-empty ones (the first conv of
+         bench/modern-cnn.ts; test/backend conv filter-gradient cases with
+         C=3 check it against the reference). */
       long rem = C % MR, c_full = C - rem;
       long across = rem * ((taps + MR - 1) / MR);
-      if (rem == 0 || c_full == 0 || across >= taps) c_full = C; /* no fewer tiles: plain tiling */
+      if (rem == 0 || across >= taps) c_full = C; /* no fewer tiles: plain tiling */
       for (int t = 0; t < taps; t++) {
         for (long c0 = 0; c0 < c_full; c0 += MR) {
           int m = (int)(c_full - c0 < MR ? c_full - c0 : MR);

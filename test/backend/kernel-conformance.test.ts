@@ -55,6 +55,8 @@ const CONV_CASES: ConvCase[] = [
   [2, 6, 6, 1, 5, 3, 3, 1, 1, 'valid'], // single channel, OC not a multiple of 8
   [3, 17, 17, 3, 5, 3, 3, 2, 2, 'same'],
   [1, 5, 7, 3, 17, 3, 2, 1, 2, 'same'],
+  [2, 32, 32, 3, 32, 3, 3, 1, 1, 'same'], // the modern CNN's conv1: filter gradient tiles all 3 channels across taps (C < MR)
+  [2, 6, 7, 2, 9, 3, 3, 1, 1, 'same'], // 2 channels across taps, a partial last tile
   [2, 9, 9, 4, 3, 1, 1, 1, 1, 'valid'],
   [3, 17, 15, 3, 17, 3, 3, 2, 2, 'valid'], // filter gradient by window corners: 27 rows (a partial last tile), 17 columns
   [1, 6, 5, 4, 3, 3, 3, 1, 1, 'valid'], // Winograd at its smallest: 4 channels, a 4x3 output (half a tile column past the edge)
