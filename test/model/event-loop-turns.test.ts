@@ -31,9 +31,20 @@ async function ticksDuring(work: () => Promise<unknown>): Promise<number> {
   return ticks;
 }
 
+/** A callback that ends fit once `ms` of wall time have passed: a fit that lasts long enough on any machine, fast or slow. */
+function stopAfter(ms: number) {
+  const started = performance.now();
+  let model: Sequential | undefined;
+  return {
+    setModel(m: Sequential) { model = m; },
+    onBatchEnd() { if (performance.now() - started > ms) model!.stopTraining = true; },
+  };
+}
+
 test('a timer keeps firing during fit (default: a turn at least every 50 ms of work)', async () => {
   const { model, x, y } = labCnnAndData(512);
-  const ticks = await ticksDuring(() => model.fit(x, y, { epochs: 3, batchSize: 32, verbose: 0 }));
+  // 400 ms of training whatever the machine's speed (a fixed number of epochs ended within the first 50 ms on a fast one).
+  const ticks = await ticksDuring(() => model.fit(x, y, { epochs: 10_000, batchSize: 32, verbose: 0, callbacks: [stopAfter(400)] }));
   assert.ok(ticks > 0, `the interval fired ${ticks} times during fit`);
 });
 
@@ -44,9 +55,10 @@ test('yieldEveryMs: false runs fit as one task: the timer cannot fire until it e
 });
 
 test('a timer keeps firing during predict and evaluate, and not with yieldEveryMs: false', async () => {
-  const { model, x, y } = labCnnAndData(4096);
-  assert.ok((await ticksDuring(() => model.predict(x, { batchSize: 64 }))) > 0, 'predict yields');
-  assert.ok((await ticksDuring(() => model.evaluate(x, y, { batchSize: 64 }))) > 0, 'evaluate yields');
+  // 16,384 images: at 100,000 images/s (a fast machine, native) still 160 ms of work, many turns of 5 ms.
+  const { model, x, y } = labCnnAndData(16_384);
+  assert.ok((await ticksDuring(() => model.predict(x, { batchSize: 64, yieldEveryMs: 5 }))) > 0, 'predict yields');
+  assert.ok((await ticksDuring(() => model.evaluate(x, y, { batchSize: 64, yieldEveryMs: 5 }))) > 0, 'evaluate yields');
   assert.equal(await ticksDuring(() => model.predict(x.slice(0, 512), { yieldEveryMs: false })), 0);
   assert.equal(await ticksDuring(() => model.evaluate(x.slice(0, 512), y.subarray(0, 512), { yieldEveryMs: false })), 0);
 });
