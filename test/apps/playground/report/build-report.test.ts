@@ -107,7 +107,7 @@ test('a bad history file stops the report before anything is written: the old fi
     await writeFile(join(dir, 'run.csv'), 'epoch,loss\n0,oops\n');
     await assert.rejects(writeReport(out, { modelFile: path, history: join(dir, 'run.csv'), testLimit: 20, backend: 'reference' }), /run\.csv line 2: expected a number or NA for loss; received "oops"/);
     assert.equal(await readFile(out, 'utf8'), 'the previous report');
-    await assert.rejects(writeReport(out, { modelFile: path, testLimit: 20, backend: 'reference', webDir: join(dir, 'no-such-folder') }), /needs the page's built files in .*no-such-folder; report\.js is missing .*Run npm run build/);
+    await assert.rejects(writeReport(out, { modelFile: path, testLimit: 20, backend: 'reference', webDir: join(dir, 'no-such-folder') }), /needs the page's built files in .*no-such-folder; (report\.js|page\.css|uplot\.css) is missing .*Run npm run build/); // the assets are read in parallel: whichever is found missing first is named
     assert.deepEqual((await readdir(dir)).sort(), ['cnn.safetensors', 'report.html', 'run.csv']);
     const written = await writeReport(out, { modelFile: path, testLimit: 20, backend: 'reference' });
     assert.equal((await readFile(out)).length, written.bytes);
