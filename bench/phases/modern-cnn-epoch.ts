@@ -33,11 +33,11 @@ for (let epoch = 0; epoch < epochs; epoch++) {
   epochSeconds.push(((performance.now() - started) / 1000) * (EPOCH_IMAGES / limit));
 }
 
-model.predict(x.slice(0, inferenceBatch), { batchSize: inferenceBatch }); // warm-up
+await model.predict(x.slice(0, inferenceBatch), { batchSize: inferenceBatch }); // warm-up
 const rates: number[] = [];
 for (let pass = 0; pass < inferencePasses; pass++) {
   const started = performance.now();
-  model.predict(x, { batchSize: inferenceBatch });
+  await model.predict(x, { batchSize: inferenceBatch });
   rates.push(limit / ((performance.now() - started) / 1000));
 }
 
