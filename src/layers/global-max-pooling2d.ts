@@ -1,41 +1,21 @@
 /** GlobalMaxPooling2D: y[N,C] = max over H and W of x[N,H,W,C], as Keras (keepdims false); backward routes dy to the argmax. */
-import type { FloatArray, Pool2DInfo } from '../backend/backend.js';
+import type { FloatArray } from '../backend/backend.js';
 import { batchBuffer } from '../core/batch-buffer.js';
 import { shapeSize } from '../core/tensor.js';
-import { knownLayerOptions } from './validate-options.js';
-import { Layer, type BuildContext, type LayerDetails, type LayerPlan } from './layer.js';
+import type { LayerDetails } from './layer.js';
 import { CHANNELS_LAST, type LayerDescriptor } from './layer-descriptor.js';
-import { checkGlobalPoolInput, globalPoolInfo, KEEPDIMS_FALSE, onnxGlobalReduce } from './global-pooling.js';
-import type { GlobalPooling2DOptions } from './global-average-pooling2d.js';
+import { GlobalPooling2D, KEEPDIMS_FALSE, onnxGlobalReduce, type GlobalPooling2DOptions } from './global-pooling.js';
 import { ConvkitError } from '../core/errors.js';
 
 const newInt32Array = (size: number): Int32Array => new Int32Array(size);
 
-export class GlobalMaxPooling2D extends Layer {
+export class GlobalMaxPooling2D extends GlobalPooling2D {
   readonly className = 'GlobalMaxPooling2D';
   readonly namePrefix = 'global_max_pooling2d';
-  private geometry: Pool2DInfo | undefined;
-  private output: FloatArray | undefined;
   private argmax: Int32Array | undefined;
-  private inputGrad: FloatArray | undefined;
 
   constructor(options: GlobalPooling2DOptions = {}) {
-    super(options);
-    knownLayerOptions('GlobalMaxPooling2D', options, []);
-  }
-
-  plan(inputShape: readonly number[]): LayerPlan | undefined {
-    return inputShape.length === 3 ? { weights: [], outputShape: [inputShape[2]] } : undefined;
-  }
-
-  protected computeOutputShape(inputShape: readonly number[], _context: BuildContext): readonly number[] {
-    checkGlobalPoolInput(this.displayName, inputShape);
-    return this.plan(inputShape)!.outputShape;
-  }
-
-  private poolInfo(batch: number): Pool2DInfo {
-    if (this.geometry?.batch !== batch) this.geometry = globalPoolInfo(batch, this.inputShape);
-    return this.geometry;
+    super('GlobalMaxPooling2D', options);
   }
 
   forward(x: FloatArray, batch: number, training: boolean): FloatArray {
@@ -57,10 +37,6 @@ export class GlobalMaxPooling2D extends Layer {
   details(): LayerDetails {
     // One comparison per input element.
     return { formula: '0', flops: shapeSize(this.inputShape), window: null, global: true };
-  }
-
-  getConfig(): Record<string, unknown> {
-    return { name: this.name, inputShape: this.declaredInputShape };
   }
 }
 

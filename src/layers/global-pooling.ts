@@ -5,10 +5,17 @@
  * geometry core computes, and the native boundary checks it as any pool), and
  * Keras's keepdims, which convkit implements as false only.
  */
-import type { Pool2DInfo } from '../backend/backend.js';
+import type { FloatArray, Pool2DInfo } from '../backend/backend.js';
 import { pool2dInfo } from '../core/conv-geometry.js';
 import type { FixedKerasKey, OnnxGraph } from './layer-descriptor.js';
-import { expectInputRank } from './validate-options.js';
+import { Layer, type BuildContext, type LayerPlan } from './layer.js';
+import { expectInputRank, knownLayerOptions } from './validate-options.js';
+
+export interface GlobalPooling2DOptions {
+  inputShape?: readonly number[];
+  name?: string;
+  trainable?: boolean;
+}
 
 /** One window over the whole plane: output 1 x 1 per channel. */
 export function globalPoolInfo(batch: number, inputShape: readonly number[]): Pool2DInfo {
@@ -16,8 +23,35 @@ export function globalPoolInfo(batch: number, inputShape: readonly number[]): Po
   return pool2dInfo(batch, h, w, c, h, w, h, w, 'valid');
 }
 
-export function checkGlobalPoolInput(displayName: string, inputShape: readonly number[]): void {
-  expectInputRank(displayName, inputShape, 4, 'batch, height, width, channels', 'Put it after a Conv2D or pooling layer.');
+/** The shape, options, geometry and buffers of both global poolings; each subclass runs its own kernels. */
+export abstract class GlobalPooling2D extends Layer {
+  private geometry: Pool2DInfo | undefined;
+  protected output: FloatArray | undefined;
+  protected inputGrad: FloatArray | undefined;
+
+  constructor(className: string, options: GlobalPooling2DOptions) {
+    super(options);
+    // No options of their own: Keras's keepdims is a fixed key of the descriptor, not an option here.
+    knownLayerOptions(className, options, []);
+  }
+
+  plan(inputShape: readonly number[]): LayerPlan | undefined {
+    return inputShape.length === 3 ? { weights: [], outputShape: [inputShape[2]] } : undefined;
+  }
+
+  protected computeOutputShape(inputShape: readonly number[], _context: BuildContext): readonly number[] {
+    expectInputRank(this.displayName, inputShape, 4, 'batch, height, width, channels', 'Put it after a Conv2D or pooling layer.');
+    return this.plan(inputShape)!.outputShape;
+  }
+
+  protected poolInfo(batch: number): Pool2DInfo {
+    if (this.geometry?.batch !== batch) this.geometry = globalPoolInfo(batch, this.inputShape);
+    return this.geometry;
+  }
+
+  getConfig(): Record<string, unknown> {
+    return { name: this.name, inputShape: this.declaredInputShape };
+  }
 }
 
 /** Keras 3's keepdims: convkit's global pooling gives [N, C], Keras's default. */
