@@ -1,10 +1,10 @@
 /** Flatten: [N, ...] -> [N, product(...)]. NHWC is already row-major, so no data moves. */
-import type { FloatArray } from '../backend/backend.js';
-import { Layer, type BuildContext, type LayerPlan, type LayerDetails } from './layer.js';
+import { ViewLayer } from './view-layer.js';
+import type { BuildContext, LayerPlan } from './layer.js';
 import { CHANNELS_LAST, type LayerDescriptor } from './layer-descriptor.js';
 import { knownLayerOptions } from './validate-options.js';
 
-export class Flatten extends Layer {
+export class Flatten extends ViewLayer {
   readonly className = 'Flatten';
   readonly namePrefix = 'flatten';
 
@@ -19,18 +19,6 @@ export class Flatten extends Layer {
 
   protected computeOutputShape(inputShape: readonly number[], _context: BuildContext): readonly number[] {
     return this.plan(inputShape).outputShape;
-  }
-
-  forward(x: FloatArray): FloatArray {
-    return x;
-  }
-
-  backward(dy: FloatArray, _batch: number, needInputGrad: boolean): FloatArray | null {
-    return needInputGrad ? dy : null;
-  }
-
-  details(): LayerDetails {
-    return { formula: '0', flops: 0, window: null, global: false };
   }
 
   getConfig(): Record<string, unknown> {

@@ -8,11 +8,11 @@
  * TF.js's InputLayer is read on import (io/tfjs-import.ts).
  * Test: test/layers/input-layer.test.ts.
  */
-import type { FloatArray } from '../backend/backend.js';
 import { ConfigError } from '../core/errors.js';
 import { quoteValue } from '../core/quote-value.js';
 import { checkKnownKeys } from '../core/check-options.js';
-import { Layer, type BuildContext, type LayerDetails, type LayerPlan } from './layer.js';
+import type { BuildContext, LayerPlan } from './layer.js';
+import { ViewLayer } from './view-layer.js';
 
 export interface InputOptions {
   /** The per-sample shape, without the batch dimension: [28, 28, 1]. */
@@ -20,7 +20,7 @@ export interface InputOptions {
   name?: string;
 }
 
-export class InputLayer extends Layer {
+export class InputLayer extends ViewLayer {
   readonly className = 'InputLayer';
   readonly namePrefix = 'input_layer';
   readonly shape: readonly number[];
@@ -42,18 +42,6 @@ export class InputLayer extends Layer {
 
   protected computeOutputShape(inputShape: readonly number[], _context: BuildContext): readonly number[] {
     return inputShape;
-  }
-
-  forward(x: FloatArray): FloatArray {
-    return x;
-  }
-
-  backward(dy: FloatArray, _batch: number, needInputGrad: boolean): FloatArray | null {
-    return needInputGrad ? dy : null;
-  }
-
-  details(): LayerDetails {
-    return { formula: '0', flops: 0, window: null, global: false };
   }
 
   getConfig(): Record<string, unknown> {

@@ -5,10 +5,10 @@
  * and backward its gradient, the same memory viewed with another shape, on
  * every backend (no kernel to differ). Test: test/layers/reshape.test.ts.
  */
-import type { FloatArray } from '../backend/backend.js';
+import { ViewLayer } from './view-layer.js';
 import { ConfigError, ShapeError } from '../core/errors.js';
 import { quoteValue } from '../core/quote-value.js';
-import { Layer, type BuildContext, type LayerDetails, type LayerPlan } from './layer.js';
+import type { BuildContext, LayerPlan } from './layer.js';
 import type { LayerDescriptor } from './layer-descriptor.js';
 import { knownLayerOptions } from './validate-options.js';
 import { optionKeys } from '../core/check-options.js';
@@ -23,7 +23,7 @@ export interface ReshapeOptions {
 
 const size = (shape: readonly number[]): number => shape.reduce((a, b) => a * b, 1);
 
-export class Reshape extends Layer {
+export class Reshape extends ViewLayer {
   readonly className = 'Reshape';
   readonly namePrefix = 'reshape';
   readonly targetShape: readonly number[];
@@ -57,18 +57,6 @@ export class Reshape extends Layer {
       throw new ShapeError(`${this.displayName} cannot reshape input [N, ${inputShape.join(', ')}] (${size(inputShape)} values per sample) to targetShape [${this.targetShape.join(', ')}]; the sizes must match (a -1 entry must divide evenly).`);
     }
     return outputShape;
-  }
-
-  forward(x: FloatArray): FloatArray {
-    return x;
-  }
-
-  backward(dy: FloatArray, _batch: number, needInputGrad: boolean): FloatArray | null {
-    return needInputGrad ? dy : null;
-  }
-
-  details(): LayerDetails {
-    return { formula: '0', flops: 0, window: null, global: false };
   }
 
   getConfig(): Record<string, unknown> {
