@@ -52,3 +52,12 @@ test('unitReceptiveField refuses a unit outside the layer, naming the layer size
   assert.throws(() => unitReceptiveField(model.layers, 28, 0, 26, 0), /has 26x26 units; received row 26, column 0/);
   assert.throws(() => unitReceptiveField(model.layers, 28, 7, 0, 0), /layerIndex as an integer in 0..6; received 7/);
 });
+
+test("AveragePooling2D places 'same'-padded units as MaxPooling2D does: both carry their padding in their window", () => {
+  // A 3x3 stride-2 'same' pool on 7 pixels pads one pixel before: unit (0, 0) reads input rows -1..1.
+  for (const pool of [layers.maxPooling2d, layers.averagePooling2d]) {
+    const model = new Sequential([pool({ poolSize: 3, strides: 2, padding: 'same', inputShape: [7, 7, 1] })], onReference);
+    assert.deepEqual(unitReceptiveField(model.layers, 7, 0, 0, 0), { top: -1, left: -1, size: 3 }, model.layers[0].className);
+    assert.deepEqual(unitReceptiveField(model.layers, 7, 0, 3, 1), { top: 5, left: 1, size: 3 }, model.layers[0].className);
+  }
+});
