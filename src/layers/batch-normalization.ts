@@ -4,7 +4,8 @@
  * batch's mean and biased variance in training and the moving statistics in
  * inference; training also moves them: moving = moving * momentum + batch *
  * (1 - momentum). The moving statistics are non-trainable weights, saved,
- * exported and counted as Keras counts them.
+ * exported and counted as Keras counts them. A frozen layer (trainable false)
+ * runs in inference mode during fit too, as in Keras 2.1.3+.
  *
  * x is seen as [rows, C] (rows = N*H*W for images): each pass reduces to a
  * per-channel affine map y = x * scale[c] + shift[c], computed from C values
@@ -80,6 +81,8 @@ export class BatchNormalization extends Layer {
   private input: FloatArray | undefined;
   /** Batch of the last training forward pass; -1 when there is none. */
   private trainedBatch = -1;
+  /** Whether the last training forward pass ran frozen (trainable false): the moving statistics' map, not the batch's. */
+  private frozenPass = false;
 
   constructor(options: BatchNormalizationOptions = {}) {
     super(options);
@@ -154,7 +157,11 @@ export class BatchNormalization extends Layer {
     const y = (this.output = this.reuse(this.output, size));
     const gamma = this.gamma?.value, beta = this.beta?.value;
     const scale = this.affineScale, shift = this.affineShift;
-    if (training) {
+    // Frozen (trainable false), the layer runs in inference mode during fit too, as Keras 2.1.3+ does: the
+    // moving statistics normalise and stay put, so fine-tuning above a frozen base sees the statistics it
+    // was trained with. Test: test/layers/batch-normalization.test.ts, "a frozen BatchNormalization".
+    const batchStatistics = training && this.trainable;
+    if (batchStatistics) {
       const moments = this.moments, stats = this.statistics;
       const movingMean = this.movingMean.value, movingVariance = this.movingVariance.value, m = this.momentum;
       this.backend.batchNormMoments(x, moments, rows, c);
@@ -175,6 +182,7 @@ export class BatchNormalization extends Layer {
     this.backend.channelAffine(x, y, scale, shift, rows, c, activation);
     this.input = training ? x : undefined;
     this.trainedBatch = training ? batch : -1;
+    this.frozenPass = training && !batchStatistics;
     return y;
   }
 
@@ -208,9 +216,22 @@ export class BatchNormalization extends Layer {
       throw new ConvkitError(`${this.displayName}: backward on ${batch} samples without a training forward pass on them.`);
     }
     const c = this.channels, rows = (batch * shapeSize(this.inputShape)) / c;
+    if (this.frozenPass) return this.backpropagateFrozen(dy, rows * c, reluOutput);
     this.backend.batchNormBackprop(x, dy, dy, this.statistics, this.gradients, rows, c, reluOutput);
     if (this.gamma) this.gamma.grad.set(this.gradients.subarray(0, c));
     if (this.beta) this.beta.grad.set(this.gradients.subarray(c, 2 * c));
+    return dy;
+  }
+
+  /**
+   * Frozen, the forward pass was the fixed map y = x * scale + shift per channel, so dL/dx = dL/dy * scale
+   * (zero where a fused relu clipped the output); gamma and beta get no gradient, as the optimizer skips them.
+   */
+  private backpropagateFrozen(dy: FloatArray, size: number, reluOutput: FloatArray | null): FloatArray {
+    const c = this.channels, scale = this.affineScale;
+    for (let i = 0; i < size; i++) dy[i] = reluOutput && !(reluOutput[i] > 0) ? 0 : dy[i] * scale[i % c];
+    if (this.gamma) this.gamma.grad.fill(0);
+    if (this.beta) this.beta.grad.fill(0);
     return dy;
   }
 

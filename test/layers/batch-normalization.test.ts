@@ -81,6 +81,29 @@ test('fit trains gamma and beta, leaves the moving statistics to the forward pas
   assert.match(text, /Non-trainable params: 8 /);
 });
 
+test('a frozen BatchNormalization runs in inference mode during fit, as Keras does: moving statistics normalise and stay put', async () => {
+  const model = new Sequential([layers.dense({ units: 4, inputShape: [3] }), layers.batchNormalization(), layers.dense({ units: 2, activation: 'softmax' })], { backend: 'reference', seed: 2 });
+  model.compile({ optimizer: 'adam', loss: 'sparse_categorical_crossentropy' });
+  const norm = model.layers[1] as BatchNormalization;
+  const [gamma, beta] = norm.getWeights();
+  norm.setWeights([gamma, beta, new Tensor(Float32Array.of(0.5, -1, 2, 0), [4]), new Tensor(Float32Array.of(4, 0.25, 1, 9), [4])]);
+  norm.trainable = false;
+  const batch = Float32Array.from(rows(8, 4, (i) => Math.cos(i) * 3));
+  const frozenTraining = Array.from(norm.forward(batch, 8, true));
+  assert.deepEqual(frozenTraining, Array.from(norm.forward(batch, 8, false)), 'the training pass is the inference map');
+  const x = new Tensor(Float32Array.from(rows(16, 3, (i) => Math.sin(i))), [16, 3]);
+  const y = Int32Array.from({ length: 16 }, (_, i) => i % 2);
+  const firstDense = Array.from(model.layers[0].getWeights()[0].data);
+  await model.fit(x, y, { epochs: 2, batchSize: 8, verbose: 0 });
+  const after = norm.getWeights();
+  assert.deepEqual(after.map((w) => Array.from(w.data)), [Array.from(gamma.data), Array.from(beta.data), [0.5, -1, 2, 0], [4, 0.25, 1, 9]], 'gamma, beta and the moving statistics are unchanged');
+  assert.notDeepEqual(Array.from(model.layers[0].getWeights()[0].data), firstDense, 'the Dense below still trains through it');
+  // Unfrozen, training normalises with the batch's statistics again and moves the moving ones.
+  norm.trainable = true;
+  assert.notDeepEqual(Array.from(norm.forward(batch, 8, true)), frozenTraining);
+  assert.notDeepEqual(Array.from(norm.getWeights()[2].data), [0.5, -1, 2, 0]);
+});
+
 test('option errors are ConfigErrors naming the expectation; an axis other than the last is a ShapeError', () => {
   assert.throws(() => new BatchNormalization({ momentum: 1.5 }), (e: Error) => e instanceof ConfigError && /momentum to be a number from 0 to 1 \(e.g. 0.99\); received 1.5/.test(e.message));
   assert.throws(() => new BatchNormalization({ epsilon: 0 }), /epsilon to be a positive number \(e.g. 0.001\); received 0/);

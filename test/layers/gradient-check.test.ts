@@ -35,6 +35,8 @@ interface CheckSpec {
   batch: number;
   loss: 'sparse_categorical_crossentropy' | 'categorical_crossentropy';
   lossOptions?: LossOptions;
+  /** Called on the built model before the check (e.g. to set a frozen layer's statistics). */
+  prepare?: (model: Sequential) => void;
   /** Coordinates sampled per weight tensor (all of them when the tensor is smaller). */
   perWeight?: number;
   seed?: number;
@@ -53,6 +55,7 @@ function buildModel(spec: CheckSpec): Sequential {
   const model = new Sequential(spec.layers(), { backend: 'reference', dtype: 'float64', seed: spec.seed ?? 7 });
   model.build(spec.inputShape);
   model.compile({ optimizer: 'sgd', loss: spec.loss, lossOptions: spec.lossOptions });
+  spec.prepare?.(model);
   return model;
 }
 
@@ -107,7 +110,8 @@ function gradientCheck(spec: CheckSpec): CheckResult {
   const { x, targets } = makeData(model, spec);
   const batch = spec.batch;
   model.computeGradients(x, targets, batch);
-  const weights = model.weights();
+  // Trainable weights only: a frozen or non-trainable weight's gradient is never computed nor applied.
+  const weights = model.weights().filter((w) => w.trainable);
   const analytic = weights.map((w) => Float64Array.from(w.grad));
   const baseSignature = signature(model, x, batch);
   const random = new Random(99);
@@ -379,6 +383,25 @@ describe('BatchNormalization, AveragePooling2D and global pooling', () => {
     const { model } = expectGradientsMatch({
       layers: () => [layers.conv2d({ filters: 3, kernelSize: 3, padding: 'same' }), layers.batchNormalization(), layers.activation('relu'), layers.maxPooling2d({ poolSize: 2 }), layers.flatten(), layers.dense({ units: 3, activation: 'softmax' })],
       inputShape: [6, 6, 2], batch: 3, loss: sparse,
+    });
+    assert.deepEqual(model.plan.decisions[0].rule, 'conv-batchnorm');
+  });
+
+  test('a frozen BatchNormalization (inference map during fit) between trainable layers, alone and in the conv-batchnorm block', () => {
+    // Moving statistics away from 0 and 1, so the fixed map is not the identity.
+    const statistics = (model: Sequential) => {
+      const bn = model.layers.find((l) => l.constructor.name === 'BatchNormalization')!;
+      const random = new Random(5);
+      // getWeights order: gamma, beta, moving_mean, moving_variance (kept positive).
+      bn.setWeights(bn.getWeights().map((w, k) => new Tensor(Float64Array.from(w.data, () => (k === 3 ? random.uniform(0.5, 2) : random.uniform(-0.5, 1.5))), w.shape)));
+    };
+    expectGradientsMatch({
+      layers: () => [layers.conv2d({ filters: 3, kernelSize: 3, activation: 'tanh' }), layers.batchNormalization({ trainable: false }), layers.flatten(), layers.dense({ units: 3, activation: 'softmax' })],
+      inputShape: [5, 5, 2], batch: 3, loss: sparse, prepare: statistics,
+    });
+    const { model } = expectGradientsMatch({
+      layers: () => [layers.conv2d({ filters: 3, kernelSize: 3, padding: 'same' }), layers.batchNormalization({ trainable: false }), layers.activation('relu'), layers.maxPooling2d({ poolSize: 2 }), layers.flatten(), layers.dense({ units: 3, activation: 'softmax' })],
+      inputShape: [6, 6, 2], batch: 3, loss: sparse, prepare: statistics,
     });
     assert.deepEqual(model.plan.decisions[0].rule, 'conv-batchnorm');
   });
