@@ -1,4 +1,4 @@
-/** The SSE hub: the event format, the initial events a new page gets, and pages that went away are dropped without an error. */
+/** The SSE hub: the event format, the initial events a new page gets, pages that went away are dropped without an error, and open streams are capped. */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer, request } from 'node:http';
@@ -29,6 +29,48 @@ test('a page gets its initial events, then broadcasts; a page that disconnected 
       await new Promise((resolve) => setTimeout(resolve, 10));
     }
     assert.equal(hub.size, 0);
+  } finally {
+    hub.close();
+    server.closeAllConnections();
+    await new Promise((resolve) => server.close(resolve));
+  }
+});
+
+test('open streams are capped: one past the cap gets a 503 JSON error, and a closed page frees its place', async () => {
+  const hub = new SseHub(1000, 2);
+  const server = createServer((req, res) => {
+    try {
+      hub.add(req, res, []);
+    } catch (error) {
+      res.writeHead((error as { status: number }).status, { 'content-type': 'application/json' }).end(JSON.stringify({ error: (error as Error).message }));
+    }
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  const open = () => new Promise<{ status: number; body: Promise<string>; destroy: () => void }>((resolve) => {
+    const req = request({ host: '127.0.0.1', port, path: '/' }, (res) => {
+      const chunks: Buffer[] = [];
+      const body = new Promise<string>((done) => {
+        res.on('data', (d: Buffer) => chunks.push(d));
+        res.on('end', () => done(Buffer.concat(chunks).toString()));
+      });
+      resolve({ status: res.statusCode!, body, destroy: () => req.destroy() });
+    });
+    req.end();
+  });
+  try {
+    const first = await open();
+    const second = await open();
+    assert.deepEqual([first.status, second.status, hub.size], [200, 200, 2]);
+    const third = await open();
+    assert.equal(third.status, 503);
+    assert.match(await third.body, /at most 2 open pages \(event streams\) at once; 2 are open\. Close a tab, then reload this one\./);
+    first.destroy();
+    while (hub.size > 1) await new Promise((resolve) => setTimeout(resolve, 10));
+    const again = await open();
+    assert.equal(again.status, 200);
+    again.destroy();
+    second.destroy();
   } finally {
     hub.close();
     server.closeAllConnections();
