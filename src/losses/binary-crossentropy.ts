@@ -33,6 +33,20 @@ export function binaryCrossentropy(fromLogits: boolean, labelSmoothing: number):
       }
       return loss;
     },
+    fromSigmoidOutput(probs, targets, dz, rows, cols, gradScale, weights = null) {
+      // The loss as from probabilities (clipped, as Keras reports it from an output); the gradient with
+      // respect to the sigmoid's input, (p - t), which the clipping would otherwise flatten.
+      const loss = this.fromProbabilities(probs, targets, null, rows, cols, gradScale, weights);
+      const perOutput = gradScale / cols;
+      for (let r = 0; r < rows; r++) {
+        const w = weights ? weights[r] : 1;
+        for (let c = 0; c < cols; c++) {
+          const i = r * cols + c;
+          dz[i] = (probs[i] - (targets[i] * keep + spread)) * perOutput * w;
+        }
+      }
+      return loss;
+    },
     fromProbabilities(probs, targets, dOutput, rows, cols, gradScale, weights = null) {
       let loss = 0;
       const perOutput = gradScale / cols;

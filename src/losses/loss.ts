@@ -40,6 +40,11 @@ export interface Loss {
    * probabilities (softmax or sigmoid of the logits).
    * With weights, row r's loss and gradient row are multiplied by weights[r] (the sum is weighted).
    */
+  /**
+   * Binary cross-entropy only: the loss from a sigmoid output, and dL/dz (z: the sigmoid's input) scaled by
+   * gradScale, which is (p - t) without clipping; the model then back-propagates from the layer's pre-activation.
+   */
+  fromSigmoidOutput?(probs: FloatArray, targets: Targets, dz: FloatArray, rows: number, cols: number, gradScale: number, weights?: RowWeights): number;
   fromLogitsGrad(backend: Backend, logits: FloatArray, targets: Targets, probs: FloatArray, dlogits: FloatArray, rows: number, cols: number, gradScale: number, weights?: RowWeights): number;
   /** Sum of the loss over rows from the model output, and dL/doutput scaled by gradScale (dOutput may be null); weighted as above. */
   fromProbabilities(probs: FloatArray, targets: Targets, dOutput: FloatArray | null, rows: number, cols: number, gradScale: number, weights?: RowWeights): number;

@@ -308,6 +308,10 @@ export class Sequential {
       const lossSum = loss.fromLogitsGrad(this.backend, softmax.lastLogits(), targets, probs, grad, batch, classes, scale, weights);
       return { lossSum, grad, fused: true };
     }
+    // The sigmoid + binary cross-entropy fusion: backward starts from dL/dz = p - t (fusion-rules.ts, sigmoidOutputOf).
+    if (this.plan.sigmoidOutput && loss.fromSigmoidOutput && !loss.fromLogits) {
+      return { lossSum: loss.fromSigmoidOutput(output, targets, grad, batch, classes, scale, weights), grad, fused: true };
+    }
     if (loss.fromLogits) {
       return { lossSum: loss.fromLogitsGrad(this.backend, output, targets, probs, grad, batch, classes, scale, weights), grad, fused: false };
     }
@@ -333,9 +337,9 @@ export class Sequential {
     return { lossSum, correct };
   }
 
-  /** Back-propagates from dL/d(output), or dL/d(logits) of a fused softmax last layer. */
-  backwardFrom(grad: FloatArray, batch: number, fusedSoftmax: boolean): void {
-    this.plan.backward(grad, batch, fusedSoftmax);
+  /** Back-propagates from dL/d(output), or dL/d(pre-activation) of a fused softmax or sigmoid last layer. */
+  backwardFrom(grad: FloatArray, batch: number, fusedOutput: boolean): void {
+    this.plan.backward(grad, batch, fusedOutput);
   }
 
   /**

@@ -7,7 +7,7 @@
 import type { Backend, FloatArray } from '../../backend/backend.js';
 import type { DType } from '../../core/tensor.js';
 import type { Layer } from '../../layers/layer.js';
-import { FUSION_RULES, softmaxOutputOf, type KernelChoice, type SoftmaxOutput } from './fusion-rules.js';
+import { FUSION_RULES, sigmoidOutputOf, softmaxOutputOf, type KernelChoice, type PreActivationOutput, type SoftmaxOutput } from './fusion-rules.js';
 import { LayerStep, type PlanStep } from './plan-step.js';
 
 /** What the plan decided at one step: the rule that made it a block, and its kernels; or, for a lone layer, why the rules that concern it did not apply. */
@@ -26,6 +26,8 @@ export class ExecutionPlan {
   /** The last layer when a cross-entropy loss can read its logits; null with the reason otherwise. */
   readonly softmaxOutput: (Layer & SoftmaxOutput) | null;
   readonly softmaxReason: string | null;
+  /** The last layer when it ends in a sigmoid that binary cross-entropy can back-propagate through as (p - t); null otherwise. */
+  readonly sigmoidOutput: (Layer & PreActivationOutput) | null;
   /** Per step: whether any of its layers has weights (fixed once built; read by every backward). */
   private readonly stepHasWeights: readonly boolean[];
 
@@ -66,6 +68,8 @@ export class ExecutionPlan {
       this.softmaxOutput = null;
       this.softmaxReason = 'reason' in softmax ? softmax.reason : 'the last layer is part of a block';
     }
+    const sigmoid = sigmoidOutputOf(layers);
+    this.sigmoidOutput = sigmoid && lastStep.layers.length === 1 && lastStep.layers[0] === sigmoid ? sigmoid : null;
   }
 
   /** Runs the steps forward on `batch` samples; returns the last step's output buffer. */
@@ -77,7 +81,7 @@ export class ExecutionPlan {
 
   /**
    * Back-propagates from dL/d(output), or from dL/d(logits) when the loss read
-   * the logits of the softmax output (fromLogits).
+   * the logits of the softmax output, or gave dL/dz through the sigmoid output (fromLogits).
    */
   backward(grad: FloatArray, batch: number, fromLogits: boolean): void {
     let dy: FloatArray | null = grad;
@@ -87,7 +91,7 @@ export class ExecutionPlan {
     const first = this.firstStepToTrain();
     for (let i = last; i >= first && dy; i--) {
       const needInputGrad = i > first;
-      dy = fromLogits && i === last ? this.softmaxOutput!.backwardFromPreActivation(dy, batch, needInputGrad) : this.steps[i].backward(dy, batch, needInputGrad);
+      dy = fromLogits && i === last ? (this.softmaxOutput ?? this.sigmoidOutput)!.backwardFromPreActivation(dy, batch, needInputGrad) : this.steps[i].backward(dy, batch, needInputGrad);
     }
   }
 

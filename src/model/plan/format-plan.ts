@@ -4,7 +4,7 @@
  */
 import type { Loss } from '../../losses/losses.js';
 import type { ExecutionPlan, StepDecision } from './execution-plan.js';
-import { SOFTMAX_CROSS_ENTROPY_RULE, type KernelChoice } from './fusion-rules.js';
+import { SIGMOID_CROSS_ENTROPY_RULE, SOFTMAX_CROSS_ENTROPY_RULE, type KernelChoice } from './fusion-rules.js';
 
 function kernelText(kernels: readonly KernelChoice[]): string {
   const fused = kernels.filter((k) => k.kernel !== null);
@@ -25,6 +25,12 @@ function stepText(decision: StepDecision): string {
 
 /** What the softmax + cross-entropy rule does with the compiled loss (or would, before compile()). */
 function lossText(plan: ExecutionPlan, loss: Loss | undefined): string {
+  if (plan.sigmoidOutput) {
+    if (!loss) return `${SIGMOID_CROSS_ENTROPY_RULE}: binary cross-entropy will start backward from dL/dz = p - t (not compiled yet)`;
+    if (!loss.fromSigmoidOutput) return `${SIGMOID_CROSS_ENTROPY_RULE}: not fused: ${loss.name} is not binary cross-entropy, so it reads the sigmoid output`;
+    if (loss.fromLogits) return `${SIGMOID_CROSS_ENTROPY_RULE}: not fused: the loss is compiled with fromLogits, so it takes the sigmoid output as logits`;
+    return `fused ${SIGMOID_CROSS_ENTROPY_RULE}: ${loss.name} starts backward from dL/dz = p - t, unclipped`;
+  }
   if (!plan.softmaxOutput) return `${SOFTMAX_CROSS_ENTROPY_RULE}: not fused: ${plan.softmaxReason}`;
   if (!loss) return `${SOFTMAX_CROSS_ENTROPY_RULE}: a cross-entropy loss will read the logits (not compiled yet)`;
   if (!loss.fusesWithSoftmax) return `${SOFTMAX_CROSS_ENTROPY_RULE}: not fused: ${loss.name} is not a categorical cross-entropy, so it reads the softmax output`;

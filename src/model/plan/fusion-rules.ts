@@ -144,9 +144,24 @@ export const FUSION_RULES: readonly FusionRule[] = [convReluMaxPool, convBatchNo
  * The model's last layer, when its softmax can be fused with a cross-entropy
  * loss (the loss then reads the logits, and backward starts from dL/dlogits).
  */
-export interface SoftmaxOutput {
+export interface SoftmaxOutput extends PreActivationOutput {
   lastLogits(): FloatArray;
+}
+
+/** A last layer whose backward can start from dL/d(pre-activation) instead of dL/d(output). */
+export interface PreActivationOutput {
   backwardFromPreActivation(dz: FloatArray, batch: number, needInputGrad: boolean): FloatArray | null;
+}
+
+/**
+ * The sigmoid + binary cross-entropy rule: the last layer's sigmoid (Dense/Conv2D activation or
+ * Activation('sigmoid')). The loss then gives dL/dz = (p - t) directly, as Keras's TF backend does by
+ * reading the sigmoid's logits: through a clipped log and p (1 - p), a saturated wrong output would
+ * get almost no gradient. Test: test/losses/sigmoid-fusion.test.ts.
+ */
+export function sigmoidOutputOf(layers: readonly Layer[]): (Layer & PreActivationOutput) | null {
+  const last = layers[layers.length - 1];
+  return (last instanceof AffineLayer || last instanceof Activation) && last.activation === 'sigmoid' ? last : null;
 }
 
 /** The softmax + cross-entropy rule: the last layer's softmax (Dense/Conv2D activation or Activation('softmax')), or why not. */
@@ -158,3 +173,4 @@ export function softmaxOutputOf(layers: readonly Layer[]): { readonly layer: Lay
 }
 
 export const SOFTMAX_CROSS_ENTROPY_RULE = 'softmax-cross-entropy';
+export const SIGMOID_CROSS_ENTROPY_RULE = 'sigmoid-binary-cross-entropy';
