@@ -4,12 +4,16 @@
  * with node-gyp. Nothing is downloaded: node-gyp uses the local Node headers
  * (npm's nodedir) and the system C compiler. If a usable addon already exists
  * (node-gyp-build's lookup: prebuilds/ or build/Release, loadable by this Node)
- * the build is skipped; set npm_config_build_from_source=true to force it.
+ * and was built from the C sources as they are now (a SHA-256 of native/ and
+ * binding.gyp, kept next to it in build/), the build is skipped; after a pull
+ * that changed native/, `npm install` builds again. Set
+ * npm_config_build_from_source=true to force it.
  * A failed build never fails the install: convkit then runs on its slower
  * reference backend, and this script says how to fix it.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -23,6 +27,33 @@ function usableAddon() {
     const load = require('node-gyp-build');
     load(root);
     return true;
+  } catch {
+    return false;
+  }
+}
+
+const stampPath = join(root, 'build', 'convkit-sources.sha256');
+
+/** SHA-256 over binding.gyp and every file under native/, by sorted path: what the addon is built from. */
+function sourcesDigest() {
+  const hash = createHash('sha256');
+  const files = [];
+  const walk = (dir) => {
+    for (const entry of readdirSync(join(root, dir), { withFileTypes: true })) {
+      const path = `${dir}/${entry.name}`;
+      if (entry.isDirectory()) walk(path);
+      else if (entry.isFile()) files.push(path);
+    }
+  };
+  walk('native');
+  files.sort();
+  for (const path of ['binding.gyp', ...files]) hash.update(`${path}\0`).update(readFileSync(join(root, path))).update('\0');
+  return hash.digest('hex');
+}
+
+function builtFromCurrentSources() {
+  try {
+    return readFileSync(stampPath, 'utf8').trim() === sourcesDigest();
   } catch {
     return false;
   }
@@ -72,11 +103,12 @@ function build() {
 const forced = process.env.npm_config_build_from_source === 'true' || process.env.CONVKIT_BUILD_FROM_SOURCE === '1';
 if (process.env.CONVKIT_SKIP_NATIVE_BUILD === '1') {
   console.log('convkit: CONVKIT_SKIP_NATIVE_BUILD=1, not building the native addon.');
-} else if (!forced && usableAddon()) {
-  console.log('convkit: a usable native addon is already built; skipping the build (set npm_config_build_from_source=true to rebuild).');
+} else if (!forced && usableAddon() && builtFromCurrentSources()) {
+  console.log('convkit: a usable native addon is already built from these sources; skipping the build (set npm_config_build_from_source=true to rebuild).');
 } else {
   const result = build();
   if (result.ok && usableAddon()) {
+    writeFileSync(stampPath, `${sourcesDigest()}\n`);
     console.log('convkit: native addon built.');
   } else {
     const why = result.ok ? 'the build finished but the resulting addon does not load in this Node' : result.why;
