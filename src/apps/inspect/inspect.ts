@@ -1,7 +1,8 @@
 /**
  * inspect: the pictures and the text report for one image. Writes input.png,
  * filters-<conv>.png for each Conv2D layer and feature-maps-<layer>.png for
- * each Conv2D and MaxPooling2D layer (atomically, into an existing folder),
+ * each layer that makes a new picture of its input (Conv2D, the poolings,
+ * BatchNormalization, activations) (atomically, into an existing folder),
  * and returns the report: per layer its output shape, what its picture shows
  * and its receptive field on the input (the feature hierarchy), then the
  * predicted class with the top-3 probabilities. Colour maps: image-grid.ts.
@@ -10,6 +11,11 @@ import { join } from 'node:path';
 import { writeFileAtomic } from '../../io/atomic-write.js';
 import { AffineLayer } from '../../layers/affine-layer.js';
 import { Conv2D } from '../../layers/conv2d.js';
+import { Activation } from '../../layers/activation.js';
+import { AveragePooling2D } from '../../layers/average-pooling2d.js';
+import { BatchNormalization } from '../../layers/batch-normalization.js';
+import type { Layer } from '../../layers/layer.js';
+import { LeakyReLU } from '../../layers/leaky-relu.js';
 import { MaxPooling2D } from '../../layers/max-pooling2d.js';
 import { receptiveFields, type ReceptiveField } from '../../model/receptive-field.js';
 import type { Sequential } from '../../model/sequential.js';
@@ -117,13 +123,13 @@ export async function inspectModel(model: Sequential, image: InspectImage, outDi
         : 'exact (1 input channel)';
       lines.push(`  ${name}: ${f.planes.length} kernels ${f.kernelHeight}x${f.kernelWidth}, ${how}; ${FILTER_SCALE}x${FILTER_SCALE} px per weight, red + / white 0 / blue -, scaled per tile`);
     }
-    if ((layer instanceof Conv2D || layer instanceof MaxPooling2D) && shape.length === 3) {
+    const after = shape.length === 3 ? mapsAfter(layer) : null;
+    if (after !== null) {
       const planes = channelPlanes(values, shape);
       const constant = planes.filter((p) => p.every((v) => v === p[0])).length;
       const scale = scaleFor(Math.max(shape[0], shape[1]), MAP_TARGET);
       const name = `feature-maps-${layer.name}.png`;
       await write(name, drawGrid(planes.map((p) => greyToRgb(greyLevels(p))), shape[0], shape[1], { scale, gap: GAP, background: MAP_BACKGROUND }));
-      const after = layer instanceof Conv2D ? `after ${layer.activation}` : 'after pooling';
       lines.push(`  ${name}: ${planes.length} maps ${shape[0]}x${shape[1]} ${after}, ${scale}x upscaled, grey per map min (black) .. max (white); ${constant} constant (drawn black)`);
       lines.push(`  each unit sees ${describeField(field, side)}`);
       hierarchy.push(`${layer.name} ${field.size}x${field.size}`);
@@ -136,7 +142,7 @@ export async function inspectModel(model: Sequential, image: InspectImage, outDi
 
   lines.push('');
   if (hierarchy.length > 0) lines.push(`Feature hierarchy (receptive field on the input): ${hierarchy.join(' -> ')}`);
-  else lines.push('No Conv2D or MaxPooling2D layers: no filters or feature maps to draw; only input.png.');
+  else lines.push('No Conv2D, pooling, normalisation or activation layers on images: no filters or feature maps to draw; only input.png.');
 
   const last = model.layers[model.layers.length - 1];
   const output = outputs[outputs.length - 1].data;
@@ -148,4 +154,19 @@ export async function inspectModel(model: Sequential, image: InspectImage, outDi
   lines.push(`Predicted class ${predicted}${label}; top ${top.length}: ${top.map((t) => `${t.index} ${t.probability.toFixed(4)}`).join(', ')}` + (isSoftmax ? '' : ' (softmax of the last layer, which has none)'));
   lines.push(`Wrote ${files.length} PNG files to ${outDir}: ${files.join(', ')}`);
   return { report: lines.join('\n'), files, predicted, probabilities };
+}
+
+/**
+ * What a layer's maps show, for the layers whose [H, W, C] output is a new picture of the input (a
+ * convolution, a pooling, a normalisation or an activation); null for those that only rearrange or
+ * mask values (Flatten, Reshape, Dropout, Input, a linear Activation), which get no picture.
+ */
+function mapsAfter(layer: Layer): string | null {
+  if (layer instanceof Conv2D) return `after ${layer.activation}`;
+  if (layer instanceof MaxPooling2D) return 'after max pooling';
+  if (layer instanceof AveragePooling2D) return 'after average pooling';
+  if (layer instanceof BatchNormalization) return 'after batch normalisation (moving statistics)';
+  if (layer instanceof LeakyReLU) return 'after leaky relu';
+  if (layer instanceof Activation && layer.activation !== 'linear') return `after ${layer.activation}`;
+  return null;
 }

@@ -13,7 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pngjs from 'pngjs';
-import { Sequential, Tensor, layers } from '../../../src/index.js';
+import { Sequential, Tensor, layers, saveModel } from '../../../src/index.js';
 import { loadMnist } from '../../../src/data/mnist.js';
 import { loadModel } from '../../../src/io/model-file.js';
 import { channelPlanes } from '../../../src/apps/inspect/feature-maps.js';
@@ -176,7 +176,7 @@ test('convkit inspect writes the kernels, the input and the feature maps of a tr
     assert.match(out, /filters-conv2d_1\.png: 64 kernels 3x3, each the mean over its 32 input channels/);
     assert.match(out, /feature-maps-conv2d\.png: 32 maps 26x26 after relu, 4x upscaled/);
     assert.match(out, /each unit sees 3x3 input pixels \(jump 1\): edges and short strokes/);
-    assert.match(out, /max_pooling2d_1 \(MaxPooling2D\)  output 5x5x64\n  feature-maps-max_pooling2d_1\.png: 64 maps 5x5 after pooling, 20x upscaled.*\n  each unit sees 10x10 input pixels \(jump 4\): parts of a digit/);
+    assert.match(out, /max_pooling2d_1 \(MaxPooling2D\)  output 5x5x64\n  feature-maps-max_pooling2d_1\.png: 64 maps 5x5 after max pooling, 20x upscaled.*\n  each unit sees 10x10 input pixels \(jump 4\): parts of a digit/);
     assert.match(out, /dense_1 \(Dense\)  output 10\n  no picture: every unit mixes all 28x28 input pixels/);
     assert.match(out, /Feature hierarchy \(receptive field on the input\): conv2d 3x3 -> max_pooling2d 4x4 -> conv2d_1 8x8 -> max_pooling2d_1 10x10/);
 
@@ -280,9 +280,33 @@ test('convkit inspect on a model without conv layers writes the input picture an
     assert.equal(result.status, 0, result.stderr);
     assert.deepEqual(await readdir(join(dir, 'out')), ['input.png']);
     assert.match(result.stdout, /flatten \(Flatten\)  output 784\n  no picture: Flatten only rearranges or masks values \(receptive field stays 1x1\)/);
-    assert.match(result.stdout, /No Conv2D or MaxPooling2D layers: no filters or feature maps to draw; only input\.png\./);
+    assert.match(result.stdout, /No Conv2D, pooling, normalisation or activation layers on images: no filters or feature maps to draw; only input\.png\./);
     assert.match(result.stdout, /Image: MNIST test image 0 from .* \(label 7\)/);
     assert.match(result.stdout, /Predicted class \d \(label 7: (right|wrong)\); top 3: \d [01]\.\d{4}, \d [01]\.\d{4}, \d [01]\.\d{4}/);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});
+
+test('convkit inspect draws the maps after BatchNormalization, AveragePooling2D and an Activation, and none for Dropout', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'convkit-inspect-layers-'));
+  try {
+    const model = new Sequential([
+      layers.conv2d({ filters: 4, kernelSize: 3, inputShape: [28, 28, 1] }), layers.batchNormalization(), layers.averagePooling2d({ poolSize: 2 }),
+      layers.activation('tanh'), layers.dropout({ rate: 0.5 }), layers.globalMaxPooling2d(), layers.dense({ units: 10, activation: 'softmax' }),
+    ], { backend: 'reference', seed: 4 });
+    model.compile({ optimizer: 'adam', loss: 'sparse_categorical_crossentropy' });
+    await saveModel(model, join(dir, 'm.safetensors'));
+    const result = run(dir, 'inspect', '--model', 'm.safetensors', '--out', 'out');
+    assert.equal(result.status, 0, result.stderr);
+    assert.deepEqual((await readdir(join(dir, 'out'))).sort(), [
+      'feature-maps-activation.png', 'feature-maps-average_pooling2d.png', 'feature-maps-batch_normalization.png', 'feature-maps-conv2d.png', 'filters-conv2d.png', 'input.png',
+    ]);
+    assert.match(result.stdout, /feature-maps-batch_normalization\.png: 4 maps 26x26 after batch normalisation \(moving statistics\)/);
+    assert.match(result.stdout, /feature-maps-average_pooling2d\.png: 4 maps 13x13 after average pooling/);
+    assert.match(result.stdout, /feature-maps-activation\.png: 4 maps 13x13 after tanh/);
+    assert.match(result.stdout, /dropout \(Dropout\)  output 13x13x4\n  no picture: Dropout only rearranges or masks values/);
+    assert.match(result.stdout, /Feature hierarchy \(receptive field on the input\): conv2d 3x3 -> batch_normalization 3x3 -> average_pooling2d 4x4 -> activation 4x4/);
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
