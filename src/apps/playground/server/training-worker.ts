@@ -35,10 +35,13 @@ async function run(input: WorkerInput): Promise<void> {
     );
     const trained = await trainLabModel(kind, data, options, { callbacks: [new StopOnFlag(flag), progress] });
     if (kind === 'cnn') progress.postWeights();
-    if (flag.isSet) break;
+    // A stopped CNN still gets its test-set confusion matrix (one inference pass): it is the model the page
+    // answers drawings with, so its errors are worth seeing. A stopped model gets no comparison row.
+    if (flag.isSet && kind !== 'cnn') break;
     const confusion = await testSetConfusion(trained.model, data.test);
-    rows.push(comparisonRow(kind, confusion.report.accuracy, trained.model.countParams(), trained.trainSeconds));
     if (kind === 'cnn') post({ type: 'confusion', view: confusion.view, examples: [...confusion.examples] });
+    if (flag.isSet) break;
+    rows.push(comparisonRow(kind, confusion.report.accuracy, trained.model.countParams(), trained.trainSeconds));
   }
   post(flag.isSet ? { type: 'stopped', comparison: { models: rows } } : { type: 'done', comparison: { models: rows } });
 }

@@ -84,6 +84,10 @@ test('a second job is refused while one runs (409); a page that connects later s
     assert.equal(end.event, 'stopped');
     assert.equal(server.job.snapshot().status, 'stopped');
     assert.ok(server.job.historyPoints().at(-1)!.epoch < 20, 'it stopped long before its 20 epochs');
+    // The stopped CNN's confusion matrix over the 100 test images, and no comparison row for it.
+    const confusion = (await call(server, { path: '/api/confusion' })).json;
+    assert.equal(confusion.matrix.flat().reduce((a: number, b: number) => a + b, 0), 100);
+    assert.deepEqual(end.data.comparison.models, []);
     assert.equal((await postJson(server, '/api/train', { models: ['dense'], epochs: 1, trainLimit: 100, testLimit: 50 })).status, 202);
   });
 });
