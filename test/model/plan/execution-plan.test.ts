@@ -65,7 +65,10 @@ describe('what the plan fuses, and why not', () => {
     const text = planText(model);
     assert.match(text, /1\. conv2d: not fused: conv-relu-maxpool: activation is tanh; the block needs relu/);
     assert.match(text, /3\. conv2d_1: not fused: conv-relu-maxpool: followed by dropout \(Dropout\), not a MaxPooling2D/);
-    assert.match(text, /softmax-cross-entropy: not fused: the last layer's activation is sigmoid, not softmax/);
+    // A sigmoid output is the sigmoid rule's: it names the loss that keeps it from fusing.
+    assert.match(text, /sigmoid-binary-cross-entropy: not fused: sparse_categorical_crossentropy is not binary cross-entropy, so it reads the sigmoid output/);
+    const tanh = compiled([layers.flatten(), layers.dense({ units: 3, activation: 'tanh' })], 'reference', [4, 4, 1]);
+    assert.match(planText(tanh), /softmax-cross-entropy: not fused: the last layer's activation is tanh, not softmax/);
   });
 
   test('a loss compiled with fromLogits does not take the softmax logits, and the plan says so', () => {
