@@ -6,6 +6,7 @@
  * Gradient checks: test/losses/loss-gradients.test.ts.
  */
 import type { Loss } from './loss.js';
+import { sumOfRowMeans } from './row-mean-loss.js';
 import { ConvkitError } from '../core/errors.js';
 
 function noLogits(): never {
@@ -18,20 +19,11 @@ export function meanSquaredError(): Loss {
     name: 'mean_squared_error', sparse: false, fromLogits: false, labelSmoothing: 0, fusesWithSoftmax: false,
     fromLogitsGrad: noLogits,
     fromProbabilities(output, targets, dOutput, rows, cols, gradScale, weights = null) {
-      let loss = 0;
-      const scale = (2 * gradScale) / cols;
-      for (let r = 0; r < rows; r++) {
-        const w = weights ? weights[r] : 1;
-        let rowLoss = 0;
-        for (let c = 0; c < cols; c++) {
-          const i = r * cols + c;
-          const d = output[i] - targets[i];
-          rowLoss += d * d;
-          if (dOutput) dOutput[i] = d * scale * w;
-        }
-        loss += (w * rowLoss) / cols;
-      }
-      return loss;
+      return sumOfRowMeans(rows, cols, gradScale, weights, (i, gradWeight) => {
+        const d = output[i] - targets[i];
+        if (dOutput) dOutput[i] = 2 * d * gradWeight;
+        return d * d;
+      });
     },
   };
 }
@@ -41,20 +33,11 @@ export function meanAbsoluteError(): Loss {
     name: 'mean_absolute_error', sparse: false, fromLogits: false, labelSmoothing: 0, fusesWithSoftmax: false,
     fromLogitsGrad: noLogits,
     fromProbabilities(output, targets, dOutput, rows, cols, gradScale, weights = null) {
-      let loss = 0;
-      const scale = gradScale / cols;
-      for (let r = 0; r < rows; r++) {
-        const w = weights ? weights[r] : 1;
-        let rowLoss = 0;
-        for (let c = 0; c < cols; c++) {
-          const i = r * cols + c;
-          const d = output[i] - targets[i];
-          rowLoss += Math.abs(d);
-          if (dOutput) dOutput[i] = Math.sign(d) * scale * w;
-        }
-        loss += (w * rowLoss) / cols;
-      }
-      return loss;
+      return sumOfRowMeans(rows, cols, gradScale, weights, (i, gradWeight) => {
+        const d = output[i] - targets[i];
+        if (dOutput) dOutput[i] = Math.sign(d) * gradWeight;
+        return Math.abs(d);
+      });
     },
   };
 }
