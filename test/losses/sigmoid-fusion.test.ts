@@ -62,9 +62,18 @@ test('the fused gradient is the derivative of the loss, for a Dense sigmoid and 
 test('a model that does not end in a sigmoid, or a loss on logits, is not fused', () => {
   const relu = new Sequential([layers.dense({ units: 2, activation: 'relu', inputShape: [3] })], { backend: 'reference' });
   assert.equal(relu.plan.sigmoidOutput, null);
-  const logits = new Sequential([layers.dense({ units: 1, inputShape: [3] })], { backend: 'reference' });
+  // fromLogits takes the sigmoid's output p = 0.5 as a logit: dL/dp = sigmoid(0.5) - t, then through the
+  // sigmoid's slope p (1 - p) = 0.25. Fused, the bias gradient would be p - t = -0.5 instead.
+  const logits = new Sequential([layers.dense({ units: 1, activation: 'sigmoid', inputShape: [2] })], { backend: 'reference', dtype: 'float64', seed: 1 });
   logits.compile({ optimizer: 'sgd', loss: 'binary_crossentropy', lossOptions: { fromLogits: true } });
-  assert.equal(logits.plan.sigmoidOutput, null);
+  const [kernel, bias] = logits.weights();
+  kernel.value.fill(0);
+  bias.value[0] = 0;
+  logits.computeGradients(new Float64Array(2).fill(1), Float64Array.of(1), 1);
+  assert.ok(Math.abs(bias.grad[0] - (1 / (1 + Math.exp(-0.5)) - 1) * 0.25) < 1e-12, `bias gradient ${bias.grad[0]}`);
+  let text = '';
+  logits.summary({ print: (t) => (text = t), plan: true });
+  assert.match(text, /sigmoid-binary-cross-entropy: not fused: the loss is compiled with fromLogits/);
 });
 
 test('the plan says so: fused for binary cross-entropy, not fused (and why) for another loss', () => {
